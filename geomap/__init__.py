@@ -1,0 +1,53 @@
+"""geomap: find the places in news text, geocode them offline, and map them.
+
+>>> import geomap
+>>> doc = geomap.parse("Troops moved into the Kursk region, Russia.")   # doctest: +SKIP
+>>> [(m.text, m.place.name) for m in doc.mentions]                        # doctest: +SKIP
+[('Kursk region', 'Kursk Oblast'), ('Russia', 'Russia')]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .model import Document, Mention, Place, Sentence
+
+__version__ = "0.1.0"
+__all__ = ["parse", "parse_many", "Geoparser", "Map", "Document", "Mention", "Place", "Sentence", "__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import Geoparser
+    from .render import Map
+
+_DEFAULT: "Geoparser | None" = None
+
+
+def _default() -> "Geoparser":
+    global _DEFAULT
+    if _DEFAULT is None:
+        from .pipeline import Geoparser
+
+        _DEFAULT = Geoparser()
+    return _DEFAULT
+
+
+def parse(text: str, *, id: str | None = None, meta: dict[str, Any] | None = None) -> Document:
+    """Extract and resolve the places in one text with the default :class:`Geoparser`."""
+    return _default().parse(text, id=id, meta=meta)
+
+
+def parse_many(items: Iterable[Any], *, batch_size: int = 32) -> Iterator[Document]:
+    """Parse many texts (strings, ``{"text": …}`` mappings or Documents), in order."""
+    return _default().parse_many(items, batch_size=batch_size)
+
+
+def __getattr__(name: str) -> Any:  # lazy: importing geomap must not load spaCy or folium
+    if name == "Geoparser":
+        from .pipeline import Geoparser
+
+        return Geoparser
+    if name == "Map":
+        from .render import Map
+
+        return Map
+    raise AttributeError(f"module 'geomap' has no attribute {name!r}")

@@ -1,0 +1,319 @@
+"""Find place mentions in a spaCy ``Doc``: NER plus gazetteer-aware rules.
+
+spaCy's small English model finds most countries and cities but mislabels others
+("Kursk" as PRODUCT, "Tsukuryne" as ORG) and tags surnames as places ("Singh" as
+GPE). The rules here repair that with the gazetteer and the article's own context:
+
+* GPE/LOC/FAC entities are toponyms; NORP entities that are demonyms are demonyms.
+* Entities with another label become toponyms only with evidence: a place preposition
+  before them ("in Kursk"), a phrase that says so ("the Kursk region", "the Donetsk
+  village of Tsukuryne"), or a name that is a country, first-level division or big city.
+* A name that is also part of a person's name in the same article ("Lloyd Austin" …
+  "Austin said") is a person, not a place.
+* "X region / oblast / province …" phrases become ``region-phrase`` mentions of the
+  first-level division; a dateline ("BRUSSELS —") is a toponym.
+* Capitalised names the model missed are matched against the gazetteer when they are
+  big places or follow a place preposition.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .gazetteer.names import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+    from .gazetteer.store import Candidate, GazetteerStore
+
+__all__ = ["Span_", "extract_spans", "REGION_WORDS"]
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+#: Labels the model gives to place names it does not recognise as places.
+MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW", "LANGUAGE"}
+#: Words after a name that make it a first-level division: "the Kursk region".
+REGION_WORDS = {
+    "region", "oblast", "province", "governorate", "prefecture", "krai", "kray",
+    "state", "regions", "provinces", "oblasts", "states", "district", "county",
+}
+#: Words between the name and the region word: "the Kursk border region".
+REGION_MODIFIERS = {
+    "border", "frontier", "eastern", "western", "northern", "southern", "central",
+    "northeastern", "northwestern", "southeastern", "southwestern", "southern-most",
+    "separatist", "occupied", "breakaway", "restive", "autonomous", "mountainous",
+}
+#: "the Donetsk village of Tsukuryne": the name before the word holds the one after.
+SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "township", "port", "capital", "suburb"}
+PLACE_PREPOSITIONS = {
+    "in", "near", "at", "from", "to", "into", "across", "outside", "around", "towards",
+    "toward", "through", "via", "inside", "throughout", "within", "across", "between",
+}
+#: Minimum population for a capitalised name the model missed, without other evidence.
+MIN_POP_UNTAGGED = 100_000
+#: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
+MIN_POP_MISLABELLED = 200_000
+_DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{1,30})?\s+(?:—|–|--|-)\s", re.M)
+_TRIM_END = ("'s", "’s", "'", "’")
+
+
+@dataclass(slots=True)
+class Span_:
+    """A candidate mention before resolution."""
+
+    start: int
+    end: int
+    kind: str  # toponym | region-phrase | demonym
+    label: str  # NER label or rule name
+    lookup: str  # the name to look up in the gazetteer
+    prefer_admin1: bool = False  # "the Donetsk village of …": X is a division
+    inside: "Span_ | None" = None  # "Y in X", "Y, X", "the X village of Y" → X
+    hints: list[str] = field(default_factory=list)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the " and a trailing possessive or punctuation."""
+    seg = text[start:end]
+    if seg[:4].lower() == "the ":
+        start += 4
+    seg = text[start:end]
+    for suffix in _TRIM_END:
+        if seg.endswith(suffix) and end - len(suffix) > start:
+            end -= len(suffix)
+            break
+    while end > start and text[end - 1] in ".,;:!?\"“”)(":
+        end -= 1
+    while start < end and text[start] in "\"“”(":
+        start += 1
+    return start, end
+
+
+def _is_acronym(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in s
+
+
+def _prev_word(doc: "Doc", i: int) -> str:
+    return doc[i - 1].lower_ if i > 0 else ""
+
+
+def _best(cands: "list[Candidate]") -> "Candidate | None":
+    return cands[0] if cands else None
+
+
+def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
+    """True when a strong reading of the name is a country, division, region or big city."""
+    for c in cands:
+        if c.name_kind in ("core", "demonym"):
+            continue
+        p = c.place
+        if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN", "PPLC"):
+            return True
+        if p.feature_code == "ADM1" and c.name_kind == "name":
+            return True
+        if p.feature_class == "P" and p.population >= min_pop:
+            return True
+    return False
+
+
+def _person_words(doc: "Doc") -> set[str]:
+    """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd)."""
+    words: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            words.update(t.lower_ for t in ent if t.is_alpha)
+    return words
+
+
+class _Extractor:
+    def __init__(self, doc: "Doc", store: "GazetteerStore") -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.store = store
+        self.spans: list[Span_] = []
+        self.taken = [False] * len(self.text)
+        self.persons = _person_words(doc)
+
+    # -- helpers -----------------------------------------------------------
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.taken[start:end])
+
+    def add(self, span: Span_) -> Span_ | None:
+        if span.end <= span.start or not self.free(span.start, span.end):
+            return None
+        for i in range(span.start, span.end):
+            self.taken[i] = True
+        self.spans.append(span)
+        return span
+
+    def lookup(self, name: str, **kw: object) -> "list[Candidate]":
+        return self.store.lookup(name, **kw) if name.strip() else []
+
+    def is_person_name(self, name: str, tok_i: int) -> bool:
+        words = [w for w in normalize(name).split() if w]
+        if not words or not all(w in self.persons for w in words):
+            return False
+        return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
+
+    def char_span_tokens(self, start: int, end: int) -> "Span | None":
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
+    # -- rules ---------------------------------------------------------------
+    def region_phrases(self) -> None:
+        """"(the) Kursk (border) region", "Donetsk Oblast", "Idlib province"."""
+        doc = self.doc
+        for tok in doc:
+            if tok.lower_ not in REGION_WORDS:
+                continue
+            j = tok.i - 1
+            if j >= 0 and doc[j].lower_ in REGION_MODIFIERS:
+                j -= 1
+            names: list["Token"] = []
+            while j >= 0 and len(names) < 3 and doc[j].text[:1].isupper() and doc[j].is_alpha:
+                names.insert(0, doc[j])
+                j -= 1
+            while names:
+                start, end = names[0].idx, names[-1].idx + len(names[-1].text)
+                name = self.text[start:end]
+                cands = [c for c in self.lookup(name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
+                if cands:
+                    if tok.lower_ in ("state", "states") and not tok.text[0].isupper():
+                        # "the Russian state": only when the name is a division's own name
+                        if not any(c.name_kind in ("name", "alt") for c in cands):
+                            break
+                    self.add(Span_(start, tok.idx + len(tok.text), "region-phrase", "rule:region", name))
+                    break
+                names.pop(0)
+
+    def settlement_of(self) -> None:
+        """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
+        doc = self.doc
+        for tok in doc:
+            if tok.lower_ not in SETTLEMENT_WORDS or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
+                continue
+            after = doc[tok.i + 2]
+            if not after.text[:1].isupper():
+                continue
+            k = tok.i + 2
+            while k + 1 < len(doc) and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha and k - tok.i < 4:
+                k += 1
+            y_start, y_end = _trim(self.text, after.idx, doc[k].idx + len(doc[k].text))
+            y_name = self.text[y_start:y_end]
+            outer: Span_ | None = None
+            before = doc[tok.i - 1] if tok.i > 0 else None
+            if before is not None and before.text[:1].isupper() and before.is_alpha:
+                x_name = before.text
+                if self.lookup(x_name):
+                    outer = self.add(
+                        Span_(before.idx, before.idx + len(before.text), "toponym", "rule:settlement-of", x_name, prefer_admin1=True)
+                    )
+            if self.lookup(y_name):
+                self.add(Span_(y_start, y_end, "toponym", "rule:settlement-of", y_name, inside=outer))
+
+    def dateline(self) -> None:
+        """"BRUSSELS —" at the start of a line."""
+        for m in _DATELINE.finditer(self.text):
+            start, end = m.span(1)
+            start, end = _trim(self.text, start, end)
+            name = self.text[start:end]
+            cands = self.lookup(name)
+            if cands and _big_place(cands, 10_000):
+                self.add(Span_(start, end, "toponym", "rule:dateline", name))
+
+    def entities(self) -> None:
+        doc = self.doc
+        for ent in doc.ents:
+            start, end = _trim(self.text, ent.start_char, ent.end_char)
+            if end <= start:
+                continue
+            name = self.text[start:end]
+            label = ent.label_
+            if label == "NORP" or (label in MISC_LABELS and self.lookup(name, kinds=["demonym"])):
+                if self.lookup(name, kinds=["demonym"]):
+                    self.add(Span_(start, end, "demonym", f"ner:{label}", name))
+                continue
+            if self.is_person_name(name, ent.start):
+                continue
+            if label in PLACE_LABELS:
+                cands = self.lookup(name)
+                if not cands and (_is_acronym(name) or label == "FAC"):
+                    continue  # "BRICS", "the Pentagon": not in the gazetteer, not a place we can name
+                self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+            elif label in MISC_LABELS:
+                cands = self.lookup(name)
+                if not cands or label == "PERSON" and _prev_word(doc, ent.start) not in PLACE_PREPOSITIONS:
+                    continue
+                if _is_acronym(name) and not any(c.place.feature_code.startswith("PCL") for c in cands):
+                    continue
+                evidence = _prev_word(doc, ent.start) in PLACE_PREPOSITIONS or _big_place(cands, MIN_POP_MISLABELLED)
+                if evidence:
+                    self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+
+    def untagged(self) -> None:
+        """Capitalised names outside any entity that the gazetteer knows."""
+        doc = self.doc
+        in_ent = [False] * len(doc)
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                in_ent[i] = True
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if in_ent[i] or not tok.is_alpha or not tok.text[:1].isupper() or tok.is_stop:
+                i += 1
+                continue
+            matched = False
+            for n in (3, 2, 1):
+                toks = doc[i : i + n]
+                if len(toks) < n or any(in_ent[k] or not (t.text[:1].isupper() or t.lower_ in ("of", "de")) for k, t in zip(range(i, i + n), toks)):
+                    continue
+                start, end = toks.start_char, toks.end_char
+                name = self.text[start:end]
+                cands = self.lookup(name)
+                if not cands:
+                    continue
+                if self.is_person_name(name, i):
+                    break
+                sentence_initial = tok.is_sent_start
+                prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
+                if (prep and not _is_acronym(name)) or (not sentence_initial and _big_place(cands, MIN_POP_UNTAGGED)) or (
+                    sentence_initial and _big_place(cands, 1_000_000)
+                ):
+                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name)):
+                        i += n
+                        matched = True
+                break
+            if not matched:
+                i += 1
+
+    def containment(self) -> None:
+        """"Lisbon, Portugal" and "Y in X": the second place holds the first."""
+        spans = sorted(self.spans, key=lambda s: s.start)
+        for a, b in zip(spans, spans[1:]):
+            if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None:
+                continue
+            gap = self.text[a.end : b.start]
+            if gap in (", ", ",") or gap.strip().lower() in ("in", "of") and b.kind != "demonym":
+                a.inside = b
+
+    def run(self) -> list[Span_]:
+        self.region_phrases()
+        self.settlement_of()
+        self.dateline()
+        self.entities()
+        self.untagged()
+        self.containment()
+        return sorted(self.spans, key=lambda s: s.start)
+
+
+def extract_spans(doc: "Doc", store: "GazetteerStore") -> list[Span_]:
+    """Candidate mentions of places in ``doc``, in text order, non-overlapping."""
+    return _Extractor(doc, store).run()
+
+
+def sentence_index(sent_starts: list[int], offset: int) -> int:
+    """The index of the sentence holding ``offset`` given sorted sentence starts."""
+    return max(0, bisect_right(sent_starts, offset) - 1)

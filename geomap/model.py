@@ -1,0 +1,186 @@
+"""The data model: plain dataclasses that every stage passes along.
+
+JSON keys match field names; ``to_dict``/``from_dict`` give the schema used by
+``geomap extract``. Offsets are Python string indices into ``Document.text``,
+and ``text[m.start:m.end] == m.text`` holds for every mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator
+
+__all__ = ["Place", "Sentence", "Mention", "Document", "PlaceGroup", "MENTION_KINDS"]
+
+#: The kinds a mention can have.
+MENTION_KINDS = ("toponym", "region-phrase", "demonym")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer record: small and immutable, like ``geopy.Location``."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    feature_class: str
+    feature_code: str
+    country_code: str | None = None
+    admin1: str | None = None
+    population: int = 0
+
+    @property
+    def point(self) -> tuple[float, float]:
+        """``(lat, lon)``, the order geopy uses."""
+        return (self.lat, self.lon)
+
+    @property
+    def is_country(self) -> bool:
+        return self.feature_code.startswith("PCL")
+
+    @property
+    def is_admin1(self) -> bool:
+        return self.feature_code in ("ADM1", "ADM1H")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Place":
+        return cls(
+            geonameid=int(d["geonameid"]),
+            name=str(d["name"]),
+            lat=float(d["lat"]),
+            lon=float(d["lon"]),
+            feature_class=str(d.get("feature_class") or ""),
+            feature_code=str(d.get("feature_code") or ""),
+            country_code=d.get("country_code"),
+            admin1=d.get("admin1"),
+            population=int(d.get("population") or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence's character span in the document text."""
+
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place name (or demonym) found in the text, and what it resolved to."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    kind: str = "toponym"
+    place: Place | None = None
+    score: float = 0.0
+    label: str | None = None  # the NER label or rule that found it
+    candidates: list[dict[str, Any]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "kind": self.kind,
+            "place": self.place.to_dict() if self.place else None,
+            "score": round(self.score, 4),
+            "label": self.label,
+        }
+        if self.candidates is not None:
+            d["candidates"] = self.candidates
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Mention":
+        return cls(
+            text=d["text"],
+            start=int(d["start"]),
+            end=int(d["end"]),
+            sentence=int(d.get("sentence", 0)),
+            kind=d.get("kind", "toponym"),
+            place=Place.from_dict(d["place"]) if d.get("place") else None,
+            score=float(d.get("score") or 0.0),
+            label=d.get("label"),
+            candidates=d.get("candidates"),
+        )
+
+
+@dataclass(slots=True)
+class PlaceGroup:
+    """A resolved place with every mention that points at it (one map marker)."""
+
+    place: Place
+    mentions: list[Mention]
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed article: its text, sentences, mentions and carried-through metadata."""
+
+    text: str
+    id: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def sentence_text(self, index: int) -> str:
+        s = self.sentences[index]
+        return self.text[s.start : s.end]
+
+    def sentence_of(self, mention: Mention) -> Sentence:
+        return self.sentences[mention.sentence]
+
+    def places(self, *, demonyms: bool = False) -> list[PlaceGroup]:
+        """Mentions grouped by resolved place, in order of first mention.
+
+        Demonyms ("Kuwaiti") are left out unless ``demonyms=True``.
+        """
+        groups: dict[int, PlaceGroup] = {}
+        for m in self.mentions:
+            if m.place is None or (m.kind == "demonym" and not demonyms):
+                continue
+            g = groups.get(m.place.geonameid)
+            if g is None:
+                groups[m.place.geonameid] = PlaceGroup(m.place, [m])
+            else:
+                g.mentions.append(m)
+        return list(groups.values())
+
+    def unresolved(self) -> Iterator[Mention]:
+        return (m for m in self.mentions if m.place is None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON schema; ``places`` lists each resolved place with its mention indices."""
+        index = {id(m): i for i, m in enumerate(self.mentions)}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "sentences": [s.to_dict() for s in self.sentences],
+            "mentions": [m.to_dict() for m in self.mentions],
+            "places": [
+                {**g.place.to_dict(), "mentions": [index[id(m)] for m in g.mentions]}
+                for g in self.places(demonyms=True)
+            ],
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Document":
+        return cls(
+            text=d["text"],
+            id=d.get("id"),
+            sentences=[Sentence(int(s["start"]), int(s["end"])) for s in d.get("sentences", [])],
+            mentions=[Mention.from_dict(m) for m in d.get("mentions", [])],
+            meta=dict(d.get("meta") or {}),
+        )

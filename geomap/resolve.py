@@ -1,0 +1,186 @@
+"""Choose the right place for each mention among its same-named candidates.
+
+A hand-weighted, explainable ranker. Every candidate gets a score that is the sum of
+named features, so ``explain=True`` shows why a candidate won:
+
+* ``type``: countries, continents and capitals first; first-level divisions next
+  ("Texas" the state, not the town); populated places by ``log10(population)``.
+* ``name``: the place's own name beats an alternate name; a division's bare core name
+  ("Kursk" for Kursk Oblast) counts only in region phrases or "the X village of".
+* ``country``/``admin1``: the countries and divisions the article names unambiguously.
+* ``inside``: "Y in X", "Y, X", "the X village of Y": the candidate lies in X.
+* ``near``: distance (geopy, geodesic) to the places already resolved in the article.
+
+The article is resolved twice: first without context, to learn its countries and
+divisions from unambiguous mentions, then with that context. One sense per discourse:
+the same name in one article resolves to the same place.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geopy.distance import great_circle
+
+from .extract import Span_
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .gazetteer.store import Candidate, GazetteerStore
+    from .model import Place
+
+__all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR"]
+
+#: Prior for the feature code of a candidate.
+TYPE_PRIOR = {
+    "PCLI": 4.0, "PCLD": 3.5, "PCLF": 3.5, "PCLS": 3.5, "PCLIX": 3.0, "PCLH": 1.0, "PCL": 3.5,
+    "CONT": 4.0, "RGN": 2.0, "PPLC": 2.5, "ADM1": 1.75, "ADM2": 0.0, "ADMD": 0.0,
+    "PPLA": 0.5, "PPL": 0.0,
+}
+NAME_KIND = {"name": 0.0, "alt": -0.25, "abbr": 0.0, "core": -3.0, "demonym": 0.0}
+POP_WEIGHT = 0.35
+COUNTRY_BONUS = 1.5
+ADMIN1_BONUS = 1.0
+INSIDE_BONUS = 4.0
+NEAR_BONUS = 1.0
+NEAR_KM = 400.0
+MAX_CANDIDATES = 60
+
+
+@dataclass(slots=True)
+class Resolution:
+    place: "Place | None"
+    score: float
+    candidates: list[dict]
+
+
+@dataclass(slots=True)
+class _Context:
+    countries: frozenset[str] = frozenset()
+    admin1: frozenset[tuple[str, str]] = frozenset()
+    points: tuple[tuple[float, float], ...] = ()
+
+
+def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None") -> dict[str, float]:
+    p = cand.place
+    f: dict[str, float] = {}
+    f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
+    f["population"] = POP_WEIGHT * math.log10(p.population + 1)
+    kind = cand.name_kind
+    f["name"] = NAME_KIND.get(kind, 0.0)
+    if span.kind == "region-phrase" or span.prefer_admin1:
+        # "the Kursk region": the division, whatever the bare name means elsewhere
+        f["name"] = 0.0
+        f["region"] = 3.0 if p.feature_code == "ADM1" else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+    if ctx.countries and p.country_code in ctx.countries and not p.feature_code.startswith("PCL"):
+        f["country"] = COUNTRY_BONUS
+    if p.country_code and p.admin1 and (p.country_code, p.admin1) in ctx.admin1 and p.feature_code != "ADM1":
+        f["admin1"] = ADMIN1_BONUS
+    if inside is not None and _contains(inside, p):
+        f["inside"] = INSIDE_BONUS
+    if ctx.points and p.feature_class == "P":
+        d = min(great_circle(p.point, q).km for q in ctx.points)
+        if d < NEAR_KM:
+            f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
+    return f
+
+
+def _contains(outer: "Place", inner: "Place") -> bool:
+    if outer.geonameid == inner.geonameid:
+        return False
+    if outer.feature_code.startswith("PCL"):
+        return inner.country_code == outer.country_code
+    if outer.feature_code == "ADM1":
+        return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
+    if outer.feature_class == "P":
+        return great_circle(outer.point, inner.point).km < 50
+    return great_circle(outer.point, inner.point).km < 300
+
+
+def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
+    if span.kind == "demonym":
+        return store.lookup(span.lookup, kinds=["demonym"])
+    cands = store.lookup(span.lookup)
+    if span.kind != "region-phrase" and not span.prefer_admin1:
+        strong = [c for c in cands if c.name_kind != "core"]
+        cands = strong or cands
+    return cands[:MAX_CANDIDATES]
+
+
+def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None") -> list[tuple[float, "Candidate", dict]]:
+    ranked = []
+    for c in cands:
+        f = _features(c, span, ctx, inside)
+        ranked.append((sum(f.values()), c, f))
+    ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
+    return ranked
+
+
+def _confidence(ranked: list[tuple[float, "Candidate", dict]]) -> float:
+    """Softmax probability of the winner among the candidates."""
+    if not ranked:
+        return 0.0
+    top = ranked[0][0]
+    z = sum(math.exp(s - top) for s, _, _ in ranked)
+    return 1.0 / z
+
+
+def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> _Context:
+    countries: set[str] = set()
+    admin1: set[tuple[str, str]] = set()
+    points: list[tuple[float, float]] = []
+    for span, place, ranked in zip(spans, chosen, ranked_all):
+        if place is None:
+            continue
+        confident = _confidence(ranked) >= 0.6
+        if place.country_code and (place.feature_code.startswith("PCL") or confident):
+            countries.add(place.country_code)
+        if place.feature_code == "ADM1" and place.admin1 and (span.kind == "region-phrase" or confident):
+            admin1.add((place.country_code or "", place.admin1))
+        if place.feature_class == "P" and confident:
+            points.append(place.point)
+    return _Context(frozenset(countries), frozenset(admin1), tuple(points))
+
+
+def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False) -> list[Resolution]:
+    """Resolve every span of one article; ``explain`` keeps the ranked candidates."""
+    cand_lists = [_candidates(s, store) for s in spans]
+    index = {id(s): i for i, s in enumerate(spans)}
+    ctx = _Context()
+    chosen: list["Place | None"] = [None] * len(spans)
+    ranked_all: list[list] = [[] for _ in spans]
+    for _ in range(2):
+        for i, (span, cands) in enumerate(zip(spans, cand_lists)):
+            outer = chosen[index[id(span.inside)]] if span.inside is not None and id(span.inside) in index else None
+            ranked_all[i] = _rank(cands, span, ctx, outer)
+            chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
+        ctx = _context(spans, chosen, ranked_all)
+    _one_sense_per_discourse(spans, chosen, ranked_all)
+    out = []
+    for place, ranked in zip(chosen, ranked_all):
+        explained = (
+            [{"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
+              "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
+              "features": {k: round(v, 3) for k, v in f.items()}} for s, c, f in ranked[:5]]
+            if explain else None
+        )
+        out.append(Resolution(place, _confidence(ranked) if place else 0.0, explained))
+    return out
+
+
+def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list) -> None:
+    """The same toponym text resolves to the place of its most confident mention."""
+    best: dict[tuple[str, str], int] = {}
+    for i, span in enumerate(spans):
+        if chosen[i] is None:
+            continue
+        key = (span.kind, span.lookup.casefold())
+        j = best.get(key)
+        if j is None or (ranked_all[i][0][0] > ranked_all[j][0][0]):
+            best[key] = i
+    for i, span in enumerate(spans):
+        j = best.get((span.kind, span.lookup.casefold()))
+        if j is not None and chosen[i] is not None and not span.prefer_admin1 and span.inside is None:
+            chosen[i] = chosen[j]
+            ranked_all[i] = ranked_all[j]

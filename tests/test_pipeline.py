@@ -1,0 +1,129 @@
+"""End-to-end extraction + resolution on real articles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from geopy.distance import geodesic
+
+from conftest import DATA
+
+TRUE_POINTS = {
+    "Brussels": (50.85, 4.35),
+    "Pyongyang": (39.03, 125.75),
+    "Moscow": (55.75, 37.62),
+    "Lisbon": (38.72, -9.14),
+    "Washington": (38.90, -77.04),
+}
+COUNTRIES = {
+    "Belgium": "BE", "Ukraine": "UA", "North Korea": "KP", "DPRK": "KP", "Russia": "RU",
+    "South Korea": "KR", "Japan": "JP", "Australia": "AU", "China": "CN", "India": "IN",
+    "Iran": "IR", "Portugal": "PT",
+}
+NOT_PLACES = {"Virginia", "Virginia Mayo", "Austin", "Singh", "Rutte", "Lavrov", "NATO", "Sun Journal",
+              "Associated Press", "The Associated Press", "BRICS"}
+
+
+@pytest.fixture(scope="module")
+def kursk(geoparser, kursk_text):
+    return geoparser.parse(kursk_text, id="kursk")
+
+
+def _by_text(doc):
+    out: dict[str, list] = {}
+    for m in doc.mentions:
+        out.setdefault(m.text, []).append(m)
+    return out
+
+
+def test_offsets_and_sentences_hold(kursk):
+    for m in kursk.mentions:
+        assert kursk.text[m.start : m.end] == m.text
+        s = kursk.sentences[m.sentence]
+        assert s.start <= m.start and m.end <= s.end
+
+
+@pytest.mark.parametrize("name", sorted(TRUE_POINTS))
+def test_cities_within_50km(kursk, name):
+    mentions = _by_text(kursk)[name]
+    for m in mentions:
+        assert m.place is not None, name
+        assert geodesic(m.place.point, TRUE_POINTS[name]).km < 50, (name, m.place)
+
+
+def test_washington_is_the_capital_not_the_state(kursk):
+    (m,) = _by_text(kursk)["Washington"]
+    assert m.place.feature_code == "PPLC" and m.place.country_code == "US"
+
+
+@pytest.mark.parametrize("name,code", sorted(COUNTRIES.items()))
+def test_countries_resolve_to_the_country(kursk, name, code):
+    mentions = [m for m in kursk.mentions if m.text == name and m.kind == "toponym"]
+    assert mentions, f"{name} not found"
+    for m in mentions:
+        assert m.place is not None and m.place.is_country and m.place.country_code == code, (name, m.place)
+
+
+def test_kursk_region_and_city(kursk):
+    kursk_mentions = [m for m in kursk.mentions if m.text.startswith("Kursk")]
+    assert len(kursk_mentions) >= 3
+    for m in kursk_mentions:
+        assert m.place is not None and m.place.country_code == "RU"
+        assert m.place.geonameid in (538555, 538560), m.place  # Kursk Oblast or the city
+
+
+def test_donetsk_region_is_the_oblast(kursk):
+    (m,) = [m for m in kursk.mentions if m.text.startswith("Donetsk region")]
+    assert m.kind == "region-phrase"
+    assert m.place.feature_code == "ADM1" and m.place.country_code == "UA" and m.place.admin1 == "05"
+
+
+def test_tsukuryne_is_the_village_in_donetsk_oblast(kursk):
+    (m,) = _by_text(kursk)["Tsukuryne"]
+    assert m.place.country_code == "UA" and m.place.admin1 == "05"
+    assert geodesic(m.place.point, (48.08, 37.31)).km < 10
+
+
+def test_no_place_for_people_or_organisations(kursk):
+    placed = {m.text for m in kursk.mentions if m.place is not None}
+    assert not placed & NOT_PLACES
+
+
+def test_demonyms_are_their_own_kind(kursk):
+    demonyms = {m.text: m for m in kursk.mentions if m.kind == "demonym"}
+    assert demonyms["Kuwaiti"].place.country_code == "KW"
+    assert demonyms["North Korean"].place.country_code == "KP"
+    assert all(g.place.geonameid != demonyms["Kuwaiti"].place.geonameid for g in kursk.places())
+
+
+def test_trap_fixture(geoparser):
+    doc = geoparser.parse((DATA / "traps.txt").read_text(encoding="utf-8"))
+    by = _by_text(doc)
+    placed = {m.text for m in doc.mentions if m.place is not None}
+    assert not placed & {"Austin", "Lloyd Austin", "Virginia", "Virginia Mayo", "Sun Journal", "NATO", "BRICS"}
+    assert by["Kyiv"][0].place.country_code == "UA"
+    assert by["KYIV"][0].place.geonameid == by["Kyiv"][0].place.geonameid  # the dateline
+    region = [m for m in doc.mentions if m.text.startswith("Kharkiv region")][0]
+    assert region.kind == "region-phrase" and region.place.feature_code == "ADM1"
+    assert by["Vovchansk"][0].place.country_code == "UA"
+    assert by["Paris"][0].place.country_code == "FR"
+    assert by["Washington"][0].place.feature_code == "PPLC"
+
+
+def test_document_json_round_trip(kursk):
+    from geomap.model import Document
+
+    d = kursk.to_dict()
+    again = Document.from_dict(json.loads(json.dumps(d)))
+    assert again.to_dict() == d
+    assert {p["geonameid"] for p in d["places"]} == {m.place.geonameid for m in kursk.mentions if m.place}
+
+
+def test_parse_many_keeps_order_and_metadata(geoparser):
+    items = [{"id": "a", "text": "Snow fell in Oslo.", "source": "x"}, "Rain in Lima, Peru.", {"id": 3, "text": ""}]
+    docs = list(geoparser.parse_many(items))
+    assert [d.id for d in docs] == ["a", None, "3"]
+    assert docs[0].meta == {"source": "x"}
+    assert docs[1].mentions[0].place.country_code == "PE"
+    assert docs[2].mentions == []
