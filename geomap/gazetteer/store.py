@@ -1,0 +1,164 @@
+"""Read-only access to the gazetteer SQLite store built by :mod:`geomap.gazetteer.build`."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Collection, Iterator
+
+from geomap.gazetteer.build import KIND_RANK, SCHEMA_VERSION, build_default, default_path
+from geomap.gazetteer.names import normalize
+from geomap.model import Place
+
+__all__ = ["Candidate", "GazetteerStore", "get_store"]
+
+_PLACE_COLUMNS = ("p.geonameid, p.name, p.lat, p.lon, p.feature_class, p.feature_code, "
+                  "p.country_code, p.admin1, p.population")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place that carries the looked-up name, and how (``name_kind``) it carries it."""
+
+    place: Place
+    matched: str
+    name_kind: str
+
+
+def _place(row: tuple[Any, ...]) -> Place:
+    return Place(int(row[0]), row[1], float(row[2]), float(row[3]), row[4], row[5],
+                 row[6], row[7], int(row[8] or 0))
+
+
+def _stored_schema_version(path: Path) -> str | None:
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+class GazetteerStore:
+    """Lookups against the gazetteer; builds the store first when it is missing or stale.
+
+    The connection is read-only and re-opened after a ``fork``; lookups are cached
+    per instance.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, build: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        if _stored_schema_version(self.path) != str(SCHEMA_VERSION):
+            if not build:
+                raise FileNotFoundError(f"no gazetteer (schema v{SCHEMA_VERSION}) at {self.path}")
+            build_default(self.path, force=True)
+        self._lock = threading.RLock()
+        self._con: sqlite3.Connection | None = None
+        self._pid = -1
+        self._lookup_key = functools.lru_cache(maxsize=65536)(self._query_key)
+
+    # -- connection
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._con is None or self._pid != os.getpid():
+            self._con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                        check_same_thread=False)
+            self._pid = os.getpid()
+        return self._con
+
+    def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn().execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        """Close the connection (a later call re-opens it)."""
+        with self._lock:
+            if self._con is not None and self._pid == os.getpid():
+                self._con.close()
+            self._con = None
+
+    def __enter__(self) -> "GazetteerStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- lookups
+
+    def _query_key(self, key: str) -> tuple[Candidate, ...]:
+        rows = self._fetch(
+            f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p USING (geonameid) "
+            "WHERE n.name = ?", (key,))
+        cands = [Candidate(_place(r), key, r[9]) for r in rows]
+        cands.sort(key=lambda c: (-c.place.population, KIND_RANK[c.name_kind], c.place.geonameid))
+        return tuple(cands)
+
+    def lookup(self, name: str, *, kinds: Collection[str] | None = None,
+               feature_classes: Collection[str] | None = None,
+               country_codes: Collection[str] | None = None) -> list[Candidate]:
+        """Places called ``name`` (normalised), most populous first, optionally filtered."""
+        key = normalize(name)
+        if not key:
+            return []
+        return [c for c in self._lookup_key(key)
+                if (kinds is None or c.name_kind in kinds)
+                and (feature_classes is None or c.place.feature_class in feature_classes)
+                and (country_codes is None or c.place.country_code in country_codes)]
+
+    def has_name(self, name: str) -> bool:
+        key = normalize(name)
+        return bool(key) and bool(self._fetch("SELECT 1 FROM names WHERE name = ? LIMIT 1", (key,)))
+
+    def get(self, geonameid: int) -> Place | None:
+        rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.geonameid = ?",
+                           (int(geonameid),))
+        return _place(rows[0]) if rows else None
+
+    def country(self, iso2: str) -> Place | None:
+        """The country with ISO 3166-1 alpha-2 code ``iso2``."""
+        rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM countries c JOIN places p USING (geonameid) "
+                           "WHERE c.iso2 = ?", (iso2.upper(),))
+        return _place(rows[0]) if rows else None
+
+    def admin1(self, country_code: str, admin1_code: str) -> Place | None:
+        """The first-level division with GeoNames code ``country_code.admin1_code``."""
+        rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country_code = ? "
+                           "AND p.admin1 = ? AND p.feature_code IN ('ADM1', 'ADM1H') "
+                           "ORDER BY p.population DESC LIMIT 1", (country_code.upper(), admin1_code))
+        return _place(rows[0]) if rows else None
+
+    def names(self, min_population: int = 0,
+              kinds: Collection[str] | None = None) -> Iterator[tuple[str, int]]:
+        """Distinct normalised names with the largest population among their places."""
+        sql = "SELECT n.name, MAX(p.population) FROM names n JOIN places p USING (geonameid)"
+        params: tuple[Any, ...] = ()
+        if kinds is not None:
+            kinds = list(kinds)
+            sql += f" WHERE n.kind IN ({','.join('?' * len(kinds))})"
+            params = tuple(kinds)
+        sql += " GROUP BY n.name HAVING MAX(p.population) >= ?"
+        yield from self._fetch(sql, params + (int(min_population),))
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._fetch("SELECT key, value FROM meta"))
+
+
+_STORES: dict[Path, GazetteerStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def get_store(path: str | Path | None = None) -> GazetteerStore:
+    """One shared :class:`GazetteerStore` per path per process."""
+    key = (Path(path) if path is not None else default_path()).resolve()
+    with _STORES_LOCK:
+        store = _STORES.get(key)
+        if store is None:
+            store = _STORES[key] = GazetteerStore(key)
+        return store

