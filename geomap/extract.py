@@ -58,6 +58,14 @@ MIN_POP_UNTAGGED = 100_000
 MIN_POP_MISLABELLED = 200_000
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{1,30})?\s+(?:—|–|--|-)\s", re.M)
 _TRIM_END = ("'s", "’s", "'", "’")
+_ABBREV_END = re.compile(r"(?:^|[^A-Za-z])(?:[A-Za-z]\.){2,}$")
+#: Capitalised words that name directions or kinds of places, not places, when alone.
+NOT_ALONE = {
+    "western", "eastern", "northern", "southern", "central", "north", "south", "east", "west",
+    "union", "republic", "kingdom", "federation", "island", "islands", "city", "bay", "lake",
+    "river", "mount", "state", "states", "province", "region", "county", "district", "capital",
+    "national", "international", "global", "new", "old", "great", "upper", "lower", "mid",
+}
 
 
 @dataclass(slots=True)
@@ -85,6 +93,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             end -= len(suffix)
             break
     while end > start and text[end - 1] in ".,;:!?\"“”)(":
+        if text[end - 1] == "." and _ABBREV_END.search(text[start:end]):
+            break  # "U.S." keeps its last dot
         end -= 1
     while start < end and text[start] in "\"“”(":
         start += 1
@@ -275,7 +285,7 @@ class _Extractor:
                 cands = self.lookup(name)
                 if not cands:
                     continue
-                if self.is_person_name(name, i):
+                if self.is_person_name(name, i) or (n == 1 and tok.lower_ in NOT_ALONE):
                     break
                 sentence_initial = tok.is_sent_start
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
