@@ -143,6 +143,10 @@ def _parser() -> argparse.ArgumentParser:
     gz.add_argument("--force", action="store_true", help="rebuild even when the store is current")
     gz.add_argument("--limit", type=int, default=20)
     gz.set_defaults(func=_cmd_gazetteer)
+
+    from .evaluate import add_parser as add_evaluate
+
+    add_evaluate(sub)
     return ap
 
 

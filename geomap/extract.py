@@ -35,6 +35,22 @@ __all__ = ["Span_", "extract_spans", "REGION_WORDS"]
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Labels the model gives to place names it does not recognise as places.
 MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW", "LANGUAGE"}
+#: Entities that may hold a place in their name ("Washington Post").
+EMBEDDING_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+#: Last words of organisation names built on a place name.
+ORG_HEADS = {
+    "authority", "army", "post", "times", "bank", "ministry", "police", "university", "council",
+    "government", "party", "commission", "airlines", "airways", "federation", "association", "club",
+    "fc", "department", "institute", "company", "corporation", "journal", "herald", "news", "tribune",
+    "agency", "court", "parliament", "senate", "assembly", "office", "service", "forces", "navy",
+    "guard", "committee", "league", "chamber", "hospital", "college", "school", "museum", "board",
+    "fund", "network", "radio", "tv", "television", "electric", "energy", "railways", "railway",
+    "exchange", "embassy", "consulate", "cabinet", "congress", "legislature", "gazette", "star",
+    "mail", "telegraph", "observer", "chronicle", "examiner", "daily", "weekly", "review", "monitor",
+    "academy", "foundation", "society", "zoo", "airport", "port", "stadium", "team", "squad",
+    "orchestra", "opera", "theatre", "theater", "cup", "open", "championship", "games", "marathon",
+    "grand", "prix", "coast", "guards", "military", "ministries", "courts", "state",
+}
 #: Words after a name that make it a first-level division: "the Kursk region".
 REGION_WORDS = {
     "region", "oblast", "province", "governorate", "prefecture", "krai", "kray",
@@ -56,7 +72,12 @@ PLACE_PREPOSITIONS = {
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
-_DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{1,30})?\s+(?:—|–|--|-)\s", re.M)
+_DATELINE = re.compile(
+    r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{1,30})?"
+    r"(?:\s*\((?:AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg|[A-Z][A-Za-z&.]{1,12})\))?"
+    r"\s*(?:—|–|--|-|:)\s",
+    re.M,
+)
 _TRIM_END = ("'s", "’s", "'", "’")
 _ABBREV_END = re.compile(r"(?:^|[^A-Za-z])(?:[A-Za-z]\.){2,}$")
 #: Capitalised words that name directions or kinds of places, not places, when alone.
@@ -101,6 +122,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` at slashes, commas, brackets and dashes."""
+    out, a = [], start
+    for m in re.finditer(r"\s*[/,;()\[\]|–—]\s*|\s+-\s+", text[start:end]):
+        out.append((a, start + m.start()))
+        a = start + m.end()
+    out.append((a, end))
+    return [(x, y) for x, y in out if y > x]
+
+
 def _is_acronym(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in s
@@ -122,7 +153,7 @@ def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
         p = c.place
         if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN", "PPLC"):
             return True
-        if p.feature_code == "ADM1" and c.name_kind == "name":
+        if p.feature_code == "ADM1" and c.name_kind in ("name", "alt", "abbr"):
             return True
         if p.feature_class == "P" and p.population >= min_pop:
             return True
@@ -234,33 +265,74 @@ class _Extractor:
                 self.add(Span_(start, end, "toponym", "rule:dateline", name))
 
     def entities(self) -> None:
-        doc = self.doc
-        for ent in doc.ents:
-            start, end = _trim(self.text, ent.start_char, ent.end_char)
-            if end <= start:
-                continue
-            name = self.text[start:end]
-            label = ent.label_
-            if label == "NORP" or (label in MISC_LABELS and self.lookup(name, kinds=["demonym"])):
-                if self.lookup(name, kinds=["demonym"]):
-                    self.add(Span_(start, end, "demonym", f"ner:{label}", name))
-                continue
-            if self.is_person_name(name, ent.start):
-                continue
-            if label in PLACE_LABELS:
-                cands = self.lookup(name)
-                if not cands and (_is_acronym(name) or label == "FAC"):
-                    continue  # "BRICS", "the Pentagon": not in the gazetteer, not a place we can name
+        for ent in self.doc.ents:
+            # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
+            pos = ent.start_char
+            for part in self.text[ent.start_char : ent.end_char].split("\n"):
+                self.entity(ent, pos, pos + len(part))
+                pos += len(part) + 1
+
+    def entity(self, ent: "Span", start: int, end: int) -> None:
+        start, end = _trim(self.text, start, end)
+        if end <= start:
+            return
+        name = self.text[start:end]
+        label = ent.label_
+        if self.demonym(start, end, f"ner:{label}"):
+            return
+        if self.is_person_name(name, ent.start):
+            return
+        cands = self.lookup(name)
+        prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS
+        if label in PLACE_LABELS:
+            if cands or not (_is_acronym(name) or label == "FAC"):
+                # "BRICS", "the Pentagon": not in the gazetteer, not a place we can name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-            elif label in MISC_LABELS:
-                cands = self.lookup(name)
-                if not cands or label == "PERSON" and _prev_word(doc, ent.start) not in PLACE_PREPOSITIONS:
-                    continue
-                if _is_acronym(name) and not any(c.place.feature_code.startswith("PCL") for c in cands):
-                    continue
-                evidence = _prev_word(doc, ent.start) in PLACE_PREPOSITIONS or _big_place(cands, MIN_POP_MISLABELLED)
-                if evidence:
-                    self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+                return
+        elif cands and label in MISC_LABELS and (label != "PERSON" or prep):
+            strong = _big_place(cands, MIN_POP_MISLABELLED)
+            if (prep or strong) and not (_is_acronym(name) and not strong):
+                self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+                return
+        if label in EMBEDDING_LABELS:
+            self.embedded(start, end)
+
+    def demonym(self, start: int, end: int, label: str) -> bool:
+        """Add a demonym mention ("Kuwaiti", "North Korean"); people ("Mexicans") are not places."""
+        name = self.text[start:end]
+        if not self.lookup(name, kinds=["demonym"]):
+            return False
+        if name.endswith("s") and self.lookup(name[:-1], kinds=["demonym"]):
+            return True  # a plural noun names people, not a place: no mention, but not a toponym either
+        self.add(Span_(start, end, "demonym", label, name))
+        return True
+
+    def embedded(self, start: int, end: int) -> None:
+        """A place inside an organisation's name: "Washington Post", "European Commission".
+
+        Only where the segment holding the place ends in a word that names an organisation
+        ("Post", "Army", "Ministry"…) or the place follows "of" ("Bank of England"), so that
+        "Virginia Mayo/Associated Press" (a photographer's credit) gives nothing.
+        """
+        for seg_start, seg_end in _segments(self.text, start, end):
+            words = list(re.finditer(r"[\w’'.&-]+", self.text[seg_start:seg_end]))
+            if len(words) < 2:
+                continue
+            head = words[-1].group().lower()
+            for n in (3, 2, 1):
+                for i in range(len(words) - n + 1):
+                    ws = words[i : i + n]
+                    if not ws[0].group()[:1].isupper() or not ws[-1].group()[:1].isupper():
+                        continue
+                    a, b = seg_start + ws[0].start(), seg_start + ws[-1].end()
+                    name = self.text[a:b]
+                    after_of = i > 0 and words[i - 1].group().lower() == "of"
+                    if not (after_of or (head in ORG_HEADS and i + n < len(words))):
+                        continue
+                    if self.lookup(name, kinds=["demonym"]) and not name.endswith("s"):
+                        self.add(Span_(a, b, "embedded", "rule:embedded-demonym", name))
+                    elif _big_place(self.lookup(name), MIN_POP_UNTAGGED) and not _is_acronym(name):
+                        self.add(Span_(a, b, "embedded", "rule:embedded", name))
 
     def untagged(self) -> None:
         """Capitalised names outside any entity that the gazetteer knows."""

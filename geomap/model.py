@@ -8,12 +8,15 @@ and ``text[m.start:m.end] == m.text`` holds for every mention.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .filter import Focus
 
 __all__ = ["Place", "Sentence", "Mention", "Document", "PlaceGroup", "MENTION_KINDS"]
 
 #: The kinds a mention can have.
-MENTION_KINDS = ("toponym", "region-phrase", "demonym")
+MENTION_KINDS = ("toponym", "region-phrase", "demonym", "embedded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +144,15 @@ class Document:
     def sentence_of(self, mention: Mention) -> Sentence:
         return self.sentences[mention.sentence]
 
-    def places(self, *, demonyms: bool = False) -> list[PlaceGroup]:
+    def places(self, *, demonyms: bool = False, embedded: bool = False) -> list[PlaceGroup]:
         """Mentions grouped by resolved place, in order of first mention.
 
-        Demonyms ("Kuwaiti") are left out unless ``demonyms=True``.
+        Demonyms ("Kuwaiti") and places inside organisation names ("Washington Post")
+        are left out unless ``demonyms=True`` / ``embedded=True``.
         """
         groups: dict[int, PlaceGroup] = {}
         for m in self.mentions:
-            if m.place is None or (m.kind == "demonym" and not demonyms):
+            if m.place is None or (m.kind == "demonym" and not demonyms) or (m.kind == "embedded" and not embedded):
                 continue
             g = groups.get(m.place.geonameid)
             if g is None:
@@ -156,6 +160,22 @@ class Document:
             else:
                 g.mentions.append(m)
         return list(groups.values())
+
+    @property
+    def focus(self) -> "Focus":
+        """The countries, admin-1 areas and cities the document is mainly about (see :func:`geomap.filter.focus`)."""
+        from .filter import focus
+
+        return focus(self)
+
+    def within(self, region: Any, **kw: Any) -> bool:
+        """Whether the document passes ``geomap.filter`` for ``region`` (a Region or a spec like ``"country:UA"``).
+
+        Keywords are those of :func:`geomap.filter.filter` (``area``, ``demonyms``, ``min_mentions``, ``focus``…).
+        """
+        from .filter import explain
+
+        return explain(self, region, **kw).kept
 
     def unresolved(self) -> Iterator[Mention]:
         return (m for m in self.mentions if m.place is None)
@@ -170,7 +190,7 @@ class Document:
             "mentions": [m.to_dict() for m in self.mentions],
             "places": [
                 {**g.place.to_dict(), "mentions": [index[id(m)] for m in g.mentions]}
-                for g in self.places(demonyms=True)
+                for g in self.places(demonyms=True, embedded=True)
             ],
             "meta": self.meta,
         }

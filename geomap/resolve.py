@@ -37,8 +37,16 @@ TYPE_PRIOR = {
     "PCLI": 4.0, "PCLD": 3.5, "PCLF": 3.5, "PCLS": 3.5, "PCLIX": 3.0, "PCLH": 1.0, "PCL": 3.5,
     "CONT": 4.0, "RGN": 2.0, "PPLC": 2.5, "ADM1": 1.75, "ADM2": 0.0, "ADMD": 0.0,
     "PPLA": 0.5, "PPL": 0.0,
+    "OCN": 4.0, "SEA": 3.0, "GULF": 2.5, "BAY": 1.5, "STRT": 2.0, "PEN": 2.0, "MTS": 1.5, "DSRT": 2.0,
+    "ISLS": 1.5, "ISL": 1.0, "LK": 1.0,
 }
 NAME_KIND = {"name": 0.0, "alt": -0.25, "abbr": 0.0, "core": -3.0, "demonym": 0.0}
+#: An alternate (often historical or foreign) name, when another place bears it as its own name:
+#: "Salisbury" is the English town before it is Harare's colonial name.
+ALT_WHEN_OWNED = -3.0
+#: A city beats a same-named division when it holds a good share of its people ("New York").
+CITY_SHARE = 0.25
+CITY_BONUS = 2.0
 POP_WEIGHT = 0.35
 COUNTRY_BONUS = 1.5
 ADMIN1_BONUS = 1.0
@@ -62,13 +70,38 @@ class _Context:
     points: tuple[tuple[float, float], ...] = ()
 
 
-def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None") -> dict[str, float]:
+@dataclass(slots=True)
+class _NameFacts:
+    """What the candidate list says about the name itself."""
+
+    owned: bool  # some candidate bears the name as its own (or as an abbreviation)
+    division_pop: int  # population of the biggest first-level division of that name
+
+
+def _name_facts(cands: "list[Candidate]") -> _NameFacts:
+    owned = any(c.name_kind in ("name", "abbr") for c in cands)
+    div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
+    return _NameFacts(owned, div)
+
+
+def _short_form(cand: "Candidate") -> bool:
+    """"New York" for New York City, "Kuwait" for Kuwait City: a city's name less "City"."""
+    from .gazetteer.names import normalize
+
+    return normalize(cand.place.name) == f"{cand.matched} city"
+
+
+def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts) -> dict[str, float]:
     p = cand.place
     f: dict[str, float] = {}
     f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
     f["population"] = POP_WEIGHT * math.log10(p.population + 1)
     kind = cand.name_kind
     f["name"] = NAME_KIND.get(kind, 0.0)
+    if kind == "alt" and facts.owned and not _short_form(cand):
+        f["name"] = ALT_WHEN_OWNED
+    if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
+        f["city"] = CITY_BONUS
     if span.kind == "region-phrase" or span.prefer_admin1:
         # "the Kursk region": the division, whatever the bare name means elsewhere
         f["name"] = 0.0
@@ -98,10 +131,17 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return great_circle(outer.point, inner.point).km < 300
 
 
+_BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "RGN", "OCN", "SEA")
+
+
 def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
-    if span.kind == "demonym":
+    if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
     cands = store.lookup(span.lookup)
+    letters = span.lookup.replace(".", "")
+    if letters.isalpha() and letters.isupper() and len(letters) <= 4:
+        # "EU", "SA", "NSW": an abbreviation, not a village that happens to be spelt so
+        cands = [c for c in cands if c.name_kind == "abbr" or c.place.feature_code in _BIG_CODES]
     if span.kind != "region-phrase" and not span.prefer_admin1:
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
@@ -110,8 +150,9 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
 
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None") -> list[tuple[float, "Candidate", dict]]:
     ranked = []
+    facts = _name_facts(cands)
     for c in cands:
-        f = _features(c, span, ctx, inside)
+        f = _features(c, span, ctx, inside, facts)
         ranked.append((sum(f.values()), c, f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
     return ranked
@@ -184,3 +225,19 @@ def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list)
         if j is not None and chosen[i] is not None and not span.prefer_admin1 and span.inside is None:
             chosen[i] = chosen[j]
             ranked_all[i] = ranked_all[j]
+
+
+def rank_candidates(name: str, store: "GazetteerStore", *, country_codes=None, feature_classes=None,
+                    kinds=None) -> list[tuple[float, "Candidate", dict]]:
+    """The places called ``name``, ranked as a lone toponym with no article context.
+
+    The same features and weights as :func:`resolve_spans` (so a division's bare core
+    name, "Kursk" for Kursk Oblast, ranks below the city). Returns ``(score, candidate,
+    features)`` triples, best first; filters are passed to ``store.lookup``.
+    """
+    span = Span_(0, len(name), "toponym", "lookup", name)
+    cands = store.lookup(name, kinds=kinds, feature_classes=feature_classes, country_codes=country_codes)
+    return _rank(cands, span, _Context(), None)
+
+
+__all__.append("rank_candidates")
