@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"loaded spaCy model and gazetteer in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
     ours = run_evaluation(args.gold, spans="extracted", geoparser=geoparser, errors_path=args.errors,
-                          breakdown=bd, limit=args.limit)
-    print("=== geomap (extracted spans: recognition + resolution) ===")
+                          breakdown=bd, limit=args.limit, demonyms=True)
+    print("=== geomap (extracted spans: recognition + resolution; demonyms counted, as GeoWebNews does) ===")
     print(format_table(ours))
 
     if not args.no_gold_spans:

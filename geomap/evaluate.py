@@ -396,8 +396,12 @@ def _mention_record(m: Any) -> dict[str, Any]:
     }
 
 
-def predictions_from_documents(docs: Iterable["Document"], *, demonyms: bool = True) -> list[dict[str, Any]]:
-    """One ``{"id", "toponyms"}`` record per parsed Document (unresolved mentions have no coordinates)."""
+def predictions_from_documents(docs: Iterable["Document"], *, demonyms: bool = False) -> list[dict[str, Any]]:
+    """One ``{"id", "toponyms"}`` record per parsed Document (unresolved mentions have no coordinates).
+
+    Demonym mentions ("Russian troops") count as toponyms only with ``demonyms=True``:
+    annotation guidelines differ (GeoWebNews annotates adjectival uses, others do not).
+    """
     return [{"id": d.id, "toponyms": [_mention_record(m) for m in d.mentions if demonyms or m.kind != "demonym"]}
             for d in docs]
 
@@ -500,7 +504,7 @@ def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["D
 
 def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser: "Geoparser | None" = None,
                    errors_path: str | Path | None = None, breakdown: str | None = "type",
-                   limit: int | None = None, demonyms: bool = True,
+                   limit: int | None = None, demonyms: bool = False,
                    drop_unresolved_pred: bool = False) -> dict[str, Any]:
     """Parse every gold article and score the result.
 
@@ -621,7 +625,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         result = run_evaluation(args.gold, spans=args.spans, geoparser=geoparser, errors_path=args.errors,
                                 breakdown=None if args.breakdown == "none" else args.breakdown,
-                                limit=args.limit, drop_unresolved_pred=args.drop_unresolved_pred)
+                                limit=args.limit, demonyms=args.demonyms,
+                                drop_unresolved_pred=args.drop_unresolved_pred)
     except GoldFormatError as e:
         print(f"geomap: {e}", file=sys.stderr)
         return 2
@@ -645,6 +650,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--breakdown", choices=["type", "category", "none"], default="type",
                     help="per-value recall and accuracy for this gold field (default: type)")
     ev.add_argument("--limit", type=int, metavar="N", help="only the first N gold documents")
+    ev.add_argument("--demonyms", action="store_true",
+                    help="count demonym mentions ('Russian troops' -> Russia) as toponyms, as GeoWebNews does")
     ev.add_argument("--drop-unresolved-pred", action="store_true",
                     help="drop predictions without coordinates before matching (EUPEG convention)")
     ev.set_defaults(func=_cmd_evaluate)

@@ -34,7 +34,9 @@ __all__ = ["Span_", "extract_spans", "REGION_WORDS"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Labels the model gives to place names it does not recognise as places.
-MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW", "LANGUAGE"}
+MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
+#: Feature codes of places whose names take "the" ("the Netherlands", "the Balkans", "the Gulf").
+THE_PLACES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "RGN", "CONT", "OCN", "SEA", "GULF", "STRT", "PEN", "MTS", "DSRT", "ISLS")
 #: Entities that may hold a place in their name ("Washington Post").
 EMBEDDING_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 #: Last words of organisation names built on a place name.
@@ -160,12 +162,28 @@ def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     return False
 
 
-def _person_words(doc: "Doc") -> set[str]:
-    """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd)."""
-    words: set[str] = set()
+def _division_name(cands: "list[Candidate]", name: str) -> bool:
+    """A country's name, or a multi-word division's ("Tamil Nadu"), that the model tagged PERSON.
+
+    Single-word divisions stay people: Georgia, Virginia and Victoria are first names too.
+    """
+    multi = " " in name.strip()
+    return any(
+        c.name_kind in ("name", "alt")
+        and (c.place.feature_code.startswith("PCL") or (multi and c.place.feature_code == "ADM1"))
+        for c in cands
+    )
+
+
+def _person_words(doc: "Doc") -> dict[str, set[int]]:
+    """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
+    start tokens of the entities it occurs in."""
+    words: dict[str, set[int]] = {}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
-            words.update(t.lower_ for t in ent if t.is_alpha)
+            for t in ent:
+                if t.is_alpha:
+                    words.setdefault(t.lower_, set()).add(ent.start)
     return words
 
 
@@ -194,8 +212,9 @@ class _Extractor:
         return self.store.lookup(name, **kw) if name.strip() else []
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
+        """Every word of ``name`` is part of a person's name elsewhere in the article."""
         words = [w for w in normalize(name).split() if w]
-        if not words or not all(w in self.persons for w in words):
+        if not words or not all(self.persons.get(w, set()) - {tok_i} for w in words):
             return False
         return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
 
@@ -284,14 +303,18 @@ class _Extractor:
             return
         cands = self.lookup(name)
         prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS
-        if label in PLACE_LABELS:
+        the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
+        institution = the and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
+        if label in PLACE_LABELS and not (label == "FAC" and institution):
             if cands or not (_is_acronym(name) or label == "FAC"):
                 # "BRICS", "the Pentagon": not in the gazetteer, not a place we can name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
-        elif cands and label in MISC_LABELS and (label != "PERSON" or prep):
+        elif cands and label in MISC_LABELS and (label != "PERSON" or prep or _division_name(cands, name)):
             strong = _big_place(cands, MIN_POP_MISLABELLED)
-            if (prep or strong) and not (_is_acronym(name) and not strong):
+            if institution:
+                pass  # "the White House", "the Centre": an institution, not the town of that name
+            elif (prep or strong) and not (_is_acronym(name) and not strong):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         if label in EMBEDDING_LABELS:
@@ -328,6 +351,8 @@ class _Extractor:
                     name = self.text[a:b]
                     after_of = i > 0 and words[i - 1].group().lower() == "of"
                     if not (after_of or (head in ORG_HEADS and i + n < len(words))):
+                        continue
+                    if n == 1 and name.lower() in NOT_ALONE:
                         continue
                     if self.lookup(name, kinds=["demonym"]) and not name.endswith("s"):
                         self.add(Span_(a, b, "embedded", "rule:embedded-demonym", name))

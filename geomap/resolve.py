@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from geopy.distance import great_circle
 
 from .extract import Span_
+from .gazetteer.names import core_name, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
@@ -76,19 +77,27 @@ class _NameFacts:
 
     owned: bool  # some candidate bears the name as its own (or as an abbreviation)
     division_pop: int  # population of the biggest first-level division of that name
+    country: bool  # a country bears the name as its own
 
 
 def _name_facts(cands: "list[Candidate]") -> _NameFacts:
-    owned = any(c.name_kind in ("name", "abbr") for c in cands)
+    owned = any(_own_name(c) for c in cands)
+    country = any(_own_name(c) and c.place.feature_code.startswith("PCL") for c in cands)
     div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
-    return _NameFacts(owned, div)
+    return _NameFacts(owned, 0 if country else div, country)
 
 
-def _short_form(cand: "Candidate") -> bool:
-    """"New York" for New York City, "Kuwait" for Kuwait City: a city's name less "City"."""
-    from .gazetteer.names import normalize
+def _own_name(cand: "Candidate") -> bool:
+    """The place bears the name as its own: its name, an abbreviation, or a division's
+    name less its designator ("Karnataka" for "State of Karnataka")."""
+    if cand.name_kind in ("name", "abbr"):
+        return True
+    return cand.name_kind == "alt" and cand.place.feature_code == "ADM1" and core_name(cand.place.name) == cand.matched
 
-    return normalize(cand.place.name) == f"{cand.matched} city"
+
+def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
+    """"New York" for New York City: a city's name less "City" — unless a country owns it (Mexico)."""
+    return not facts.country and normalize(cand.place.name) == f"{cand.matched} city"
 
 
 def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts) -> dict[str, float]:
@@ -98,7 +107,9 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     f["population"] = POP_WEIGHT * math.log10(p.population + 1)
     kind = cand.name_kind
     f["name"] = NAME_KIND.get(kind, 0.0)
-    if kind == "alt" and facts.owned and not _short_form(cand):
+    if _short_form(cand, facts):
+        f["name"] = 0.0
+    elif kind == "alt" and facts.owned and not _own_name(cand):
         f["name"] = ALT_WHEN_OWNED
     if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
         f["city"] = CITY_BONUS
@@ -131,17 +142,19 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return great_circle(outer.point, inner.point).km < 300
 
 
-_BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "RGN", "OCN", "SEA")
+_BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA")
 
 
 def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
     cands = store.lookup(span.lookup)
-    letters = span.lookup.replace(".", "")
+    letters = span.lookup.replace(".", "").replace("&", "")
     if letters.isalpha() and letters.isupper() and len(letters) <= 4:
-        # "EU", "SA", "NSW": an abbreviation, not a village that happens to be spelt so
-        cands = [c for c in cands if c.name_kind == "abbr" or c.place.feature_code in _BIG_CODES]
+        # "EU", "NSW": an abbreviation, not a village that happens to be spelt so
+        cands = [c for c in cands if _own_name(c) and (c.name_kind == "abbr" or c.place.feature_code in _BIG_CODES)]
+    elif sum(ch.isupper() for ch in span.lookup) < 2:
+        cands = [c for c in cands if c.name_kind != "abbr"]  # "Act" is not the ACT, "Car" not the CAR
     if span.kind != "region-phrase" and not span.prefer_admin1:
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands

@@ -224,13 +224,13 @@ def parsed_doc() -> Document:
 
 def test_predictions_from_documents():
     doc = parsed_doc()
-    (rec,) = predictions_from_documents([doc])
+    (rec,) = predictions_from_documents([doc], demonyms=True)
     assert rec["id"] == "d" and [t["text"] for t in rec["toponyms"]] == ["Oslo", "Norwegian", "Paris", "Mars"]
     oslo = rec["toponyms"][0]
     assert (oslo["start"], oslo["end"], oslo["lat"], oslo["lon"], oslo["geonameid"], oslo["kind"]) == \
         (9, 13, 59.91, 10.75, 3143244, "toponym")
     assert rec["toponyms"][3]["lat"] is None and rec["toponyms"][3]["geonameid"] is None
-    (no_dem,) = predictions_from_documents([doc], demonyms=False)
+    (no_dem,) = predictions_from_documents([doc])  # the default leaves demonyms out
     assert [t["text"] for t in no_dem["toponyms"]] == ["Oslo", "Paris", "Mars"]
 
 
@@ -243,7 +243,7 @@ def test_errors_lists_missed_spurious_and_wrongly_placed():
                     {"normalized_name": "Paris, France"}),
         GoldToponym(0, 5, "Talks", 1.0, 1.0, None, "Literal", "literal"),  # never predicted
     ))]
-    errs = errors(gold, predictions_from_documents([doc]), [doc])
+    errs = errors(gold, predictions_from_documents([doc], demonyms=True), [doc])
     kinds = [(e["error"], e["text"]) for e in errs]
     assert kinds == [("missed", "Talks"), ("wrong_place", "Paris"), ("spurious", "Mars")]
     missed, wrong, spurious = errs
@@ -254,7 +254,7 @@ def test_errors_lists_missed_spurious_and_wrongly_placed():
     assert wrong["sentence"] == "Norwegian and Paris officials left."
     assert spurious["gold"] is None and spurious["pred"]["lat"] is None and spurious["id"] == "d"
     # without the parsed documents the records still come, without sentences or candidates
-    bare = errors(gold, predictions_from_documents([doc]))
+    bare = errors(gold, predictions_from_documents([doc], demonyms=True))
     assert [e["error"] for e in bare] == ["missed", "wrong_place", "spurious"]
     assert bare[1]["sentence"] is None and "candidates" not in bare[1]
 
