@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .model import Document, Mention, Place, Sentence
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "Geoparser", "Map", "Document", "Mention", "Place", "Sentence", "__version__"]
+__all__ = ["parse", "parse_many", "Geoparser", "Map", "Gazetteer", "Document", "Mention", "Place", "Sentence", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Geoparser
     from .render import Map
+    from .gazetteer.geocoder import Gazetteer
 
 _DEFAULT: "Geoparser | None" = None
 
@@ -50,4 +51,8 @@ def __getattr__(name: str) -> Any:  # lazy: importing geomap must not load spaCy
         from .render import Map
 
         return Map
+    if name == "Gazetteer":
+        from .gazetteer.geocoder import Gazetteer
+
+        return Gazetteer
     raise AttributeError(f"module 'geomap' has no attribute {name!r}")

@@ -19,6 +19,7 @@ the same name in one article resolves to the same place.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -149,16 +150,52 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
     cands = store.lookup(span.lookup)
+    if not cands:
+        cands = _fallback(span.lookup, store)
     letters = span.lookup.replace(".", "").replace("&", "")
     if letters.isalpha() and letters.isupper() and len(letters) <= 4:
-        # "EU", "NSW": an abbreviation, not a village that happens to be spelt so
-        cands = [c for c in cands if _own_name(c) and (c.name_kind == "abbr" or c.place.feature_code in _BIG_CODES)]
+        # "EU", "NSW", "UK": an abbreviation of a country or division, not a village spelt so
+        cands = [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
     elif sum(ch.isupper() for ch in span.lookup) < 2:
         cands = [c for c in cands if c.name_kind != "abbr"]  # "Act" is not the ACT, "Car" not the CAR
     if span.kind != "region-phrase" and not span.prefer_admin1:
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
     return cands[:MAX_CANDIDATES]
+
+
+_DIRECTIONS = re.compile(
+    r"^(?:(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower|greater|inner|outer|"
+    r"downtown|metro|metropolitan|mid|far|rural|coastal|northeast|northwest|southeast|southwest|"
+    r"north-east|north-west|south-east|south-west|northeastern|northwestern|southeastern|southwestern)\s+)+",
+    re.I,
+)
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:city|county|township|district|municipal district|municipality|village|town|hills|heights|area|"
+    r"police|democrats|republicans|council|metro area|region|suburbs?|borough|parish|state)$",
+    re.I,
+)
+
+
+def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
+    """Candidates for a name the gazetteer lacks, from its core: "South Florida" → Florida,
+    "Birmingham City" → Birmingham, "Thruxton, Hampshire" → Thruxton."""
+    variants = []
+    head = name.split(",")[0].strip()
+    if head != name:
+        variants.append(head)
+    stripped = _DIRECTIONS.sub("", head)
+    if stripped != head:
+        variants.append(stripped)
+    tail = _GENERIC_TAIL.sub("", stripped)
+    if tail != stripped:
+        variants.append(tail)
+    for v in variants:
+        if v and len(v) > 2:
+            cands = [c for c in store.lookup(v) if c.name_kind != "core"]
+            if cands:
+                return cands
+    return []
 
 
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None") -> list[tuple[float, "Candidate", dict]]:

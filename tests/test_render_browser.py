@@ -1,74 +1,69 @@
-"""Render maps in headless Chromium, offline: markers draw, popups work, nothing executes.
+"""Render maps in headless Chromium, offline: markers draw, popups work, nothing executes,
+nothing is fetched but tiles, and a screenshot shows the markers.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` plus ``selenium`` (pip). When
-they are missing the tests skip locally but FAIL when ``CI=true``.
+they are missing the tests skip locally but FAIL when ``CI`` is set.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import struct
 import time
+import zlib
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from geomap.export import browser, browser_missing, wait_ready
+from geomap.model import Place
 from geomap.render import Map
+
 try:  # rootdir on sys.path (python -m pytest, or tests/ as a package)
-    from tests.test_render import HOSTILE, hostile_doc, kursk_doc
+    from tests.test_render import HOSTILE, HOSTILE_IMG, article, hostile_doc, kursk_doc, make_doc
 except ImportError:  # plain `pytest`, rootdir-less "prepend" import mode
-    from test_render import HOSTILE, hostile_doc, kursk_doc
+    from test_render import HOSTILE, HOSTILE_IMG, article, hostile_doc, kursk_doc, make_doc
 
 pytestmark = pytest.mark.browser
 
-CHROME_FLAGS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND",  # no DNS: any network request fails
-    "--window-size=1200,900",
-)
-
-
-def _missing() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed"
-    for exe in ("chromium", "chromedriver"):
-        if not shutil.which(exe):
-            return f"{exe} is not on PATH"
-    return None
+WIDTH, HEIGHT = 1200, 900
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator["object"]:
-    reason = _missing()
+    reason = browser_missing()
     if reason:
         if os.environ.get("CI", "").lower() not in ("", "0", "false"):
             pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    drv = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    try:
+        pytest.skip(f"no headless browser: {reason}")
+    with browser(width=WIDTH, height=HEIGHT, log_network=True) as drv:
         yield drv
-    finally:
-        drv.quit()
 
 
 def load(driver, m: Map, path: Path):
+    driver.get_log("performance")  # drop earlier pages' events
     driver.get(m.save(path).resolve().as_uri())
+    wait_ready(driver)
     return driver
 
 
 def circles(driver) -> list:
     return driver.find_elements("css selector", "path.leaflet-interactive")
+
+
+MAP = "Object.keys(window).filter(k => /^map_[0-9a-f]+$/.test(k)).map(k => window[k])[0]"
+
+
+def spread_places(n: int) -> list[Place]:
+    """``n`` places: pairs 20 km apart (they cluster) spread over Europe."""
+    out = []
+    for i in range(n):
+        lat = 40.0 + (i // 2 % 10) * 2.0 + (i % 2) * 0.15
+        lon = -5.0 + (i // 20) * 6.0 + (i % 2) * 0.15
+        out.append(Place(100_000 + i, f"Town{i:03d}", lat, lon, "P", "PPL", "FR"))
+    return out
 
 
 def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
@@ -83,31 +78,181 @@ def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
     assert "Not placed: 1 name" in driver.find_element("css selector", ".geomap-unplaced").text
 
 
-def test_clustered_map_draws(driver, tmp_path):
-    load(driver, Map([kursk_doc()], tiles=None, cluster=True), tmp_path / "cluster.html")
+def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
+    places = spread_places(60)
+    words = [f"w{i:03d}" for i in range(len(places))]
+    doc = make_doc([f"Troops reached {w}." for w in words], list(zip(words, places)))
+    load(driver, Map([doc], tiles=None, cluster=True), tmp_path / "cluster.html")
     assert driver.execute_script("return typeof L.MarkerClusterGroup") == "function"
-    assert driver.find_elements("css selector", ".leaflet-interactive, .marker-cluster")
+
+    def count() -> tuple[int, int]:
+        spans = driver.find_elements("css selector", ".marker-cluster span")
+        return len(circles(driver)), sum(int(e.text) for e in spans)
+
+    seen, deadline = None, time.monotonic() + 10  # wait out the zoom / cluster animations
+    while (now := count()) != seen and time.monotonic() < deadline:
+        seen = now
+        time.sleep(0.5)
+    markers, clustered = seen
+    assert driver.find_elements("css selector", ".marker-cluster")  # some did cluster
+    assert markers + clustered == len(places)
+
+    # the side list pans to a clustered marker and opens it
+    driver.find_element("css selector", ".geomap-places summary").click()  # open the list
+    entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Town007" in li.text)
+    entry.click()
+    time.sleep(1.0)  # zoomToShowLayer animates
+    popup = driver.find_element("css selector", ".leaflet-popup-content")
+    assert [m.text for m in popup.find_elements("css selector", "mark")] == ["w007"]
+    assert "Town007" in popup.text
 
 
 def test_hostile_text_never_executes(driver, tmp_path):
-    load(driver, Map([hostile_doc(), kursk_doc(id="k")], tiles=None, title=HOSTILE), tmp_path / "evil.html")
-    assert len(circles(driver)) == 4
-    # put every popup and tooltip into the DOM, and open the unplaced box
-    driver.execute_script(
-        """
-        for (const k of Object.keys(window).filter(k => k.startsWith("circle_marker_"))) {
-            window[k].openTooltip(); window[k].openPopup();
-        }
-        document.querySelector(".geomap-unplaced details").open = true;
+    docs = [hostile_doc(), kursk_doc(id="k"), article("s", source=HOSTILE_IMG, url="javascript:window.pwned=1")]
+    m = Map(docs, tiles=None, title=HOSTILE, color_by="article", heat=True, choropleth=True)
+    load(driver, m, tmp_path / "evil.html")
+    assert len(circles(driver)) >= 6
+    # open every popup and tooltip in turn, every box, and the layer control
+    shown = driver.execute_script(
+        f"""
+        const map = {MAP}, out = [];
+        for (const e of map.geomapIndex) {{
+            e.marker.openTooltip(); out.push(e.marker.getTooltip().getElement().textContent);
+            e.marker.openPopup(); out.push(document.querySelector('.leaflet-popup-content').textContent);
+        }}
+        document.querySelectorAll('.geomap-box details').forEach(d => d.open = true);
+        return out;
         """
     )
     time.sleep(0.5)  # let any <img onerror> fire
     assert driver.execute_script("return typeof window.pwned") == "undefined"
-    texts = driver.execute_script(
-        "return [...document.querySelectorAll('.leaflet-popup-content, .leaflet-tooltip,"
-        " .leaflet-control-layers-overlays, .geomap-unplaced')].map(e => e.textContent)"
-    )
-    assert all(HOSTILE in t for t in texts[-2:])  # layer names and unplaced box show it literally
-    assert any(HOSTILE in t for t in texts[:-2])
+    assert any(HOSTILE in t and HOSTILE_IMG in t for t in shown)
+    for css in (".leaflet-control-layers-overlays", ".geomap-places", ".geomap-unplaced", ".geomap-legend"):
+        assert HOSTILE in driver.find_element("css selector", css).get_attribute("textContent"), css
     assert driver.execute_script("return document.querySelectorAll('img').length") == 0
+    assert driver.execute_script("return document.querySelectorAll('a[href^=javascript]').length") == 0
     assert driver.title == HOSTILE
+
+
+def requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return urls
+
+
+def test_no_network_request_but_tiles(driver, tmp_path):
+    docs = [kursk_doc(title="a"), article("b", source="S", url="https://news.example/b")]
+    m = Map(docs, cluster=True, heat=True, choropleth=True, color_by="country")  # OpenStreetMap tiles
+    load(driver, m, tmp_path / "offline.html")
+    time.sleep(0.5)
+    page = (tmp_path / "offline.html").resolve().as_uri()
+    urls = [u for u in requested_urls(driver) if u != page and not u.startswith("data:")]
+    assert urls, "the tiles at least were requested"
+    assert all(u.startswith("https://tile.openstreetmap.org/") for u in urls), urls
+    resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(u.startswith(("https://tile.openstreetmap.org/", "data:")) for u in resources), resources
+
+    load(driver, Map(docs, tiles=None, heat=True, choropleth=True), tmp_path / "plain.html")
+    page = (tmp_path / "plain.html").resolve().as_uri()
+    assert [u for u in requested_urls(driver) if u != page and not u.startswith("data:")] == []
+
+
+# --- screenshots --------------------------------------------------------------------
+
+
+def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
+    """A tiny PNG decoder (8-bit RGB/RGBA, not interlaced): width, height, rows of RGBA."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and color in (2, 6) and interlace == 0
+            bpp = 4 if color == 6 else 3
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+        rows.append(bytes(line) if bpp == 4 else b"".join(bytes(line[i : i + 3]) + b"\xff" for i in range(0, stride, 3)))
+    return width, height, rows
+
+
+def pixel(rows: list[bytes], x: int, y: int) -> tuple[int, int, int]:
+    return tuple(rows[y][4 * x : 4 * x + 3])
+
+
+def marker_points(driver) -> list[tuple[int, int]]:
+    return [tuple(map(round, p)) for p in driver.execute_script(
+        f"""const map = {MAP}, box = map.getContainer().getBoundingClientRect();
+        return map.geomapIndex.map(e => {{ const p = map.latLngToContainerPoint(e.marker.getLatLng());
+                                          return [p.x + box.left, p.y + box.top]; }});"""
+    )]
+
+
+def test_screenshot_has_markers_where_they_are(driver, tmp_path):
+    load(driver, Map([kursk_doc()], tiles=None, side_list=False), tmp_path / "shot.html")
+    shot = tmp_path / "shot.png"
+    assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 1000
+    scale = driver.execute_script("return window.devicePixelRatio") or 1
+    width, height, rows = decode_png(shot.read_bytes())
+    points = marker_points(driver)
+    assert len(points) == 2
+    background = {(217, 230, 239), (246, 244, 239)}  # sea, land (geomap-plain, outline fill)
+    for x, y in points:
+        x, y = int(x * scale), int(y * scale)
+        assert 0 <= x < width and 0 <= y < height
+        assert pixel(rows, x, y) not in background, (x, y, pixel(rows, x, y))
+        r, g, b = pixel(rows, x, y)
+        assert b > r + 30  # the first article's blue
+    # a corner far from any marker shows the background
+    assert pixel(rows, 5, height - 60) in background or pixel(rows, width - 5, height // 2) in background
+
+
+def test_outline_shows_when_tiles_cannot_load(driver, tmp_path):
+    """Offline, OpenStreetMap tiles fail: the country outlines under them still draw."""
+    load(driver, Map([kursk_doc()], side_list=False), tmp_path / "tiles.html")
+    time.sleep(0.5)
+    shot = tmp_path / "tiles.png"
+    driver.save_screenshot(str(shot))
+    _, _, rows = decode_png(shot.read_bytes())
+    colours = {pixel(rows, x, y) for y in range(0, len(rows), 23) for x in range(0, len(rows[0]) // 4, 23)}
+    assert (246, 244, 239) in colours  # land fill of the outlines
+    assert driver.execute_script("return document.querySelectorAll('.leaflet-tile-loaded').length") == 0
+
+
+def test_large_packed_map_draws_and_opens(driver, tmp_path):
+    from geomap.render import PACK_ROWS
+
+    places = spread_places(PACK_ROWS + 100)
+    words = [f"w{i:04d}" for i in range(len(places))]
+    doc = make_doc([f"Troops reached {w}." for w in words], list(zip(words, places)))
+    load(driver, Map([doc, kursk_doc()], tiles=None), tmp_path / "large.html")
+    assert driver.execute_script(f"return {MAP}.geomapIndex.length") == len(places) + 2
+    assert driver.find_elements("css selector", ".marker-cluster")
+    driver.find_element("css selector", ".geomap-places summary").click()
+    entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Kursk" in li.text)
+    entry.click()
+    time.sleep(1.0)
+    popup = driver.find_element("css selector", ".leaflet-popup-content")
+    assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Kursk"] * 3

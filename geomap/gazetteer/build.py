@@ -15,6 +15,7 @@ Nothing is downloaded: every source ships inside an installed package or this re
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -29,14 +30,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from geomap.gazetteer.names import core_name, normalize
 
-__all__ = ["SCHEMA_VERSION", "KIND_RANK", "build_default", "default_path", "data_dir"]
+__all__ = ["SCHEMA_VERSION", "KIND_RANK", "PLACE_COLUMNS", "CUSTOM_SOURCE", "build_default", "default_path",
+           "data_dir", "create_schema", "insert_places", "index_points", "finish_store", "atomic_store"]
 
 #: Bump when the schema or the meaning of the stored data changes; stores are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Name kinds, best first. One row per (name, geonameid) keeps the best kind.
 KIND_RANK = {"name": 0, "alt": 1, "abbr": 2, "core": 3, "demonym": 4}
@@ -509,22 +511,146 @@ def _collect() -> _Gazetteer:
 
 
 # --------------------------------------------------------------------------- writing
+# Shared by build_default (packaged sources) and geomap.gazetteer.dumps (GeoNames dumps).
 
 _SCHEMA = """
 CREATE TABLE places (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
     feature_class TEXT NOT NULL, feature_code TEXT NOT NULL, country_code TEXT, admin1 TEXT,
-    population INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL);
+    admin2 TEXT, population INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL);
 CREATE TABLE names (
     name TEXT NOT NULL, geonameid INTEGER NOT NULL, kind TEXT NOT NULL,
     PRIMARY KEY (name, geonameid)) WITHOUT ROWID;
 CREATE TABLE countries (iso2 TEXT PRIMARY KEY, geonameid INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE hierarchy (parent INTEGER NOT NULL, child INTEGER NOT NULL, type TEXT,
+    PRIMARY KEY (child, parent)) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
 """
 _INDEXES = (
     "CREATE INDEX places_admin ON places (country_code, admin1, feature_code)",
     "CREATE INDEX names_geonameid ON names (geonameid)",
 )
+#: The ``places`` columns in insert order.
+PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "feature_class", "feature_code", "country_code",
+                 "admin1", "admin2", "population", "source")
+#: ``places.source`` of the user's own places (``geomap gazetteer add``); their ids are negative.
+CUSTOM_SOURCE = "custom"
+#: Feature classes in the spatial index (``reverse`` finds the nearest populated place).
+RTREE_CLASSES = ("P",)
+
+
+def create_schema(con: sqlite3.Connection) -> None:
+    """Fast-write pragmas and the empty tables of a new store (indexes come in :func:`finish_store`)."""
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA page_size=8192")
+    con.executescript(_SCHEMA)
+
+
+def insert_places(con: sqlite3.Connection, rows: Iterable[tuple[Any, ...]], *,
+                  columns: tuple[str, ...] = PLACE_COLUMNS, replace: bool = False) -> None:
+    """Insert ``places`` rows given in ``columns`` order."""
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    con.executemany(f"{verb} INTO places ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+                    rows)
+
+
+def index_points(con: sqlite3.Connection, where: str = "", params: tuple[Any, ...] = ()) -> None:
+    """Add the places of :data:`RTREE_CLASSES` (optionally restricted by ``where``) to the R*Tree."""
+    classes = ",".join(f"'{c}'" for c in RTREE_CLASSES)
+    con.execute("INSERT OR REPLACE INTO places_rtree SELECT geonameid, lat, lat, lon, lon FROM places "
+                f"WHERE feature_class IN ({classes}) {('AND ' + where) if where else ''}", params)
+
+
+def carry_custom(previous: Path, con: sqlite3.Connection) -> int:
+    """Copy the user's custom places and names from the store being replaced; return how many."""
+    if _stored_value(previous, "schema_version") is None:
+        return 0
+    con.execute("ATTACH DATABASE ? AS old", (str(previous),))
+    try:
+        old_cols = {r[1] for r in con.execute("PRAGMA old.table_info(places)")}
+        if "source" not in old_cols:
+            return 0
+        cols = [c for c in PLACE_COLUMNS if c in old_cols]
+        con.execute(f"INSERT OR REPLACE INTO places ({', '.join(cols)}) SELECT {', '.join(cols)} "
+                    "FROM old.places WHERE source = ?", (CUSTOM_SOURCE,))
+        con.execute("INSERT OR REPLACE INTO names SELECT n.name, n.geonameid, n.kind FROM old.names n "
+                    "JOIN old.places p USING (geonameid) WHERE p.source = ?", (CUSTOM_SOURCE,))
+        n = con.execute("SELECT COUNT(*) FROM places WHERE source = ?", (CUSTOM_SOURCE,)).fetchone()[0]
+    finally:
+        con.execute("DETACH DATABASE old")
+    return int(n)
+
+
+def finish_store(con: sqlite3.Connection, meta: dict[str, str], previous: Path | None = None) -> None:
+    """Carry custom places over from ``previous``, build indexes and the R*Tree, write ``meta``.
+
+    ``con`` is in autocommit mode (``isolation_level=None``) and outside any transaction.
+    """
+    if previous is not None and previous.exists():
+        carry_custom(previous, con)
+    con.execute("BEGIN")
+    index_points(con)
+    meta = {"schema_version": str(SCHEMA_VERSION),
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **meta}
+    con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())
+    for statement in _INDEXES:
+        con.execute(statement)
+    con.execute("COMMIT")
+    con.execute("ANALYZE")
+
+
+def _stored_value(path: Path, key: str) -> str | None:
+    """One ``meta`` value of the store at ``path`` (None when missing or unreadable)."""
+    if not Path(path).exists():
+        return None
+    try:
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files of builds that were killed (their process is gone)."""
+    for tmp in path.parent.glob(f"{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 1:-4]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_store(path: Path) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success it replaces ``path`` (``os.replace``).
+
+    On any error, or a kill, the previous store stays as it was; temp files left by killed
+    builds are removed by the next build.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _package_version(dist: str) -> str:
@@ -541,6 +667,9 @@ def _sources() -> list[dict[str, str]]:
     return out
 
 
+ATTRIBUTION = "Contains GeoNames data (https://www.geonames.org/), CC BY 4.0"
+
+
 def _stats(gz: _Gazetteer, seconds: float) -> dict[str, Any]:
     kinds = Counter(gz.names.values())
     rank_name = {v: k for k, v in KIND_RANK.items()}
@@ -555,32 +684,26 @@ def _stats(gz: _Gazetteer, seconds: float) -> dict[str, Any]:
     }
 
 
-def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any]) -> None:
+_REC_COLUMNS = tuple(c for c in PLACE_COLUMNS if c != "admin2")
+
+
+def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | None = None) -> None:
     rank_name = {v: k for k, v in KIND_RANK.items()}
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("PRAGMA page_size=8192")
-        con.executescript(_SCHEMA)
+        create_schema(con)
         con.execute("BEGIN")
-        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (gz.places[g].row() for g in sorted(gz.places)))
+        insert_places(con, (gz.places[g].row() for g in sorted(gz.places)), columns=_REC_COLUMNS)
         con.executemany("INSERT INTO names VALUES (?,?,?)",
                         ((k, g, rank_name[r]) for (k, g), r in sorted(gz.names.items())))
         con.executemany("INSERT INTO countries VALUES (?,?)", sorted(gz.country_ids.items()))
-        meta = {
-            "schema_version": str(SCHEMA_VERSION),
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        con.execute("COMMIT")
+        finish_store(con, {
+            "builder": "default",
             "sources": json.dumps(_sources()),
             "counts": json.dumps(stats),
-            "attribution": "Contains GeoNames data (https://www.geonames.org/), CC BY 4.0",
-        }
-        con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
-        for statement in _INDEXES:
-            con.execute(statement)
-        con.execute("COMMIT")
-        con.execute("ANALYZE")
+            "attribution": ATTRIBUTION,
+        }, previous)
     finally:
         con.close()
 
@@ -589,23 +712,18 @@ def build_default(path: Path, *, force: bool = False, progress: bool = False) ->
     """Build the gazetteer at ``path`` atomically (temp file + ``os.replace``); return stats.
 
     Without ``force`` an existing file is left alone and ``{"skipped": True}`` returned.
+    Custom places (``geomap gazetteer add``) of the store being replaced are kept.
     """
     path = Path(path)
     if path.exists() and not force:
         return {"skipped": True, "path": str(path)}
-    path.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_store(path) as tmp:
         _log(progress, "collecting sources")
         gz = _collect()
         _log(progress, f"collected {len(gz.places)} places, {len(gz.names)} names; writing")
-        tmp.unlink(missing_ok=True)
         stats = _stats(gz, time.perf_counter() - t0)
-        _write(gz, tmp, stats)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        _write(gz, tmp, stats, previous=path)
     stats["seconds"] = round(time.perf_counter() - t0, 2)
     stats["path"] = str(path)
     stats["bytes"] = path.stat().st_size
@@ -616,4 +734,3 @@ def build_default(path: Path, *, force: bool = False, progress: bool = False) ->
 def _log(enabled: bool, message: str) -> None:
     if enabled:
         print(f"[gazetteer] {message}", file=sys.stderr, flush=True)
-

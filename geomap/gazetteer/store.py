@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator
 
-from geomap.gazetteer.build import KIND_RANK, SCHEMA_VERSION, build_default, default_path
+from geomap.gazetteer.build import (CUSTOM_SOURCE, KIND_RANK, PLACE_COLUMNS, SCHEMA_VERSION, _stored_value,
+                                    build_default, default_path)
 from geomap.gazetteer.names import normalize
 from geomap.model import Place
 
@@ -35,15 +36,7 @@ def _place(row: tuple[Any, ...]) -> Place:
 
 
 def _stored_schema_version(path: Path) -> str | None:
-    try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
+    return _stored_value(path, "schema_version")
 
 
 class GazetteerStore:
@@ -58,6 +51,10 @@ class GazetteerStore:
         if _stored_schema_version(self.path) != str(SCHEMA_VERSION):
             if not build:
                 raise FileNotFoundError(f"no gazetteer (schema v{SCHEMA_VERSION}) at {self.path}")
+            if _stored_value(self.path, "builder") not in (None, "default"):
+                # a store imported from GeoNames dumps is never silently replaced by the default one
+                raise ValueError(f"{self.path} was built from GeoNames dumps with an older schema; "
+                                 "rebuild it with `geomap gazetteer build --from ... --force`")
             build_default(self.path, force=True)
         self._lock = threading.RLock()
         self._con: sqlite3.Connection | None = None
@@ -148,6 +145,58 @@ class GazetteerStore:
 
     def meta(self) -> dict[str, str]:
         return dict(self._fetch("SELECT key, value FROM meta"))
+
+    # -- records, hierarchy, space (used by geomap.gazetteer.geocoder)
+
+    def record(self, geonameid: int) -> dict[str, Any] | None:
+        """The full stored row of a place (``admin2`` and ``source`` included) as a dict."""
+        rows = self._fetch(f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE geonameid = ?",
+                           (int(geonameid),))
+        return dict(zip(PLACE_COLUMNS, rows[0])) if rows else None
+
+    def admin2(self, country_code: str, admin1_code: str, admin2_code: str) -> Place | None:
+        """The second-level division with GeoNames code ``country.admin1.admin2``."""
+        rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country_code = ? "
+                           "AND p.admin1 = ? AND p.admin2 = ? AND p.feature_code IN ('ADM2', 'ADM2H') "
+                           "ORDER BY p.population DESC LIMIT 1",
+                           (country_code.upper(), admin1_code, admin2_code))
+        return _place(rows[0]) if rows else None
+
+    def parents(self, geonameid: int) -> list[Place]:
+        """Direct parents from GeoNames' ``hierarchy.zip`` (empty when it was not imported)."""
+        rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM hierarchy h JOIN places p ON p.geonameid = h.parent "
+                           "WHERE h.child = ? ORDER BY (h.type = 'ADM') DESC, p.geonameid", (int(geonameid),))
+        return [_place(r) for r in rows]
+
+    def within(self, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> list[Place]:
+        """Indexed places (populated places and custom places) inside a lat/lon box, via the R*Tree."""
+        rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM places_rtree r JOIN places p ON p.geonameid = r.id "
+                           "WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?",
+                           (min_lat, max_lat, min_lon, max_lon))
+        return [_place(r) for r in rows]
+
+    def counts(self) -> dict[str, Any]:
+        """Places by feature class, by country and by source; names by kind."""
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(k) if k is not None else "": int(n) for k, n in self._fetch(sql)}
+        return {
+            "places": int(self._fetch("SELECT COUNT(*) FROM places")[0][0]),
+            "names": int(self._fetch("SELECT COUNT(*) FROM names")[0][0]),
+            "by_feature_class": grouped("SELECT feature_class, COUNT(*) FROM places GROUP BY 1 ORDER BY 2 DESC"),
+            "by_country": grouped("SELECT country_code, COUNT(*) FROM places GROUP BY 1 ORDER BY 2 DESC"),
+            "by_source": grouped("SELECT source, COUNT(*) FROM places GROUP BY 1 ORDER BY 2 DESC"),
+            "by_name_kind": grouped("SELECT kind, COUNT(*) FROM names GROUP BY 1 ORDER BY 2 DESC"),
+        }
+
+    def is_custom(self, geonameid: int) -> bool:
+        """True for a place the user added (``geomap gazetteer add``)."""
+        rows = self._fetch("SELECT source FROM places WHERE geonameid = ?", (int(geonameid),))
+        return bool(rows) and rows[0][0] == CUSTOM_SOURCE
+
+    def clear_cache(self) -> None:
+        """Forget cached lookups and re-open the file on next use (after ``add`` or a rebuild)."""
+        self._lookup_key.cache_clear()
+        self.close()
 
 
 _STORES: dict[Path, GazetteerStore] = {}
