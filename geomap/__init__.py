@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .model import Document, Mention, Place, Sentence
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "Geoparser", "Map", "Gazetteer", "Document", "Mention", "Place", "Sentence", "__version__"]
+__all__ = ["parse", "parse_many", "Geoparser", "Map", "Region", "Gazetteer", "Document", "Mention", "Place", "Sentence", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Geoparser
@@ -51,6 +51,14 @@ def __getattr__(name: str) -> Any:  # lazy: importing geomap must not load spaCy
         from .render import Map
 
         return Map
+    if name == "filter":  # the module is callable: geomap.filter(docs, region)
+        import importlib
+
+        return importlib.import_module(".filter", __name__)
+    if name == "Region":
+        from .regions import Region
+
+        return Region
     if name == "Gazetteer":
         from .gazetteer.geocoder import Gazetteer
 

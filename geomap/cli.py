@@ -145,8 +145,10 @@ def _parser() -> argparse.ArgumentParser:
     gz.set_defaults(func=_cmd_gazetteer)
 
     from .evaluate import add_parser as add_evaluate
+    from .filter import add_parser as add_filter
 
     add_evaluate(sub)
+    add_filter(sub)
     return ap
 
 

@@ -229,6 +229,8 @@ class _Extractor:
             if tok.lower_ not in REGION_WORDS:
                 continue
             j = tok.i - 1
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].is_alpha:
+                continue  # "North State Street": part of a longer name
             if j >= 0 and doc[j].lower_ in REGION_MODIFIERS:
                 j -= 1
             names: list["Token"] = []
@@ -349,8 +351,9 @@ class _Extractor:
                         continue
                     a, b = seg_start + ws[0].start(), seg_start + ws[-1].end()
                     name = self.text[a:b]
-                    after_of = i > 0 and words[i - 1].group().lower() == "of"
-                    if not (after_of or (head in ORG_HEADS and i + n < len(words))):
+                    after_of = i > 0 and words[i - 1].group().lower() in ("of", "the")
+                    first = i == 0 or not words[i - 1].group()[:1].isupper()  # "Kendale Lakes": no
+                    if not (after_of or (first and head in ORG_HEADS and i + n < len(words))):
                         continue
                     if n == 1 and name.lower() in NOT_ALONE:
                         continue

@@ -46,6 +46,9 @@ NAME_KIND = {"name": 0.0, "alt": -0.25, "abbr": 0.0, "core": -3.0, "demonym": 0.
 #: An alternate (often historical or foreign) name, when another place bears it as its own name:
 #: "Salisbury" is the English town before it is Harare's colonial name.
 ALT_WHEN_OWNED = -3.0
+#: ...unless it is far bigger than every place that owns the name: an English exonym
+#: ("Venice" for Venezia) is what news means.
+EXONYM_RATIO = 10
 #: A city beats a same-named division when it holds a good share of its people ("New York").
 CITY_SHARE = 0.25
 CITY_BONUS = 2.0
@@ -79,13 +82,15 @@ class _NameFacts:
     owned: bool  # some candidate bears the name as its own (or as an abbreviation)
     division_pop: int  # population of the biggest first-level division of that name
     country: bool  # a country bears the name as its own
+    owner_pop: int  # population of the biggest place that bears the name as its own
 
 
 def _name_facts(cands: "list[Candidate]") -> _NameFacts:
     owned = any(_own_name(c) for c in cands)
     country = any(_own_name(c) and c.place.feature_code.startswith("PCL") for c in cands)
     div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
-    return _NameFacts(owned, 0 if country else div, country)
+    owner_pop = max((c.place.population for c in cands if _own_name(c)), default=0)
+    return _NameFacts(owned, 0 if country else div, country, owner_pop)
 
 
 def _own_name(cand: "Candidate") -> bool:
@@ -110,7 +115,7 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     f["name"] = NAME_KIND.get(kind, 0.0)
     if _short_form(cand, facts):
         f["name"] = 0.0
-    elif kind == "alt" and facts.owned and not _own_name(cand):
+    elif kind == "alt" and facts.owned and not _own_name(cand) and p.population < EXONYM_RATIO * facts.owner_pop:
         f["name"] = ALT_WHEN_OWNED
     if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
         f["city"] = CITY_BONUS
@@ -177,6 +182,9 @@ _GENERIC_TAIL = re.compile(
 )
 
 
+_LOCAL_CODES = ("ADM2", "ADM3", "ADM4", "ADM5", "ADMD", "PPL", "PPLA", "PPLA2", "PPLX")
+
+
 def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
     """Candidates for a name the gazetteer lacks, from its core: "South Florida" → Florida,
     "Birmingham City" → Birmingham, "Thruxton, Hampshire" → Thruxton."""
@@ -188,13 +196,14 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
     if stripped != head:
         variants.append(stripped)
     tail = _GENERIC_TAIL.sub("", stripped)
-    if tail != stripped:
-        variants.append(tail)
     for v in variants:
         if v and len(v) > 2:
             cands = [c for c in store.lookup(v) if c.name_kind != "core"]
             if cands:
                 return cands
+    if tail != stripped and len(tail) > 2:
+        # "Hamilton County", "Washington Township": a local unit, never the state or capital
+        return [c for c in store.lookup(tail) if c.name_kind != "core" and c.place.feature_code in _LOCAL_CODES]
     return []
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+DATA = Path(__file__).parent / "data"
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from geopy.distance import geodesic
 
-from conftest import DATA
+DATA = Path(__file__).parent / "data"
 
 TRUE_POINTS = {
     "Brussels": (50.85, 4.35),
