@@ -69,22 +69,27 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .render import Map
+    from .export import SnapshotUnavailable
+    from .render import Map, format_for, map_options
 
     run = _Run(args)
-    tiles = None if args.tiles.lower() == "none" else args.tiles
-    m = Map(tiles=tiles, cluster=args.cluster, demonyms=args.demonyms, cdn=args.cdn, title=args.title)
+    fmt = format_for(args.output, args.format)
+    m = Map(**map_options(args))
     for doc in run.documents():
         m.add(doc)
     if run.count == 0:
         run.finish()
         print("geomap: no document to map", file=sys.stderr)
         return 2
-    if args.output in (None, "-"):
-        sys.stdout.write(m.to_html())
-    else:
-        m.save(args.output)
-        print(f"geomap: wrote {args.output} ({run.count} document(s))", file=sys.stderr)
+    try:
+        if args.output in (None, "-"):
+            sys.stdout.buffer.write(m.to_bytes(fmt))
+        else:
+            m.save(args.output, format=fmt)
+            print(f"geomap: wrote {args.output} ({run.count} document(s))", file=sys.stderr)
+    except SnapshotUnavailable as e:
+        print(f"geomap: {e}", file=sys.stderr)
+        return 2
     return run.finish()
 
 
@@ -130,11 +135,9 @@ def _parser() -> argparse.ArgumentParser:
 
     mp = sub.add_parser("map", help="write one self-contained HTML map of the places")
     inputs(mp)
-    mp.add_argument("--tiles", default="OpenStreetMap", help="tile layer name, or 'none' for a plain background")
-    mp.add_argument("--cluster", action=argparse.BooleanOptionalAction, default=None, help="cluster markers (default: when dense)")
-    mp.add_argument("--demonyms", action="store_true", help="also draw places named only by demonyms (Kuwaiti → Kuwait)")
-    mp.add_argument("--cdn", action="store_true", help="link Leaflet from its CDN instead of inlining it")
-    mp.add_argument("--title", help="page title")
+    from .render import add_map_arguments
+
+    add_map_arguments(mp)
     mp.set_defaults(func=_cmd_map)
 
     gz = sub.add_parser("gazetteer", help="build, inspect or query the gazetteer")

@@ -69,6 +69,7 @@ COUNTRIES = ASSETS / "countries.geojson"
 #: The project's own boundary data (scripts/build_boundaries.py): preferred when present.
 BOUNDARIES = ROOT / "data" / "boundaries" / "boundaries.sqlite"
 SIMPLIFY_DEGREES = 0.04  # per-arc Douglas-Peucker tolerance
+POLYGON_SIMPLIFY_DEGREES = 0.08  # whole polygons (boundaries.sqlite): ~9 km, keeps the file ~0.7 MB
 DIGITS = 2  # 0.01 degree is about 1 km: plenty for an outline
 
 
@@ -169,7 +170,7 @@ def build_countries(version: str) -> None:
     _write_countries(features, f"Natural Earth 1:50m via npm {package}@{version} {name}")
 
 
-def countries_from_geojson(path: Path, tolerance: float = SIMPLIFY_DEGREES) -> None:
+def countries_from_geojson(path: Path, tolerance: float = POLYGON_SIMPLIFY_DEGREES) -> None:
     """Build countries.geojson from another boundaries file (e.g. data/boundaries/)."""
     from shapely.geometry import mapping, shape
 

@@ -1,0 +1,66 @@
+"""GeoJSON export and PNG/PDF snapshots."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from geomap.export import SnapshotUnavailable, browser_missing, snapshot, to_geojson, write_geojson
+from geomap.render import Map
+
+try:
+    from tests.test_render import HOSTILE, KURSK, article, hostile_doc, kursk_doc
+except ImportError:
+    from test_render import HOSTILE, KURSK, article, hostile_doc, kursk_doc
+
+
+def test_geojson_places_with_their_mentions():
+    docs = [kursk_doc(title="Kursk report"), article("b", title="B", date="2024-08-06", url="https://x.example/b")]
+    fc = to_geojson(docs)
+    assert fc["type"] == "FeatureCollection"
+    by_name = {f["properties"]["name"]: f for f in fc["features"]}
+    assert set(by_name) == {"Kursk", "Sudzha", "Kyiv"}  # the demonym is left out by default
+    kursk = by_name["Kursk"]
+    assert kursk["geometry"] == {"type": "Point", "coordinates": [KURSK.lon, KURSK.lat]}
+    assert kursk["id"] == 538560 and kursk["properties"]["country_code"] == "RU"
+    assert kursk["properties"]["mention_count"] == 4
+    assert [a["id"] for a in kursk["properties"]["articles"]] == ["doc", "b"]
+    assert kursk["properties"]["articles"][1] == {"id": "b", "title": "B", "date": "2024-08-06", "url": "https://x.example/b"}
+    m = kursk["properties"]["mentions"][0]
+    assert m["text"] == "Kursk" and m["sentence"] == "Fighting continued near Kursk on Tuesday."
+    assert [u["text"] for u in fc["unresolved"]] == ["Atlantis"]
+    assert len(to_geojson([kursk_doc()], demonyms=True)["features"]) == 3
+    json.dumps(fc)  # plain JSON
+
+
+def test_geojson_keeps_hostile_text_as_data(tmp_path):
+    out = write_geojson([hostile_doc()], tmp_path / "x.geojson")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["features"][0]["properties"]["mentions"][0]["text"] == HOSTILE  # data, not HTML
+
+
+def test_snapshot_without_chromium_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr("geomap.export.shutil.which", lambda exe: None)
+    with pytest.raises(SnapshotUnavailable, match="apt-get install chromium chromium-driver"):
+        snapshot(Map([kursk_doc()], tiles=None), tmp_path / "x.png")
+    assert not (tmp_path / "x.png").exists()
+
+
+@pytest.fixture
+def chromium():
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(f"no headless browser: {reason}")
+
+
+@pytest.mark.browser
+def test_snapshot_png_and_pdf(chromium, tmp_path):
+    m = Map([kursk_doc()], tiles=None)
+    png = snapshot(m, tmp_path / "map.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    pdf = m.save(tmp_path / "map.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
