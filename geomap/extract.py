@@ -51,7 +51,8 @@ ORG_HEADS = {
     "mail", "telegraph", "observer", "chronicle", "examiner", "daily", "weekly", "review", "monitor",
     "academy", "foundation", "society", "zoo", "airport", "port", "stadium", "team", "squad",
     "orchestra", "opera", "theatre", "theater", "cup", "open", "championship", "games", "marathon",
-    "grand", "prix", "coast", "guards", "military", "ministries", "courts", "state",
+    "grand", "prix", "coast", "guards", "military", "ministries", "courts", "state", "press",
+    "services", "system", "strategy", "programme", "program", "initiative", "council", "group",
 }
 #: Words after a name that make it a first-level division: "the Kursk region".
 REGION_WORDS = {
@@ -175,15 +176,16 @@ def _division_name(cands: "list[Candidate]", name: str) -> bool:
     )
 
 
-def _person_words(doc: "Doc") -> dict[str, set[int]]:
+def _person_words(doc: "Doc") -> dict[str, set[str]]:
     """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
-    start tokens of the entities it occurs in."""
-    words: dict[str, set[int]] = {}
+    (normalised) names of the entities it occurs in."""
+    words: dict[str, set[str]] = {}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
+            full = normalize(ent.text)
             for t in ent:
                 if t.is_alpha:
-                    words.setdefault(t.lower_, set()).add(ent.start)
+                    words.setdefault(t.lower_, set()).add(full)
     return words
 
 
@@ -213,8 +215,10 @@ class _Extractor:
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
-        words = [w for w in normalize(name).split() if w]
-        if not words or not all(self.persons.get(w, set()) - {tok_i} for w in words):
+        key = normalize(name)
+        words = [w for w in key.split() if w]
+        # a PERSON entity that is just this name ("Tamil Nadu" tagged PERSON) is no evidence
+        if not words or not all(self.persons.get(w, set()) - {key} for w in words):
             return False
         return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
 
@@ -353,14 +357,20 @@ class _Extractor:
                     name = self.text[a:b]
                     after_of = i > 0 and words[i - 1].group().lower() in ("of", "the")
                     first = i == 0 or not words[i - 1].group()[:1].isupper()  # "Kendale Lakes": no
-                    if not (after_of or (first and head in ORG_HEADS and i + n < len(words))):
-                        continue
+                    last = i + n == len(words)
                     if n == 1 and name.lower() in NOT_ALONE:
                         continue
-                    if self.lookup(name, kinds=["demonym"]) and not name.endswith("s"):
+                    if first and not last and self.lookup(name, kinds=["demonym"]) and not name.endswith("s"):
+                        # "European Commission", "Canadian Blood Services"
                         self.add(Span_(a, b, "embedded", "rule:embedded-demonym", name))
-                    elif _big_place(self.lookup(name), MIN_POP_UNTAGGED) and not _is_acronym(name):
+                        continue
+                    cands = self.lookup(name)
+                    if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt") and c.place.feature_code in THE_PLACES for c in cands):
+                        continue
+                    if (after_of or (first and head in ORG_HEADS and not last)) and _big_place(cands, MIN_POP_UNTAGGED):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name))
+                    elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):
+                        self.add(Span_(a, b, "embedded", "rule:embedded", name))  # "Air Zimbabwe", "HSBC Malta"
 
     def untagged(self) -> None:
         """Capitalised names outside any entity that the gazetteer knows."""
@@ -372,7 +382,10 @@ class _Extractor:
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if in_ent[i] or not tok.is_alpha or not tok.text[:1].isupper() or tok.is_stop:
+            if in_ent[i] or not tok.is_alpha or not tok.text[:1].isupper() or (tok.is_stop and not tok.is_upper):
+                i += 1
+                continue
+            if self.untagged_demonym(i, in_ent):
                 i += 1
                 continue
             matched = False
@@ -389,6 +402,8 @@ class _Extractor:
                     break
                 sentence_initial = tok.is_sent_start
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
+                if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
+                    break
                 if (prep and not _is_acronym(name)) or (not sentence_initial and _big_place(cands, MIN_POP_UNTAGGED)) or (
                     sentence_initial and _big_place(cands, 1_000_000)
                 ):
@@ -398,6 +413,17 @@ class _Extractor:
                 break
             if not matched:
                 i += 1
+
+    def untagged_demonym(self, i: int, in_ent: list[bool]) -> bool:
+        """"anti-Russian", "Central American migrants": demonyms the model left untagged."""
+        doc = self.doc
+        for n in (2, 1):
+            toks = doc[i : i + n]
+            if len(toks) < n or any(in_ent[k] or not t.text[:1].isupper() or not t.is_alpha for k, t in zip(range(i, i + n), toks)):
+                continue
+            if self.demonym(toks.start_char, toks.end_char, "rule:demonym"):
+                return True
+        return False
 
     def containment(self) -> None:
         """"Lisbon, Portugal" and "Y in X": the second place holds the first."""
