@@ -154,13 +154,26 @@ def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
         if c.name_kind in ("core", "demonym"):
             continue
         p = c.place
-        if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN", "PPLC"):
+        if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN", "PPLC") and c.name_kind != "alt":
             return True
         if p.feature_code == "ADM1" and c.name_kind in ("name", "alt", "abbr"):
             return True
-        if p.feature_class == "P" and p.population >= min_pop:
-            return True
+        if p.feature_class == "P" and p.population >= min_pop and c.name_kind != "alt":
+            return True  # an alternate name of a big city is often an old or foreign one
     return False
+
+
+def _unknown_name_is_a_place(name: str) -> bool:
+    """Whether a GPE/LOC name the gazetteer lacks is still worth reporting (unresolved).
+
+    Several capitalised words ("Eastern Ghouta", "Treasure Beach") are; one word the
+    gazetteer has never heard of ("Dropbox", "UConn", "AI") or lower-case text is mostly
+    a company, product or tagging error.
+    """
+    words = name.split()
+    if len(words) < 2 or not name[:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in ("of", "de", "la", "el", "al", "upon", "on") for w in words)
 
 
 def _division_name(cands: "list[Candidate]", name: str) -> bool:
@@ -303,6 +316,8 @@ class _Extractor:
             return
         name = self.text[start:end]
         label = ent.label_
+        if label == "LANGUAGE" or (" " not in name and name.lower() in NOT_ALONE):
+            return  # "English" the language; "Southern" alone
         if self.demonym(start, end, f"ner:{label}"):
             return
         if self.is_person_name(name, ent.start):
@@ -312,8 +327,10 @@ class _Extractor:
         the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
         institution = the and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
-            if cands or not (_is_acronym(name) or label == "FAC"):
-                # "BRICS", "the Pentagon": not in the gazetteer, not a place we can name
+            if label == "FAC" and not (prep or _big_place(cands, MIN_POP_MISLABELLED)):
+                pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
+            elif cands or _unknown_name_is_a_place(name):
+                # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         elif cands and label in MISC_LABELS and (label != "PERSON" or prep or _division_name(cands, name)):
@@ -426,14 +443,26 @@ class _Extractor:
         return False
 
     def containment(self) -> None:
-        """"Lisbon, Portugal" and "Y in X": the second place holds the first."""
+        """"Lisbon, Portugal" and "Y in X": the second place holds the first.
+
+        "Washington, D.C.", where every reading of the second name is a reading of the
+        first, is one mention of one place.
+        """
         spans = sorted(self.spans, key=lambda s: s.start)
+        merged: set[int] = set()
         for a, b in zip(spans, spans[1:]):
-            if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None:
+            if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None or id(a) in merged:
                 continue
             gap = self.text[a.end : b.start]
-            if gap in (", ", ",") or gap.strip().lower() in ("in", "of") and b.kind != "demonym":
+            if gap in (", ", ","):
+                b_ids = {c.place.geonameid for c in self.lookup(b.lookup)}
+                if b_ids and b_ids <= {c.place.geonameid for c in self.lookup(a.lookup)}:
+                    a.end, a.lookup = b.end, a.lookup
+                    merged.add(id(b))
+                    continue
+            if gap in (", ", ",") or gap.strip().lower() in ("in", "of"):
                 a.inside = b
+        self.spans = [s for s in self.spans if id(s) not in merged]
 
     def run(self) -> list[Span_]:
         self.region_phrases()

@@ -101,6 +101,16 @@ def _own_name(cand: "Candidate") -> bool:
     return cand.name_kind == "alt" and cand.place.feature_code == "ADM1" and core_name(cand.place.name) == cand.matched
 
 
+def _exonym(cand: "Candidate", facts: _NameFacts) -> bool:
+    """An English name of a big foreign city ("Venice", "Munich") rather than an old one.
+
+    Countries and divisions carry their English names as GeoNames names already, so an
+    alternate name of theirs that another place owns is historical: Albany is not Albania.
+    """
+    p = cand.place
+    return p.feature_class == "P" and p.population >= EXONYM_RATIO * facts.owner_pop
+
+
 def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
     """"New York" for New York City: a city's name less "City" — unless a country owns it (Mexico)."""
     return not facts.country and normalize(cand.place.name) == f"{cand.matched} city"
@@ -115,7 +125,7 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     f["name"] = NAME_KIND.get(kind, 0.0)
     if _short_form(cand, facts):
         f["name"] = 0.0
-    elif kind == "alt" and facts.owned and not _own_name(cand) and p.population < EXONYM_RATIO * facts.owner_pop:
+    elif kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts):
         f["name"] = ALT_WHEN_OWNED
     if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
         f["city"] = CITY_BONUS
