@@ -267,8 +267,13 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all)
     _one_sense_per_discourse(spans, chosen, ranked_all)
+    approx = _place_from_context(spans, chosen)
     out = []
-    for place, ranked in zip(chosen, ranked_all):
+    for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
+        if place is None and i in approx:
+            spans[i].label += "+context"
+            out.append(Resolution(approx[i], CONTEXT_SCORE, None))
+            continue
         explained = (
             [{"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
               "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
@@ -276,6 +281,37 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             if explain else None
         )
         out.append(Resolution(place, _confidence(ranked) if place else 0.0, explained))
+    return out
+
+
+#: Confidence given to a place inferred from context for a name the gazetteer lacks.
+CONTEXT_SCORE = 0.05
+#: How far back (in characters) a nearby city may stand to lend its place.
+CONTEXT_CHARS = 1500
+
+
+def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "dict[int, Place]":
+    """Approximate places for names the gazetteer lacks ("Royal Street", "Barclays Center").
+
+    Such a name is nearly always inside the town the article is talking about there: the
+    nearest resolved town or district mentioned before it (within ``CONTEXT_CHARS``), else
+    the article's most mentioned town. The mention's label ends in ``+context`` and its
+    score is ``CONTEXT_SCORE``, so callers can tell and drop these.
+    """
+    towns = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"
+             and (p.feature_class == "P" or p.feature_code in ("ADM2", "ADM3", "ADMD"))]
+    if not towns:
+        return {}
+    counts: dict[int, int] = {}
+    for _, p in towns:
+        counts[p.geonameid] = counts.get(p.geonameid, 0) + 1
+    top = max(towns, key=lambda t: counts[t[1].geonameid])[1]
+    out: dict[int, "Place"] = {}
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if place is not None or span.kind == "demonym":
+            continue
+        before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
+        out[i] = before[-1] if before else top
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import json
 import math
 import os
@@ -469,9 +470,9 @@ def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind:
         if gid is None:
             raise ValueError(f"curated {column} {r[column]!r}: unknown target {r['target']!r}")
         name = r[column]
-        # a curated demonym is known to be one: it replaces a source's "alt" for that place
-        gz.add_name(gid, name, kind or ("abbr" if _is_code_like(name) else "alt"),
-                    override=kind == "demonym")
+        # curated names are known to be right: a curated alias is the place's own name (or
+        # abbreviation) and a curated demonym a demonym, whatever kind a source gave them
+        gz.add_name(gid, name, kind or ("abbr" if _is_code_like(name) else "name"), override=True)
 
 
 def _add_cores(gz: _Gazetteer) -> None:
@@ -700,12 +701,21 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
         con.execute("COMMIT")
         finish_store(con, {
             "builder": "default",
+            "curated": curated_digest(),
             "sources": json.dumps(_sources()),
             "counts": json.dumps(stats),
             "attribution": ATTRIBUTION,
         }, previous)
     finally:
         con.close()
+
+
+def curated_digest() -> str:
+    """A digest of the curated tables, so that editing them makes the default store stale."""
+    h = hashlib.sha256()
+    for f in sorted(data_dir().glob("*.tsv")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def build_default(path: Path, *, force: bool = False, progress: bool = False) -> dict[str, Any]:

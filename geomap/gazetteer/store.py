@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator
 
-from geomap.gazetteer.build import (CUSTOM_SOURCE, KIND_RANK, PLACE_COLUMNS, SCHEMA_VERSION, _stored_value,
+from geomap.gazetteer.build import (CUSTOM_SOURCE, curated_digest, KIND_RANK, PLACE_COLUMNS, SCHEMA_VERSION, _stored_value,
                                     build_default, default_path)
 from geomap.gazetteer.names import normalize
 from geomap.model import Place
@@ -39,6 +39,11 @@ def _stored_schema_version(path: Path) -> str | None:
     return _stored_value(path, "schema_version")
 
 
+def _stale_default(path: Path) -> bool:
+    """The default store was built from other curated tables than the ones shipped now."""
+    return _stored_value(path, "builder") == "default" and _stored_value(path, "curated") != curated_digest()
+
+
 class GazetteerStore:
     """Lookups against the gazetteer; builds the store first when it is missing or stale.
 
@@ -48,7 +53,7 @@ class GazetteerStore:
 
     def __init__(self, path: str | Path | None = None, *, build: bool = True) -> None:
         self.path = Path(path) if path is not None else default_path()
-        if _stored_schema_version(self.path) != str(SCHEMA_VERSION):
+        if _stored_schema_version(self.path) != str(SCHEMA_VERSION) or _stale_default(self.path):
             if not build:
                 raise FileNotFoundError(f"no gazetteer (schema v{SCHEMA_VERSION}) at {self.path}")
             if _stored_value(self.path, "builder") not in (None, "default"):
