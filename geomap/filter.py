@@ -424,6 +424,8 @@ def filter(docs: Iterable[Any], region: Any, *, area: str = "majority", demonyms
 
 def _documents(items: Iterable[Any], geoparser: Any) -> Iterator[Document]:
     """Documents in order: parsed ones as they are, raw ones parsed in batches."""
+    from .pipeline import _as_document
+
     cache: dict[int, Place] = {}
     batch: list[Document] = []
     ready: list[Document | None] = []
@@ -449,24 +451,11 @@ def _documents(items: Iterable[Any], geoparser: Any) -> Iterator[Document]:
         elif isinstance(it, Mapping) and isinstance(it.get("mentions"), list):
             ready.append(_extracted_document(it, cache))
         else:
-            batch.append(it if isinstance(it, Document) else _raw_document(it))
+            batch.append(_as_document(it))
             ready.append(None)
         if len(ready) >= 256:
             yield from flush()
     yield from flush()
-
-
-def _raw_document(item: Any) -> Document:
-    if isinstance(item, str):
-        return Document(text=item)
-    if isinstance(item, Mapping):
-        text = item.get("text")
-        if not isinstance(text, str):
-            raise ValueError("record has no 'text' string")
-        rid = item.get("id")
-        return Document(text=text, id=None if rid is None else str(rid),
-                        meta={k: v for k, v in item.items() if k not in ("text", "id")})
-    raise TypeError(f"cannot filter a {type(item).__name__}")
 
 
 def _extracted_document(d: Mapping[str, Any], cache: dict[int, Place]) -> Document:
