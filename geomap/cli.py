@@ -3,69 +3,169 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from . import __version__
-from .io import InputError, Record, atomic_writer, read_inputs, write_jsonl
+from .io import InputError, Record, atomic_writer, write_jsonl
 from .model import Document
 
 __all__ = ["main"]
 
 
 class _Run:
-    """Inputs → Documents, reporting every unreadable record on stderr (and in --errors)."""
+    """Inputs → Documents through :mod:`geomap.batch`, reporting every unreadable record on stderr
+    (and in --errors), with a progress bar and a summary line."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        from .batch import Stats
+
         self.args = args
         self.errors: list[InputError] = []
-        self.count = 0
+        self.keep_errors = True  # False when the errors go to a resumable side file
+        self.stats = Stats()
+        self.progress: Any = None
+        self.start = time.perf_counter()
+
+    @property
+    def count(self) -> int:
+        return self.stats.documents
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
 
     def error(self, err: InputError) -> None:
-        self.errors.append(err)
-        print(f"geomap: {err}", file=sys.stderr)
+        if self.keep_errors:
+            self.errors.append(err)
+        msg = f"geomap: {err}"
+        if self.progress is not None and self.progress.bar is not None:
+            self.progress.bar.write(msg, file=sys.stderr)
+        else:
+            print(msg, file=sys.stderr)
 
-    def records(self) -> Iterator[Document]:
-        for item in read_inputs(self.args.inputs):
-            if isinstance(item, InputError):
-                self.error(item)
-            else:
-                self._source[id(item.doc)] = item
-                yield item.doc
+    def outcomes(self, skip: int = 0) -> Iterator[tuple[Any, InputError | None]]:
+        """Each input item's outcome in input order, with its error report line (or None)."""
+        from .batch import Progress, iter_outcomes
+        from .io import count_inputs, stream_inputs
+
+        a = self.args
+        engine = getattr(a, "engine", "local")
+        workers = getattr(a, "workers", None)
+        if workers is None:
+            workers = 2 if engine == "dask" else 1
+        show = not getattr(a, "quiet", False) and sys.stderr.isatty()
+        total = count_inputs(a.inputs) if show else None
+        items: Iterator[Any] = stream_inputs(a.inputs)
+        if skip:
+            items = itertools.islice(items, skip, None)
+        self.progress = Progress(total, enabled=show, stats=self.stats,
+                                 initial=self.stats.documents + self.stats.errors)
+        try:
+            for o in iter_outcomes(items, workers=workers, engine=engine, scheduler=getattr(a, "scheduler", None),
+                                   batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
+                                   explain=getattr(a, "explain", False)):
+                self.progress.update(o)
+                err = None
+                if isinstance(o.error, InputError):
+                    err = o.error
+                elif o.error is not None:
+                    rec = o.item if isinstance(o.item, Record) else None
+                    err = InputError(rec.source if rec else "?", f"could not be parsed: {o.error}",
+                                     rec.line if rec else None, rec.doc.id if rec else None)
+                if err is not None:
+                    self.error(err)
+                yield o, err
+        finally:
+            self.progress.close()
 
     def documents(self) -> Iterator[Document]:
-        from .pipeline import Geoparser
+        for o, _ in self.outcomes():
+            if o.doc is not None:
+                yield o.doc
 
-        self._source: dict[int, Record] = {}
-        parser = Geoparser(gazetteer=self.args.gazetteer, explain=getattr(self.args, "explain", False))
-
-        def failed(doc: Document, exc: Exception) -> None:
-            rec = self._source.get(id(doc))
-            self.error(InputError(rec.source if rec else "?", f"could not be parsed: {exc}", rec.line if rec else None, doc.id))
-
-        for doc in parser.parse_many(self.records(), on_error=failed):
-            self._source.pop(id(doc), None)
-            self.count += 1
-            yield doc
-
-    def finish(self) -> int:
-        if self.args.errors:
+    def finish(self, *, write_errors: bool = True) -> int:
+        if write_errors and self.args.errors:
             with atomic_writer(self.args.errors) as f:
                 write_jsonl((e.to_dict() for e in self.errors), f)
-        if self.errors:
-            print(f"geomap: {self.count} document(s) done, {len(self.errors)} input error(s)", file=sys.stderr)
+        if not getattr(self.args, "quiet", False):
+            print(f"geomap: {self.stats.summary(self.elapsed)}", file=sys.stderr)
+        if self.stats.errors:
             return 1 if self.count else 2
         return 0
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    from .batch import ResumableJSONL, fingerprint
+    from .pipeline import DEFAULT_MODEL
+
     run = _Run(args)
-    with atomic_writer(args.output) as f:
-        write_jsonl((d.to_dict() for d in run.documents()), f)
-    return run.finish()
+    if args.output in (None, "-"):
+        if args.resume:
+            raise ValueError("--resume needs -o FILE")
+        out = sys.stdout
+        flushed = 0.0
+        for o, _ in run.outcomes():
+            if o.doc is not None:
+                out.write(json.dumps(o.doc.to_dict(), ensure_ascii=False) + "\n")
+                now = time.perf_counter()
+                if now - flushed > 0.2:  # a pipe reader sees documents as they come, not per 8 KB block
+                    out.flush()
+                    flushed = now
+        out.flush()
+        return run.finish()
+    fp = fingerprint(args.inputs, explain=bool(args.explain), model=DEFAULT_MODEL,
+                     gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
+    sink = ResumableJSONL(args.output, fp, resume=args.resume)
+    if sink.complete:
+        print(f"geomap: {args.output} is complete; nothing to resume", file=sys.stderr)
+        return 0
+    run.stats = sink.stats
+    run.keep_errors = False
+    if sink.resumed and not args.quiet:
+        print(f"geomap: resuming {args.output} after {sink.skip:,} input item(s)", file=sys.stderr)
+    consumed, since = sink.skip, 0
+    every = args.batch_size or 128
+    try:
+        for o, err in run.outcomes(skip=sink.skip):
+            consumed += 1
+            if o.doc is not None:
+                sink.write(o.doc)
+            if err is not None:
+                sink.write_error(err)
+            since += 1
+            if since >= every:
+                sink.commit(consumed, run.elapsed)
+                since = 0
+        sink.finish(args.errors, run.elapsed)
+    except KeyboardInterrupt:
+        print(f"geomap: interrupted; `--resume` continues from {sink.part}", file=sys.stderr)
+        raise
+    finally:
+        sink.close()
+    return run.finish(write_errors=False)
+
+
+def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> None:
+    from .batch import DEFAULT_BATCH_SIZE, ENGINES
+
+    g = p.add_argument_group("batch runs")
+    g.add_argument("--workers", type=int, metavar="N",
+                   help="processes (or Dask LocalCluster workers) to parse with (default: 1; 2 with --engine dask)")
+    g.add_argument("--engine", choices=ENGINES, default="local",
+                   help="local: this machine's processes (default); dask: a distributed cluster")
+    g.add_argument("--scheduler", metavar="URL",
+                   help="with --engine dask: an existing scheduler, e.g. tcp://host:8786 (default: a LocalCluster)")
+    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                   help=f"documents per task{' and per checkpoint' if resume else ''} (default {DEFAULT_BATCH_SIZE})")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    if resume:
+        g.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run from -o FILE's partial output (FILE.part)")
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
@@ -93,31 +193,28 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return run.finish()
 
 
-def _cmd_gazetteer(args: argparse.Namespace) -> int:
-    from .gazetteer.build import build_default, default_path
-    from .gazetteer.store import GazetteerStore
-
-    path = Path(args.gazetteer) if args.gazetteer else default_path()
-    if args.action == "build":
-        t = time.perf_counter()
-        stats = build_default(path, force=args.force, progress=sys.stderr.isatty())
-        print(json.dumps({"path": str(path), "seconds": round(time.perf_counter() - t, 1), **stats}, default=str))
-        return 0
-    store = GazetteerStore(path)
-    if args.action == "info":
-        print(json.dumps({"path": str(store.path), **store.meta()}, indent=2, default=str))
-        return 0
-    if not args.name:
-        print("geomap: gazetteer lookup needs a NAME", file=sys.stderr)
-        return 2
-    for c in store.lookup(args.name)[: args.limit]:
-        p = c.place
-        print(f"{p.geonameid}\t{p.name}\t{p.feature_code}\t{p.country_code or ''}\t{p.admin1 or ''}\t"
-              f"{p.population}\t{p.lat:.4f},{p.lon:.4f}\t{c.name_kind}")
-    return 0
+_COMMANDS = ("extract", "map", "gazetteer", "evaluate", "filter", "serve")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv``, when it is a known one (else None: build every subparser)."""
+    skip = False
+    for tok in argv:
+        if skip:
+            skip = False
+        elif tok == "--gazetteer":
+            skip = True
+        elif not tok.startswith("-"):
+            return tok if tok in _COMMANDS else None
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``geomap`` parser; with ``only``, just that subcommand's (its imports are not paid by the others)."""
+
+    def want(name: str) -> bool:
+        return only is None or only == name
+
     ap = argparse.ArgumentParser(prog="geomap", description="Find places in news text, geocode them offline, map them.")
     ap.add_argument("--version", action="version", version=f"geomap {__version__}")
     ap.add_argument("--gazetteer", metavar="PATH", help="gazetteer store (default: built from the bundled GeoNames data)")
@@ -128,36 +225,46 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
         p.add_argument("--errors", metavar="FILE", help="write unreadable records to this JSONL error report")
 
-    ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")
-    inputs(ex)
-    ex.add_argument("--explain", action="store_true", help="keep each mention's ranked candidates and their features")
-    ex.set_defaults(func=_cmd_extract)
+    if want("extract"):
+        ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")
+        inputs(ex)
+        ex.add_argument("--explain", action="store_true", help="keep each mention's ranked candidates and their features")
+        _batch_arguments(ex, resume=True)
+        ex.set_defaults(func=_cmd_extract)
 
-    mp = sub.add_parser("map", help="write one self-contained HTML map of the places")
-    inputs(mp)
-    from .render import add_map_arguments
+    if want("map"):
+        mp = sub.add_parser("map", help="write one self-contained HTML map of the places")
+        inputs(mp)
+        from .render import add_map_arguments
 
-    add_map_arguments(mp)
-    mp.set_defaults(func=_cmd_map)
+        add_map_arguments(mp)
+        _batch_arguments(mp)
+        mp.set_defaults(func=_cmd_map)
 
-    gz = sub.add_parser("gazetteer", help="build, inspect or query the gazetteer")
-    gz.add_argument("action", choices=["build", "info", "lookup"])
-    gz.add_argument("name", nargs="?", help="name to look up")
-    gz.add_argument("--force", action="store_true", help="rebuild even when the store is current")
-    gz.add_argument("--limit", type=int, default=20)
-    gz.set_defaults(func=_cmd_gazetteer)
+    if want("gazetteer"):
+        from .gazetteer.cli import add_parser as add_gazetteer
 
-    from .evaluate import add_parser as add_evaluate
-    from .filter import add_parser as add_filter
+        add_gazetteer(sub)
 
-    add_evaluate(sub)
-    add_filter(sub)
+    if want("evaluate"):
+        from .evaluate import add_parser as add_evaluate
+
+        add_evaluate(sub)
+    if want("filter"):
+        from .filter import add_parser as add_filter
+
+        add_filter(sub)
+    if want("serve"):
+        from .serve import add_parser as add_serve
+
+        add_serve(sub)
     return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``geomap`` command."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_command(argv)).parse_args(argv)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

