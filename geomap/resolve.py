@@ -140,10 +140,21 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
     if ctx.points and p.feature_class == "P":
-        d = min(great_circle(p.point, q).km for q in ctx.points)
+        # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
+        close = [q for q in ctx.points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))]
+        d = min((great_circle(p.point, q).km for q in close), default=NEAR_KM)
         if d < NEAR_KM:
             f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
     return f
+
+
+#: NEAR_KM in degrees of latitude (with a margin).
+_NEAR_DEG = NEAR_KM / 111.0 * 1.05
+
+
+def _lon_gap(a: float, b: float) -> float:
+    gap = abs(a - b) % 360.0
+    return min(gap, 360.0 - gap)
 
 
 def _contains(outer: "Place", inner: "Place") -> bool:
@@ -261,9 +272,13 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     chosen: list["Place | None"] = [None] * len(spans)
     ranked_all: list[list] = [[] for _ in spans]
     for _ in range(2):
+        memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i, (span, cands) in enumerate(zip(spans, cand_lists)):
             outer = chosen[index[id(span.inside)]] if span.inside is not None and id(span.inside) in index else None
-            ranked_all[i] = _rank(cands, span, ctx, outer)
+            key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None)
+            if key not in memo:
+                memo[key] = _rank(cands, span, ctx, outer)
+            ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all)
     _one_sense_per_discourse(spans, chosen, ranked_all)
