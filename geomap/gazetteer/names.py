@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -31,6 +32,7 @@ _DESIGNATOR_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=262144)
 def normalize(name: str) -> str:
     """Fold a place name for lookup: NFKD, no accents, casefolded, no dots or quotes."""
     s = unicodedata.normalize("NFKD", name)
