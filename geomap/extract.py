@@ -327,6 +327,10 @@ class _Extractor:
         the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
         institution = the and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
+            if label == "FAC" and not cands and _unknown_name_is_a_place(name):
+                # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
+                self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+                return
             if label == "FAC" and not (prep or _big_place(cands, MIN_POP_MISLABELLED)):
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
             elif cands or _unknown_name_is_a_place(name):
