@@ -1,4 +1,4 @@
-"""``geomap map | extract | gazetteer`` — the command line over the same Geoparser."""
+"""``geomap extract | map | filter | gazetteer | evaluate | serve`` — the command line over one Geoparser."""
 
 from __future__ import annotations
 
