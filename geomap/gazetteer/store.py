@@ -72,6 +72,9 @@ class GazetteerStore:
         if self._con is None or self._pid != os.getpid():
             self._con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                         check_same_thread=False)
+            # map the file instead of read() calls: lookups are small random reads; the pages are
+            # shared by every process that opens the store (workers, the service)
+            self._con.execute("PRAGMA mmap_size = 268435456")
             self._pid = os.getpid()
         return self._con
 
