@@ -226,31 +226,16 @@ class _Reader:
         if source != "-" and kind in ("jsonl", "csv"):
             try:
                 f = open(source, "rb")
-            except FileNotFoundError:
-                yield InputError(source, "no such file")
-                return
-            except IsADirectoryError:
-                yield InputError(source, "is a directory")
-                return
             except OSError as e:
-                yield InputError(source, e.strerror or str(e))
+                yield _unreadable(source, e)
                 return
             with f:
                 yield from (self.jsonl(source, f) if kind == "jsonl" else self.csv(source, f))
             return
         try:
             data = _read_limited(source)
-        except FileNotFoundError:
-            yield InputError(source, "no such file")
-            return
-        except IsADirectoryError:
-            yield InputError(source, "is a directory")
-            return
-        except _TooLarge as e:
-            yield InputError(source, str(e))
-            return
         except OSError as e:
-            yield InputError(source, e.strerror or str(e))
+            yield _unreadable(source, e)
             return
         if source == "-" and data.lstrip()[:1] == b"{":
             yield from self.jsonl(source, _BytesLines(data))
@@ -419,6 +404,17 @@ class _BytesLines:
 
 class _TooLarge(OSError):
     pass
+
+
+def _unreadable(source: str, e: OSError) -> InputError:
+    """The one-line error for a file that cannot be opened or read."""
+    if isinstance(e, FileNotFoundError):
+        return InputError(source, "no such file")
+    if isinstance(e, IsADirectoryError):
+        return InputError(source, "is a directory")
+    if isinstance(e, _TooLarge):
+        return InputError(source, str(e))
+    return InputError(source, e.strerror or str(e))
 
 
 def _read_limited(source: str) -> bytes:
