@@ -97,6 +97,9 @@ CDN = {
     "leaflet-heat.js": "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js",
 }
 
+#: Ids from here up are geomap's curated regions (data/gazetteer/regions.tsv), not GeoNames'.
+CURATED_IDS = 990_000_000
+
 #: GeoNames feature codes worth a word in the popup (the rest: by feature class).
 FEATURE_NAMES = {
     "PCLI": "country", "PCLD": "dependent territory", "PCLF": "freely associated state",
@@ -411,8 +414,10 @@ def place_details_html(p: Place) -> str:
         facts.append(f"admin1 {p.admin1}")
     if p.population:
         facts.append(f"pop. {p.population:,}")
-    facts += [f"{p.lat:.4f}, {p.lon:.4f}", f"GeoNames {p.geonameid}"]
-    name = _link(_text(p.name), f"https://www.geonames.org/{int(p.geonameid)}")
+    geonames = 0 < p.geonameid < CURATED_IDS  # custom places are negative, curated regions 990000001+
+    source = f"GeoNames {p.geonameid}" if geonames else ("custom place" if p.geonameid < 0 else "curated region")
+    facts += [f"{p.lat:.4f}, {p.lon:.4f}", source]
+    name = _link(_text(p.name), f"https://www.geonames.org/{int(p.geonameid)}") if geonames else _text(p.name)
     return (
         f'<div class="geomap-name">{name}</div>'
         f'<div class="geomap-meta">{" · ".join(_text(x) for x in facts)}</div>'
