@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from .io import InputError, atomic_writer, decode_text, write_jsonl
+from .io import InputError, atomic_writer, decode_bytes, write_jsonl
 from .model import Document, Mention, Place
 
 __all__ = [
@@ -611,10 +611,12 @@ class _FilterRun:
     def read_csv(self, source: str) -> Iterator[_Item | InputError]:
         delim = "\t" if source.lower().endswith(".tsv") else ","
         try:
-            text = decode_text(Path(source).read_bytes())
+            text, notes = decode_bytes(Path(source).read_bytes())
         except (OSError, ValueError) as e:
             yield InputError(source, getattr(e, "strerror", None) or str(e))
             return
+        for note in notes:
+            yield InputError(source, note, level="warning")
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         header = next(reader, None)
         if header is None:
@@ -670,10 +672,12 @@ class _FilterRun:
             return
         for f in files:
             try:
-                text = decode_text(f.read_bytes())
+                text, notes = decode_bytes(f.read_bytes())
             except (OSError, ValueError) as e:
                 yield InputError(str(f), getattr(e, "strerror", None) or str(e))
                 continue
+            for note in notes:  # invalid UTF-8 was replaced: the article is kept, and said so
+                yield InputError(str(f), note, level="warning")
             rel = f.relative_to(root) if root.is_dir() else Path(f.name)
             yield _Item((f, rel), str(f), None, pending=Document(text=text, id=str(rel)))
 
@@ -684,10 +688,12 @@ class _FilterRun:
                   "text": self.read_text}[kind]
         for source in self.args.inputs:
             for it in reader(source):
-                self.total += 1
                 if isinstance(it, InputError):
                     self.error(it)
-                else:
+                    if it.level == "warning":
+                        continue  # its record follows and is counted then
+                self.total += 1
+                if not isinstance(it, InputError):
                     yield it
 
     def judged(self, kind: str, judge: _Judge) -> Iterator[tuple[_Item, Explanation]]:
@@ -844,7 +850,8 @@ class _FilterRun:
                 src, rel = it.raw
                 target = dest / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, target)
+                with atomic_writer(target, "wb") as out_f:  # never a half-copied article
+                    out_f.write(Path(src).read_bytes())
                 side.append({"file": str(rel), EXPLAIN_FIELD: why.to_dict()})
         if self.args.explain:
             with atomic_writer(dest / f"{EXPLAIN_FIELD}.jsonl") as f:
@@ -854,9 +861,11 @@ class _FilterRun:
         if self.args.errors:
             with atomic_writer(self.args.errors) as f:
                 write_jsonl((e.to_dict() for e in self.errors), f)
+        errors = [e for e in self.errors if e.level != "warning"]
+        warnings = len(self.errors) - len(errors)
         print(f"geomap filter: {self.total} input, {self.kept} kept, {self.dropped} dropped, "
-              f"{len(self.errors)} error(s)", file=sys.stderr)
-        if self.errors:
+              f"{len(errors)} error(s)" + (f", {warnings} warning(s)" if warnings else ""), file=sys.stderr)
+        if errors:
             return 1 if self.kept + self.dropped else 2
         return 0
 
