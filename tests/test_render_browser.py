@@ -66,13 +66,20 @@ def spread_places(n: int) -> list[Place]:
     return out
 
 
+def wait_for(driver, selector: str, timeout: float = 15.0):
+    """The element once it exists: animations take longer on a loaded machine than on a quiet one."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(lambda d: d.find_element("css selector", selector))
+
+
 def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
     load(driver, Map([kursk_doc()], tiles=None), tmp_path / "kursk.html")
     assert driver.execute_script("return typeof L") == "object"  # inlined Leaflet ran
     paths = circles(driver)
     assert len(paths) == 2  # Kursk, Sudzha (the demonym is left out)
     paths[0].click()
-    popup = driver.find_element("css selector", ".leaflet-popup-content")
+    popup = wait_for(driver, ".leaflet-popup-content")
     marks = popup.find_elements("css selector", "mark")
     assert [m.text for m in marks] == ["Kursk"] * 3
     assert "Not placed: 1 name" in driver.find_element("css selector", ".geomap-unplaced").text
@@ -101,8 +108,7 @@ def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
     driver.find_element("css selector", ".geomap-places summary").click()  # open the list
     entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Town007" in li.text)
     entry.click()
-    time.sleep(1.0)  # zoomToShowLayer animates
-    popup = driver.find_element("css selector", ".leaflet-popup-content")
+    popup = wait_for(driver, ".leaflet-popup-content")  # zoomToShowLayer animates first
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["w007"]
     assert "Town007" in popup.text
 
@@ -253,6 +259,5 @@ def test_large_packed_map_draws_and_opens(driver, tmp_path):
     driver.find_element("css selector", ".geomap-places summary").click()
     entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Kursk" in li.text)
     entry.click()
-    time.sleep(1.0)
-    popup = driver.find_element("css selector", ".leaflet-popup-content")
+    popup = wait_for(driver, ".leaflet-popup-content")
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Kursk"] * 3
