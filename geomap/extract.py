@@ -76,9 +76,10 @@ MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _DATELINE = re.compile(
-    r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z.' ]{1,30})?"
+    r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*([A-Z][A-Za-z.' ]{1,30}?))?"
     r"(?:\s*\((?:AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg|[A-Z][A-Za-z&.]{1,12})\))?"
-    r"\s*(?:—|–|--|-|:)\s",
+    r"(?:\s*(?:—|–|--|-|:)(?=[\s(])"  # "BRUSSELS —", "PLEASANTON, Calif.--("
+    r"|[ \t]+(?=[A-Z][a-z]))",  # "SAN ANTONIO Turner Sports…": an all-capital name, then a sentence
     re.M,
 )
 _TRIM_END = ("'s", "’s", "'", "’")
@@ -295,12 +296,19 @@ class _Extractor:
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line."""
         for m in _DATELINE.finditer(self.text):
-            start, end = m.span(1)
-            start, end = _trim(self.text, start, end)
+            start, end = _trim(self.text, *m.span(1))
             name = self.text[start:end]
-            cands = self.lookup(name)
-            if cands and _big_place(cands, 10_000):
-                self.add(Span_(start, end, "toponym", "rule:dateline", name))
+            if len(name.replace(" ", "")) < 3 or not name.replace(" ", "").replace(".", "").isupper():
+                continue
+            cands = [c for c in self.lookup(name) if c.name_kind in ("name", "abbr")]  # a dateline is a real name
+            if not (cands and _big_place(cands, 10_000)):
+                continue
+            city = self.add(Span_(start, end, "toponym", "rule:dateline", name))
+            if city is not None and m.group(2):  # "PLEASANTON, Calif.": the state holds the city
+                s_start, s_end = _trim(self.text, *m.span(2))
+                state = self.text[s_start:s_end]
+                if any(c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL") for c in self.lookup(state)):
+                    city.inside = self.add(Span_(s_start, s_end, "toponym", "rule:dateline", state))
 
     def entities(self) -> None:
         for ent in self.doc.ents:
@@ -423,7 +431,7 @@ class _Extractor:
                     break
                 sentence_initial = tok.is_sent_start
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
-                if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
+                if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 if (prep and not _is_acronym(name)) or (not sentence_initial and _big_place(cands, MIN_POP_UNTAGGED)) or (
                     sentence_initial and _big_place(cands, 1_000_000)

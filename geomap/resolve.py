@@ -179,8 +179,9 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if not cands:
         cands = _fallback(span.lookup, store)
     letters = span.lookup.replace(".", "").replace("&", "")
-    if letters.isalpha() and letters.isupper() and len(letters) <= 4:
+    if letters.isalpha() and letters.isupper() and len(letters) <= 4 and span.label != "rule:dateline":
         # "EU", "NSW", "UK": an abbreviation of a country or division, not a village spelt so
+        # (a dateline is a town's name in capitals: "KYIV —", "ROME —")
         cands = [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
     elif sum(ch.isupper() for ch in span.lookup) < 2:
         cands = [c for c in cands if c.name_kind != "abbr"]  # "Act" is not the ACT, "Car" not the CAR

@@ -103,8 +103,8 @@ def test_trap_fixture(geoparser):
     by = _by_text(doc)
     placed = {m.text for m in doc.mentions if m.place is not None}
     assert not placed & {"Austin", "Lloyd Austin", "Virginia", "Virginia Mayo", "Sun Journal", "NATO", "BRICS"}
-    assert by["Kyiv"][0].place.country_code == "UA"
-    assert by["KYIV"][0].place.geonameid == by["Kyiv"][0].place.geonameid  # the dateline
+    assert by["Kyiv"][0].place.country_code == "UA" and by["Kyiv"][0].place.feature_code == "PPLC"
+    assert by["KYIV"][0].place.geonameid == by["Kyiv"][0].place.geonameid  # the dateline is the capital too
     region = [m for m in doc.mentions if m.text.startswith("Kharkiv region")][0]
     assert region.kind == "region-phrase" and region.place.feature_code == "ADM1"
     assert by["Vovchansk"][0].place.country_code == "UA"
