@@ -341,6 +341,8 @@ class _Extractor:
                 return
             if label == "FAC" and not (prep or _big_place(cands, MIN_POP_MISLABELLED)):
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
+            elif not cands and self.split_list(start, end, label):
+                return
             elif cands or _unknown_name_is_a_place(name):
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
@@ -354,6 +356,20 @@ class _Extractor:
                 return
         if label in EMBEDDING_LABELS:
             self.embedded(start, end)
+
+    def split_list(self, start: int, end: int, label: str) -> bool:
+        """"Greece Italy": a list the model merged into one name, when every part is a big place."""
+        words = list(re.finditer(r"\S+", self.text[start:end]))
+        for cut in range(1, len(words)):
+            a = (start, start + words[cut - 1].end())
+            b = (start + words[cut].start(), end)
+            parts = [_trim(self.text, *a), _trim(self.text, *b)]
+            if all(_big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
+                   for x, y in parts):
+                for x, y in parts:
+                    self.add(Span_(x, y, "toponym", f"ner:{label}+split", self.text[x:y]))
+                return True
+        return False
 
     def demonym(self, start: int, end: int, label: str) -> bool:
         """Add a demonym mention ("Kuwaiti", "North Korean"); people ("Mexicans") are not places."""
