@@ -31,12 +31,11 @@ import csv
 import io
 import json
 import re
-import shutil
 import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from .io import InputError, atomic_writer, decode_bytes, write_jsonl
 from .model import Document, Mention, Place

@@ -4,13 +4,11 @@ resuming after SIGKILL; errors interleaved with good records; streaming readers.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
