@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .gazetteer.names import normalize
@@ -104,7 +104,6 @@ class Span_:
     lookup: str  # the name to look up in the gazetteer
     prefer_admin1: bool = False  # "the Donetsk village of …": X is a division
     inside: "Span_ | None" = None  # "Y in X", "Y, X", "the X village of Y" → X
-    hints: list[str] = field(default_factory=list)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -143,10 +142,6 @@ def _is_acronym(s: str) -> bool:
 
 def _prev_word(doc: "Doc", i: int) -> str:
     return doc[i - 1].lower_ if i > 0 else ""
-
-
-def _best(cands: "list[Candidate]") -> "Candidate | None":
-    return cands[0] if cands else None
 
 
 def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
@@ -235,9 +230,6 @@ class _Extractor:
         if not words or not all(self.persons.get(w, set()) - {key} for w in words):
             return False
         return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
-
-    def char_span_tokens(self, start: int, end: int) -> "Span | None":
-        return self.doc.char_span(start, end, alignment_mode="expand")
 
     # -- rules ---------------------------------------------------------------
     def region_phrases(self) -> None:
