@@ -23,19 +23,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "examples" / "sample-article.txt"
-GWN = ROOT.parent / "shared" / "eval" / "gwn.jsonl"
-
-
-def articles(n: int) -> list[str]:
-    base: list[str] = []
-    if GWN.exists():
-        base = [json.loads(line)["text"] for line in GWN.open(encoding="utf-8") if line.strip()]
-    base = base or [SAMPLE.read_text(encoding="utf-8")]
-    return [base[i % len(base)] for i in range(n)]
+from corpus import GWN, articles  # benchmarks run as scripts: their folder is on sys.path
 
 
 def free_port() -> int:

@@ -21,18 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "examples" / "sample-article.txt"
-GWN = ROOT.parent / "shared" / "eval" / "gwn.jsonl"
-
-
-def articles(n: int) -> list[str]:
-    """N news-length texts: the dev corpus' articles when present, else the sample, repeated."""
-    base: list[str] = []
-    if GWN.exists():
-        base = [json.loads(line)["text"] for line in GWN.open(encoding="utf-8")]
-    base = base or [SAMPLE.read_text(encoding="utf-8")]
-    return [base[i % len(base)] for i in range(n)]
+from corpus import SAMPLE, articles  # benchmarks run as scripts: their folder is on sys.path
 
 
 _RSS = "\nimport resource as _r; print(json.dumps({'rss_kb': _r.getrusage(_r.RUSAGE_SELF).ru_maxrss}))"
