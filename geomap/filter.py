@@ -271,12 +271,10 @@ def _region(region: Any) -> Any:
     if isinstance(region, str):
         return Region.parse(region)
     if isinstance(region, Iterable):
-        import functools
-
         regions = [_region(r) for r in region]
         if not regions:
             raise ValueError("no region given")
-        return functools.reduce(lambda a, b: a | b, regions)
+        return Region.union(*regions)
     raise TypeError(f"cannot make a region of {type(region).__name__}")
 
 
@@ -293,6 +291,8 @@ class _Judge:
         self.area, self.demonyms, self.min_mentions = area, demonyms, max(int(min_mentions), 1)
         self.focus, self.exclude, self.store = focus, exclude, store
         self._where: dict[int, str | None] = {}  # geonameid -> part label (the hot-path cache)
+        self._skip_kinds = frozenset({"embedded"} if demonyms else {"embedded", "demonym"})
+        self._miss: Explanation | None = None
 
     def where(self, place: Place) -> str | None:
         gid = place.geonameid
@@ -301,6 +301,23 @@ class _Judge:
         except KeyError:
             w = self._where[gid] = self.region.locate(place, area=self.area)
             return w
+
+    def misses(self, mentions: Iterable[Any]) -> bool:
+        """True when no mention can match: each has no place, is skipped by kind, or has a place
+        already known to lie outside the region. (The cheap first look of the hot path.)"""
+        get, skip = self._where.get, self._skip_kinds
+        for m in mentions:
+            p = m.place
+            if p is not None and m.kind not in skip and get(p.geonameid, _UNSEEN) is not None:
+                return False
+        return True
+
+    @property
+    def miss(self) -> Explanation:
+        """The verdict on a document none of whose mentions is in the region (made once)."""
+        if self._miss is None:
+            self._miss = self.judge_mentions(())
+        return self._miss
 
     def __call__(self, doc: Document) -> Explanation:
         if self.focus:
@@ -551,7 +568,7 @@ class _FilterRun:
 
     def read_jsonl(self, source: str) -> Iterator[_Item | InputError]:
         try:
-            f = sys.stdin.buffer if source == "-" else open(source, "rb")
+            f = sys.stdin.buffer if source == "-" else open(source, "rb", buffering=1 << 20)
         except OSError as e:
             yield InputError(source, e.strerror or str(e))
             return
@@ -565,29 +582,38 @@ class _FilterRun:
                     if item is not None:
                         yield item
                         continue
-                try:
-                    obj = _loads(raw)
-                except UnicodeDecodeError as e:
-                    yield InputError(source, f"not valid UTF-8 ({e.reason})", n)
-                    continue
-                except json.JSONDecodeError as e:
-                    yield InputError(source, f"invalid JSON ({e.msg} at column {e.colno})", n)
-                    continue
-                yield self._from_obj(obj, raw, source, n)
+                yield self._from_raw(raw, source, n)
 
-    def _from_fast(self, decoder: Any, raw: bytes, source: str, line: int) -> _Item | None:
-        """The hot path: msgspec reads only text, id and mentions (and validates the rest).
+    def _from_raw(self, raw: bytes, source: str, line: int) -> _Item | InputError:
+        """The general path: any JSON line, with the error worded for the user."""
+        try:
+            obj = _loads(raw)
+        except UnicodeDecodeError as e:
+            return InputError(source, f"not valid UTF-8 ({e.reason})", line)
+        except json.JSONDecodeError as e:
+            return InputError(source, f"invalid JSON ({e.msg} at column {e.colno})", line)
+        return self._from_obj(obj, raw, source, line)
+
+    def _from_fast(self, decoders: tuple[Any, Any, Any], raw: bytes, source: str, line: int) -> _Item | None:
+        """The hot path, in two steps. msgspec first reads only each mention's kind and place id
+        (:data:`_LITE`); :meth:`_judge_chunk` reads the whole mentions only when one of those
+        places is in the region or not seen before. Records without mentions are read whole here.
 
         Returns ``None`` to let the general path read (and word the error for) anything unusual.
         """
+        lite, _, full = decoders
         try:
-            rec = decoder.decode(raw)
+            rec = lite.decode(raw)
         except _msgspec.MsgspecError:
             return None
         if rec.mentions is not None:
-            if not isinstance(rec.text, str):
-                return None
+            if bytes(memoryview(rec.text)[:1]) != b'"':
+                return None  # text missing or not a string: let the general path say so
             return _Item(raw, source, line, fast=rec)
+        try:
+            rec = full.decode(raw)
+        except _msgspec.MsgspecError:
+            return None
         text = getattr(rec, self.text_column)
         if not isinstance(text, str):
             return None
@@ -696,8 +722,16 @@ class _FilterRun:
                     yield it
 
     def judged(self, kind: str, judge: _Judge) -> Iterator[tuple[_Item, Explanation]]:
+        """Each record with its verdict, in input order. Raw texts are parsed in chunks of 512;
+        records already parsed are judged as they come unless a chunk is waiting before them."""
         chunk: list[_Item] = []
+        one = self._judge_one
         for it in self.items(kind):
+            if it.pending is None and not chunk:
+                why = one(it, judge)
+                if why is not None:
+                    yield why
+                continue
             chunk.append(it)
             if len(chunk) >= 512:
                 yield from self._judge_chunk(chunk, judge)
@@ -708,23 +742,38 @@ class _FilterRun:
         pending = [it for it in chunk if it.pending is not None]
         if pending:
             by_doc = {id(it.pending): it for it in pending}
-            failed: set[int] = set()
 
             def on_error(doc: Document, exc: Exception) -> None:
                 it = by_doc[id(doc)]
-                failed.add(id(it))
                 self.error(InputError(it.source, f"could not be parsed: {exc}", it.line, doc.id))
 
             for doc in self.parser().parse_many([it.pending for it in pending], on_error=on_error):
                 by_doc[id(doc)].doc = doc
         for it in chunk:
-            if it.fast is not None:
-                if judge.focus:
-                    yield it, judge(self.fast_document(it.fast))
-                else:
-                    yield it, judge.judge_mentions(it.fast.mentions, self.to_place)
-            elif it.doc is not None:
-                yield it, judge(it.doc)
+            why = self._judge_one(it, judge)
+            if why is not None:
+                yield why
+
+    def _judge_one(self, it: _Item, judge: _Judge) -> tuple[_Item, Explanation] | None:
+        """The verdict on one record, or ``None`` when it turned out malformed (reported) or
+        could not be parsed (reported by ``on_error``)."""
+        rec = it.fast
+        if rec is None:
+            return None if it.doc is None else (it, judge(it.doc))
+        if not judge.focus and judge.misses(rec.mentions):
+            return it, judge.miss
+        _, mentions, full = _FAST[self.text_column]
+        try:
+            rec = (full if judge.focus else mentions).decode(it.raw)
+        except _msgspec.MsgspecError:  # a mention field of the wrong type: the general path words it
+            again = self._from_raw(it.raw, it.source, it.line or 0)
+            if isinstance(again, InputError):
+                self.error(again)
+                return None
+            return self._judge_one(again, judge)
+        if judge.focus:
+            return it, judge(self.fast_document(rec))
+        return it, judge.judge_mentions(rec.mentions, self.to_place)
 
     def parser(self) -> Any:
         if getattr(self, "_parser", None) is None:
@@ -775,7 +824,11 @@ class _FilterRun:
             for it, why in judged:
                 if not self._count(why):
                     continue
-                raw: bytes = it.raw.rstrip(b"\r\n")
+                raw: bytes = it.raw
+                if raw[-1:] == b"\n" and raw[-2:] != b"\r\n" and not self.args.explain:
+                    f.write(raw)  # the line as it came (the common case: no copy)
+                    continue
+                raw = raw.rstrip(b"\r\n")
                 if self.args.explain:
                     body = raw.rstrip()
                     sep = b"" if body[:-1].rstrip().endswith(b"{") else b", "  # {} has no field yet
@@ -892,7 +945,7 @@ _FAST: dict[str, Any] = {}
 
 if _msgspec is not None:
 
-    class _P(_msgspec.Struct):
+    class _P(_msgspec.Struct, gc=False):
         geonameid: int
         name: str
         lat: float
@@ -903,7 +956,7 @@ if _msgspec is not None:
         admin1: str | None = None
         population: int = 0
 
-    class _M(_msgspec.Struct):
+    class _M(_msgspec.Struct, gc=False):
         text: str
         start: int
         end: int
@@ -911,24 +964,41 @@ if _msgspec is not None:
         kind: str = "toponym"
         place: _P | None = None
 
+    class _PId(_msgspec.Struct, gc=False):
+        geonameid: int
 
-def _fast_decoder(text_column: str) -> Any:
-    """A msgspec decoder that reads only ``text`` (or the text column), ``id`` and ``mentions``.
+    class _MLite(_msgspec.Struct, gc=False):
+        kind: str = "toponym"
+        place: _PId | None = None
+
+
+def _fast_decoder(text_column: str) -> tuple[Any, Any, Any] | None:
+    """Three msgspec decoders for a JSONL line, from cheapest to fullest:
+
+    - *lite* reads only each mention's kind and place id (the text is checked to be a
+      string, not decoded);
+    - *mentions* reads the mentions with their places (the text still undecoded);
+    - *full* reads ``text`` (or the text column), ``id`` and the mentions with their places.
 
     Every other field is skipped without building Python objects, though still checked
     to be well-formed JSON. ``None`` when msgspec is not installed.
     """
     if _msgspec is None:
         return None
-    dec = _FAST.get(text_column)
-    if dec is None:
+    decs = _FAST.get(text_column)
+    if decs is None:
         ms = _msgspec
         fields: list[tuple[str, Any, Any]] = [("text", Any, None), ("id", Any, None),
                                               ("mentions", list[_M] | None, None)]
         if text_column not in ("text", "id", "mentions"):
             fields.append((text_column, Any, None))
-        dec = _FAST[text_column] = ms.json.Decoder(ms.defstruct("_Record", fields))
-    return dec
+        lite = ms.defstruct("_Lite", [("text", ms.Raw, ms.Raw()), ("mentions", list[_MLite] | None, None)],
+                            gc=False)
+        mentions = ms.defstruct("_Mentions", [("text", ms.Raw, ms.Raw()), ("mentions", list[_M] | None, None)],
+                                gc=False)
+        decs = _FAST[text_column] = tuple(ms.json.Decoder(t) for t in
+                                          (lite, mentions, ms.defstruct("_Record", fields, gc=False)))
+    return decs
 
 
 def _pyarrow() -> Any:
