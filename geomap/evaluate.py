@@ -483,13 +483,14 @@ def errors(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]] | M
 def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Document"]:
     """Documents whose mentions are the GOLD spans, resolved by the resolver in explain mode."""
     from .extract import Span_, sentence_index
-    from .model import Document, Mention, Sentence
+    from .model import Document, Mention
+    from .pipeline import sentences_of
     from .resolve import resolve_spans
 
     store = geoparser.gazetteer
     docs = []
     for gd, sdoc in zip(gold, geoparser.nlp.pipe((g.text for g in gold), batch_size=32)):
-        sentences = [Sentence(s.start_char, s.end_char) for s in sdoc.sents] or [Sentence(0, len(gd.text))]
+        sentences = sentences_of(sdoc)
         starts = [s.start for s in sentences]
         spans = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .gazetteer.names import normalize
 
@@ -437,7 +437,7 @@ class _Extractor:
                     continue
                 if self.is_person_name(name, i) or (n == 1 and tok.lower_ in NOT_ALONE):
                     break
-                sentence_initial = tok.is_sent_start
+                sentence_initial = _sentence_initial(doc, i)
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
@@ -497,6 +497,13 @@ class _Extractor:
 def extract_spans(doc: "Doc", store: "GazetteerStore") -> list[Span_]:
     """Candidate mentions of places in ``doc``, in text order, non-overlapping."""
     return _Extractor(doc, store).run()
+
+
+def _sentence_initial(doc: Any, i: int) -> bool:
+    """Whether token ``i`` opens its sentence, past any paragraph break or opening quote before it."""
+    while i > 0 and not doc[i].is_sent_start and (doc[i - 1].is_space or doc[i - 1].is_left_punct or doc[i - 1].text in "\"'"):
+        i -= 1
+    return bool(doc[i].is_sent_start) or i == 0
 
 
 def sentence_index(sent_starts: list[int], offset: int) -> int:
