@@ -8,7 +8,10 @@ each of its children (pool or Dask workers).
     .venv/bin/python benchmarks/batch.py --articles 200 --short 2000
     .venv/bin/python benchmarks/batch.py --memory 200000      # peak memory on 200,000 short documents
 
-Documents are generated from template sentences with varied place names (no external text).
+The articles are news texts (``--text news``, the default: GeoWebNews' articles read at run
+time from ../shared/eval, never copied, repeated to the count; the bundled sample when
+absent) or generated from template sentences dense with place names (``--text synthetic``,
+a stress case: one place name per six words). Short and memory documents are generated.
 """
 
 from __future__ import annotations
@@ -63,6 +66,17 @@ def generate(path: Path, n: int, sentences: int, seed: int) -> int:
     return words
 
 
+def write_news(path: Path, n: int) -> int:
+    import corpus  # benchmarks/corpus.py
+
+    words = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for i, text in enumerate(corpus.articles(n)):
+            words += len(text.split())
+            f.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    return words
+
+
 def run(cmd: list[str], *, first_line: bool = False) -> dict:
     """Run ``cmd``; wall time, peak RSS of the main process and of its biggest child, time to first stdout line."""
     t0 = time.perf_counter()
@@ -109,7 +123,9 @@ def run(cmd: list[str], *, first_line: bool = False) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=1000, help="news-length articles for throughput (default 1000)")
-    ap.add_argument("--sentences", type=int, default=30, help="sentences per article (default 30, ~350 words)")
+    ap.add_argument("--text", choices=("news", "synthetic"), default="news",
+                    help="news texts (default) or synthetic place-dense articles")
+    ap.add_argument("--sentences", type=int, default=30, help="sentences per synthetic article (default 30, ~350 words)")
     ap.add_argument("--short", type=int, default=0, help="also time this many short (2-sentence) documents")
     ap.add_argument("--memory", type=int, default=0, metavar="N", help="peak memory on N short documents (e.g. 200000)")
     ap.add_argument("--no-dask", action="store_true")
@@ -122,7 +138,9 @@ def main() -> None:
         sets = []
         if args.articles:
             src = tmpd / "articles.jsonl"
-            sets.append(("articles", src, args.articles, generate(src, args.articles, args.sentences, 1)))
+            words = (write_news(src, args.articles) if args.text == "news"
+                     else generate(src, args.articles, args.sentences, 1))
+            sets.append((f"{args.text} articles", src, args.articles, words))
         if args.short:
             src = tmpd / "short.jsonl"
             sets.append(("short", src, args.short, generate(src, args.short, 2, 2)))

@@ -490,7 +490,7 @@ def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["D
     store = geoparser.gazetteer
     docs = []
     for gd, sdoc in zip(gold, geoparser.nlp.pipe((g.text for g in gold), batch_size=32)):
-        sentences = sentences_of(sdoc)
+        sentences = sentences_of(sdoc, gd.text)
         starts = [s.start for s in sentences]
         spans = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]

@@ -185,11 +185,11 @@ def _division_name(cands: "list[Candidate]", name: str) -> bool:
     )
 
 
-def _person_words(doc: "Doc") -> dict[str, set[str]]:
+def _person_words(ents: Any) -> dict[str, set[str]]:
     """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
     (normalised) names of the entities it occurs in."""
     words: dict[str, set[str]] = {}
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
             full = normalize(ent.text)
             for t in ent:
@@ -199,13 +199,14 @@ def _person_words(doc: "Doc") -> dict[str, set[str]]:
 
 
 class _Extractor:
-    def __init__(self, doc: "Doc", store: "GazetteerStore") -> None:
+    def __init__(self, doc: "Doc", store: "GazetteerStore", text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text
         self.store = store
         self.spans: list[Span_] = []
         self.taken = [False] * len(self.text)
-        self.persons = _person_words(doc)
+        self.ents = doc.ents  # a tuple spaCy builds on each access: once here
+        self.persons = _person_words(self.ents)
 
     # -- helpers -----------------------------------------------------------
     def free(self, start: int, end: int) -> bool:
@@ -303,7 +304,7 @@ class _Extractor:
                     city.inside = self.add(Span_(s_start, s_end, "toponym", "rule:dateline", state))
 
     def entities(self) -> None:
-        for ent in self.doc.ents:
+        for ent in self.ents:
             # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
             pos = ent.start_char
             for part in self.text[ent.start_char : ent.end_char].split("\n"):
@@ -413,7 +414,7 @@ class _Extractor:
         """Capitalised names outside any entity that the gazetteer knows."""
         doc = self.doc
         in_ent = [False] * len(doc)
-        for ent in doc.ents:
+        for ent in self.ents:
             for i in range(ent.start, ent.end):
                 in_ent[i] = True
         i = 0
@@ -494,9 +495,11 @@ class _Extractor:
         return sorted(self.spans, key=lambda s: s.start)
 
 
-def extract_spans(doc: "Doc", store: "GazetteerStore") -> list[Span_]:
-    """Candidate mentions of places in ``doc``, in text order, non-overlapping."""
-    return _Extractor(doc, store).run()
+def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None) -> list[Span_]:
+    """Candidate mentions of places in ``doc``, in text order, non-overlapping.
+
+    ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the tokens)."""
+    return _Extractor(doc, store, text).run()
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:

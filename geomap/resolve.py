@@ -262,7 +262,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list)
             admin1.add((place.country_code or "", place.admin1))
         if place.feature_class == "P" and confident:
             points.append(place.point)
-    return _Context(frozenset(countries), frozenset(admin1), tuple(points))
+    return _Context(frozenset(countries), frozenset(admin1), tuple(dict.fromkeys(points)))  # each point once
 
 
 def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False) -> list[Resolution]:
