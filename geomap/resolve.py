@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
@@ -70,9 +70,17 @@ class Resolution:
 
 @dataclass(slots=True)
 class _Context:
-    countries: frozenset[str] = frozenset()
-    admin1: frozenset[tuple[str, str]] = frozenset()
-    points: tuple[tuple[float, float], ...] = ()
+    """What the article's other mentions say: each country, division and point with the
+    names that gave it, so that a name is never its own evidence."""
+
+    countries: dict[str, frozenset[str]] = field(default_factory=dict)
+    admin1: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    points: tuple[tuple[float, float, str], ...] = ()
+
+
+def _from_others(names: "frozenset[str] | None", own: str) -> bool:
+    """Whether some name other than ``own`` gave this piece of context."""
+    return bool(names) and (len(names) > 1 or own not in names)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -133,16 +141,20 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         # "the Kursk region": the division, whatever the bare name means elsewhere
         f["name"] = 0.0
         f["region"] = 3.0 if p.feature_code == "ADM1" else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
-    if ctx.countries and p.country_code in ctx.countries and not p.feature_code.startswith("PCL"):
+    own = span.lookup.casefold()
+    if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
-    if p.country_code and p.admin1 and (p.country_code, p.admin1) in ctx.admin1 and p.feature_code != "ADM1":
+    if p.country_code and p.admin1 and p.feature_code != "ADM1" and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own):
         f["admin1"] = ADMIN1_BONUS
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
     if ctx.points and p.feature_class == "P":
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
-        close = [q for q in ctx.points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))]
-        d = min((great_circle(p.point, q).km for q in close), default=NEAR_KM)
+        # (a point chosen for another mention of the same name is no evidence for it)
+        here = p.point
+        close = [q[:2] for q in ctx.points if q[2] != own and abs(q[0] - p.lat) < _NEAR_DEG
+                 and _lon_gap(q[1], p.lon) < _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))]
+        d = min((great_circle(here, q).km for q in close), default=NEAR_KM)
         if d < NEAR_KM:
             f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
     return f
@@ -249,20 +261,22 @@ def _confidence(ranked: list[tuple[float, "Candidate", dict]]) -> float:
 
 
 def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> _Context:
-    countries: set[str] = set()
-    admin1: set[tuple[str, str]] = set()
-    points: list[tuple[float, float]] = []
+    countries: dict[str, set[str]] = {}
+    admin1: dict[tuple[str, str], set[str]] = {}
+    points: list[tuple[float, float, str]] = []
     for span, place, ranked in zip(spans, chosen, ranked_all):
         if place is None:
             continue
+        name = span.lookup.casefold()
         confident = _confidence(ranked) >= 0.6
         if place.country_code and (place.feature_code.startswith("PCL") or confident):
-            countries.add(place.country_code)
+            countries.setdefault(place.country_code, set()).add(name)
         if place.feature_code == "ADM1" and place.admin1 and (span.kind == "region-phrase" or confident):
-            admin1.add((place.country_code or "", place.admin1))
+            admin1.setdefault((place.country_code or "", place.admin1), set()).add(name)
         if place.feature_class == "P" and confident:
-            points.append(place.point)
-    return _Context(frozenset(countries), frozenset(admin1), tuple(dict.fromkeys(points)))  # each point once
+            points.append((place.lat, place.lon, name))
+    return _Context({k: frozenset(v) for k, v in countries.items()}, {k: frozenset(v) for k, v in admin1.items()},
+                    tuple(dict.fromkeys(points)))  # each point once per name
 
 
 def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False) -> list[Resolution]:
