@@ -190,6 +190,11 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     cands = store.lookup(span.lookup)
     if not cands:
         cands = _fallback(span.lookup, store)
+    if not cands and span.kind == "toponym":
+        # a span given from outside (gold spans, the API) may be a demonym: "Sicilian"
+        cands = store.lookup(span.lookup, kinds=["demonym"])
+    if not cands and span.kind == "toponym":
+        cands = _embedded(span.lookup, store)
     letters = span.lookup.replace(".", "").replace("&", "")
     if letters.isalpha() and letters.isupper() and len(letters) <= 4 and span.label != "rule:dateline":
         # "EU", "NSW", "UK": an abbreviation of a country or division, not a village spelt so
@@ -238,6 +243,39 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
     if tail != stripped and len(tail) > 2:
         # "Hamilton County", "Washington Township": a local unit, never the state or capital
         return [c for c in store.lookup(tail) if c.name_kind != "core" and c.place.feature_code in _LOCAL_CODES]
+    return []
+
+
+_JOINERS = ("of", "de", "la", "del", "upon", "on")
+#: Organisation words that name a building rather than a body ("Liverpool Academy").
+_SITES = {"hospital", "school", "museum", "court", "club", "office", "centre", "center", "park", "academy"}
+
+
+def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
+    """Candidates for a name that holds a well-known place or demonym: "University of
+    California" → California, "Mexican Senate" → Mexico. The longest (then leftmost) run of
+    capitalised words that names a big place (see :func:`extract._big_place`) or a
+    demonym wins; nothing when there is none."""
+    from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, _big_place
+
+    words = name.replace(",", " ").split()
+    if not any(w.casefold().strip(".") in ORG_HEADS and w.casefold() not in _SITES for w in words):
+        return []  # a street, park or building is better placed by the town around it
+    for n in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - n + 1):
+            part = words[i : i + n]
+            if not (part[0][:1].isupper() and part[-1][:1].isupper()) or not all(
+                    w[:1].isupper() or w in _JOINERS for w in part):
+                continue
+            sub = " ".join(part)
+            if sub.casefold() in NOT_ALONE or sub.casefold() in _SITES:
+                continue
+            cands = [c for c in store.lookup(sub) if c.name_kind != "core"]
+            if cands and _big_place(cands, MIN_POP_UNTAGGED):
+                return cands
+            dem = store.lookup(sub, kinds=["demonym"])
+            if dem:
+                return dem
     return []
 
 
