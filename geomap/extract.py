@@ -53,6 +53,7 @@ ORG_HEADS = {
     "orchestra", "opera", "theatre", "theater", "cup", "open", "championship", "games", "marathon",
     "grand", "prix", "coast", "guards", "military", "ministries", "courts", "state", "press",
     "services", "system", "strategy", "programme", "program", "initiative", "council", "group",
+    "trust", "representative", "command", "lottery", "secretary", "attorney", "delegation", "mission",
 }
 #: Words after a name that make it a first-level division: "the Kursk region".
 REGION_WORDS = {
@@ -405,7 +406,8 @@ class _Extractor:
                     cands = self.lookup(name)
                     if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt") and c.place.feature_code in THE_PLACES for c in cands):
                         continue
-                    if (after_of or (first and head in ORG_HEADS and not last)) and _big_place(cands, MIN_POP_UNTAGGED):
+                    org_after = head in ORG_HEADS or any(w.group().lower() in ORG_HEADS for w in words[i + n : i + n + 2])
+                    if (after_of or (first and org_after and not last)) and _big_place(cands, MIN_POP_UNTAGGED):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name))
                     elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name))  # "Air Zimbabwe", "HSBC Malta"

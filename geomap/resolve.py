@@ -52,7 +52,7 @@ EXONYM_RATIO = 10
 #: A city beats a same-named division when it holds a good share of its people ("New York").
 CITY_SHARE = 0.25
 CITY_BONUS = 2.0
-POP_WEIGHT = 0.35
+POP_WEIGHT = 0.5
 COUNTRY_BONUS = 1.5
 ADMIN1_BONUS = 1.0
 INSIDE_BONUS = 4.0
