@@ -83,6 +83,12 @@ _DATELINE = re.compile(
     r"|[ \t]+(?=[A-Z][a-z]))",  # "SAN ANTONIO Turner Sports…": an all-capital name, then a sentence
     re.M,
 )
+#: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
+#: after a dateline's city (the gazetteer's aliases hold the unambiguous ones, "Calif.").
+_DATELINE_STATES = {
+    "Ark.": "Arkansas", "Ill.": "Illinois", "La.": "Louisiana", "Mass.": "Massachusetts", "Miss.": "Mississippi",
+    "Mont.": "Montana", "Ore.": "Oregon", "Pa.": "Pennsylvania", "Tex.": "Texas", "Wash.": "Washington State",
+}
 _TRIM_END = ("'s", "’s", "'", "’")
 _ABBREV_END = re.compile(r"(?:^|[^A-Za-z])(?:[A-Za-z]\.){2,}$")
 #: Capitalised words that name directions or kinds of places, not places, when alone.
@@ -301,6 +307,7 @@ class _Extractor:
             if city is not None and m.group(2):  # "PLEASANTON, Calif.": the state holds the city
                 s_start, s_end = _trim(self.text, *m.span(2))
                 state = self.text[s_start:s_end]
+                state = _DATELINE_STATES.get(m.group(2).strip(), state)  # "Ill.", only here: elsewhere a word
                 if any(c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL") for c in self.lookup(state)):
                     city.inside = self.add(Span_(s_start, s_end, "toponym", "rule:dateline", state))
 

@@ -238,3 +238,30 @@ def test_cli_rejects_no_region_and_mixed_formats(tmp_path):
         run_filter(src, tmp_path / "x.csv", "--within", "country:UA")
     with pytest.raises(ValueError, match="unknown country"):
         run_filter(src, "--within", "country:Atlantis")
+
+
+def test_cli_fast_path_reports_a_bad_mention_of_a_record_it_needs(tmp_path, kursk_doc, capsys):
+    """The hot path reads mention details only for records with a place in the region; a
+    record whose mention fields are wrong there is reported by line, the rest still judged."""
+    good = _extracted(kursk_doc, 600)
+    bad = json.loads(json.dumps(good))
+    for m in bad["mentions"]:
+        m["start"] = "oops"
+    lines = [json.dumps(good), json.dumps(bad), json.dumps({"id": 3, "text": "x", "mentions": []})]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    assert run_filter(src, "--within", "country:UA", "-o", out) == 1
+    assert out.read_text().splitlines() == [lines[0]]
+    err = capsys.readouterr().err
+    assert "in.jsonl:2: malformed geomap record" in err
+    assert "3 input, 1 kept, 1 dropped, 1 error(s)" in err
+
+
+def test_union_of_many_regions_is_one_region():
+    from geomap.regions import Region
+
+    parts = [Region.country(c) for c in ("BE", "NL", "LU")]
+    u = Region.union(*parts)
+    assert len(u.parts) == 3 and u.name == " | ".join(p.name for p in parts)
+    assert (parts[0] | parts[1] | parts[2]).parts == u.parts
+    assert u.contains((50.85, 4.35)) and u.contains((52.37, 4.9)) and not u.contains((48.86, 2.35))

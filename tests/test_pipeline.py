@@ -142,3 +142,35 @@ def test_kursk_map_has_one_marker_per_place_and_every_kursk_sentence(kursk):
     kursk_sentences = {i for i in range(len(kursk.sentences)) if re.search(r"\bKursk\b", kursk.sentence_text(i))}
     assert {m.sentence for m in kursk_group.mentions} == kursk_sentences
     assert "Kursk" in html
+
+
+def test_place_inside_an_organisation_name_with_the_organisation_word_after_it(geoparser):
+    doc = geoparser.parse("Senators praised the U.S. Department of Transportation. "
+                          "The Kentucky Department of Education cut its budget.")
+    found = {m.text: m for m in doc.mentions}
+    assert found["U.S."].kind == "embedded" and found["U.S."].place.country_code == "US"
+    assert found["Kentucky"].kind == "embedded" and found["Kentucky"].place.feature_code == "ADM1"
+
+
+def test_dateline_state_abbreviation_that_is_a_word(geoparser):
+    doc = geoparser.parse("SPRINGFIELD, Ill. (AP) — Officials said the water was safe.")
+    by = _by_text(doc)
+    assert by["Ill"][0].place.name == "Illinois"
+    assert by["SPRINGFIELD"][0].place.admin1 == by["Ill"][0].place.admin1  # the state holds the city
+    # elsewhere the word is a word
+    assert not geoparser.parse("Miss. Jones said she felt ill.").mentions
+
+
+def test_sentences_are_trimmed_and_cover_every_mention(geoparser):
+    text = "Snow fell in Oslo.\n\nRain hit Lima on Monday.  "
+    doc = geoparser.parse(text)
+    assert [text[s.start:s.end] for s in doc.sentences] == ["Snow fell in Oslo.", "Rain hit Lima on Monday."]
+    assert [m.sentence for m in doc.mentions] == [0, 1]
+
+
+def test_pipeline_runs_no_unused_embedding():
+    from geomap.pipeline import load_nlp
+
+    nlp = load_nlp()
+    assert "ner" in nlp.pipe_names and "sentencizer" in nlp.pipe_names
+    assert "tok2vec" not in nlp.pipe_names and "senter" not in nlp.pipe_names
