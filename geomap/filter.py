@@ -343,14 +343,11 @@ class _Judge:
         ``to_place`` turns a mention's ``place`` into a :class:`Place` when it is not one
         (only called the first time a GeoNames id is seen).
         """
-        cache, demonyms = self._where, self.demonyms
+        cache, skip = self._where, self._skip_kinds
         matches = []
         for m in mentions:
             p = m.place
-            if p is None:
-                continue
-            kind = m.kind
-            if kind == "embedded" or (kind == "demonym" and not demonyms):
+            if p is None or m.kind in skip:
                 continue
             where = cache.get(p.geonameid, _UNSEEN)
             if where is _UNSEEN:
@@ -596,8 +593,9 @@ class _FilterRun:
 
     def _from_fast(self, decoders: tuple[Any, Any, Any], raw: bytes, source: str, line: int) -> _Item | None:
         """The hot path, in two steps. msgspec first reads only each mention's kind and place id
-        (:data:`_LITE`); :meth:`_judge_chunk` reads the whole mentions only when one of those
-        places is in the region or not seen before. Records without mentions are read whole here.
+        (the *lite* decoder of :func:`_fast_decoder`); :meth:`_judge_one` reads the whole mentions
+        only when one of those places is in the region or not seen before. Records without
+        mentions are read whole here.
 
         Returns ``None`` to let the general path read (and word the error for) anything unusual.
         """

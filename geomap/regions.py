@@ -314,11 +314,15 @@ class Region:
             items.append(_Part(label, _polygonal(g, label)))
         if not items:
             raise RegionError("a region needs at least one geometry")
-        self.parts: tuple[_Part, ...] = tuple(items)
-        self.name = name or " | ".join(p.label for p in self.parts)
-        for p in self.parts:
+        for p in items:
             shapely.prepare(p.geometry)
-        self._geometry: BaseGeometry | None = self.parts[0].geometry if len(self.parts) == 1 else None
+        self._setup(tuple(items), name or " | ".join(p.label for p in items))
+
+    def _setup(self, parts: tuple[_Part, ...], name: str) -> None:
+        """Hold checked, prepared ``parts``; the union, areas, tree and caches come lazily."""
+        self.parts = parts
+        self.name = name
+        self._geometry: BaseGeometry | None = parts[0].geometry if len(parts) == 1 else None
         self._ea_area: float | None = None
         self._parts_area: float | None = None
         self._tree: shapely.STRtree | None = None
@@ -531,13 +535,7 @@ class Region:
         if len(regions) == 1:
             return regions[0]
         out = cls.__new__(cls)
-        out.parts = tuple(p for r in regions for p in r.parts)
-        out.name = " | ".join(r.name for r in regions)
-        out._geometry = None
-        out._ea_area = out._parts_area = None
-        out._tree = None
-        out._cache = {}
-        out._lock = threading.Lock()
+        out._setup(tuple(p for r in regions for p in r.parts), " | ".join(r.name for r in regions))
         return out
 
     def __repr__(self) -> str:
@@ -683,10 +681,9 @@ class Region:
         total = geom_km2 if geom_km2 is not None else area_km2(geom)
         if total <= 0:
             return None
-        most = self._parts_km2()  # >= the region's area: enough to rule out a region too small
-        if area == "majority" and most <= 0.5 * total:
-            return None  # the region is too small to hold most of it
-        if area == "within" and most < WITHIN_SHARE * total:
+        if area == "majority" and self._parts_km2() <= 0.5 * total:
+            return None  # the region is too small to hold most of it (the parts' sum bounds its area)
+        if area == "within" and self._parts_km2() < WITHIN_SHARE * total:
             return None
         idx = self.tree.query(geom) if len(self.parts) > 1 else [0]
         best, best_km2, inside = None, 0.0, 0.0

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
 
-from .extract import Span_
+from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place
 from .gazetteer.names import core_name, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -191,10 +191,9 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if not cands:
         cands = _fallback(span.lookup, store)
     if not cands and span.kind == "toponym":
-        # a span given from outside (gold spans, the API) may be a demonym: "Sicilian"
-        cands = store.lookup(span.lookup, kinds=["demonym"])
-    if not cands and span.kind == "toponym":
-        cands = _embedded(span.lookup, store)
+        # a span given from outside (gold spans, the API) may be a demonym ("Sicilian") or an
+        # organisation holding a place ("University of California")
+        cands = store.lookup(span.lookup, kinds=["demonym"]) or _embedded(span.lookup, store)
     letters = span.lookup.replace(".", "").replace("&", "")
     if letters.isalpha() and letters.isupper() and len(letters) <= 4 and span.label != "rule:dateline":
         # "EU", "NSW", "UK": an abbreviation of a country or division, not a village spelt so
@@ -256,8 +255,6 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
     California" → California, "Mexican Senate" → Mexico. The longest (then leftmost) run of
     capitalised words that names a big place (see :func:`extract._big_place`) or a
     demonym wins; nothing when there is none."""
-    from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, _big_place
-
     words = name.replace(",", " ").split()
     if not any(w.casefold().strip(".") in ORG_HEADS and w.casefold() not in _SITES for w in words):
         return []  # a street, park or building is better placed by the town around it
