@@ -38,19 +38,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import functools
 import json
 import math
 import queue
 import sys
 import threading
+import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .io import MAX_TEXT_CHARS, _scrub
-from .model import Document
+from .filter import Match
+from .model import Document, Place, Sentence
 from .text import clean, html_to_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,21 +94,19 @@ class ArticlesIn(_Strict):
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES)
 
 
-class PlaceOut(BaseModel):
-    geonameid: int
-    name: str
-    lat: float
-    lon: float
-    feature_class: str
-    feature_code: str
-    country_code: str | None = None
-    admin1: str | None = None
-    population: int = 0
+def _mirror(record: type, name: str) -> type[BaseModel]:
+    """A response model with the fields (types and defaults) of the library's dataclass
+    ``record``, so that the API's schema cannot drift from what the library returns."""
+    hints = typing.get_type_hints(record)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(record)
+    }
+    return create_model(name, **fields)
 
 
-class SentenceOut(BaseModel):
-    start: int
-    end: int
+PlaceOut = _mirror(Place, "PlaceOut")
+SentenceOut = _mirror(Sentence, "SentenceOut")
 
 
 class MentionOut(BaseModel):
@@ -172,14 +173,7 @@ class FilterIn(ArticlesIn):
     documents: bool = Field(False, description="include each parsed document in the result")
 
 
-class MatchOut(BaseModel):
-    text: str
-    start: int | None
-    end: int | None
-    place: str
-    geonameid: int
-    feature_code: str
-    where: str
+MatchOut = _mirror(Match, "MatchOut")
 
 
 class FocusItemOut(BaseModel):
