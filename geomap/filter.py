@@ -35,7 +35,7 @@ import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .io import InputError, atomic_writer, decode_bytes, write_jsonl
 from .model import Document, Mention, Place
@@ -291,6 +291,7 @@ class _Judge:
         self.area, self.demonyms, self.min_mentions = area, demonyms, max(int(min_mentions), 1)
         self.focus, self.exclude, self.store = focus, exclude, store
         self._where: dict[int, str | None] = {}  # geonameid -> part label (the hot-path cache)
+        self._places: dict[int, Place] = {}  # geonameid -> the place located
         self._skip_kinds = frozenset({"embedded"} if demonyms else {"embedded", "demonym"})
         self._miss: Explanation | None = None
 
@@ -299,25 +300,26 @@ class _Judge:
         try:
             return self._where[gid]
         except KeyError:
+            self._places[gid] = place
             w = self._where[gid] = self.region.locate(place, area=self.area)
             return w
 
-    def misses(self, mentions: Iterable[Any]) -> bool:
-        """True when no mention can match: each has no place, is skipped by kind, or has a place
-        already known to lie outside the region. (The cheap first look of the hot path.)"""
+    def scan(self, mentions: Iterable[Any]) -> list[tuple[Any, str]] | None:
+        """The mentions whose place is in the region, each with its part label, in one pass
+        over the judge's cache; ``None`` when a place has not been located yet. (The hot path.)"""
         get, skip = self._where.get, self._skip_kinds
+        hits: list[tuple[Any, str]] = []
         for m in mentions:
             p = m.place
-            if p is not None and m.kind not in skip and get(p.geonameid, _UNSEEN) is not None:
-                return False
-        return True
-
-    @property
-    def miss(self) -> Explanation:
-        """The verdict on a document none of whose mentions is in the region (made once)."""
-        if self._miss is None:
-            self._miss = self.judge_mentions(())
-        return self._miss
+            if p is None or m.kind in skip:
+                continue
+            where = get(p.geonameid, _UNSEEN)
+            if where is None:
+                continue
+            if where is _UNSEEN:
+                return None
+            hits.append((m, where))
+        return hits
 
     def __call__(self, doc: Document) -> Explanation:
         if self.focus:
@@ -337,24 +339,29 @@ class _Judge:
         reason = (f"focus {', '.join(m.place for m in matches)} in {name}" if hit else f"no focus place in {name}")
         return self._verdict(hit, reason, matches, f)
 
-    def judge_mentions(self, mentions: Iterable[Any], to_place: Callable[[Any], Place] | None = None) -> Explanation:
-        """Judge mentions: :class:`Mention` objects, or anything with the same attributes.
-
-        ``to_place`` turns a mention's ``place`` into a :class:`Place` when it is not one
-        (only called the first time a GeoNames id is seen).
-        """
+    def judge_mentions(self, mentions: Iterable[Mention]) -> Explanation:
+        """Judge a document's mentions."""
         cache, skip = self._where, self._skip_kinds
-        matches = []
+        hits = []
         for m in mentions:
             p = m.place
             if p is None or m.kind in skip:
                 continue
             where = cache.get(p.geonameid, _UNSEEN)
             if where is _UNSEEN:
-                place = to_place(p) if to_place is not None else p
-                where = self.where(place)
+                where = self.where(p)
             if where is not None:
-                matches.append(Match(m.text, m.start, m.end, p.name, p.geonameid, p.feature_code, where))
+                hits.append((m, where))
+        return self.judge_hits(hits)
+
+    def judge_hits(self, hits: list[tuple[Any, str]]) -> Explanation:
+        """The verdict on a document whose mentions in the region are ``hits`` (see :meth:`scan`)."""
+        if not hits and self._miss is not None:
+            return self._miss  # (one shared verdict for the many documents with no match)
+        matches = []
+        for m, where in hits:
+            p = self._places[m.place.geonameid]
+            matches.append(Match(m.text, m.start, m.end, p.name, p.geonameid, p.feature_code, where))
         hit = len(matches) >= self.min_mentions
         name = self.region.name
         if hit:
@@ -363,7 +370,10 @@ class _Judge:
             reason = f"{len(matches)} mention(s) in {name}, fewer than {self.min_mentions}"
         else:
             reason = f"no mention in {name}"
-        return self._verdict(hit, reason, matches, None)
+        why = self._verdict(hit, reason, matches, None)
+        if not hits:
+            self._miss = why
+        return why
 
     def _verdict(self, hit: bool, reason: str, matches: list[Match], f: Focus | None) -> Explanation:
         kept = hit != self.exclude
@@ -572,7 +582,7 @@ class _FilterRun:
         fast = _fast_decoder(self.text_column)
         with f:
             for n, raw in enumerate(f, start=1):
-                if not raw.strip():
+                if raw[:1] in b" \t\r\n" and not raw.strip():  # (most lines start with "{": no copy)
                     continue
                 if fast is not None:
                     item = self._from_fast(fast, raw, source, n)
@@ -592,10 +602,9 @@ class _FilterRun:
         return self._from_obj(obj, raw, source, line)
 
     def _from_fast(self, decoders: tuple[Any, Any, Any], raw: bytes, source: str, line: int) -> _Item | None:
-        """The hot path, in two steps. msgspec first reads only each mention's kind and place id
-        (the *lite* decoder of :func:`_fast_decoder`); :meth:`_judge_one` reads the whole mentions
-        only when one of those places is in the region or not seen before. Records without
-        mentions are read whole here.
+        """The hot path, in two steps. msgspec first reads the mentions with only their place
+        ids (the *lite* decoder of :func:`_fast_decoder`); :meth:`_judge_one` reads the whole
+        places only when one was not seen before. Records without mentions are read whole here.
 
         Returns ``None`` to let the general path read (and word the error for) anything unusual.
         """
@@ -758,20 +767,43 @@ class _FilterRun:
         rec = it.fast
         if rec is None:
             return None if it.doc is None else (it, judge(it.doc))
-        if not judge.focus and judge.misses(rec.mentions):
-            return it, judge.miss
-        _, mentions, full = _FAST[self.text_column]
+        if not judge.focus:
+            hits = judge.scan(rec.mentions)
+            if hits is None:  # a place not located yet: locate it, reading its record if new
+                if not self._locate_new(it, rec, judge):
+                    return self._judge_again(it, judge)
+                hits = judge.scan(rec.mentions)
+            return it, judge.judge_hits(hits)
         try:
-            rec = (full if judge.focus else mentions).decode(it.raw)
-        except _msgspec.MsgspecError:  # a mention field of the wrong type: the general path words it
-            again = self._from_raw(it.raw, it.source, it.line or 0)
-            if isinstance(again, InputError):
-                self.error(again)
-                return None
-            return self._judge_one(again, judge)
-        if judge.focus:
-            return it, judge(self.fast_document(rec))
-        return it, judge.judge_mentions(rec.mentions, self.to_place)
+            whole = _FAST[self.text_column][2].decode(it.raw)
+        except _msgspec.MsgspecError:  # a field of the wrong type: the general path words it
+            return self._judge_again(it, judge)
+        return it, judge(self.fast_document(whole))
+
+    def _locate_new(self, it: _Item, rec: Any, judge: _Judge) -> bool:
+        """Locate the places of ``rec`` the judge has not seen, reading their whole records when
+        this run has not seen them either. False when those records are malformed."""
+        places = self.places
+        if not all(m.place is None or m.place.geonameid in places for m in rec.mentions):
+            try:
+                whole = _FAST[self.text_column][1].decode(it.raw)
+            except _msgspec.MsgspecError:  # a place field of the wrong type
+                return False
+            for m in whole.mentions:
+                if m.place is not None:
+                    self.to_place(m.place)
+        for m in rec.mentions:
+            if m.place is not None:
+                judge.where(places[m.place.geonameid])
+        return True
+
+    def _judge_again(self, it: _Item, judge: _Judge) -> tuple[_Item, Explanation] | None:
+        """Judge a record by the general path, which words the error of a malformed one."""
+        again = self._from_raw(it.raw, it.source, it.line or 0)
+        if isinstance(again, InputError):
+            self.error(again)
+            return None
+        return self._judge_one(again, judge)
 
     def parser(self) -> Any:
         if getattr(self, "_parser", None) is None:
@@ -966,6 +998,10 @@ if _msgspec is not None:
         geonameid: int
 
     class _MLite(_msgspec.Struct, gc=False):
+        text: str
+        start: int
+        end: int
+        sentence: int = 0
         kind: str = "toponym"
         place: _PId | None = None
 
@@ -973,8 +1009,8 @@ if _msgspec is not None:
 def _fast_decoder(text_column: str) -> tuple[Any, Any, Any] | None:
     """Three msgspec decoders for a JSONL line, from cheapest to fullest:
 
-    - *lite* reads only each mention's kind and place id (the text is checked to be a
-      string, not decoded);
+    - *lite* reads each mention's text, offsets, kind and only the id of its place (the
+      article's text is checked to be a string, not decoded);
     - *mentions* reads the mentions with their places (the text still undecoded);
     - *full* reads ``text`` (or the text column), ``id`` and the mentions with their places.
 

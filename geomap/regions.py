@@ -303,7 +303,7 @@ class Region:
     (True, True, False)
     """
 
-    __slots__ = ("name", "parts", "_geometry", "_ea_area", "_parts_area", "_tree", "_cache", "_lock")
+    __slots__ = ("name", "parts", "_geometry", "_ea_area", "_parts_area", "_bounds", "_tree", "_cache", "_lock")
 
     def __init__(self, geometry: BaseGeometry | None = None, *, name: str | None = None,
                  parts: Sequence[tuple[str, BaseGeometry]] | None = None) -> None:
@@ -325,6 +325,7 @@ class Region:
         self._geometry: BaseGeometry | None = parts[0].geometry if len(parts) == 1 else None
         self._ea_area: float | None = None
         self._parts_area: float | None = None
+        self._bounds: tuple[float, float, float, float] | None = None
         self._tree: shapely.STRtree | None = None
         self._cache: dict[tuple[int, str], Any] = {}
         self._lock = threading.Lock()
@@ -553,7 +554,9 @@ class Region:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """``(west, south, east, north)`` of the union."""
-        return tuple(shapely.total_bounds([p.geometry for p in self.parts]))  # type: ignore[return-value]
+        if self._bounds is None:
+            self._bounds = tuple(map(float, shapely.total_bounds([p.geometry for p in self.parts])))  # type: ignore[assignment]
+        return self._bounds  # type: ignore[return-value]
 
     @property
     def area_km2(self) -> float:

@@ -240,9 +240,10 @@ def test_cli_rejects_no_region_and_mixed_formats(tmp_path):
         run_filter(src, "--within", "country:Atlantis")
 
 
-def test_cli_fast_path_reports_a_bad_mention_of_a_record_it_needs(tmp_path, kursk_doc, capsys):
-    """The hot path reads mention details only for records with a place in the region; a
-    record whose mention fields are wrong there is reported by line, the rest still judged."""
+@pytest.mark.parametrize("within", ["country:UA", "country:BR"])
+def test_cli_fast_path_reports_a_bad_mention(tmp_path, kursk_doc, capsys, within):
+    """The hot path checks every record's mention fields, whether the record is kept or
+    dropped; a wrong one is reported by line and the rest still judged."""
     good = _extracted(kursk_doc, 600)
     bad = json.loads(json.dumps(good))
     for m in bad["mentions"]:
@@ -250,11 +251,28 @@ def test_cli_fast_path_reports_a_bad_mention_of_a_record_it_needs(tmp_path, kurs
     lines = [json.dumps(good), json.dumps(bad), json.dumps({"id": 3, "text": "x", "mentions": []})]
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("\n".join(lines) + "\n")
-    assert run_filter(src, "--within", "country:UA", "-o", out) == 1
-    assert out.read_text().splitlines() == [lines[0]]
+    assert run_filter(src, "--within", within, "-o", out) == 1
+    kept = 1 if within == "country:UA" else 0
+    assert out.read_text().splitlines() == lines[:kept]
     err = capsys.readouterr().err
     assert "in.jsonl:2: malformed geomap record" in err
-    assert "3 input, 1 kept, 1 dropped, 1 error(s)" in err
+    assert f"3 input, {kept} kept, {2 - kept} dropped, 1 error(s)" in err
+
+
+def test_cli_fast_path_reads_new_places_whole(tmp_path, kursk_doc, capsys):
+    """A place id seen for the first time is read whole (a bad field there is reported); a
+    place seen before is judged from its id, and --explain still names it."""
+    good = _extracted(kursk_doc, 600)
+    bad = json.loads(json.dumps(good))
+    bad["mentions"][0]["place"]["geonameid"] = 999_999_999
+    bad["mentions"][0]["place"]["lat"] = "north"
+    lines = [json.dumps(good), json.dumps(bad), json.dumps(good)]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    assert run_filter(src, "--within", "country:UA", "--explain", "-o", out) == 1
+    assert "in.jsonl:2: malformed geomap record" in capsys.readouterr().err
+    first, third = (json.loads(x)["_geomap"] for x in out.read_text().splitlines())
+    assert first == third and first["matches"]
 
 
 def test_union_of_many_regions_is_one_region():
