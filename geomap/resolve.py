@@ -333,6 +333,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         ctx = _context(spans, chosen, ranked_all)
     _one_sense_per_discourse(spans, chosen, ranked_all)
     _region_sense(spans, chosen)
+    _drop_lone_villages(spans, chosen, ranked_all)
     approx = _place_from_context(spans, chosen)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
@@ -364,6 +365,27 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
         if (region is not None and place is not None and span.kind == "toponym" and place.feature_class == "P"
                 and place.country_code == region.country_code and place.admin1 == region.admin1):
             chosen[i] = region
+
+
+#: A populated place smaller than this, far from everything else the article names, is
+#: more likely a street, building or common word than that village (see _drop_lone_villages).
+LONE_VILLAGE_POP = 20_000
+
+
+def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
+    """Unresolve small villages with no support in the article: not near another place it
+    names, not in a division it names, not qualified ("Y, X"). "Bourbon" in an article about
+    New Orleans is Bourbon Street, not Bourbon, Missouri; "White House" is not White House,
+    Tennessee. The name then takes the town of its context, like any name the gazetteer lacks."""
+    if sum(p is not None for p in chosen) < 2:
+        return
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if (place is None or place.feature_class != "P" or place.population >= LONE_VILLAGE_POP
+                or span.inside is not None or span.label == "rule:dateline" or not ranked_all[i]):
+            continue
+        f = ranked_all[i][0][2]
+        if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
+            chosen[i] = None
 
 
 #: Confidence given to a place inferred from context for a name the gazetteer lacks.

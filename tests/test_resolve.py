@@ -55,3 +55,18 @@ def test_a_name_is_not_its_own_context(store):
 
     assert "country" not in harare_features("salisbury") and "near" not in harare_features("salisbury")
     assert "country" in harare_features("harare") and "near" in harare_features("harare")
+
+
+def test_a_lone_small_village_gives_way_to_the_article_town(store):
+    """A street named like a far-away village ("Bourbon") takes the article's town; the same
+    village stays itself when the article names its state."""
+    text = "Crowds filled New Orleans on Tuesday. Later they walked along Bourbon until dawn."
+    spans = _spans(text, "New Orleans", "Bourbon")
+    res = resolve_spans(spans, store)
+    assert res[0].place.name == "New Orleans"
+    assert res[1].place == res[0].place and spans[1].label.endswith("+context")
+    alone = resolve_spans(_spans("Bourbon", "Bourbon"), store)[0].place
+    assert (alone.country_code, alone.admin1) == ("US", "IN") and alone.population < 20_000
+    text2 = "The fair in Bourbon drew visitors from across Indiana."
+    spans2 = _spans(text2, "Bourbon", "Indiana")
+    assert resolve_spans(spans2, store)[0].place == alone
