@@ -376,12 +376,13 @@ def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked
     """Unresolve small villages with no support in the article: not near another place it
     names, not in a division it names, not qualified ("Y, X"). "Bourbon" in an article about
     New Orleans is Bourbon Street, not Bourbon, Missouri; "White House" is not White House,
-    Tennessee. The name then takes the town of its context, like any name the gazetteer lacks."""
+    Tennessee. The name then takes the town of its context, like any name the gazetteer lacks.
+    Places the user added (negative ids) are kept: they were added to be found."""
     if sum(p is not None for p in chosen) < 2:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if (place is None or place.feature_class != "P" or place.population >= LONE_VILLAGE_POP
-                or span.inside is not None or span.label == "rule:dateline" or not ranked_all[i]):
+                or place.geonameid < 0 or span.inside is not None or span.label == "rule:dateline" or not ranked_all[i]):
             continue
         f = ranked_all[i][0][2]
         if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
