@@ -461,6 +461,32 @@ class _Extractor:
             if not matched:
                 i += 1
 
+    def same_name(self) -> None:
+        """A name the article already uses as a place is a place wherever else it stands, written
+        the same way: inside an organisation's name ("Cavan County Council" after "in Cavan",
+        kind ``embedded``) or as a modifier ("Allendale women" after "ALLENDALE, N.J. --").
+        Never inside a person's name ("George Washington")."""
+        names = {sp.lookup for sp in self.spans if sp.kind == "toponym" and sp.lookup.lower() not in NOT_ALONE
+                 and self.lookup(sp.lookup)}
+        names |= {n.title() for n in names if n.isupper() and len(n) > 4}  # a dateline's "ALLENDALE"
+        if not names:
+            return
+        ents = [(e.start_char, e.end_char, e.label_, e.start) for e in self.ents]
+        pattern = re.compile(r"(?<![\w’'.-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                             + r")(?![\w’-])")
+        for m in pattern.finditer(self.text):
+            a, b = m.span()
+            if not self.free(a, b):
+                continue
+            ent = next((e for e in ents if e[0] <= a and b <= e[1]), None)
+            if ent is not None and ent[2] == "PERSON":
+                continue
+            tok = self.doc.char_span(a, b, alignment_mode="expand")
+            if tok is None or self.is_person_name(m.group(), tok.start):
+                continue
+            kind = "embedded" if ent is not None and ent[2] in EMBEDDING_LABELS else "toponym"
+            self.add(Span_(a, b, kind, "rule:same-name", m.group()))
+
     def untagged_demonym(self, i: int, in_ent: list[bool]) -> bool:
         """"anti-Russian", "Central American migrants": demonyms the model left untagged."""
         doc = self.doc
@@ -497,6 +523,7 @@ class _Extractor:
         self.dateline()
         self.entities()
         self.untagged()
+        self.same_name()
         self.containment()
         return sorted(self.spans, key=lambda s: s.start)
 
