@@ -76,12 +76,19 @@ PLACE_PREPOSITIONS = {
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
-_DATELINE = re.compile(
-    r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*([A-Z][A-Za-z.' ]{1,30}?))?"
-    r"(?:\s*\((?:AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg|[A-Z][A-Za-z&.]{1,12})\))?"
-    r"(?:\s*(?:—|–|--|-|:)(?=[\s(])"  # "BRUSSELS —", "PLEASANTON, Calif.--("
-    r"|[ \t]+(?=[A-Z][a-z]))",  # "SAN ANTONIO Turner Sports…": an all-capital name, then a sentence
-    re.M,
+_AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
+_DATELINES = (
+    re.compile(  # at the start of a line
+        r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*([A-Z][A-Za-z.' ]{1,30}?))?"
+        rf"(?:\s*\((?:{_AGENCIES}|[A-Z][A-Za-z&.]{{1,12}})\))?"
+        r"(?:\s*(?:—|–|--|-|:|\ufffd)(?=[\s(])"  # "BRUSSELS —", "PLEASANTON, Calif.--(", a dash lost to mojibake
+        r"|[ \t]+(?=[A-Z][a-z]))",  # "SAN ANTONIO Turner Sports…": an all-capital name, then a sentence
+        re.M,
+    ),
+    re.compile(  # after a byline or a headline on the same line: only with a news agency or a long dash
+        r"(?:(?<=[.!?] )|(?<=[a-z] ))([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?:,\s*([A-Z][A-Za-z.]{1,12}))?"
+        rf"(?:\s*\((?:{_AGENCIES})\)|(?<=[A-Z.])\s*(?:—|–|--)(?=\s))"
+    ),
 )
 #: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
 #: after a dateline's city (the gazetteer's aliases hold the unambiguous ones, "Calif.").
@@ -294,8 +301,8 @@ class _Extractor:
                 self.add(Span_(y_start, y_end, "toponym", "rule:settlement-of", y_name, inside=outer))
 
     def dateline(self) -> None:
-        """"BRUSSELS —" at the start of a line."""
-        for m in _DATELINE.finditer(self.text):
+        """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one."""
+        for m in (m for pattern in _DATELINES for m in pattern.finditer(self.text)):
             start, end = _trim(self.text, *m.span(1))
             name = self.text[start:end]
             if len(name.replace(" ", "")) < 3 or not name.replace(" ", "").replace(".", "").isupper():

@@ -196,7 +196,7 @@ def focus(doc: Document, *, store: Any = None, demonyms: bool = True) -> Focus:
         else:
             w = 1.0
         w *= 1.5 - 0.5 * min(m.start / n, 1.0)
-        if dateline >= 0 and m.end <= dateline and m.kind != "demonym":
+        if m.kind != "demonym" and ((m.label or "").startswith("rule:dateline") or (dateline >= 0 and m.end <= dateline)):
             in_dateline.add(p.geonameid)
         for q in (p, *up.of(p)):
             places[q.geonameid] = q

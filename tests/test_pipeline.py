@@ -184,3 +184,13 @@ def test_pipeline_runs_no_unused_embedding():
     nlp = load_nlp()
     assert "ner" in nlp.pipe_names and "sentencizer" in nlp.pipe_names
     assert "tok2vec" not in nlp.pipe_names and "senter" not in nlp.pipe_names
+
+
+@pytest.mark.parametrize("text, city", [
+    ("By Nate Raymond. BOSTON (Reuters) - The owner of a restaurant was charged.", "Boston"),
+    ("By Jill Colvin, Associated Press WASHINGTON (AP) — China vowed to fight.", "Washington"),
+    ("BEIRUT (AP) \ufffd A Kurdish militia spokesman said.", "Beirut"),
+])
+def test_datelines_after_a_byline_or_with_a_lost_dash(geoparser, text, city):
+    (m,) = [m for m in geoparser.parse(text).mentions if m.label == "rule:dateline"]
+    assert m.place.name == city and m.text == city.upper()
