@@ -173,14 +173,17 @@ def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     return False
 
 
-def _unknown_name_is_a_place(name: str) -> bool:
+def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> bool:
     """Whether a GPE/LOC name the gazetteer lacks is still worth reporting (unresolved).
 
     Several capitalised words ("Eastern Ghouta", "Treasure Beach") are; one word the
     gazetteer has never heard of ("Dropbox", "UConn", "AI") or lower-case text is mostly
-    a company, product or tagging error.
+    a company, product or tagging error, unless a place preposition comes before a plain
+    capitalised word ("lives in Khayelitsha").
     """
     words = name.split()
+    if after_preposition and len(words) == 1 and name.isalpha() and name[:1].isupper() and name[1:].islower():
+        return True
     if len(words) < 2 or not name[:1].isupper():
         return False
     return all(w[:1].isupper() or w.lower() in ("of", "de", "la", "el", "al", "upon", "on") for w in words)
@@ -351,7 +354,7 @@ class _Extractor:
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
             elif not cands and self.split_list(start, end, label):
                 return
-            elif cands or _unknown_name_is_a_place(name):
+            elif cands or _unknown_name_is_a_place(name, after_preposition=prep):
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return

@@ -194,3 +194,9 @@ def test_pipeline_runs_no_unused_embedding():
 def test_datelines_after_a_byline_or_with_a_lost_dash(geoparser, text, city):
     (m,) = [m for m in geoparser.parse(text).mentions if m.label == "rule:dateline"]
     assert m.place.name == city and m.text == city.upper()
+
+
+def test_unknown_one_word_place_after_a_preposition_is_kept(geoparser):
+    doc = geoparser.parse("Noma had moved out of an informal settlement to live in Khayelitsha with her daughter.")
+    assert [(m.text, m.place) for m in doc.mentions] == [("Khayelitsha", None)]  # found, not placed
+    assert not geoparser.parse("Shares of Dropbox rose on Monday.").mentions
