@@ -118,6 +118,7 @@ class Span_:
     lookup: str  # the name to look up in the gazetteer
     prefer_admin1: bool = False  # "the Donetsk village of …": X is a division
     inside: "Span_ | None" = None  # "Y in X", "Y, X", "the X village of Y" → X
+    designator: str = ""  # the region word of a region phrase ("oblast", "county")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -274,7 +275,8 @@ class _Extractor:
                         # "the Russian state": only when the name is a division's own name
                         if not any(c.name_kind in ("name", "alt") for c in cands):
                             break
-                    self.add(Span_(start, tok.idx + len(tok.text), "region-phrase", "rule:region", name))
+                    self.add(Span_(start, tok.idx + len(tok.text), "region-phrase", "rule:region", name,
+                                   designator=tok.lower_))
                     break
                 names.pop(0)
 

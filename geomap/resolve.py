@@ -58,6 +58,8 @@ ADMIN1_BONUS = 1.0
 INSIDE_BONUS = 4.0
 NEAR_BONUS = 1.0
 NEAR_KM = 400.0
+#: Region words that name first- or second-level divisions alike.
+SECOND_LEVEL_WORDS = frozenset({"county", "counties", "district", "districts"})
 MAX_CANDIDATES = 60
 
 
@@ -140,7 +142,10 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if span.kind == "region-phrase" or span.prefer_admin1:
         # "the Kursk region": the division, whatever the bare name means elsewhere
         f["name"] = 0.0
-        f["region"] = 3.0 if p.feature_code == "ADM1" else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+        if span.designator in SECOND_LEVEL_WORDS:  # "Hamilton County": a county is as often a second-level division
+            f["region"] = 3.0 if p.feature_code in ("ADM1", "ADM2") else (1.0 if p.feature_code == "RGN" else -3.0)
+        else:
+            f["region"] = 3.0 if p.feature_code == "ADM1" else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
@@ -188,6 +193,12 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
     cands = store.lookup(span.lookup)
+    if span.kind == "region-phrase" and span.designator in SECOND_LEVEL_WORDS:
+        # "Hamilton County": US and British counties are named with the word ("Hamilton County")
+        seen = {c.place.geonameid for c in cands}
+        whole = store.lookup(f"{span.lookup} {span.designator}")
+        cands = sorted([*cands, *(c for c in whole if c.place.geonameid not in seen)],
+                       key=lambda c: -c.place.population)
     if not cands:
         cands = _fallback(span.lookup, store)
     if not cands and span.kind == "toponym":

@@ -200,3 +200,10 @@ def test_unknown_one_word_place_after_a_preposition_is_kept(geoparser):
     doc = geoparser.parse("Noma had moved out of an informal settlement to live in Khayelitsha with her daughter.")
     assert [(m.text, m.place) for m in doc.mentions] == [("Khayelitsha", None)]  # found, not placed
     assert not geoparser.parse("Shares of Dropbox rose on Monday.").mentions
+
+
+def test_a_county_phrase_finds_the_county_by_its_full_name(geoparser):
+    doc = geoparser.parse("Deputies in Hamilton County said the storm hit Chattanooga, Tennessee hardest.")
+    (county,) = [m for m in doc.mentions if m.text == "Hamilton County"]
+    assert county.kind == "region-phrase"
+    assert (county.place.feature_code, county.place.country_code, county.place.admin1) == ("ADM2", "US", "TN")
