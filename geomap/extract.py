@@ -313,15 +313,20 @@ class _Extractor:
             if len(name.replace(" ", "")) < 3 or not name.replace(" ", "").replace(".", "").isupper():
                 continue
             cands = [c for c in self.lookup(name) if c.name_kind in ("name", "abbr")]  # a dateline is a real name
-            if not (cands and _big_place(cands, 10_000)):
+            if cands and _big_place(cands, 10_000):
+                city = self.add(Span_(start, end, "toponym", "rule:dateline", name))
+            elif m.group(2):
+                city = None  # "CAMP MURRAY, Wash. -": a base the gazetteer lacks, in a state it has
+            else:
                 continue
-            city = self.add(Span_(start, end, "toponym", "rule:dateline", name))
-            if city is not None and m.group(2):  # "PLEASANTON, Calif.": the state holds the city
+            if m.group(2):  # "PLEASANTON, Calif.": the state holds the city
                 s_start, s_end = _trim(self.text, *m.span(2))
                 state = self.text[s_start:s_end]
                 state = _DATELINE_STATES.get(m.group(2).strip(), state)  # "Ill.", only here: elsewhere a word
                 if any(c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL") for c in self.lookup(state)):
-                    city.inside = self.add(Span_(s_start, s_end, "toponym", "rule:dateline", state))
+                    outer = self.add(Span_(s_start, s_end, "toponym", "rule:dateline", state))
+                    if city is not None:
+                        city.inside = outer
 
     def entities(self) -> None:
         for ent in self.ents:
@@ -526,6 +531,8 @@ class _Extractor:
                 if b_ids and b_ids <= {c.place.geonameid for c in self.lookup(a.lookup)}:
                     a.end = b.end
                     merged.add(id(b))
+                    if self.lookup(self.text[a.start : a.end]):  # the readings both names share
+                        a.lookup = self.text[a.start : a.end]
         self.spans = [s for s in self.spans if id(s) not in merged]
         link_containment(self.spans, self.text)
 

@@ -149,7 +149,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
-    if p.country_code and p.admin1 and p.feature_code != "ADM1" and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own):
+    # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself
+    if p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own):
         f["admin1"] = ADMIN1_BONUS
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS

@@ -207,3 +207,12 @@ def test_a_county_phrase_finds_the_county_by_its_full_name(geoparser):
     (county,) = [m for m in doc.mentions if m.text == "Hamilton County"]
     assert county.kind == "region-phrase"
     assert (county.place.feature_code, county.place.country_code, county.place.admin1) == ("ADM2", "US", "TN")
+
+
+def test_dateline_state_counts_when_the_base_is_unknown_and_dc_stays_dc(geoparser):
+    doc = geoparser.parse("CAMP MURRAY, Wash. - The team flew to Washington, D.C. on Monday.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Wash"].label == "rule:dateline" and by["Wash"].place.admin1 == "WA"
+    assert by["Washington, D.C."].place.feature_code == "PPLC"  # the qualified name, not the state
+    doc = geoparser.parse("SEATTLE (AP) - Washington State lawmakers met peers in Washington, D.C. on Monday.")
+    assert {m.text: m for m in doc.mentions}["Washington, D.C."].place.feature_code == "PPLC"
