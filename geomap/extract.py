@@ -482,7 +482,8 @@ class _Extractor:
         """A name the article already uses as a place is a place wherever else it stands, written
         the same way: inside an organisation's name ("Cavan County Council" after "in Cavan",
         kind ``embedded``) or as a modifier ("Allendale women" after "ALLENDALE, N.J. --").
-        Never inside a person's name ("George Washington")."""
+        Never inside a person's name ("George Washington"), nor where an entity is just that
+        name: the entity rules judged it already ("the Centre", the government, in India)."""
         names = {sp.lookup for sp in self.spans if sp.kind == "toponym" and sp.lookup.lower() not in NOT_ALONE
                  and self.lookup(sp.lookup)}
         names |= {n.title() for n in names if n.isupper() and len(n) > 4}  # a dateline's "ALLENDALE"
@@ -496,8 +497,8 @@ class _Extractor:
             if not self.free(a, b):
                 continue
             ent = next((e for e in ents if e[0] <= a and b <= e[1]), None)
-            if ent is not None and ent[2] == "PERSON":
-                continue
+            if ent is not None and (ent[2] == "PERSON" or self.text[ent[0] : ent[1]].lower().removeprefix("the ") == m.group().lower()):
+                continue  # in a person's name; or the whole entity, which the entity rules judged ("the Centre")
             tok = self.doc.char_span(a, b, alignment_mode="expand")
             if tok is None or self.is_person_name(m.group(), tok.start):
                 continue
