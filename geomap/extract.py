@@ -74,6 +74,12 @@ PLACE_PREPOSITIONS = {
 }
 #: Minimum population for a capitalised name the model missed, without other evidence.
 MIN_POP_UNTAGGED = 100_000
+#: Minimum population for a town named in a list with another place (see _Extractor.coordinated).
+MIN_POP_LISTED = 1_000
+_LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
+_LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
+_LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
+_LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -478,6 +484,33 @@ class _Extractor:
             if not matched:
                 i += 1
 
+    def coordinated(self) -> None:
+        """Names listed with a place are places: "Žilina, Nitra, Prešov and Košice", "from
+        Gloucester and Cheltenham", whatever the model tagged them (a list of towns often
+        reads to it like a list of people). Only names the gazetteer has as a town of at
+        least ``MIN_POP_LISTED`` or a division, and never a person's name."""
+        grew = True
+        while grew:
+            grew = False
+            for sp in [sp for sp in self.spans if sp.kind == "toponym" and self.lookup(sp.lookup)]:
+                after = _LIST_AFTER.match(self.text, sp.end)
+                before = _LIST_BEFORE.search(self.text[max(0, sp.start - 80) : sp.start])
+                found = [(after.start(1), after.end(1))] if after else []
+                if before:
+                    off = max(0, sp.start - 80)
+                    found.append((off + before.start(1), off + before.end(1)))
+                for a, b in found:
+                    name = self.text[a:b]
+                    if not self.free(a, b) or name.lower() in NOT_ALONE or _is_acronym(name):
+                        continue
+                    cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
+                    if not (_big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)):
+                        continue
+                    tok = self.doc.char_span(a, b, alignment_mode="expand")
+                    if tok is None or (len(tok) == 1 and tok[0].is_stop) or self.is_person_name(name, tok.start):
+                        continue  # "No, ...": a word, not a town
+                    grew |= self.add(Span_(a, b, "toponym", "rule:list", name)) is not None
+
     def same_name(self) -> None:
         """A name the article already uses as a place is a place wherever else it stands, written
         the same way: inside an organisation's name ("Cavan County Council" after "in Cavan",
@@ -543,6 +576,7 @@ class _Extractor:
         self.dateline()
         self.entities()
         self.untagged()
+        self.coordinated()
         self.same_name()
         self.containment()
         return sorted(self.spans, key=lambda s: s.start)

@@ -216,3 +216,11 @@ def test_dateline_state_counts_when_the_base_is_unknown_and_dc_stays_dc(geoparse
     assert by["Washington, D.C."].place.feature_code == "PPLC"  # the qualified name, not the state
     doc = geoparser.parse("SEATTLE (AP) - Washington State lawmakers met peers in Washington, D.C. on Monday.")
     assert {m.text: m for m in doc.mentions}["Washington, D.C."].place.feature_code == "PPLC"
+
+
+def test_names_listed_with_a_place_are_places(geoparser):
+    doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
+                          "Trump and Xi met in Beijing.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Cheltenham"].place.country_code == "GB"   # tagged PERSON by the model, listed with Gloucester
+    assert "Xi" not in by and "Trump" not in by          # people listed together stay people
