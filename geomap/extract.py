@@ -80,6 +80,7 @@ _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+_QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -484,6 +485,36 @@ class _Extractor:
             if not matched:
                 i += 1
 
+    def qualified(self) -> None:
+        """"Oulton Park, Cheshire", "Knockhill, Fife": a name then a division or country the
+        gazetteer has, closing the phrase. The division is a place whatever the model tagged
+        it; the name before it is a place inside it, even one the gazetteer lacks."""
+        for m in _QUALIFIED.finditer(self.text):
+            (ya, yb), (xa, xb) = m.span(1), m.span(2)
+            x_name, y_name = m.group(2), m.group(1)
+            if x_name.lower() in NOT_ALONE or y_name.lower() in NOT_ALONE:
+                continue
+            divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
+                         and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
+            if not divisions:
+                continue
+            y_tok, x_tok = (self.doc.char_span(a, b, alignment_mode="expand") for a, b in ((ya, yb), (xa, xb)))
+            if y_tok is None or x_tok is None or self.is_person_name(x_name, x_tok.start):
+                continue
+            if len(y_tok) > 1 and y_tok[0].is_stop:  # "In Klamath Falls, Oregon", "By NAIROBI, Kenya"
+                y_tok = y_tok[1:]
+                ya, y_name = y_tok.start_char, y_tok.text
+            outer = next((sp for sp in self.spans if sp.start == xa and sp.end == xb), None)
+            if outer is None:
+                outer = self.add(Span_(xa, xb, "toponym", "rule:qualified", x_name))
+            if outer is None or self.is_person_name(y_name, y_tok.start) or (len(y_tok) == 1 and y_tok[0].is_stop):
+                continue
+            inner = next((sp for sp in self.spans if sp.start == ya and sp.end == yb), None)
+            if inner is None:
+                inner = self.add(Span_(ya, yb, "toponym", "rule:qualified", y_name))
+            if inner is not None and inner.inside is None:
+                inner.inside = outer
+
     def coordinated(self) -> None:
         """Names listed with a place are places: "Žilina, Nitra, Prešov and Košice", "from
         Gloucester and Cheltenham", whatever the model tagged them (a list of towns often
@@ -574,6 +605,7 @@ class _Extractor:
         self.region_phrases()
         self.settlement_of()
         self.dateline()
+        self.qualified()
         self.entities()
         self.untagged()
         self.coordinated()

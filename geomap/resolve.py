@@ -411,24 +411,31 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
     """Approximate places for names the gazetteer lacks ("Royal Street", "Barclays Center").
 
     Such a name is nearly always inside the town the article is talking about there: the
-    nearest resolved town or district mentioned before it (within ``CONTEXT_CHARS``), else
-    the article's most mentioned town. The mention's label ends in ``+context`` and its
-    score is ``CONTEXT_SCORE``, so callers can tell and drop these.
+    place that qualifies it ("Knockhill, Fife"), else the nearest resolved town or district
+    mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town.
+    The mention's label ends in ``+context`` and its score is ``CONTEXT_SCORE``, so callers
+    can tell and drop these.
     """
     towns = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"
              and (p.feature_class == "P" or p.feature_code in ("ADM2", "ADM3", "ADMD"))]
-    if not towns:
+    if not towns and not any(s.inside is not None for s in spans):
         return {}
     counts: dict[int, int] = {}
     for _, p in towns:
         counts[p.geonameid] = counts.get(p.geonameid, 0) + 1
-    top = max(towns, key=lambda t: counts[t[1].geonameid])[1]
+    top = max(towns, key=lambda t: counts[t[1].geonameid])[1] if towns else None
     out: dict[int, "Place"] = {}
+    index = {id(s): i for i, s in enumerate(spans)}
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is not None or span.kind == "demonym":
             continue
+        j = index.get(id(span.inside)) if span.inside is not None else None
+        if j is not None and chosen[j] is not None:
+            out[i] = chosen[j]  # "Knockhill, Fife": in the place that qualifies it
+            continue
         before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
-        out[i] = before[-1] if before else top
+        if before or top is not None:
+            out[i] = before[-1] if before else top
     return out
 
 

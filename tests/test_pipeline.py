@@ -224,3 +224,12 @@ def test_names_listed_with_a_place_are_places(geoparser):
     by = {m.text: m for m in doc.mentions}
     assert by["Cheltenham"].place.country_code == "GB"   # tagged PERSON by the model, listed with Gloucester
     assert "Xi" not in by and "Trump" not in by          # people listed together stay people
+
+
+def test_a_name_qualified_by_a_division_is_placed_in_it(geoparser):
+    doc = geoparser.parse("19/20 May: Thruxton, Hampshire. 25/26 August: Knockhill, Fife. "
+                          "In Klamath Falls, Oregon, the race was cancelled.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Knockhill"].place == by["Fife"].place and by["Knockhill"].label.endswith("+context")
+    assert by["Thruxton"].place.country_code == "GB" and by["Hampshire"].place.country_code == "GB"
+    assert by["Klamath Falls"].place.admin1 == "OR"  # not "In Klamath Falls"
