@@ -76,10 +76,13 @@ PLACE_PREPOSITIONS = {
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a town named in a list with another place (see _Extractor.coordinated).
 MIN_POP_LISTED = 1_000
+#: Minimum population for a town owning what follows it ("Derry’s Altnagelvin Hospital").
+MIN_POP_POSSESSIVE = 10_000
 _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+_POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
@@ -349,6 +352,8 @@ class _Extractor:
             return
         name = self.text[start:end]
         label = ent.label_
+        if label != "PERSON" and self.possessive(start, end):
+            return
         if label == "LANGUAGE" or (" " not in name and name.lower() in NOT_ALONE):
             return  # "English" the language; "Southern" alone
         if self.demonym(start, end, f"ner:{label}"):
@@ -381,6 +386,25 @@ class _Extractor:
                 return
         if label in EMBEDDING_LABELS:
             self.embedded(start, end)
+
+    def possessive(self, start: int, end: int) -> bool:
+        """"Japan’s Ministry of Agriculture", "Derry’s Altnagelvin Hospital", "Glenrock’s future":
+        a place owning what follows is a place (the model tags the whole as an organisation)."""
+        m = _POSSESSIVE.match(self.text, start, end)
+        if m is None:
+            return False
+        name = m.group(1)
+        cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
+        if not any(c.place.feature_class == "A" or (c.place.feature_class == "P" and c.place.population >= MIN_POP_POSSESSIVE)
+                   for c in cands):
+            return False
+        tok = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if tok is None or self.is_person_name(name, tok.start):
+            return False
+        self.add(Span_(m.start(1), m.end(1), "toponym", "rule:possessive", name))
+        if end > m.end():
+            self.embedded(m.end(), end)  # the rest may hold another place
+        return True
 
     def split_list(self, start: int, end: int, label: str) -> bool:
         """"Greece Italy": a list the model merged into one name, when every part is a big place."""

@@ -233,3 +233,11 @@ def test_a_name_qualified_by_a_division_is_placed_in_it(geoparser):
     assert by["Knockhill"].place == by["Fife"].place and by["Knockhill"].label.endswith("+context")
     assert by["Thruxton"].place.country_code == "GB" and by["Hampshire"].place.country_code == "GB"
     assert by["Klamath Falls"].place.admin1 == "OR"  # not "In Klamath Falls"
+
+
+def test_a_place_owning_an_organisation_is_a_place(geoparser):
+    doc = geoparser.parse("A new campus opened at Derry’s Altnagelvin Hospital. "
+                          "Officials from Japan’s Ministry of Agriculture visited.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Derry"].place.country_code == "GB" and by["Japan"].place.country_code == "JP"
+    assert all(m.label == "rule:possessive" for m in doc.mentions)
