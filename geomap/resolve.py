@@ -247,7 +247,7 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
         variants.append(stripped)
     tail = _GENERIC_TAIL.sub("", stripped)
     for v in variants:
-        if v and len(v) > 2:
+        if v and (len(v) > 2 or v.isupper()):  # "Western US"
             cands = [c for c in store.lookup(v) if c.name_kind != "core"]
             if cands:
                 return cands

@@ -70,3 +70,9 @@ def test_a_lone_small_village_gives_way_to_the_article_town(store):
     text2 = "The fair in Bourbon drew visitors from across Indiana."
     spans2 = _spans(text2, "Bourbon", "Indiana")
     assert resolve_spans(spans2, store)[0].place == alone
+
+
+def test_a_direction_before_an_abbreviation_falls_back_to_it(store):
+    text = "Wildfires spread across the Western US this summer."
+    place = resolve_spans(_spans(text, "Western US"), store)[0].place
+    assert place.feature_code == "PCLI" and place.country_code == "US"
