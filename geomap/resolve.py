@@ -412,18 +412,25 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
 
     Such a name is nearly always inside the town the article is talking about there: the
     place that qualifies it ("Knockhill, Fife"), else the nearest resolved town or district
-    mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town.
-    The mention's label ends in ``+context`` and its score is ``CONTEXT_SCORE``, so callers
-    can tell and drop these.
+    mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town;
+    towns in the article's main country first ("Eastern Ghouta" after "Moscow said", in an
+    article about Syria). The mention's label ends in ``+context`` and its score is
+    ``CONTEXT_SCORE``, so callers can tell and drop these.
     """
     towns = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"
              and (p.feature_class == "P" or p.feature_code in ("ADM2", "ADM3", "ADMD"))]
     if not towns and not any(s.inside is not None for s in spans):
         return {}
+    by_country: dict[str, int] = {}
+    for p in chosen:
+        if p is not None and p.country_code:
+            by_country[p.country_code] = by_country.get(p.country_code, 0) + 1
+    main = max(by_country, key=by_country.__getitem__) if by_country else None
     counts: dict[int, int] = {}
     for _, p in towns:
         counts[p.geonameid] = counts.get(p.geonameid, 0) + 1
-    top = max(towns, key=lambda t: counts[t[1].geonameid])[1] if towns else None
+    local = [t for t in towns if t[1].country_code == main] or towns
+    top = max(local, key=lambda t: counts[t[1].geonameid])[1] if local else None
     out: dict[int, "Place"] = {}
     index = {id(s): i for i, s in enumerate(spans)}
     for i, (span, place) in enumerate(zip(spans, chosen)):
@@ -434,6 +441,7 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
             out[i] = chosen[j]  # "Knockhill, Fife": in the place that qualifies it
             continue
         before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
+        before = [p for p in before if p.country_code == main] or before
         if before or top is not None:
             out[i] = before[-1] if before else top
     return out

@@ -76,3 +76,11 @@ def test_a_direction_before_an_abbreviation_falls_back_to_it(store):
     text = "Wildfires spread across the Western US this summer."
     place = resolve_spans(_spans(text, "Western US"), store)[0].place
     assert place.feature_code == "PCLI" and place.country_code == "US"
+
+
+def test_context_town_prefers_the_article_main_country(store):
+    text = ("Damascus and Aleppo saw fighting as Syria's army advanced on Homs. Moscow said talks would go on. "
+            "Rebels left Eastern Ghouta.")
+    spans = _spans(text, "Damascus", "Aleppo", "Syria", "Homs", "Moscow", "Eastern Ghouta")
+    res = resolve_spans(spans, store)
+    assert res[-1].place.country_code == "SY" and spans[-1].label.endswith("+context")
