@@ -82,6 +82,7 @@ _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+_HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
@@ -566,6 +567,30 @@ class _Extractor:
                         continue  # "No, ...": a word, not a town
                     grew |= self.add(Span_(a, b, "toponym", "rule:list", name)) is not None
 
+    def hyphenated(self) -> None:
+        """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
+        "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
+        country, or a town of ``MIN_POP_UNTAGGED``; the whole word must not be a place itself."""
+        for m in _HYPHENATED.finditer(self.text):
+            if not self.free(m.start(), m.end()) or self.lookup(m.group()):
+                continue
+            pos = m.start()
+            for part in m.group().split("-"):
+                a, b = pos, pos + len(part)
+                pos = b + 1
+                if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or self.doc.vocab[part.lower()].is_stop:
+                    continue
+                if self.lookup(part, kinds=["demonym"]):
+                    self.add(Span_(a, b, "demonym", "rule:hyphen", part))
+                    continue
+                cands = self.lookup(part)
+                if _is_acronym(part.replace(".", "")):  # "U.S.-led", not "KOB-TV"
+                    cands = [c for c in cands if c.name_kind == "abbr" and c.place.feature_code in THE_PLACES + ("ADM1",)]
+                else:
+                    cands = [c for c in cands if c.name_kind == "name"]
+                if any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or _big_place(cands, MIN_POP_UNTAGGED):
+                    self.add(Span_(a, b, "toponym", "rule:hyphen", part))
+
     def same_name(self) -> None:
         """A name the article already uses as a place is a place wherever else it stands, written
         the same way: inside an organisation's name ("Cavan County Council" after "in Cavan",
@@ -633,6 +658,7 @@ class _Extractor:
         self.entities()
         self.untagged()
         self.coordinated()
+        self.hyphenated()
         self.same_name()
         self.containment()
         return sorted(self.spans, key=lambda s: s.start)

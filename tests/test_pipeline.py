@@ -241,3 +241,11 @@ def test_a_place_owning_an_organisation_is_a_place(geoparser):
     by = {m.text: m for m in doc.mentions}
     assert by["Derry"].place.country_code == "GB" and by["Japan"].place.country_code == "JP"
     assert all(m.label == "rule:possessive" for m in doc.mentions)
+
+
+def test_places_and_demonyms_inside_hyphenated_words(geoparser):
+    doc = geoparser.parse("The anti-Russian policy of the U.S.-led coalition hit Russian-European projects. "
+                          "The Kent-based team signed Jean-Pierre. No-one came.")
+    got = [(m.text, m.kind) for m in doc.mentions if m.label == "rule:hyphen"]
+    assert got == [("Russian", "demonym"), ("U.S.", "toponym"), ("Russian", "demonym"), ("European", "demonym"),
+                   ("Kent", "toponym")]
