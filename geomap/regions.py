@@ -303,7 +303,7 @@ class Region:
     (True, True, False)
     """
 
-    __slots__ = ("name", "parts", "_geometry", "_ea_area", "_parts_area", "_bounds", "_tree", "_cache", "_lock")
+    __slots__ = ("name", "parts", "_geometry", "_ea_area", "_parts_area", "_bounds", "_boxes", "_tree", "_cache", "_lock")
 
     def __init__(self, geometry: BaseGeometry | None = None, *, name: str | None = None,
                  parts: Sequence[tuple[str, BaseGeometry]] | None = None) -> None:
@@ -326,6 +326,7 @@ class Region:
         self._ea_area: float | None = None
         self._parts_area: float | None = None
         self._bounds: tuple[float, float, float, float] | None = None
+        self._boxes: np.ndarray | None = None
         self._tree: shapely.STRtree | None = None
         self._cache: dict[tuple[int, str], Any] = {}
         self._lock = threading.Lock()
@@ -665,6 +666,8 @@ class Region:
             b = boundaries or _default_boundaries()
             a = b.for_place(place) if b is not None else None
             if a is not None:
+                if not self._may_hold(a.bounds, a.area_km2, area):
+                    return None  # decided from the stored box and area, without reading the polygon
                 return self._locate_polygon(b.geometry(a.id), area, a.area_km2)
         return self._locate_xy(place.lon, place.lat)
 
@@ -672,21 +675,30 @@ class Region:
         if len(self.parts) == 1:
             p = self.parts[0]
             return p.label if shapely.contains_xy(p.geometry, x, y) else None
-        for i in self.tree.query(shapely.Point(x, y), predicate="within"):
-            return self.parts[int(i)].label
+        if self._boxes is None:  # the parts' boxes as columns: one vectorised test finds the candidates
+            self._boxes = shapely.bounds(np.array([p.geometry for p in self.parts], dtype=object)).T.copy()
+        x0, y0, x1, y1 = self._boxes
+        for i in np.flatnonzero((x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1)):
+            part = self.parts[int(i)]
+            if shapely.contains_xy(part.geometry, x, y):  # prepared: interior only, as "within"
+                return part.label
         return None
 
-    def _locate_polygon(self, geom: BaseGeometry, area: str, geom_km2: float | None = None) -> str | None:
-        gx0, gy0, gx1, gy1 = geom.bounds
+    def _may_hold(self, bounds: tuple[float, float, float, float], total: float, area: str) -> bool:
+        """Whether an area with these bounds and size can pass ``area``'s rule at all."""
+        gx0, gy0, gx1, gy1 = bounds
         rx0, ry0, rx1, ry1 = self.bounds
-        if gx1 <= rx0 or gx0 >= rx1 or gy1 <= ry0 or gy0 >= ry1:
-            return None
-        total = geom_km2 if geom_km2 is not None else area_km2(geom)
-        if total <= 0:
-            return None
+        if gx1 <= rx0 or gx0 >= rx1 or gy1 <= ry0 or gy0 >= ry1 or total <= 0:
+            return False
         if area == "majority" and self._parts_km2() <= 0.5 * total:
-            return None  # the region is too small to hold most of it (the parts' sum bounds its area)
+            return False  # the region is too small to hold most of it (the parts' sum bounds its area)
         if area == "within" and self._parts_km2() < WITHIN_SHARE * total:
+            return False
+        return len(self.parts) == 1 or len(self.tree.query(shapely.box(*bounds))) > 0
+
+    def _locate_polygon(self, geom: BaseGeometry, area: str, geom_km2: float | None = None) -> str | None:
+        total = geom_km2 if geom_km2 is not None else area_km2(geom)
+        if not self._may_hold(geom.bounds, total, area):
             return None
         idx = self.tree.query(geom) if len(self.parts) > 1 else [0]
         best, best_km2, inside = None, 0.0, 0.0
