@@ -414,13 +414,12 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
     place that qualifies it ("Knockhill, Fife"), else the nearest resolved town or district
     mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town;
     towns in the article's main country first ("Eastern Ghouta" after "Moscow said", in an
-    article about Syria). The mention's label ends in ``+context`` and its score is
-    ``CONTEXT_SCORE``, so callers can tell and drop these.
+    article about Syria). An article that names no town lends its countries and divisions
+    the same way ("SA" in an article about South Africa). The mention's label ends in
+    ``+context`` and its score is ``CONTEXT_SCORE``, so callers can tell and drop these.
     """
-    towns = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"
-             and (p.feature_class == "P" or p.feature_code in ("ADM2", "ADM3", "ADMD"))]
-    if not towns and not any(s.inside is not None for s in spans):
-        return {}
+    named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
+    towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in ("ADM2", "ADM3", "ADMD")] or named
     by_country: dict[str, int] = {}
     for p in chosen:
         if p is not None and p.country_code:

@@ -84,3 +84,11 @@ def test_context_town_prefers_the_article_main_country(store):
     spans = _spans(text, "Damascus", "Aleppo", "Syria", "Homs", "Moscow", "Eastern Ghouta")
     res = resolve_spans(spans, store)
     assert res[-1].place.country_code == "SY" and spans[-1].label.endswith("+context")
+
+
+def test_an_article_without_towns_lends_its_country_to_unknown_names(store):
+    text = "Mining in South Africa is changing, and the Bafokeng own a share of it."
+    spans = _spans(text, "South Africa", "Bafokeng")
+    res = resolve_spans(spans, store)
+    assert res[1].place == res[0].place and res[0].place.country_code == "ZA"
+    assert spans[1].label.endswith("+context")
