@@ -58,6 +58,8 @@ ADMIN1_BONUS = 1.0
 INSIDE_BONUS = 4.0
 NEAR_BONUS = 1.0
 NEAR_KM = 400.0
+#: For a first-level division when the article names two or more others of its country.
+SIBLING_BONUS = 1.0
 #: Region words that name first- or second-level divisions alike.
 SECOND_LEVEL_WORDS = frozenset({"county", "counties", "district", "districts"})
 MAX_CANDIDATES = 60
@@ -152,6 +154,9 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself
     if p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own):
         f["admin1"] = ADMIN1_BONUS
+    if p.feature_code == "ADM1" and sum(
+            1 for (cc, a1) in ctx.admin1 if cc == p.country_code and a1 != p.admin1) >= 2:
+        f["siblings"] = SIBLING_BONUS  # "Georgia" among Alaska, Florida and Nevada: the state
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
     if ctx.points and p.feature_class == "P":

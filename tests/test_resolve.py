@@ -92,3 +92,10 @@ def test_an_article_without_towns_lends_its_country_to_unknown_names(store):
     res = resolve_spans(spans, store)
     assert res[1].place == res[0].place and res[0].place.country_code == "ZA"
     assert spans[1].label.endswith("+context")
+
+
+def test_a_state_among_its_sibling_states_is_the_state(store):
+    text = "Guard teams from Alaska, Florida and Nevada trained with the team from Georgia."
+    spans = _spans(text, "Alaska", "Florida", "Nevada", "Georgia")
+    assert resolve_spans(spans, store)[-1].place.feature_code == "ADM1"
+    assert resolve_spans(_spans("Georgia", "Georgia"), store)[0].place.feature_code == "PCLI"  # alone: the country
