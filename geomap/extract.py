@@ -90,7 +90,7 @@ MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
 _DATELINES = (
     re.compile(  # at the start of a line
-        r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*([A-Z][A-Za-z.' ]{1,30}?))?"
+        r"^[ \t]*([A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*([A-Z][A-Za-z.' ]{0,29}[A-Za-z.]))?"
         rf"(?:\s*\((?:{_AGENCIES}|[A-Z][A-Za-z&.]{{1,12}})\))?"
         r"(?:\s*(?:—|–|--|-|:|\ufffd)(?=[\s(])"  # "BRUSSELS —", "PLEASANTON, Calif.--(", a dash lost to mojibake
         r"|[ \t]+(?=[A-Z][a-z]))",  # "SAN ANTONIO Turner Sports…": an all-capital name, then a sentence
@@ -335,7 +335,7 @@ class _Extractor:
                 state = self.text[s_start:s_end]
                 state = _DATELINE_STATES.get(m.group(2).strip(), state)  # "Ill.", only here: elsewhere a word
                 if any(c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL") for c in self.lookup(state)):
-                    outer = self.add(Span_(s_start, s_end, "toponym", "rule:dateline", state))
+                    outer = self.add(Span_(s_start, s_end, "toponym", "rule:dateline-state", state))
                     if city is not None:
                         city.inside = outer
 

@@ -60,6 +60,8 @@ NEAR_BONUS = 1.0
 NEAR_KM = 400.0
 #: For a first-level division when the article names two or more others of its country.
 SIBLING_BONUS = 1.0
+#: For a town named as a dateline's place.
+DATELINE_TOWN = 2.0
 #: Region words that name first- or second-level divisions alike.
 SECOND_LEVEL_WORDS = frozenset({"county", "counties", "district", "districts"})
 MAX_CANDIDATES = 60
@@ -157,6 +159,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if p.feature_code == "ADM1" and sum(
             1 for (cc, a1) in ctx.admin1 if cc == p.country_code and a1 != p.admin1) >= 2:
         f["siblings"] = SIBLING_BONUS  # "Georgia" among Alaska, Florida and Nevada: the state
+    if span.label == "rule:dateline" and p.feature_class == "P":
+        f["dateline"] = DATELINE_TOWN  # "WASHINGTON (AP) -": a dateline names the town it was filed in
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
     if ctx.points and p.feature_class == "P":
@@ -212,7 +216,7 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
         # organisation holding a place ("University of California")
         cands = store.lookup(span.lookup, kinds=["demonym"]) or _embedded(span.lookup, store)
     letters = span.lookup.replace(".", "").replace("&", "")
-    if letters.isalpha() and letters.isupper() and len(letters) <= 4 and span.label != "rule:dateline":
+    if letters.isalpha() and letters.isupper() and len(letters) <= 4 and not span.label.startswith("rule:dateline"):
         # "EU", "NSW", "UK": an abbreviation of a country or division, not a village spelt so
         # (a dateline is a town's name in capitals: "KYIV —", "ROME —")
         cands = [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
@@ -399,7 +403,7 @@ def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if (place is None or place.feature_class != "P" or place.population >= LONE_VILLAGE_POP
-                or place.geonameid < 0 or span.inside is not None or span.label == "rule:dateline" or not ranked_all[i]):
+                or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or not ranked_all[i]):
             continue
         f = ranked_all[i][0][2]
         if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:

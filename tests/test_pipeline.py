@@ -212,7 +212,7 @@ def test_a_county_phrase_finds_the_county_by_its_full_name(geoparser):
 def test_dateline_state_counts_when_the_base_is_unknown_and_dc_stays_dc(geoparser):
     doc = geoparser.parse("CAMP MURRAY, Wash. - The team flew to Washington, D.C. on Monday.")
     by = {m.text: m for m in doc.mentions}
-    assert by["Wash"].label == "rule:dateline" and by["Wash"].place.admin1 == "WA"
+    assert by["Wash"].label == "rule:dateline-state" and by["Wash"].place.admin1 == "WA"
     assert by["Washington, D.C."].place.feature_code == "PPLC"  # the qualified name, not the state
     doc = geoparser.parse("SEATTLE (AP) - Washington State lawmakers met peers in Washington, D.C. on Monday.")
     assert {m.text: m for m in doc.mentions}["Washington, D.C."].place.feature_code == "PPLC"
@@ -249,3 +249,11 @@ def test_places_and_demonyms_inside_hyphenated_words(geoparser):
     got = [(m.text, m.kind) for m in doc.mentions if m.label == "rule:hyphen"]
     assert got == [("Russian", "demonym"), ("U.S.", "toponym"), ("Russian", "demonym"), ("European", "demonym"),
                    ("Kent", "toponym")]
+
+
+def test_a_dateline_names_a_town_and_keeps_a_two_word_country(geoparser):
+    doc = geoparser.parse("The Guard left on Monday. WASHINGTON (AP) - Alaska, Florida and Nevada sent teams.")
+    (wash,) = [m for m in doc.mentions if m.text == "WASHINGTON"]
+    assert wash.place.feature_code == "PPLC"  # the capital, not the state among its siblings
+    doc = geoparser.parse("SEOUL, South Korea (CNN) - A court ruled on Friday.")
+    assert {m.text: m.place.country_code for m in doc.mentions} == {"SEOUL": "KR", "South Korea": "KR"}
