@@ -261,6 +261,13 @@ class _Extractor:
             return False
         return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
 
+    def names_a_person(self, name: str) -> bool:
+        """Some word of ``name`` belongs to a person named elsewhere ("Helen Kunz" after "Kunz
+        family" is no place): a weaker test than :meth:`is_person_name`, for names the
+        gazetteer lacks."""
+        key = normalize(name)
+        return any(self.persons.get(w, set()) - {key} for w in key.split())
+
     # -- rules ---------------------------------------------------------------
     def region_phrases(self) -> None:
         """"(the) Kursk (border) region", "Donetsk Oblast", "Idlib province"."""
@@ -366,7 +373,7 @@ class _Extractor:
         the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
         institution = the and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
-            if label == "FAC" and not cands and _unknown_name_is_a_place(name):
+            if label == "FAC" and not cands and _unknown_name_is_a_place(name) and not self.names_a_person(name):
                 # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
@@ -374,7 +381,7 @@ class _Extractor:
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
             elif not cands and self.split_list(start, end, label):
                 return
-            elif cands or _unknown_name_is_a_place(name, after_preposition=prep):
+            elif cands or (_unknown_name_is_a_place(name, after_preposition=prep) and not self.names_a_person(name)):
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return

@@ -257,3 +257,8 @@ def test_a_dateline_names_a_town_and_keeps_a_two_word_country(geoparser):
     assert wash.place.feature_code == "PPLC"  # the capital, not the state among its siblings
     doc = geoparser.parse("SEOUL, South Korea (CNN) - A court ruled on Friday.")
     assert {m.text: m.place.country_code for m in doc.mentions} == {"SEOUL": "KR", "South Korea": "KR"}
+
+
+def test_an_unknown_name_sharing_a_word_with_a_person_is_no_place(geoparser):
+    text = ("Prosecutor Anna Kunz spoke on Monday. The trial of Helen Kunz opened in Wausau, Wisconsin.")
+    assert "Helen Kunz" not in {m.text for m in geoparser.parse(text).mentions}
