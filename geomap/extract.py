@@ -78,10 +78,12 @@ MIN_POP_UNTAGGED = 100_000
 MIN_POP_LISTED = 1_000
 #: Minimum population for a town owning what follows it ("Derry’s Altnagelvin Hospital").
 MIN_POP_POSSESSIVE = 10_000
+#: One to three capitalised words; a list separator; a place named right after or before another.
 _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+#: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
