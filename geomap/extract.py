@@ -132,6 +132,7 @@ class Span_:
     prefer_admin1: bool = False  # "the Donetsk village of …": X is a division
     inside: "Span_ | None" = None  # "Y in X", "Y, X", "the X village of Y" → X
     designator: str = ""  # the region word of a region phrase ("oblast", "county")
+    organisation: str = ""  # the organisation's name around an embedded place
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -473,9 +474,9 @@ class _Extractor:
                         continue
                     org_after = head in ORG_HEADS or any(w.group().lower() in ORG_HEADS for w in words[i + n : i + n + 2])
                     if (after_of or (first and org_after and not last)) and _big_place(cands, MIN_POP_UNTAGGED):
-                        self.add(Span_(a, b, "embedded", "rule:embedded", name))
+                        self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))
                     elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):
-                        self.add(Span_(a, b, "embedded", "rule:embedded", name))  # "Air Zimbabwe", "HSBC Malta"
+                        self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))  # "Air Zimbabwe", "HSBC Malta"
 
     def untagged(self) -> None:
         """Capitalised names outside any entity that the gazetteer knows."""

@@ -354,6 +354,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         ctx = _context(spans, chosen, ranked_all)
     _one_sense_per_discourse(spans, chosen, ranked_all)
     _region_sense(spans, chosen)
+    _campus_town(spans, chosen)
     _drop_lone_villages(spans, chosen, ranked_all)
     approx = _place_from_context(spans, chosen)
     out = []
@@ -386,6 +387,31 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
         if (region is not None and place is not None and span.kind == "toponym" and place.feature_class == "P"
                 and place.country_code == region.country_code and place.admin1 == region.admin1):
             chosen[i] = region
+
+
+#: Organisations that stand on one site in a town: "University of Arizona" is in Tucson.
+_CAMPUS_WORDS = frozenset({"university", "college", "hospital", "airport", "stadium", "institute"})
+
+
+def _campus_town(spans: list[Span_], chosen: "list[Place | None]") -> None:
+    """A university (hospital, airport…) named after a division stands in a town of it: the
+    town of that division the article names most, when it names one."""
+    towns: dict[tuple[str, str], dict[int, int]] = {}
+    places: dict[int, "Place"] = {}
+    for s, p in zip(spans, chosen):
+        if p is not None and p.feature_class == "P" and p.country_code and p.admin1 and s.kind != "embedded":
+            per = towns.setdefault((p.country_code, p.admin1), {})
+            per[p.geonameid] = per.get(p.geonameid, 0) + 1
+            places[p.geonameid] = p
+    if not towns:
+        return
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if place is None or place.feature_code != "ADM1":
+            continue
+        words = {w.strip(".,’'").casefold() for w in (span.organisation or span.lookup).split()}
+        per = towns.get((place.country_code or "", place.admin1 or ""))
+        if per and words & _CAMPUS_WORDS:
+            chosen[i] = places[max(per, key=per.__getitem__)]
 
 
 #: A populated place smaller than this, far from everything else the article names, is

@@ -262,3 +262,11 @@ def test_a_dateline_names_a_town_and_keeps_a_two_word_country(geoparser):
 def test_an_unknown_name_sharing_a_word_with_a_person_is_no_place(geoparser):
     text = ("Prosecutor Anna Kunz spoke on Monday. The trial of Helen Kunz opened in Wausau, Wisconsin.")
     assert "Helen Kunz" not in {m.text for m in geoparser.parse(text).mentions}
+
+
+def test_a_university_named_after_a_state_stands_in_the_state_town_the_article_names(geoparser):
+    doc = geoparser.parse("Protests spread across Tucson on Monday. The University of Arizona closed its library.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Arizona"].kind == "embedded" and by["Arizona"].place == by["Tucson"].place
+    doc = geoparser.parse("The University of Arizona closed its library.")
+    assert doc.mentions[0].place.feature_code == "ADM1"  # no town named: the state
