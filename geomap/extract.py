@@ -126,7 +126,7 @@ class Span_:
 
     start: int
     end: int
-    kind: str  # toponym | region-phrase | demonym
+    kind: str  # toponym | region-phrase | demonym | embedded
     label: str  # NER label or rule name
     lookup: str  # the name to look up in the gazetteer
     prefer_admin1: bool = False  # "the Donetsk village of …": X is a division
@@ -612,7 +612,7 @@ class _Extractor:
         names |= {n.title() for n in names if n.isupper() and len(n) > 4}  # a dateline's "ALLENDALE"
         if not names:
             return
-        ents = [(e.start_char, e.end_char, e.label_, e.start) for e in self.ents]
+        ents = [(e.start_char, e.end_char, e.label_) for e in self.ents]
         pattern = re.compile(r"(?<![\w’'.-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                              + r")(?![\w’-])")
         for m in pattern.finditer(self.text):

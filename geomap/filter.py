@@ -986,24 +986,23 @@ if _msgspec is not None:
         admin1: str | None = None
         population: int = 0
 
-    class _M(_msgspec.Struct, gc=False):
-        text: str
-        start: int
-        end: int
-        sentence: int = 0
-        kind: str = "toponym"
-        place: _P | None = None
-
     class _PId(_msgspec.Struct, gc=False):
         geonameid: int
 
     class _MLite(_msgspec.Struct, gc=False):
+        """A mention with only its place's id (the hot path's first read)."""
+
         text: str
         start: int
         end: int
         sentence: int = 0
         kind: str = "toponym"
         place: _PId | None = None
+
+    class _M(_MLite, gc=False):
+        """A mention with its whole place."""
+
+        place: _P | None = None
 
 
 def _fast_decoder(text_column: str) -> tuple[Any, Any, Any] | None:

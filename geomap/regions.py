@@ -668,7 +668,7 @@ class Region:
             if a is not None:
                 if not self._may_hold(a.bounds, a.area_km2, area):
                     return None  # decided from the stored box and area, without reading the polygon
-                return self._locate_polygon(b.geometry(a.id), area, a.area_km2)
+                return self._measure(b.geometry(a.id), area, a.area_km2)
         return self._locate_xy(place.lon, place.lat)
 
     def _locate_xy(self, x: float, y: float) -> str | None:
@@ -696,10 +696,15 @@ class Region:
             return False
         return len(self.parts) == 1 or len(self.tree.query(shapely.box(*bounds))) > 0
 
-    def _locate_polygon(self, geom: BaseGeometry, area: str, geom_km2: float | None = None) -> str | None:
-        total = geom_km2 if geom_km2 is not None else area_km2(geom)
+    def _locate_polygon(self, geom: BaseGeometry, area: str) -> str | None:
+        total = area_km2(geom)
         if not self._may_hold(geom.bounds, total, area):
             return None
+        return self._measure(geom, area, total)
+
+    def _measure(self, geom: BaseGeometry, area: str, total: float) -> str | None:
+        """The label of the part holding most of ``geom`` (of ``total`` km²) when ``area``'s rule
+        passes, once :meth:`_may_hold` said it can."""
         idx = self.tree.query(geom) if len(self.parts) > 1 else [0]
         best, best_km2, inside = None, 0.0, 0.0
         for i in idx:

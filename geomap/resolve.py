@@ -146,10 +146,9 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if span.kind == "region-phrase" or span.prefer_admin1:
         # "the Kursk region": the division, whatever the bare name means elsewhere
         f["name"] = 0.0
-        if span.designator in SECOND_LEVEL_WORDS:  # "Hamilton County": a county is as often a second-level division
-            f["region"] = 3.0 if p.feature_code in ("ADM1", "ADM2") else (1.0 if p.feature_code == "RGN" else -3.0)
-        else:
-            f["region"] = 3.0 if p.feature_code == "ADM1" else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+        # "Hamilton County": a county or district is as often a second-level division
+        named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
+        f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
