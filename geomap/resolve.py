@@ -326,7 +326,9 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list)
         confident = _confidence(ranked) >= 0.6
         if place.country_code and (place.feature_code.startswith("PCL") or confident):
             countries.setdefault(place.country_code, set()).add(name)
-        if place.feature_code == "ADM1" and place.admin1 and (span.kind == "region-phrase" or confident):
+        # a dateline's state ("HELENA, Mont.") is a division whatever else shares its name
+        if place.feature_code == "ADM1" and place.admin1 and (
+                span.kind == "region-phrase" or confident or span.label == "rule:dateline-state"):
             admin1.setdefault((place.country_code or "", place.admin1), set()).add(name)
         if place.feature_class == "P" and confident:
             points.append((place.lat, place.lon, name))

@@ -218,6 +218,14 @@ def test_dateline_state_counts_when_the_base_is_unknown_and_dc_stays_dc(geoparse
     assert {m.text: m for m in doc.mentions}["Washington, D.C."].place.feature_code == "PPLC"
 
 
+def test_a_dateline_state_is_context_for_the_article(geoparser):
+    """"Mont." in the dateline names Montana even when "Montana" alone is unsure (Bulgaria has
+    a Montana province): a town the article names later is the Montana one."""
+    doc = geoparser.parse("HELENA, Mont. (AP) - Montana wants to extend the prison contract in Shelby, officials said.")
+    by = {m.text: m for m in doc.mentions}
+    assert (by["Shelby"].place.country_code, by["Shelby"].place.admin1) == ("US", "MT")
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
