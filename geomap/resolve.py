@@ -97,6 +97,8 @@ class _NameFacts:
     division_pop: int  # population of the biggest first-level division of that name
     country: bool  # a country bears the name as its own
     owner_pop: int  # population of the biggest place that bears the name as its own
+    owner_countries: frozenset[str]  # the countries of the places that bear it as their own
+    owner_divisions: frozenset[tuple[str, str]]  # and their first-level divisions
 
 
 def _name_facts(cands: "list[Candidate]") -> _NameFacts:
@@ -104,7 +106,9 @@ def _name_facts(cands: "list[Candidate]") -> _NameFacts:
     country = any(_own_name(c) and c.place.feature_code.startswith("PCL") for c in cands)
     div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
     owner_pop = max((c.place.population for c in cands if _own_name(c)), default=0)
-    return _NameFacts(owned, 0 if country else div, country, owner_pop)
+    owners = [c.place for c in cands if _own_name(c)]
+    return _NameFacts(owned, 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
+                      frozenset((p.country_code or "", p.admin1 or "") for p in owners))
 
 
 def _own_name(cand: "Candidate") -> bool:
@@ -115,14 +119,20 @@ def _own_name(cand: "Candidate") -> bool:
     return cand.name_kind == "alt" and cand.place.feature_code == "ADM1" and core_name(cand.place.name) == cand.matched
 
 
-def _exonym(cand: "Candidate", facts: _NameFacts) -> bool:
+def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bool:
     """An English name of a big foreign city ("Venice", "Munich") rather than an old one.
 
+    Foreign: no place of the city's own country bears the name ("Southold" is an old name of
+    South Bend, not its English one), and the article names no division that holds a place
+    bearing it ("Garden City" in an article about South Carolina is not Singapore).
     Countries and divisions carry their English names as GeoNames names already, so an
     alternate name of theirs that another place owns is historical: Albany is not Albania.
     """
     p = cand.place
-    return p.feature_class == "P" and p.population >= EXONYM_RATIO * facts.owner_pop
+    cc = p.country_code or ""
+    if p.feature_class != "P" or p.population < EXONYM_RATIO * facts.owner_pop or cc in facts.owner_countries:
+        return False
+    return not any(_from_others(ctx.admin1.get(d), own) for d in facts.owner_divisions)
 
 
 def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
@@ -139,7 +149,7 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     f["name"] = NAME_KIND.get(kind, 0.0)
     if _short_form(cand, facts):
         f["name"] = 0.0
-    elif kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts):
+    elif kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold()):
         f["name"] = ALT_WHEN_OWNED
     if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
         f["city"] = CITY_BONUS

@@ -99,3 +99,17 @@ def test_a_state_among_its_sibling_states_is_the_state(store):
     spans = _spans(text, "Alaska", "Florida", "Nevada", "Georgia")
     assert resolve_spans(spans, store)[-1].place.feature_code == "ADM1"
     assert resolve_spans(_spans("Georgia", "Georgia"), store)[0].place.feature_code == "PCLI"  # alone: the country
+
+
+def test_an_exonym_must_be_foreign_and_unchallenged_by_the_article(store):
+    """A big city's alternate name beats the small places that own it only as an English
+    name of a foreign city: "Cologne" is Köln. "Southold" is an old name of South Bend, in
+    the same country as Southold itself; "Garden City" (a name of Singapore) in an article
+    about South Carolina is the South Carolina town."""
+    assert resolve_spans(_spans("Cologne", "Cologne"), store)[0].place.country_code == "DE"
+    southold = resolve_spans(_spans("Southold", "Southold"), store)[0].place
+    assert (southold.name, southold.admin1) == ("Southold", "NY")
+    assert resolve_spans(_spans("Garden City", "Garden City"), store)[0].place.country_code == "SG"
+    text = "South Carolina officials visited Garden City."
+    place = resolve_spans(_spans(text, "South Carolina", "Garden City"), store)[1].place
+    assert (place.name, place.country_code, place.admin1) == ("Garden City", "US", "SC")
