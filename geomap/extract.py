@@ -686,6 +686,19 @@ def link_containment(spans: list[Span_], text: str) -> None:
             a.inside = b
 
 
+def mark_region_phrases(spans: list[Span_], store: "GazetteerStore") -> None:
+    """Given spans that end in a region word and name a division ("Suffolk County", "Idlib
+    province") become region phrases, as the extractor makes them: the resolver then looks
+    for the division, not a town of that name."""
+    for s in spans:
+        words = s.lookup.split()
+        if s.kind != "toponym" or len(words) < 2 or words[-1].casefold() not in REGION_WORDS:
+            continue
+        core = " ".join(words[:-1])
+        if core[:1].isupper() and any(c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") for c in store.lookup(core)):
+            s.kind, s.lookup, s.designator = "region-phrase", core, words[-1].casefold()
+
+
 def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None) -> list[Span_]:
     """Candidate mentions of places in ``doc``, in text order, non-overlapping.
 

@@ -386,18 +386,27 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
 
 def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
     """After "the Kursk region", a bare "Kursk" that resolved to the division's namesake
-    city inside it means the division too ("North Korean troops in Kursk")."""
+    city inside it means the division too ("North Korean troops in Kursk"). After "Suffolk
+    County", a bare "Suffolk" that resolved to a namesake far away ("the Suffolk Times") is
+    the county: one article rarely means two places of one name (capitals and countries
+    excepted)."""
     regions: dict[str, "Place"] = {}
     for span, place in zip(spans, chosen):
-        if place is not None and place.feature_code == "ADM1" and (span.kind == "region-phrase" or span.prefer_admin1):
+        if place is not None and place.feature_code in ("ADM1", "ADM2") and (span.kind == "region-phrase" or span.prefer_admin1):
             regions[normalize(span.lookup)] = place
     if not regions:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
         region = regions.get(normalize(span.lookup))
-        if (region is not None and place is not None and span.kind == "toponym" and place.feature_class == "P"
-                and place.country_code == region.country_code and place.admin1 == region.admin1):
-            chosen[i] = region
+        if region is None or place is None or span.kind == "region-phrase":
+            continue
+        inside = place.country_code == region.country_code and place.admin1 == region.admin1
+        if region.feature_code == "ADM1":
+            if inside and place.feature_class == "P" and span.kind == "toponym":
+                chosen[i] = region
+        elif (not inside and place.feature_code not in ("PPLC", "CONT") and not place.feature_code.startswith("PCL")
+                and great_circle(place.point, region.point).km > NEAR_KM):
+            chosen[i] = region  # a county: not a state's namesake capital ("Washington State", "Washington")
 
 
 #: Organisations that stand on one site in a town: "University of Arizona" is in Tucson.

@@ -113,3 +113,24 @@ def test_an_exonym_must_be_foreign_and_unchallenged_by_the_article(store):
     text = "South Carolina officials visited Garden City."
     place = resolve_spans(_spans(text, "South Carolina", "Garden City"), store)[1].place
     assert (place.name, place.country_code, place.admin1) == ("Garden City", "US", "SC")
+
+
+def test_a_county_phrase_claims_its_bare_name_elsewhere_in_the_article(store):
+    """Given "Suffolk County" becomes a region phrase (the New York county, not Suffolk,
+    Virginia); a bare "Suffolk" in the same article is that county too."""
+    from geomap.extract import mark_region_phrases
+
+    text = "Suffolk County detectives found remains in Southold, the Suffolk paper said."
+    spans = _spans(text, "Suffolk County", "Southold", "Suffolk")
+    mark_region_phrases(spans, store)
+    assert (spans[0].kind, spans[0].lookup, spans[0].designator) == ("region-phrase", "Suffolk", "county")
+    county, _, bare = (r.place for r in resolve_spans(spans, store))
+    assert (county.feature_code, county.admin1) == ("ADM2", "NY")
+    assert bare == county
+    alone = resolve_spans(_spans("Suffolk", "Suffolk"), store)[0].place
+    assert alone.country_code == "GB"  # without the county phrase: the English county
+    text = "Washington State lawmakers flew to Washington on Monday."
+    spans = _spans(text, "Washington State", "Washington")
+    mark_region_phrases(spans, store)
+    state, capital = (r.place for r in resolve_spans(spans, store))
+    assert state.feature_code == "ADM1" and capital.feature_code == "PPLC"  # a capital keeps its name
