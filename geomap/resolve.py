@@ -367,6 +367,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _region_sense(spans, chosen)
     _campus_town(spans, chosen)
     _drop_lone_villages(spans, chosen, ranked_all)
+    _not_in_qualifier(spans, chosen, ranked_all, index)
     approx = _place_from_context(spans, chosen)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
@@ -453,6 +454,25 @@ def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked
             continue
         f = ranked_all[i][0][2]
         if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
+            chosen[i] = None
+
+
+def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, index: dict[int, int]) -> None:
+    """"Rockingham, Northamptonshire" when no Rockingham of the gazetteer lies in the division
+    or country that qualifies it: not the town in North Carolina, another country, but
+    somewhere in Northamptonshire, so the name takes the qualifier's place like a name the
+    gazetteer lacks."""
+    for i, span in enumerate(spans):
+        j = index.get(id(span.inside)) if span.inside is not None else None
+        outer = chosen[j] if j is not None else None
+        place = chosen[i]
+        if (place is None or outer is None or not ranked_all[i] or span.prefer_admin1
+                or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES)
+                or outer.feature_code not in ("ADM1", "ADM2", "ADMD", "RGN")):
+            continue
+        # only across countries: "Žilina, Nitra, Prešov" is a list of one country's towns
+        if outer.country_code and place.country_code != outer.country_code and not any(
+                "inside" in f for _, _, f in ranked_all[i]):
             chosen[i] = None
 
 

@@ -226,6 +226,12 @@ def test_a_dateline_state_is_context_for_the_article(geoparser):
     assert (by["Shelby"].place.country_code, by["Shelby"].place.admin1) == ("US", "MT")
 
 
+def test_a_lowercase_direction_is_not_split_off_as_a_place(geoparser):
+    doc = geoparser.parse("Peddar, of Brent, north west London, denies two counts.")
+    assert all(m.text[:1].isupper() for m in doc.mentions)
+    assert all(m.place is None or m.place.country_code == "GB" for m in doc.mentions)
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")

@@ -134,3 +134,15 @@ def test_a_county_phrase_claims_its_bare_name_elsewhere_in_the_article(store):
     mark_region_phrases(spans, store)
     state, capital = (r.place for r in resolve_spans(spans, store))
     assert state.feature_code == "ADM1" and capital.feature_code == "PPLC"  # a capital keeps its name
+
+
+def test_a_name_no_candidate_of_which_lies_in_its_foreign_qualifier_takes_the_qualifier(store):
+    """"Rockingham, Northamptonshire": the gazetteer's Rockinghams are in the US and Australia,
+    none in the English county, so the name is placed at the county (label ``+context``)."""
+    text = "Races follow at Rockingham, Northamptonshire in May."
+    spans = _spans(text, "Rockingham", "Northamptonshire")
+    link_containment(spans, text)
+    town, county = (r.place for r in resolve_spans(spans, store))
+    assert town == county and county.country_code == "GB" and spans[0].label.endswith("+context")
+    alone = resolve_spans(_spans("Rockingham", "Rockingham"), store)[0].place
+    assert alone.country_code != "GB"
