@@ -86,6 +86,8 @@ _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
+_LIST_BEFORE_Y = re.compile(r"[A-Z][\w.’'-]*, ?$")
+_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
@@ -530,6 +532,8 @@ class _Extractor:
             x_name, y_name = m.group(2), m.group(1)
             if x_name.lower() in NOT_ALONE or y_name.lower() in NOT_ALONE:
                 continue
+            if _LIST_BEFORE_Y.search(self.text, max(0, ya - 60), ya) or _LIST_AFTER_X.match(self.text, xb):
+                continue  # "Miami, West Palm Beach, New York, and Detroit": a list, not "Y, X"
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
             if not divisions:

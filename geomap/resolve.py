@@ -56,6 +56,8 @@ POP_WEIGHT = 0.5
 COUNTRY_BONUS = 1.5
 ADMIN1_BONUS = 1.0
 INSIDE_BONUS = 4.0
+#: For a division or region candidate of a name that qualifies another ("Y, X", "Y in X").
+QUALIFIER_BONUS = 2.0
 NEAR_BONUS = 1.0
 NEAR_KM = 400.0
 #: For a first-level division when the article names two or more others of its country.
@@ -140,7 +142,8 @@ def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
     return not facts.country and normalize(cand.place.name) == f"{cand.matched} city"
 
 
-def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts) -> dict[str, float]:
+def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts,
+              qualifies: bool = False) -> dict[str, float]:
     p = cand.place
     f: dict[str, float] = {}
     f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
@@ -172,6 +175,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         f["dateline"] = DATELINE_TOWN  # "WASHINGTON (AP) -": a dateline names the town it was filed in
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
+    if qualifies and (p.feature_class == "A" or p.feature_code in ("RGN", "ADMD")):
+        f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
     if ctx.points and p.feature_class == "P":
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
@@ -306,11 +311,12 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
     return []
 
 
-def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None") -> list[tuple[float, "Candidate", dict]]:
+def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
+          qualifies: bool = False) -> list[tuple[float, "Candidate", dict]]:
     ranked = []
     facts = _name_facts(cands)
     for c in cands:
-        f = _features(c, span, ctx, inside, facts)
+        f = _features(c, span, ctx, inside, facts, qualifies)
         ranked.append((sum(f.values()), c, f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
     return ranked
@@ -350,6 +356,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     """Resolve every span of one article; ``explain`` keeps the ranked candidates."""
     cand_lists = [_candidates(s, store) for s in spans]
     index = {id(s): i for i, s in enumerate(spans)}
+    qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     ctx = _Context()
     chosen: list["Place | None"] = [None] * len(spans)
     ranked_all: list[list] = [[] for _ in spans]
@@ -357,9 +364,10 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i, (span, cands) in enumerate(zip(spans, cand_lists)):
             outer = chosen[index[id(span.inside)]] if span.inside is not None and id(span.inside) in index else None
-            key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None)
+            qualifies = span.label == "rule:qualified" and id(span) in qualifiers
+            key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None, qualifies)
             if key not in memo:
-                memo[key] = _rank(cands, span, ctx, outer)
+                memo[key] = _rank(cands, span, ctx, outer, qualifies)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all)

@@ -232,6 +232,16 @@ def test_a_lowercase_direction_is_not_split_off_as_a_place(geoparser):
     assert all(m.place is None or m.place.country_code == "GB" for m in doc.mentions)
 
 
+def test_a_qualifier_is_a_division_but_a_list_is_no_qualifier(geoparser):
+    doc = geoparser.parse("The British series opens at Thruxton, Hampshire. 9/10 June: Oulton Park, Cheshire.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Cheshire"].place.country_code == "GB" and by["Cheshire"].place.feature_class == "A"
+    assert by["Oulton Park"].place == by["Cheshire"].place  # a site the gazetteer lacks, in its county
+    doc = geoparser.parse("After stops in Washington, New York and Boston, the prince flew home.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["New York"].place.name == "New York City" and by["Washington"].place.feature_code == "PPLC"
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
