@@ -177,7 +177,7 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         f["inside"] = INSIDE_BONUS
     if qualifies and (p.feature_class == "A" or p.feature_code in ("RGN", "ADMD")):
         f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
-    if ctx.points and p.feature_class == "P":
+    if ctx.points and (p.feature_class == "P" or p.feature_code in _NEAR_UNITS):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
         here = p.point
@@ -189,6 +189,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     return f
 
 
+#: Divisions small enough to be near a town ("Hamilton County" near Chattanooga).
+_NEAR_UNITS = ("ADM2", "ADM3", "ADMD")
 #: NEAR_KM in degrees of latitude (with a margin).
 _NEAR_DEG = NEAR_KM / 111.0 * 1.05
 

@@ -146,3 +146,18 @@ def test_a_name_no_candidate_of_which_lies_in_its_foreign_qualifier_takes_the_qu
     assert town == county and county.country_code == "GB" and spans[0].label.endswith("+context")
     alone = resolve_spans(_spans("Rockingham", "Rockingham"), store)[0].place
     assert alone.country_code != "GB"
+
+
+def test_a_county_near_a_town_the_article_names_is_that_county(store):
+    """Counties are small enough to be near a town: "Hamilton County" after "Chattanooga" is
+    the Tennessee county, not the bigger one in Ohio."""
+    from geomap.extract import mark_region_phrases
+
+    text = "They were captured in Chattanooga and taken to the Hamilton County jail."
+    spans = _spans(text, "Chattanooga", "Hamilton County")
+    mark_region_phrases(spans, store)
+    county = resolve_spans(spans, store)[1].place
+    assert (county.feature_code, county.admin1) == ("ADM2", "TN")
+    alone = _spans("Hamilton County", "Hamilton County")
+    mark_region_phrases(alone, store)
+    assert resolve_spans(alone, store)[0].place.admin1 != "TN"  # alone: not that one
