@@ -101,16 +101,21 @@ class _NameFacts:
     owner_pop: int  # population of the biggest place that bears the name as its own
     owner_countries: frozenset[str]  # the countries of the places that bear it as their own
     owner_divisions: frozenset[tuple[str, str]]  # and their first-level divisions
+    whole: str = ""  # "ohio county" when a candidate bears the region phrase's whole name
 
 
-def _name_facts(cands: "list[Candidate]") -> _NameFacts:
+def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameFacts:
     owned = any(_own_name(c) for c in cands)
     country = any(_own_name(c) and c.place.feature_code.startswith("PCL") for c in cands)
     div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
     owner_pop = max((c.place.population for c in cands if _own_name(c)), default=0)
     owners = [c.place for c in cands if _own_name(c)]
+    whole = ""
+    if span is not None and span.designator in SECOND_LEVEL_WORDS:
+        name = normalize(f"{span.lookup} {span.designator}")
+        whole = name if any(normalize(c.place.name) == name for c in cands) else ""
     return _NameFacts(owned, 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
-                      frozenset((p.country_code or "", p.admin1 or "") for p in owners))
+                      frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole)
 
 
 def _own_name(cand: "Candidate") -> bool:
@@ -162,6 +167,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         # "Hamilton County": a county or district is as often a second-level division
         named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
         f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+        if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
+            f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
@@ -316,7 +323,7 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
           qualifies: bool = False) -> list[tuple[float, "Candidate", dict]]:
     ranked = []
-    facts = _name_facts(cands)
+    facts = _name_facts(cands, span)
     for c in cands:
         f = _features(c, span, ctx, inside, facts, qualifies)
         ranked.append((sum(f.values()), c, f))

@@ -161,3 +161,12 @@ def test_a_county_near_a_town_the_article_names_is_that_county(store):
     alone = _spans("Hamilton County", "Hamilton County")
     mark_region_phrases(alone, store)
     assert resolve_spans(alone, store)[0].place.admin1 != "TN"  # alone: not that one
+
+
+def test_a_county_phrase_with_a_whole_name_match_is_never_the_state(store):
+    from geomap.extract import mark_region_phrases
+
+    spans = _spans("Ohio County schools closed.", "Ohio County")
+    mark_region_phrases(spans, store)
+    place = resolve_spans(spans, store)[0].place
+    assert (place.name, place.feature_code) == ("Ohio County", "ADM2")
