@@ -455,6 +455,10 @@ def _campus_town(spans: list[Span_], chosen: "list[Place | None]") -> None:
 #: A populated place smaller than this, far from everything else the article names, is
 #: more likely a street, building or common word than that village (see _drop_lone_villages).
 LONE_VILLAGE_POP = 20_000
+#: A town below this size, the only place of its country in an article that names at least
+#: FOREIGN_MAIN_NAMES places of another country, gives way to that article's town.
+FOREIGN_TOWN_POP = 150_000
+FOREIGN_MAIN_NAMES = 3
 
 
 def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
@@ -471,6 +475,24 @@ def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked
             continue
         f = ranked_all[i][0][2]
         if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
+            chosen[i] = None
+    # a town of a country nothing else in the article is in, when the article is about another
+    # country ("Delft" among Cape Town and the Western Cape: a township, not the Dutch city)
+    per_country: dict[str, set[str]] = {}
+    for span, place in zip(spans, chosen):
+        if place is not None and place.country_code:
+            per_country.setdefault(place.country_code, set()).add(span.lookup.casefold())
+    if not per_country:
+        return
+    main = max(per_country, key=lambda c: len(per_country[c]))
+    if len(per_country[main]) < FOREIGN_MAIN_NAMES:
+        return
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if (place is None or place.feature_class != "P" or place.feature_code == "PPLC" or place.population >= FOREIGN_TOWN_POP
+                or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline")
+                or place.country_code == main):
+            continue
+        if per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}:
             chosen[i] = None
 
 

@@ -170,3 +170,16 @@ def test_a_county_phrase_with_a_whole_name_match_is_never_the_state(store):
     mark_region_phrases(spans, store)
     place = resolve_spans(spans, store)[0].place
     assert (place.name, place.feature_code) == ("Ohio County", "ADM2")
+
+
+def test_a_lone_foreign_town_in_an_article_about_another_country_takes_its_town(store):
+    """"Delft" in an article naming Cape Town, the Western Cape and the Eastern Cape is the
+    Cape Town township, not the Dutch city; the same name alone is the Dutch city."""
+    text = "Police in Cape Town, Western Cape, said a case opened at the Delft station. Eastern Cape too."
+    spans = _spans(text, "Cape Town", "Western Cape", "Delft", "Eastern Cape")
+    res = resolve_spans(spans, store)
+    assert res[2].place.country_code == "ZA" and spans[2].label.endswith("+context")
+    assert resolve_spans(_spans("Delft", "Delft"), store)[0].place.country_code == "NL"
+    text = "Police in Cape Town said a case opened at the Delft station."
+    spans = _spans(text, "Cape Town", "Delft")
+    assert resolve_spans(spans, store)[1].place.country_code == "NL"  # too little said of South Africa
