@@ -87,7 +87,7 @@ _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w.’'-]*, ?$")
-_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?:,| and| or)")
+_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
@@ -687,7 +687,10 @@ def link_containment(spans: list[Span_], text: str) -> None:
         if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None or b.start < a.end:
             continue
         gap = text[a.end : b.start]
-        if gap in (", ", ",") or gap.strip().lower() in ("in", "of"):
+        if gap in (", ", ","):
+            if not (_LIST_BEFORE_Y.search(text, max(0, a.start - 60), a.start) or _LIST_AFTER_X.match(text, b.end)):
+                a.inside = b  # "Miami, West Palm Beach, New York, and Detroit" is a list
+        elif gap.strip().lower() in ("in", "of"):
             a.inside = b
 
 

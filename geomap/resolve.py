@@ -58,6 +58,8 @@ ADMIN1_BONUS = 1.0
 INSIDE_BONUS = 4.0
 #: For a division or region candidate of a name that qualifies another ("Y, X", "Y in X").
 QUALIFIER_BONUS = 2.0
+#: For a division or country candidate that holds a candidate of the name it qualifies.
+HOLDS_BONUS = 2.0
 NEAR_BONUS = 1.0
 NEAR_KM = 400.0
 #: For a first-level division when the article names two or more others of its country.
@@ -84,6 +86,8 @@ class _Context:
     countries: dict[str, frozenset[str]] = field(default_factory=dict)
     admin1: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     points: tuple[tuple[float, float, str], ...] = ()
+    #: divisions named as themselves, not as a town's qualifier or inside an organisation's name
+    listed: frozenset[tuple[str, str]] = frozenset()
 
 
 def _from_others(names: "frozenset[str] | None", own: str) -> bool:
@@ -148,7 +152,7 @@ def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
 
 
 def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts,
-              qualifies: bool = False) -> dict[str, float]:
+              holds: "list[Place] | None" = None) -> dict[str, float]:
     p = cand.place
     f: dict[str, float] = {}
     f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
@@ -176,14 +180,17 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own):
         f["admin1"] = ADMIN1_BONUS
     if p.feature_code == "ADM1" and sum(
-            1 for (cc, a1) in ctx.admin1 if cc == p.country_code and a1 != p.admin1) >= 2:
+            1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) >= 2:
         f["siblings"] = SIBLING_BONUS  # "Georgia" among Alaska, Florida and Nevada: the state
     if span.label == "rule:dateline" and p.feature_class == "P":
         f["dateline"] = DATELINE_TOWN  # "WASHINGTON (AP) -": a dateline names the town it was filed in
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
-    if qualifies and (p.feature_class == "A" or p.feature_code in ("RGN", "ADMD")):
-        f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
+    if holds is not None and (p.feature_class == "A" or p.feature_code in ("RGN", "ADMD")):
+        if any(_contains(p, q) for q in holds):
+            f["holds"] = HOLDS_BONUS  # "Tacoma, Washington": the state that holds a Tacoma
+        elif span.label == "rule:qualified":
+            f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
     if ctx.points and (p.feature_class == "P" or p.feature_code in _NEAR_UNITS):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
@@ -321,11 +328,11 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 
 
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
-          qualifies: bool = False) -> list[tuple[float, "Candidate", dict]]:
+          holds: "list[Place] | None" = None) -> list[tuple[float, "Candidate", dict]]:
     ranked = []
     facts = _name_facts(cands, span)
     for c in cands:
-        f = _features(c, span, ctx, inside, facts, qualifies)
+        f = _features(c, span, ctx, inside, facts, holds)
         ranked.append((sum(f.values()), c, f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
     return ranked
@@ -344,6 +351,8 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list)
     countries: dict[str, set[str]] = {}
     admin1: dict[tuple[str, str], set[str]] = {}
     points: list[tuple[float, float, str]] = []
+    listed: set[tuple[str, str]] = set()
+    qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     for span, place, ranked in zip(spans, chosen, ranked_all):
         if place is None:
             continue
@@ -355,17 +364,23 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list)
         if place.feature_code == "ADM1" and place.admin1 and (
                 span.kind == "region-phrase" or confident or span.label == "rule:dateline-state"):
             admin1.setdefault((place.country_code or "", place.admin1), set()).add(name)
+            if span.kind != "embedded" and id(span) not in qualifiers:
+                listed.add((place.country_code or "", place.admin1))
         if place.feature_class == "P" and confident:
             points.append((place.lat, place.lon, name))
     return _Context({k: frozenset(v) for k, v in countries.items()}, {k: frozenset(v) for k, v in admin1.items()},
-                    tuple(dict.fromkeys(points)))  # each point once per name
+                    tuple(dict.fromkeys(points)), frozenset(listed))  # each point once per name
 
 
 def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False) -> list[Resolution]:
     """Resolve every span of one article; ``explain`` keeps the ranked candidates."""
     cand_lists = [_candidates(s, store) for s in spans]
     index = {id(s): i for i, s in enumerate(spans)}
-    qualifiers = {id(s.inside) for s in spans if s.inside is not None}
+    # "Tacoma, Washington": the candidates of the names each span qualifies
+    held: dict[int, list["Place"]] = {}
+    for s, cands in zip(spans, cand_lists):
+        if s.inside is not None:
+            held.setdefault(id(s.inside), []).extend(c.place for c in cands)
     ctx = _Context()
     chosen: list["Place | None"] = [None] * len(spans)
     ranked_all: list[list] = [[] for _ in spans]
@@ -373,10 +388,11 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i, (span, cands) in enumerate(zip(spans, cand_lists)):
             outer = chosen[index[id(span.inside)]] if span.inside is not None and id(span.inside) in index else None
-            qualifies = span.label == "rule:qualified" and id(span) in qualifiers
-            key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None, qualifies)
+            holds = held.get(id(span))
+            key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
+                   i if holds is not None else None)
             if key not in memo:
-                memo[key] = _rank(cands, span, ctx, outer, qualifies)
+                memo[key] = _rank(cands, span, ctx, outer, holds)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all)

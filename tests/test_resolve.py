@@ -183,3 +183,36 @@ def test_a_lone_foreign_town_in_an_article_about_another_country_takes_its_town(
     text = "Police in Cape Town said a case opened at the Delft station."
     spans = _spans(text, "Cape Town", "Delft")
     assert resolve_spans(spans, store)[1].place.country_code == "NL"  # too little said of South Africa
+
+
+def test_a_qualifier_that_holds_a_candidate_of_its_name_is_that_division(store):
+    """"Tacoma, Washington": the state that holds a Tacoma, not the capital."""
+    text = "Mary from a cake studio in Tacoma, Washington shares tips."
+    spans = _spans(text, "Tacoma", "Washington")
+    link_containment(spans, text)
+    town, state = (r.place for r in resolve_spans(spans, store))
+    assert (state.feature_code, state.admin1) == ("ADM1", "WA") and town.admin1 == "WA"
+
+
+def test_a_list_is_no_qualifier(store):
+    text = "After stops in Washington, New York and Boston, he flew on."
+    spans = _spans(text, "Washington", "New York", "Boston")
+    link_containment(spans, text)
+    assert all(s.inside is None for s in spans)
+    text = "Offices in Miami, West Palm Beach, New York, and Detroit."
+    spans = _spans(text, "Miami", "West Palm Beach", "New York", "Detroit")
+    link_containment(spans, text)
+    assert all(s.inside is None for s in spans)
+
+
+def test_states_that_only_qualify_towns_are_no_siblings(store):
+    """Siblings are divisions named as themselves: "Parkland, Florida" and "San Marcos,
+    California" name towns, so a "Georgia" among them keeps its usual reading."""
+    text = "Students from Parkland, Florida and San Marcos, California met a group from Georgia."
+    spans = _spans(text, "Parkland", "Florida", "San Marcos", "California", "Georgia")
+    link_containment(spans, text)
+    assert resolve_spans(spans, store)[-1].place.feature_code == "PCLI"
+    text = "Teams from Florida, California and Nevada met a group from Georgia."
+    spans = _spans(text, "Florida", "California", "Nevada", "Georgia")
+    link_containment(spans, text)
+    assert resolve_spans(spans, store)[-1].place.feature_code == "ADM1"
