@@ -255,7 +255,12 @@ class _Extractor:
         return span
 
     def lookup(self, name: str, **kw: object) -> "list[Candidate]":
-        return self.store.lookup(name, **kw) if name.strip() else []
+        if not name.strip():
+            return []
+        cands = self.store.lookup(name, **kw)
+        if sum(ch.isupper() for ch in name) < 2:  # "n’t" is not the NT, "Act" not the ACT
+            cands = [c for c in cands if c.name_kind != "abbr"]
+        return cands
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""

@@ -242,6 +242,23 @@ def test_a_qualifier_is_a_division_but_a_list_is_no_qualifier(geoparser):
     assert by["New York"].place.name == "New York City" and by["Washington"].place.feature_code == "PPLC"
 
 
+def test_a_shared_state_code_follows_the_article_country(geoparser):
+    doc = geoparser.parse("Beaches near Perth, Australia were closed. Wastewater in WA is diluted before release.")
+    assert {m.text: m for m in doc.mentions}["WA"].place.country_code == "AU"
+    doc = geoparser.parse("Seattle and Tacoma voted early. Turnout in WA was high.")
+    assert {m.text: m for m in doc.mentions}["WA"].place.admin1 == "WA"
+
+
+def test_lowercase_words_are_no_abbreviations(geoparser):
+    from geomap.extract import _Extractor
+
+    text = "The sheriff in Austin, Texas hasn’t lost his job under the Act of 1990."
+    ex = _Extractor(geoparser.nlp(text), geoparser.gazetteer, text)
+    assert any(c.name_kind == "abbr" for c in geoparser.gazetteer.lookup("n’t"))  # the NT
+    assert ex.lookup("n’t") == [] and ex.lookup("NT") != []
+    assert {m.text for m in geoparser.parse(text).mentions} <= {"Austin", "Texas"}
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
