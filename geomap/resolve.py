@@ -55,6 +55,9 @@ CITY_BONUS = 2.0
 POP_WEIGHT = 0.5
 COUNTRY_BONUS = 1.5
 ADMIN1_BONUS = 1.0
+#: ...not for a town when a namesake is this many times bigger ("Louisville" in a story filed
+#: from Columbus, Ohio is the Kentucky city, not Louisville, Ohio).
+ADMIN1_MAX_RATIO = 50
 INSIDE_BONUS = 4.0
 #: For a division or region candidate of a name that qualifies another ("Y, X", "Y in X").
 QUALIFIER_BONUS = 2.0
@@ -177,7 +180,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
     # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself
-    if p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own):
+    if (p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own)
+            and not (p.feature_class == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):
         f["admin1"] = ADMIN1_BONUS
     if p.feature_code == "ADM1" and sum(
             1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) >= 2:

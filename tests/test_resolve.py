@@ -216,3 +216,14 @@ def test_states_that_only_qualify_towns_are_no_siblings(store):
     spans = _spans(text, "Florida", "California", "Nevada", "Georgia")
     link_containment(spans, text)
     assert resolve_spans(spans, store)[-1].place.feature_code == "ADM1"
+
+
+def test_a_division_named_in_the_article_does_not_pull_a_big_city_name_to_a_tiny_namesake(store):
+    """After "Columbus, Ohio", "Louisville" is the Kentucky city (600k people), not
+    Louisville, Ohio (9k); a town of comparable size in the named state still wins."""
+    text = "COLUMBUS, Ohio - The team beat Louisville on Friday."
+    spans = _spans(text, "COLUMBUS", "Ohio", "Louisville")
+    link_containment(spans, text)
+    assert resolve_spans(spans, store)[-1].place.admin1 == "KY"
+    text = "Officials in Ohio said Springfield would vote first."
+    assert resolve_spans(_spans(text, "Ohio", "Springfield"), store)[-1].place.admin1 == "OH"
