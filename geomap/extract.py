@@ -86,7 +86,7 @@ _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
-_LIST_BEFORE_Y = re.compile(r"[A-Z][\w.’'-]*, ?$")
+_LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "8024 Turtle Creek Cir., Gainesville, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
@@ -103,6 +103,10 @@ _DATELINES = (
     re.compile(  # after a byline or a headline on the same line: only with a news agency or a long dash
         r"(?:(?<=[.!?] )|(?<=[a-z] ))([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?:,\s*([A-Z][A-Za-z.]{1,12}))?"
         rf"(?:\s*\((?:{_AGENCIES})\)|(?<=[A-Z.])\s*(?:—|–|--)(?=\s))"
+    ),
+    re.compile(  # in brackets at the start of a line, in capitals or not: "(NEW YORK) —", "(Red Oak) --"
+        r"^[ \t]*\(([A-Z][A-Za-z'’.\- ]{2,40}?)(?:,\s*([A-Z][A-Za-z.' ]{0,29}[A-Za-z.]))?\)\s*(?:—|–|--|-)(?=\s)",
+        re.M,
     ),
 )
 #: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
@@ -334,11 +338,13 @@ class _Extractor:
                 self.add(Span_(y_start, y_end, "toponym", "rule:settlement-of", y_name, inside=outer))
 
     def dateline(self) -> None:
-        """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one."""
+        """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
+        "(Red Oak) --" in brackets."""
         for m in (m for pattern in _DATELINES for m in pattern.finditer(self.text)):
             start, end = _trim(self.text, *m.span(1))
             name = self.text[start:end]
-            if len(name.replace(" ", "")) < 3 or not name.replace(" ", "").replace(".", "").isupper():
+            bracketed = m.re is _DATELINES[-1]
+            if len(name.replace(" ", "")) < 3 or not (bracketed or name.replace(" ", "").replace(".", "").isupper()):
                 continue
             cands = [c for c in self.lookup(name) if c.name_kind in ("name", "abbr")]  # a dateline is a real name
             if cands and _big_place(cands, 10_000):
@@ -710,6 +716,19 @@ def mark_region_phrases(spans: list[Span_], store: "GazetteerStore") -> None:
         core = " ".join(words[:-1])
         if core[:1].isupper() and any(c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") for c in store.lookup(core)):
             s.kind, s.lookup, s.designator = "region-phrase", core, words[-1].casefold()
+
+
+def mark_datelines(spans: list[Span_], text: str) -> None:
+    """Given spans that stand where a dateline names its town and state ("BOSTON (Reuters) -",
+    "(Red Oak) --", "HELENA, Mont. -") get the dateline labels the extractor gives them, so the
+    resolver reads them the same way."""
+    at = {(s.start, s.end): s for s in spans}
+    for m in (m for pattern in _DATELINES for m in pattern.finditer(text)):
+        for group, label in ((1, "rule:dateline"), (2, "rule:dateline-state")):
+            if m.group(group):
+                span = at.get(m.span(group)) or at.get(_trim(text, *m.span(group)))
+                if span is not None and span.kind == "toponym":
+                    span.label = label
 
 
 def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None) -> list[Span_]:

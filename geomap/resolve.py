@@ -552,8 +552,16 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
     the same way ("SA" in an article about South Africa). The mention's label ends in
     ``+context`` and its score is ``CONTEXT_SCORE``, so callers can tell and drop these.
     """
+    index = {id(s): i for i, s in enumerate(spans)}
     named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
     towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in ("ADM2", "ADM3", "ADMD")] or named
+    # towns the article pins down: "Gainesville, Va.", a dateline's town, a town named twice
+    pinned: set[int] = set()
+    for s, p in zip(spans, chosen):
+        j = index.get(id(s.inside)) if s.inside is not None else None
+        if p is not None and ((j is not None and chosen[j] is not None and _contains(chosen[j], p))
+                              or s.label.startswith("rule:dateline")):
+            pinned.add(p.geonameid)
     by_country: dict[str, int] = {}
     for p in chosen:
         if p is not None and p.country_code:
@@ -562,10 +570,10 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
     counts: dict[int, int] = {}
     for _, p in towns:
         counts[p.geonameid] = counts.get(p.geonameid, 0) + 1
+    pinned |= {g for g, n in counts.items() if n >= 2}
     local = [t for t in towns if t[1].country_code == main] or towns
-    top = max(local, key=lambda t: counts[t[1].geonameid])[1] if local else None
+    top = max(local, key=lambda t: (t[1].geonameid in pinned, counts[t[1].geonameid]))[1] if local else None
     out: dict[int, "Place"] = {}
-    index = {id(s): i for i, s in enumerate(spans)}
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is not None or span.kind == "demonym":
             continue
@@ -575,6 +583,8 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
             continue
         before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
         before = [p for p in before if p.country_code == main] or before
+        if top is not None and top.geonameid in pinned:
+            before = [p for p in before if p.geonameid in pinned]  # an unpinned town yields to a pinned one
         if before or top is not None:
             out[i] = before[-1] if before else top
     return out

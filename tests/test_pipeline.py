@@ -259,6 +259,13 @@ def test_lowercase_words_are_no_abbreviations(geoparser):
     assert {m.text for m in geoparser.parse(text).mentions} <= {"Austin", "Texas"}
 
 
+def test_a_bracketed_dateline_names_the_town(geoparser):
+    doc = geoparser.parse("(NEW YORK) — A man visiting from Newark was shot by police.\n(Red Oak) -- Candidates meet in Iowa.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["NEW YORK"].label == "rule:dateline" and by["NEW YORK"].place.name == "New York City"
+    assert by["Red Oak"].label == "rule:dateline" and by["Red Oak"].place.admin1 == "IA"
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")

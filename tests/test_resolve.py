@@ -227,3 +227,25 @@ def test_a_division_named_in_the_article_does_not_pull_a_big_city_name_to_a_tiny
     assert resolve_spans(spans, store)[-1].place.admin1 == "KY"
     text = "Officials in Ohio said Springfield would vote first."
     assert resolve_spans(_spans(text, "Ohio", "Springfield"), store)[-1].place.admin1 == "OH"
+
+
+def test_names_the_gazetteer_lacks_take_a_pinned_town_over_a_passing_one(store):
+    """A town the article pins down ("Gainesville, Va.") lends its place to unknown names
+    before a town named once in passing ("looks like Charleston")."""
+    text = ("The style looks like the architecture in Charleston. Lake Manassas is a reservoir. "
+            "8024 Turtle Creek Cir., Gainesville, Va. has 70 townhouses.")
+    spans = _spans(text, "Charleston", "Lake Manassas", "Gainesville", "Va.")
+    link_containment(spans, text)
+    assert spans[2].inside is spans[3]  # an address, not a list
+    res = resolve_spans(spans, store)
+    assert res[2].place.admin1 == "VA" and res[1].place == res[2].place
+    assert spans[1].label.endswith("+context")
+
+
+def test_given_spans_read_datelines_like_extracted_ones():
+    from geomap.extract import mark_datelines
+
+    text = "(Red Oak) -- Candidates meet Saturday.\nHELENA, Mont. (AP) - Montana talks."
+    spans = _spans(text, "Red Oak", "HELENA", "Mont.", "Montana")
+    mark_datelines(spans, text)
+    assert [s.label for s in spans] == ["rule:dateline", "rule:dateline", "rule:dateline-state", "given"]
