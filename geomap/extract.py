@@ -729,6 +729,8 @@ def mark_datelines(spans: list[Span_], text: str) -> None:
                 span = at.get(m.span(group)) or at.get(_trim(text, *m.span(group)))
                 if span is not None and span.kind == "toponym":
                     span.label = label
+                    if group == 2:  # "Mont.": Montana, only here (elsewhere a word)
+                        span.lookup = _DATELINE_STATES.get(span.lookup.strip(), span.lookup)
 
 
 def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None) -> list[Span_]:

@@ -546,9 +546,10 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
 
     Such a name is nearly always inside the town the article is talking about there: the
     place that qualifies it ("Knockhill, Fife"), else the nearest resolved town or district
-    mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town;
-    towns in the article's main country first ("Eastern Ghouta" after "Moscow said", in an
-    article about Syria). An article that names no town lends its countries and divisions
+    mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town
+    (then the biggest); towns in the article's main country first ("Eastern Ghouta" after
+    "Moscow said", in an article about Syria). When the article pins a town down (a
+    dateline's town, "Gainesville, Va.", a town named twice), only pinned towns lend. An article that names no town lends its countries and divisions
     the same way ("SA" in an article about South Africa). The mention's label ends in
     ``+context`` and its score is ``CONTEXT_SCORE``, so callers can tell and drop these.
     """
@@ -572,7 +573,7 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
         counts[p.geonameid] = counts.get(p.geonameid, 0) + 1
     pinned |= {g for g, n in counts.items() if n >= 2}
     local = [t for t in towns if t[1].country_code == main] or towns
-    top = max(local, key=lambda t: (t[1].geonameid in pinned, counts[t[1].geonameid]))[1] if local else None
+    top = max(local, key=lambda t: (t[1].geonameid in pinned, counts[t[1].geonameid], t[1].population))[1] if local else None
     out: dict[int, "Place"] = {}
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is not None or span.kind == "demonym":

@@ -249,3 +249,4 @@ def test_given_spans_read_datelines_like_extracted_ones():
     spans = _spans(text, "Red Oak", "HELENA", "Mont.", "Montana")
     mark_datelines(spans, text)
     assert [s.label for s in spans] == ["rule:dateline", "rule:dateline", "rule:dateline-state", "given"]
+    assert spans[2].lookup == "Montana"  # a dateline's abbreviation, read only there
