@@ -308,12 +308,13 @@ _SITES = {"hospital", "school", "museum", "court", "club", "office", "centre", "
 def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
     """Candidates for a name that holds a well-known place or demonym: "University of
     California" → California, "Mexican Senate" → Mexico. The longest (then leftmost) run of
-    capitalised words that names a big place (see :func:`extract._big_place`) or a
-    demonym wins; nothing when there is none."""
+    capitalised words that names a big place (see :func:`extract._big_place`), else a
+    demonym, wins ("British Embassy Tokyo" → Tokyo); nothing when there is none."""
     words = name.replace(",", " ").split()
     if not any(w.casefold().strip(".") in ORG_HEADS and w.casefold() not in _SITES for w in words):
         return []  # a street, park or building is better placed by the town around it
     for n in range(len(words) - 1, 0, -1):
+        parts = []
         for i in range(len(words) - n + 1):
             part = words[i : i + n]
             if not (part[0][:1].isupper() and part[-1][:1].isupper()) or not all(
@@ -322,9 +323,11 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
             sub = " ".join(part)
             if sub.casefold() in NOT_ALONE or sub.casefold() in _SITES:
                 continue
+            parts.append(sub)
             cands = [c for c in store.lookup(sub) if c.name_kind != "core"]
             if cands and _big_place(cands, MIN_POP_UNTAGGED):
                 return cands
+        for sub in parts:  # a place before a demonym: "British Embassy Tokyo" is in Tokyo
             dem = store.lookup(sub, kinds=["demonym"])
             if dem:
                 return dem

@@ -250,3 +250,9 @@ def test_given_spans_read_datelines_like_extracted_ones():
     mark_datelines(spans, text)
     assert [s.label for s in spans] == ["rule:dateline", "rule:dateline", "rule:dateline-state", "given"]
     assert spans[2].lookup == "Montana"  # a dateline's abbreviation, read only there
+
+
+def test_an_organisation_naming_a_place_and_a_nation_is_at_the_place(store):
+    text = "Staff of the British Embassy Tokyo and the Mexican Senate met."
+    tokyo, senate = (r.place for r in resolve_spans(_spans(text, "British Embassy Tokyo", "Mexican Senate"), store))
+    assert tokyo.name == "Tokyo" and senate.country_code == "MX"
