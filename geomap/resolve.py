@@ -311,6 +311,12 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
     capitalised words that names a big place (see :func:`extract._big_place`), else a
     demonym, wins ("British Embassy Tokyo" → Tokyo); nothing when there is none."""
     words = name.replace(",", " ").split()
+    if len(words) > 1:
+        # "US Federal Reserve", "UK Border Force": a body of the country it opens with
+        # (only an abbreviation: "Niger Delta" is not in Niger, "Georgia Aquarium" not in Georgia)
+        country = [c for c in store.lookup(words[0]) if c.place.feature_code.startswith("PCL") and c.name_kind == "abbr"]
+        if country and words[0].replace(".", "").isupper():
+            return country
     if not any(w.casefold().strip(".") in ORG_HEADS and w.casefold() not in _SITES for w in words):
         return []  # a street, park or building is better placed by the town around it
     for n in range(len(words) - 1, 0, -1):

@@ -256,3 +256,10 @@ def test_an_organisation_naming_a_place_and_a_nation_is_at_the_place(store):
     text = "Staff of the British Embassy Tokyo and the Mexican Senate met."
     tokyo, senate = (r.place for r in resolve_spans(_spans(text, "British Embassy Tokyo", "Mexican Senate"), store))
     assert tokyo.name == "Tokyo" and senate.country_code == "MX"
+
+
+def test_a_body_named_after_a_country_abbreviation_is_in_that_country(store):
+    text = "The US Federal Reserve raised rates; the Niger Delta flooded."
+    fed, delta = (r.place for r in resolve_spans(_spans(text, "US Federal Reserve", "Niger Delta"), store))
+    assert fed.country_code == "US" and fed.feature_code.startswith("PCL")
+    assert delta is None or delta.country_code != "NE"  # a country's full name opening a name proves nothing
