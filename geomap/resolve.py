@@ -67,6 +67,8 @@ NEAR_BONUS = 1.0
 NEAR_KM = 400.0
 #: For a first-level division when the article names two or more others of its country.
 SIBLING_BONUS = 1.0
+#: For a place an abbreviation names ("WA", "SA") in a country the article names otherwise.
+CODE_BONUS = 3.0
 #: For a town named as a dateline's place.
 DATELINE_TOWN = 2.0
 #: Region words that name first- or second-level divisions alike.
@@ -179,6 +181,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
+    if cand.name_kind == "abbr" and _from_others(ctx.countries.get(p.country_code or ""), own):
+        f["code"] = CODE_BONUS  # "SA" in an article about Australia: South Australia, not South Africa
     # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself
     if (p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own)
             and not (p.feature_class == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):

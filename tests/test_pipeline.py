@@ -247,6 +247,10 @@ def test_a_shared_state_code_follows_the_article_country(geoparser):
     assert {m.text: m for m in doc.mentions}["WA"].place.country_code == "AU"
     doc = geoparser.parse("Seattle and Tacoma voted early. Turnout in WA was high.")
     assert {m.text: m for m in doc.mentions}["WA"].place.admin1 == "WA"
+    doc = geoparser.parse("Mines near Rustenburg, South Africa reopened. Platinum output in SA rose.")
+    assert {m.text: m for m in doc.mentions}["SA"].place.feature_code == "PCLI"
+    doc = geoparser.parse("Vineyards near Adelaide, Australia flooded. Farmers in SA lost crops.")
+    assert {m.text: m for m in doc.mentions}["SA"].place.feature_code == "ADM1"
 
 
 def test_lowercase_words_are_no_abbreviations(geoparser):
