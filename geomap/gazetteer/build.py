@@ -484,6 +484,23 @@ def _add_cores(gz: _Gazetteer) -> None:
             gz.add_key(core, gid, "core")
 
 
+#: Countries whose place names carry the Arabic article ("Al Qāmishlī", "Ad Dūr").
+_ARABIC_NAMES = frozenset("AE BH DZ EG IQ JO KW LB LY MA MR OM PS QA SA SD SY TN YE".split())
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|an|at|az|adh|ath)[ -](?=\w{3})")  # keys are normalised
+
+
+def _add_article_free(gz: _Gazetteer) -> None:
+    """"qamishli" -> Al Qāmishlī (kind ``alt``): news drops the Arabic article that GeoNames
+    keeps; only places in Arabic-speaking countries, and only as an alternate name."""
+    for (key, gid), rank in list(gz.names.items()):
+        rec = gz.places.get(gid)
+        if rank > KIND_RANK["alt"] or rec is None or rec.country_code not in _ARABIC_NAMES:
+            continue
+        bare = _ARTICLE.sub("", key)
+        if bare != key:
+            gz.add_key(bare, gid, "alt")
+
+
 def _drop_bad(gz: _Gazetteer) -> None:
     bad = {gid for gid, p in gz.places.items() if not _finite(p.lat, p.lon)}
     for gid in bad:
@@ -507,6 +524,7 @@ def _collect() -> _Gazetteer:
     _add_targeted(gz, load_curated("aliases.tsv"), "name", None)
     _add_targeted(gz, load_curated("demonyms.tsv"), "demonym", "demonym")
     _add_cores(gz)
+    _add_article_free(gz)
     _drop_bad(gz)
     return gz
 
@@ -710,9 +728,15 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
         con.close()
 
 
+#: Bumped when the default build derives names differently, so that stores built by an
+#: older geomap rebuild themselves like stores of older curated tables.
+BUILD_REVISION = 2
+
+
 def curated_digest() -> str:
-    """A digest of the curated tables, so that editing them makes the default store stale."""
-    h = hashlib.sha256()
+    """A digest of the curated tables and the build revision, so that editing either makes
+    the default store stale."""
+    h = hashlib.sha256(f"build {BUILD_REVISION}\0".encode())
     for f in sorted(data_dir().glob("*.tsv")):
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]

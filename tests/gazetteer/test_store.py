@@ -46,6 +46,20 @@ def test_aliases_and_demonyms(store):
     assert store.lookup("U.S.")[0].place.country_code == "US"
 
 
+def test_arabic_names_without_the_article(store):
+    """News writes "Qamishli" and "Qaim" for GeoNames' "Al Qāmishlī" and "Al Qā’im"."""
+    (qamishli,) = [c for c in store.lookup("Qamishli") if c.place.country_code == "SY"]
+    assert qamishli.name_kind == "alt" and qamishli.place.feature_class == "P"
+    assert any(c.place.country_code == "IQ" for c in store.lookup("Qaim"))
+    assert not any(c.place.country_code == "SY" and c.name_kind == "name" for c in store.lookup("Bab"))  # alternate only
+
+
+def test_a_changed_build_revision_makes_the_default_store_stale(monkeypatch):
+    before = build.curated_digest()
+    monkeypatch.setattr(build, "BUILD_REVISION", build.BUILD_REVISION + 1)
+    assert build.curated_digest() != before
+
+
 def test_regions(store):
     assert store.has_name("Indo-Pacific")
     assert store.has_name("Korean Peninsula")
