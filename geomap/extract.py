@@ -194,6 +194,24 @@ def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     return False
 
 
+_BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA")
+
+
+def fit_candidates(name: str, cands: "list[Candidate]", *, dateline: bool = False) -> "list[Candidate]":
+    """The candidates the way ``name`` is written allows.
+
+    Up to four capitals ("EU", "NSW", "AI") name a country or division by its abbreviation,
+    never a village spelt so, except in a dateline, where a town's name is in capitals
+    ("ROME —"); an abbreviation needs two capitals ("Act" is not the ACT, "n’t" not the NT).
+    """
+    letters = name.replace(".", "").replace("&", "")
+    if letters.isalpha() and letters.isupper() and len(letters) <= 4 and not dateline:
+        return [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
+    if sum(ch.isupper() for ch in name) < 2:
+        return [c for c in cands if c.name_kind != "abbr"]
+    return cands
+
+
 def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> bool:
     """Whether a GPE/LOC name the gazetteer lacks is still worth reporting (unresolved).
 
@@ -259,12 +277,11 @@ class _Extractor:
         return span
 
     def lookup(self, name: str, **kw: object) -> "list[Candidate]":
+        """The store's candidates the way ``name`` is written allows (see :func:`fit_candidates`)."""
         if not name.strip():
             return []
         cands = self.store.lookup(name, **kw)
-        if sum(ch.isupper() for ch in name) < 2:  # "n’t" is not the NT, "Act" not the ACT
-            cands = [c for c in cands if c.name_kind != "abbr"]
-        return cands
+        return cands if kw.get("kinds") == ["demonym"] else fit_candidates(name, cands)
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
@@ -346,7 +363,8 @@ class _Extractor:
             bracketed = m.re is _DATELINES[-1]
             if len(name.replace(" ", "")) < 3 or not (bracketed or name.replace(" ", "").replace(".", "").isupper()):
                 continue
-            cands = [c for c in self.lookup(name) if c.name_kind in ("name", "abbr")]  # a dateline is a real name
+            cands = [c for c in fit_candidates(name, self.store.lookup(name), dateline=True)
+                     if c.name_kind in ("name", "abbr")]  # a dateline is a real name
             if cands and _big_place(cands, 10_000):
                 city = self.add(Span_(start, end, "toponym", "rule:dateline", name))
             elif m.group(2):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
 
-from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place
+from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place, fit_candidates
 from .gazetteer.names import core_name, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -234,9 +234,6 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return great_circle(outer.point, inner.point).km < 300
 
 
-_BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA")
-
-
 def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
@@ -253,13 +250,7 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
         # a span given from outside (gold spans, the API) may be a demonym ("Sicilian") or an
         # organisation holding a place ("University of California")
         cands = store.lookup(span.lookup, kinds=["demonym"]) or _embedded(span.lookup, store)
-    letters = span.lookup.replace(".", "").replace("&", "")
-    if letters.isalpha() and letters.isupper() and len(letters) <= 4 and not span.label.startswith("rule:dateline"):
-        # "EU", "NSW", "UK": an abbreviation of a country or division, not a village spelt so
-        # (a dateline is a town's name in capitals: "KYIV —", "ROME —")
-        cands = [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
-    elif sum(ch.isupper() for ch in span.lookup) < 2:
-        cands = [c for c in cands if c.name_kind != "abbr"]  # "Act" is not the ACT, "Car" not the CAR
+    cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
     if span.kind != "region-phrase" and not span.prefer_admin1:
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands

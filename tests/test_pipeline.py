@@ -260,6 +260,11 @@ def test_lowercase_words_are_no_abbreviations(geoparser):
     ex = _Extractor(geoparser.nlp(text), geoparser.gazetteer, text)
     assert any(c.name_kind == "abbr" for c in geoparser.gazetteer.lookup("n’t"))  # the NT
     assert ex.lookup("n’t") == [] and ex.lookup("NT") != []
+    # capitals name a country or division by its abbreviation, never a village spelt so
+    assert geoparser.gazetteer.lookup("AI") and ex.lookup("AI") == []
+    assert ex.lookup("UK")[0].place.country_code == "GB"
+    doc = geoparser.parse("ROME — The pope spoke.")
+    assert doc.mentions[0].label == "rule:dateline" and doc.mentions[0].place.name == "Rome"
     assert {m.text for m in geoparser.parse(text).mentions} <= {"Austin", "Texas"}
 
 
