@@ -123,6 +123,7 @@ NOT_ALONE = {
     "union", "republic", "kingdom", "federation", "island", "islands", "city", "bay", "lake",
     "river", "mount", "state", "states", "province", "region", "county", "district", "capital",
     "national", "international", "global", "new", "old", "great", "upper", "lower", "mid",
+    "centre", "center", "mass",  # "the Centre" (a central government), "Easter Mass"
 }
 
 
@@ -559,8 +560,10 @@ class _Extractor:
         for m in _QUALIFIED.finditer(self.text):
             (ya, yb), (xa, xb) = m.span(1), m.span(2)
             x_name, y_name = m.group(2), m.group(1)
-            if x_name.lower() in NOT_ALONE or y_name.lower() in NOT_ALONE:
+            state = _DATELINE_STATES.get(self.text[xa : xb + 1])  # "Springfield, Mass.": a state's abbreviation
+            if (x_name.lower() in NOT_ALONE and state is None) or y_name.lower() in NOT_ALONE:
                 continue
+            x_name = state or x_name
             if _LIST_BEFORE_Y.search(self.text, max(0, ya - 60), ya) or _LIST_AFTER_X.match(self.text, xb):
                 continue  # "Miami, West Palm Beach, New York, and Detroit": a list, not "Y, X"
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")

@@ -275,6 +275,14 @@ def test_a_bracketed_dateline_names_the_town(geoparser):
     assert by["Red Oak"].label == "rule:dateline" and by["Red Oak"].place.admin1 == "IA"
 
 
+def test_state_abbreviations_qualify_but_common_words_are_no_places(geoparser):
+    doc = geoparser.parse("He grew up in Springfield, Mass. and went to Easter Mass. The Centre refused to act.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Mass"].place.name == "Massachusetts" and by["Mass"].start == doc.text.index("Mass.")
+    assert by["Springfield"].place.admin1 == "MA"
+    assert "Centre" not in by and sum(m.text == "Mass" for m in doc.mentions) == 1
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
