@@ -408,8 +408,9 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _region_sense(spans, chosen)
     _campus_town(spans, chosen)
     _drop_lone_villages(spans, chosen, ranked_all)
+    _drop_lone_foreign_towns(spans, chosen)
     _not_in_qualifier(spans, chosen, ranked_all, index)
-    approx = _place_from_context(spans, chosen)
+    approx = _place_from_context(spans, chosen, index)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         if place is None and i in approx:
@@ -500,8 +501,13 @@ def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked
         f = ranked_all[i][0][2]
         if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
             chosen[i] = None
-    # a town of a country nothing else in the article is in, when the article is about another
-    # country ("Delft" among Cape Town and the Western Cape: a township, not the Dutch city)
+
+
+def _drop_lone_foreign_towns(spans: list[Span_], chosen: "list[Place | None]") -> None:
+    """Unresolve a town (under ``FOREIGN_TOWN_POP``, not a capital) that is the only place of
+    its country in an article naming ``FOREIGN_MAIN_NAMES`` or more places of another:
+    "Delft" among Cape Town and the Western Cape is the township, not the Dutch city. The
+    name then takes the article's town. Qualified names, datelines and user places stay."""
     per_country: dict[str, set[str]] = {}
     for span, place in zip(spans, chosen):
         if place is not None and place.country_code:
@@ -545,7 +551,7 @@ CONTEXT_SCORE = 0.05
 CONTEXT_CHARS = 1500
 
 
-def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "dict[int, Place]":
+def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index: dict[int, int]) -> "dict[int, Place]":
     """Approximate places for names the gazetteer lacks ("Royal Street", "Barclays Center").
 
     Such a name is nearly always inside the town the article is talking about there: the
@@ -553,11 +559,12 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]") -> "di
     mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town
     (then the biggest); towns in the article's main country first ("Eastern Ghouta" after
     "Moscow said", in an article about Syria). When the article pins a town down (a
-    dateline's town, "Gainesville, Va.", a town named twice), only pinned towns lend. An article that names no town lends its countries and divisions
-    the same way ("SA" in an article about South Africa). The mention's label ends in
-    ``+context`` and its score is ``CONTEXT_SCORE``, so callers can tell and drop these.
+    dateline's town, "Gainesville, Va.", a town named twice), only pinned towns lend. An
+    article that names no town lends its countries and divisions the same way ("SA" in an
+    article about South Africa). The mention's label ends in ``+context`` and its score is
+    ``CONTEXT_SCORE``, so callers can tell and drop these. ``index`` maps ``id(span)`` to
+    its position.
     """
-    index = {id(s): i for i, s in enumerate(spans)}
     named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
     towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in ("ADM2", "ADM3", "ADMD")] or named
     # towns the article pins down: "Gainesville, Va.", a dateline's town, a town named twice
