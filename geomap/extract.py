@@ -537,8 +537,8 @@ class _Extractor:
                 cands = self.lookup(name)
                 if not cands:
                     continue
-                if self.is_person_name(name, i) or (n == 1 and tok.lower_ in NOT_ALONE):
-                    break
+                if self.is_person_name(name, i) or all(w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
+                    break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 sentence_initial = _sentence_initial(doc, i)
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):

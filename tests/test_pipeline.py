@@ -283,6 +283,16 @@ def test_state_abbreviations_qualify_but_common_words_are_no_places(geoparser):
     assert "Centre" not in by and sum(m.text == "Mass" for m in doc.mentions) == 1
 
 
+def test_generic_words_outside_entities_are_no_places(geoparser):
+    from geomap.extract import _Extractor
+
+    text = "The former president was not in the Seoul Central District Court to hear the verdict."
+    ex = _Extractor(geoparser.nlp(text), geoparser.gazetteer, text)
+    assert ex.lookup("Central District")  # a district of Israel, by name
+    ex.untagged()
+    assert "Central District" not in {s.lookup for s in ex.spans}
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
