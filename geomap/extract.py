@@ -86,6 +86,7 @@ _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
+_SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "8024 Turtle Creek Cir., Gainesville, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
@@ -437,6 +438,8 @@ class _Extractor:
         if m is None:
             return False
         name = m.group(1)
+        if _SAINT.match(name):
+            return False  # "St George’s Chapel", "St Mary’s Hospital": a saint's, not a town's
         cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
         if not any(c.place.feature_class == "A" or (c.place.feature_class == "P" and c.place.population >= MIN_POP_POSSESSIVE)
                    for c in cands):

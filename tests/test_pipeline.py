@@ -293,6 +293,12 @@ def test_generic_words_outside_entities_are_no_places(geoparser):
     assert "Central District" not in {s.lookup for s in ex.spans}
 
 
+def test_a_saints_possessive_is_no_town(geoparser):
+    doc = geoparser.parse("The wedding takes place in St George’s Chapel. Japan’s Ministry of Agriculture agreed.")
+    texts = {m.text for m in doc.mentions}
+    assert "St George" not in texts and "Japan" in texts
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
