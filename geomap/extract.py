@@ -683,14 +683,23 @@ class _Extractor:
         """"Lisbon, Portugal" and "Y in X": the second place holds the first.
 
         "Washington, D.C.", where every reading of the second name is a reading of the
-        first, is one mention of one place.
+        first, is one mention of one place; so are "Baja" and "California" side by side.
         """
         spans = sorted(self.spans, key=lambda s: s.start)
         merged: set[int] = set()
         for a, b in zip(spans, spans[1:]):
             if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None or id(a) in merged:
                 continue
-            if self.text[a.end : b.start] in (", ", ","):
+            gap = self.text[a.end : b.start]
+            if gap == " " and a.kind == b.kind == "toponym":
+                # "Baja" + "California": two names the model split that the gazetteer has as one
+                whole = self.text[a.start : b.end]
+                if any(c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
+                       for c in self.lookup(whole)):
+                    a.end, a.lookup, a.label = b.end, whole, f"{a.label}+joined"
+                    merged.add(id(b))
+                continue
+            if gap in (", ", ","):
                 b_ids = {c.place.geonameid for c in self.lookup(b.lookup)}
                 if b_ids and b_ids <= {c.place.geonameid for c in self.lookup(a.lookup)}:
                     a.end = b.end

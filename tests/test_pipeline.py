@@ -299,6 +299,13 @@ def test_a_saints_possessive_is_no_town(geoparser):
     assert "St George" not in texts and "Japan" in texts
 
 
+def test_two_names_the_gazetteer_has_as_one_are_joined(geoparser):
+    """The model tags "Baja" and "California" apart; the gazetteer has "Baja California"."""
+    doc = geoparser.parse("Works on the Tijuana River in Baja California will start in 10 days.")
+    by = {m.text: m for m in doc.mentions}
+    assert "Baja" not in by and by["Baja California"].place.country_code == "MX"
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
