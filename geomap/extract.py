@@ -384,11 +384,29 @@ class _Extractor:
 
     def entities(self) -> None:
         for ent in self.ents:
+            if ent.label_ in PLACE_LABELS and "\n" not in ent.text and self.joined(ent):
+                continue
             # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
             pos = ent.start_char
             for part in self.text[ent.start_char : ent.end_char].split("\n"):
                 self.entity(ent, pos, pos + len(part))
                 pos += len(part) + 1
+
+    def joined(self, ent: "Span") -> bool:
+        """"Boa" (GPE) "Vista" (ORG): a place the model cut in two, when the entity and the
+        capitalised word after it make a name the gazetteer has (a division or a town of
+        ``MIN_POP_LISTED`` people) and the entity alone does not."""
+        doc = self.doc
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        if nxt is None or not (nxt.is_alpha and nxt.text[:1].isupper()) or doc[ent.end - 1].whitespace_ != " ":
+            return False
+        start, end = ent.start_char, nxt.idx + len(nxt.text)
+        whole = self.text[start:end]
+        if any(c.name_kind == "name" for c in self.lookup(ent.text)) or not any(
+                c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
+                for c in self.lookup(whole)):
+            return False
+        return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
 
     def entity(self, ent: "Span", start: int, end: int) -> None:
         start, end = _trim(self.text, start, end)

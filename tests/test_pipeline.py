@@ -304,6 +304,9 @@ def test_two_names_the_gazetteer_has_as_one_are_joined(geoparser):
     doc = geoparser.parse("Works on the Tijuana River in Baja California will start in 10 days.")
     by = {m.text: m for m in doc.mentions}
     assert "Baja" not in by and by["Baja California"].place.country_code == "MX"
+    doc = geoparser.parse("Many entered the northern state of Roraima and are living in Boa Vista, the state capital.")
+    by = {m.text: m for m in doc.mentions}  # the model tags "Boa" a place and "Vista" an organisation
+    assert "Boa" not in by and by["Boa Vista"].place.country_code == "BR"
 
 
 def test_names_listed_with_a_place_are_places(geoparser):
