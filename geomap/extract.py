@@ -394,19 +394,21 @@ class _Extractor:
 
     def joined(self, ent: "Span") -> bool:
         """"Boa" (GPE) "Vista" (ORG): a place the model cut in two, when the entity and the
-        capitalised word after it make a name the gazetteer has (a division or a town of
-        ``MIN_POP_LISTED`` people) and the entity alone does not."""
+        one or two capitalised words after it make a name the gazetteer has (a division or a
+        town of ``MIN_POP_LISTED`` people) and the entity alone is no place's own name."""
         doc = self.doc
-        nxt = doc[ent.end] if ent.end < len(doc) else None
-        if nxt is None or not (nxt.is_alpha and nxt.text[:1].isupper()) or doc[ent.end - 1].whitespace_ != " ":
+        if any(c.name_kind == "name" for c in self.lookup(ent.text)):
             return False
-        start, end = ent.start_char, nxt.idx + len(nxt.text)
-        whole = self.text[start:end]
-        if any(c.name_kind == "name" for c in self.lookup(ent.text)) or not any(
-                c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
-                for c in self.lookup(whole)):
-            return False
-        return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
+        for n in (2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista"
+            after = doc[ent.end : ent.end + n]
+            if len(after) < n or not all(t.is_alpha and t.text[:1].isupper() and doc[t.i - 1].whitespace_ == " " for t in after):
+                continue
+            start, end = ent.start_char, after.end_char
+            whole = self.text[start:end]
+            if any(c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
+                   for c in self.lookup(whole)):
+                return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
+        return False
 
     def entity(self, ent: "Span", start: int, end: int) -> None:
         start, end = _trim(self.text, start, end)

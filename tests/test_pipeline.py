@@ -307,6 +307,8 @@ def test_two_names_the_gazetteer_has_as_one_are_joined(geoparser):
     doc = geoparser.parse("Many entered the northern state of Roraima and are living in Boa Vista, the state capital.")
     by = {m.text: m for m in doc.mentions}  # the model tags "Boa" a place and "Vista" an organisation
     assert "Boa" not in by and by["Boa Vista"].place.country_code == "BR"
+    doc = geoparser.parse("Tickets are sold in 44 states, Washington, D.C., and the U.S. Virgin Islands.")
+    assert {m.text: m for m in doc.mentions}["U.S. Virgin Islands"].place.country_code == "VI"
 
 
 def test_names_listed_with_a_place_are_places(geoparser):
