@@ -411,6 +411,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _drop_lone_foreign_towns(spans, chosen)
     _not_in_qualifier(spans, chosen, ranked_all, index)
     approx = _place_from_context(spans, chosen, index)
+    _main_towns(spans, approx, store)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         if place is None and i in approx:
@@ -561,7 +562,7 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
     "Moscow said", in an article about Syria). When the article pins a town down (a
     dateline's town, "Gainesville, Va.", a town named twice), only pinned towns lend. An
     article that names no town lends its countries and divisions the same way ("SA" in an
-    article about South Africa). The mention's label ends in ``+context`` and its score is
+    article about South Africa; :func:`_main_towns` then moves sites to the main town). The mention's label ends in ``+context`` and its score is
     ``CONTEXT_SCORE``, so callers can tell and drop these. ``index`` maps ``id(span)`` to
     its position.
     """
@@ -600,6 +601,22 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
         if before or top is not None:
             out[i] = before[-1] if before else top
     return out
+
+
+def _main_towns(spans: list[Span_], approx: "dict[int, Place]", store: "GazetteerStore") -> None:
+    """A site the gazetteer lacks that only a country or first-level division lends a place
+    to ("Glenrock Lagoon" in a story that names only New South Wales) is most likely near its
+    main town (Sydney), not at the division's middle in the outback. Names about the country
+    itself ("Islamic Republic", "Politics Ukraine") keep the country."""
+    for i, lent in approx.items():
+        if not lent.country_code or not (lent.feature_code == "ADM1" or lent.feature_code.startswith("PCL")):
+            continue
+        words = set(normalize(spans[i].lookup).split())
+        if words & NOT_ALONE or words & set(normalize(lent.name).split()):
+            continue
+        town = store.main_town(lent.country_code, lent.admin1 if lent.feature_code == "ADM1" else None)
+        if town is not None:
+            approx[i] = town
 
 
 def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list) -> None:

@@ -90,7 +90,8 @@ def test_an_article_without_towns_lends_its_country_to_unknown_names(store):
     text = "Mining in South Africa is changing, and the Bafokeng own a share of it."
     spans = _spans(text, "South Africa", "Bafokeng")
     res = resolve_spans(spans, store)
-    assert res[1].place == res[0].place and res[0].place.country_code == "ZA"
+    assert res[0].place.country_code == "ZA" and res[0].place.feature_code == "PCLI"
+    assert res[1].place.country_code == "ZA" and res[1].place.feature_class == "P"  # its main town
     assert spans[1].label.endswith("+context")
 
 
@@ -263,3 +264,15 @@ def test_a_body_named_after_a_country_abbreviation_is_in_that_country(store):
     fed, delta = (r.place for r in resolve_spans(_spans(text, "US Federal Reserve", "Niger Delta"), store))
     assert fed.country_code == "US" and fed.feature_code.startswith("PCL")
     assert delta is None or delta.country_code != "NE"  # a country's full name opening a name proves nothing
+
+
+def test_a_site_lent_only_a_division_is_placed_at_its_main_town(store):
+    """A name the gazetteer lacks, in a story that names only New South Wales, is placed at
+    Sydney rather than at the state's middle; a name about the country keeps the country."""
+    text = "Rangers from NSW worked on the shore of Glenrock Lagoon."
+    spans = _spans(text, "NSW", "Glenrock Lagoon")
+    state, lagoon = (r.place for r in resolve_spans(spans, store))
+    assert state.feature_code == "ADM1" and lagoon.name == "Sydney" and spans[1].label.endswith("+context")
+    text = "Iran said the Islamic Republic would respond."
+    spans = _spans(text, "Iran", "Islamic Republic")
+    assert resolve_spans(spans, store)[1].place.feature_code == "PCLI"

@@ -65,6 +65,7 @@ class GazetteerStore:
         self._con: sqlite3.Connection | None = None
         self._pid = -1
         self._lookup_key = functools.lru_cache(maxsize=65536)(self._query_key)
+        self._main_town = functools.lru_cache(maxsize=4096)(self._query_main_town)
 
     # -- connection
 
@@ -139,6 +140,19 @@ class GazetteerStore:
                            "ORDER BY p.population DESC LIMIT 1", (country_code.upper(), admin1_code))
         return _place(rows[0]) if rows else None
 
+    def main_town(self, country_code: str, admin1_code: str | None = None) -> Place | None:
+        """The most populous town of a country, or of one of its first-level divisions."""
+        return self._main_town(country_code.upper(), admin1_code)
+
+    def _query_main_town(self, country_code: str, admin1_code: str | None) -> Place | None:
+        sql = f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country_code = ? AND p.feature_class = 'P'"
+        params: tuple[Any, ...] = (country_code,)
+        if admin1_code is not None:
+            sql += " AND p.admin1 = ?"
+            params += (admin1_code,)
+        rows = self._fetch(sql + " ORDER BY p.population DESC LIMIT 1", params)
+        return _place(rows[0]) if rows else None
+
     def names(self, min_population: int = 0,
               kinds: Collection[str] | None = None) -> Iterator[tuple[str, int]]:
         """Distinct normalised names with the largest population among their places."""
@@ -204,6 +218,7 @@ class GazetteerStore:
     def clear_cache(self) -> None:
         """Forget cached lookups and re-open the file on next use (after ``add`` or a rebuild)."""
         self._lookup_key.cache_clear()
+        self._main_town.cache_clear()
         self.close()
 
 

@@ -60,6 +60,13 @@ def test_a_changed_build_revision_makes_the_default_store_stale(monkeypatch):
     assert build.curated_digest() != before
 
 
+def test_main_town_of_a_country_and_a_division(store):
+    assert store.main_town("au", "02").name == "Sydney"  # New South Wales
+    town = store.main_town("ZA")
+    assert town.country_code == "ZA" and town.feature_class == "P" and town.population > 1_000_000
+    assert store.main_town("XX") is None
+
+
 def test_regions(store):
     assert store.has_name("Indo-Pacific")
     assert store.has_name("Korean Peninsula")
