@@ -96,11 +96,16 @@ def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
         spans = driver.find_elements("css selector", ".marker-cluster span")
         return len(circles(driver)), sum(int(e.text) for e in spans)
 
-    seen, deadline = None, time.monotonic() + 10  # wait out the zoom / cluster animations
-    while (now := count()) != seen and time.monotonic() < deadline:
+    # wait out the zoom / cluster animations: until two readings agree and account for every
+    # place, or 15 s (two equal readings alone can fall in a pause of the animation)
+    seen, deadline = None, time.monotonic() + 15
+    while time.monotonic() < deadline:
+        now = count()
+        if now == seen and sum(now) == len(places):
+            break
         seen = now
         time.sleep(0.5)
-    markers, clustered = seen
+    markers, clustered = count()
     assert driver.find_elements("css selector", ".marker-cluster")  # some did cluster
     assert markers + clustered == len(places)
 
