@@ -74,6 +74,8 @@ DATELINE_TOWN = 2.0
 #: Region words that name first- or second-level divisions alike.
 SECOND_LEVEL_WORDS = frozenset({"county", "counties", "district", "districts"})
 MAX_CANDIDATES = 60
+#: A given name that opens with a city this big is a site in that city ("New York Auto Show").
+BIG_CITY_POP = 1_000_000
 
 
 @dataclass(slots=True)
@@ -312,6 +314,13 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
         country = [c for c in store.lookup(words[0]) if c.place.feature_code.startswith("PCL") and c.name_kind == "abbr"]
         if country and words[0].replace(".", "").isupper():
             return country
+        for n in (3, 2, 1):  # "New York Auto Show", "London Guildhall School": a big city's venue
+            head = " ".join(words[:n])
+            if n < len(words) and head[:1].isupper():
+                cities = [c for c in store.lookup(head) if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
+                          and c.place.population >= BIG_CITY_POP]
+                if cities:
+                    return cities
     if not any(w.casefold().strip(".") in ORG_HEADS and w.casefold() not in _SITES for w in words):
         return []  # a street, park or building is better placed by the town around it
     for n in range(len(words) - 1, 0, -1):

@@ -276,3 +276,9 @@ def test_a_site_lent_only_a_division_is_placed_at_its_main_town(store):
     text = "Iran said the Islamic Republic would respond."
     spans = _spans(text, "Iran", "Islamic Republic")
     assert resolve_spans(spans, store)[1].place.feature_code == "PCLI"
+
+
+def test_a_given_name_opening_with_a_big_city_is_in_that_city(store):
+    text = "She studied at the London Guildhall School before the New York Auto Show."
+    school, show = (r.place for r in resolve_spans(_spans(text, "London Guildhall School", "New York Auto Show"), store))
+    assert (school.name, school.country_code) == ("London", "GB") and show.name == "New York City"
