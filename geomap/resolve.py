@@ -612,6 +612,10 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
     return out
 
 
+#: Words of names about a country itself rather than a site in it ("Islamic Republic").
+_POLITY_WORDS = frozenset({"republic", "kingdom", "federation", "union", "emirate", "government", "nation", "regime"})
+
+
 def _main_towns(spans: list[Span_], approx: "dict[int, Place]", store: "GazetteerStore") -> None:
     """A site the gazetteer lacks that only a country or first-level division lends a place
     to ("Glenrock Lagoon" in a story that names only New South Wales) is most likely near its
@@ -621,7 +625,7 @@ def _main_towns(spans: list[Span_], approx: "dict[int, Place]", store: "Gazettee
         if not lent.country_code or not (lent.feature_code == "ADM1" or lent.feature_code.startswith("PCL")):
             continue
         words = set(normalize(spans[i].lookup).split())
-        if words & NOT_ALONE or words & set(normalize(lent.name).split()):
+        if words & _POLITY_WORDS or words & (set(normalize(lent.name).split()) - NOT_ALONE - {"of", "the"}):
             continue
         town = store.main_town(lent.country_code, lent.admin1 if lent.feature_code == "ADM1" else None)
         if town is not None:

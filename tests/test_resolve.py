@@ -273,6 +273,9 @@ def test_a_site_lent_only_a_division_is_placed_at_its_main_town(store):
     spans = _spans(text, "NSW", "Glenrock Lagoon")
     state, lagoon = (r.place for r in resolve_spans(spans, store))
     assert state.feature_code == "ADM1" and lagoon.name == "Sydney" and spans[1].label.endswith("+context")
+    text = "Rangers from NSW manage the Glenrock State Conservation Area."
+    spans = _spans(text, "NSW", "Glenrock State Conservation Area")
+    assert resolve_spans(spans, store)[1].place.name == "Sydney"  # "State" is no word of the name
     text = "Iran said the Islamic Republic would respond."
     spans = _spans(text, "Iran", "Islamic Republic")
     assert resolve_spans(spans, store)[1].place.feature_code == "PCLI"
