@@ -392,6 +392,12 @@ class _Extractor:
                 self.entity(ent, pos, pos + len(part))
                 pos += len(part) + 1
 
+    def is_one_place(self, name: str) -> bool:
+        """The gazetteer has ``name`` as a division's or a town's (``MIN_POP_LISTED``) own or
+        alternate name: two names side by side that make it are one place ("Baja California")."""
+        return any(c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
+                   for c in self.lookup(name))
+
     def joined(self, ent: "Span") -> bool:
         """"Boa" (GPE) "Vista" (ORG): a place the model cut in two, when the entity and the
         one or two capitalised words after it make a name the gazetteer has (a division or a
@@ -405,8 +411,7 @@ class _Extractor:
                 continue
             start, end = ent.start_char, after.end_char
             whole = self.text[start:end]
-            if any(c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
-                   for c in self.lookup(whole)):
+            if self.is_one_place(whole):
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
 
@@ -714,8 +719,7 @@ class _Extractor:
             if gap == " " and a.kind == b.kind == "toponym":
                 # "Baja" + "California": two names the model split that the gazetteer has as one
                 whole = self.text[a.start : b.end]
-                if any(c.name_kind in ("name", "alt") and (c.place.feature_class == "A" or c.place.population >= MIN_POP_LISTED)
-                       for c in self.lookup(whole)):
+                if self.is_one_place(whole):
                     a.end, a.lookup, a.label = b.end, whole, f"{a.label}+joined"
                     merged.add(id(b))
                 continue
