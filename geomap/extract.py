@@ -86,6 +86,12 @@ _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
+#: Words a one-word date may be; any other capitalised "date" is a tagging error.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun jul aug "
+    "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday christmas "
+    "easter ramadan eid diwali hanukkah thanksgiving halloween passover lent advent weekend tonight".split())
+_RESIDENCE_BEFORE = re.compile(r", of $")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "8024 Turtle Creek Cir., Gainesville, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
@@ -430,9 +436,14 @@ class _Extractor:
         if self.is_person_name(name, ent.start):
             return
         cands = self.lookup(name)
-        prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS
+        # "Miss Abdhou, of Hayes, was…": a residence, as good as a place preposition
+        prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS or bool(
+            _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
-        institution = the and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
+        # "the Rajasthan assembly": "the" goes with the body the division names, not with the division
+        body = (ent.end < len(self.doc) and self.doc[ent.end].lower_ in ORG_HEADS and self.doc[ent.end].is_lower
+                and any(c.place.feature_class == "A" and c.name_kind in ("name", "alt") for c in cands))
+        institution = the and not body and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
             if label == "FAC" and not cands and _unknown_name_is_a_place(name) and not self.names_a_person(name):
                 # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
@@ -446,11 +457,11 @@ class _Extractor:
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
-        elif cands and label in MISC_LABELS and (label != "PERSON" or prep or _division_name(cands, name)):
+        elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)):
             strong = _big_place(cands, MIN_POP_MISLABELLED)
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
-            elif (prep or strong) and not (_is_acronym(name) and not strong):
+            elif (prep or strong or body) and not (_is_acronym(name) and not strong):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         if label in EMBEDDING_LABELS:
@@ -544,6 +555,8 @@ class _Extractor:
         doc = self.doc
         in_ent = [False] * len(doc)
         for ent in self.ents:
+            if ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and ent[0].lower_ not in _CALENDAR:
+                continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
             for i in range(ent.start, ent.end):
                 in_ent[i] = True
         i = 0

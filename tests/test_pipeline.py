@@ -311,6 +311,18 @@ def test_two_names_the_gazetteer_has_as_one_are_joined(geoparser):
     assert {m.text: m for m in doc.mentions}["U.S. Virgin Islands"].place.country_code == "VI"
 
 
+def test_places_the_model_tags_as_people_or_dates(geoparser):
+    """A residence ("Miss Abdhou, of Hayes,"), a division before the body it names ("the
+    Rajasthan assembly") and a town tagged as a date ("in Manbij") are places; months are not."""
+    doc = geoparser.parse("Miss Abdhou, of Hayes, was not a target. A lawmaker went to the Rajasthan assembly. "
+                          "Troops were in Manbij near the border. They met in May.")
+    by = {m.text: m for m in doc.mentions}
+    assert by["Hayes"].place.country_code == "GB" and by["Rajasthan"].place.country_code == "IN"
+    assert by["Manbij"].place.country_code == "SY" and "May" not in by
+    doc = geoparser.parse("Jodi Mahler and Hayes, the lawyer, met. The Virginia team won.")
+    assert "Hayes" not in {m.text for m in doc.mentions}
+
+
 def test_names_listed_with_a_place_are_places(geoparser):
     doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
                           "Trump and Xi met in Beijing.")
