@@ -605,7 +605,7 @@ class _Extractor:
             if (x_name.lower() in NOT_ALONE and state is None) or y_name.lower() in NOT_ALONE:
                 continue
             x_name = state or x_name
-            if _LIST_BEFORE_Y.search(self.text, max(0, ya - 60), ya) or _LIST_AFTER_X.match(self.text, xb):
+            if _in_list(self.text, ya, xb):
                 continue  # "Miami, West Palm Beach, New York, and Detroit": a list, not "Y, X"
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
@@ -760,6 +760,13 @@ class _Extractor:
         return sorted(self.spans, key=lambda s: s.start)
 
 
+def _in_list(text: str, y_start: int, x_end: int) -> bool:
+    """Whether "Y, X" (Y starting at ``y_start``, X ending at ``x_end``) stands in a list
+    ("Miami, West Palm Beach, New York, and Detroit") rather than naming Y inside X; an
+    address still qualifies ("8024 Turtle Creek Cir., Gainesville, Va.")."""
+    return bool(_LIST_BEFORE_Y.search(text, max(0, y_start - 60), y_start) or _LIST_AFTER_X.match(text, x_end))
+
+
 def link_containment(spans: list[Span_], text: str) -> None:
     """"Parkland, Florida", "Y in X", "Y of X": the second span holds the first (sets
     ``inside``, which the resolver rewards). Works on any spans, extracted or given."""
@@ -769,8 +776,8 @@ def link_containment(spans: list[Span_], text: str) -> None:
             continue
         gap = text[a.end : b.start]
         if gap in (", ", ","):
-            if not (_LIST_BEFORE_Y.search(text, max(0, a.start - 60), a.start) or _LIST_AFTER_X.match(text, b.end)):
-                a.inside = b  # "Miami, West Palm Beach, New York, and Detroit" is a list
+            if not _in_list(text, a.start, b.end):
+                a.inside = b
         elif gap.strip().lower() in ("in", "of"):
             a.inside = b
 

@@ -29,6 +29,8 @@ from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place, 
 from .gazetteer.names import core_name, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Container
+
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
@@ -116,16 +118,15 @@ class _NameFacts:
 
 
 def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameFacts:
-    owned = any(_own_name(c) for c in cands)
-    country = any(_own_name(c) and c.place.feature_code.startswith("PCL") for c in cands)
-    div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
-    owner_pop = max((c.place.population for c in cands if _own_name(c)), default=0)
     owners = [c.place for c in cands if _own_name(c)]
+    country = any(p.feature_code.startswith("PCL") for p in owners)
+    div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
+    owner_pop = max((p.population for p in owners), default=0)
     whole = ""
     if span is not None and span.designator in SECOND_LEVEL_WORDS:
         name = normalize(f"{span.lookup} {span.designator}")
         whole = name if any(normalize(c.place.name) == name for c in cands) else ""
-    return _NameFacts(owned, 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
+    return _NameFacts(bool(owners), 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
                       frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole)
 
 
@@ -201,7 +202,7 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
             f["holds"] = HOLDS_BONUS  # "Tacoma, Washington": the state that holds a Tacoma
         elif span.label == "rule:qualified":
             f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
-    if ctx.points and (p.feature_class == "P" or p.feature_code in _NEAR_UNITS):
+    if ctx.points and (p.feature_class == "P" or p.feature_code in _TOWN_LIKE):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
         here = p.point
@@ -213,8 +214,9 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     return f
 
 
-#: Divisions small enough to be near a town ("Hamilton County" near Chattanooga).
-_NEAR_UNITS = ("ADM2", "ADM3", "ADMD")
+#: Divisions small enough to stand for a town: near one ("Hamilton County" near Chattanooga),
+#: or lending their place to names the gazetteer lacks like one.
+_TOWN_LIKE = ("ADM2", "ADM3", "ADMD")
 #: NEAR_KM in degrees of latitude (with a margin).
 _NEAR_DEG = NEAR_KM / 111.0 * 1.05
 
@@ -364,12 +366,12 @@ def _confidence(ranked: list[tuple[float, "Candidate", dict]]) -> float:
     return 1.0 / z
 
 
-def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> _Context:
+def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, qualifiers: "Container[int]") -> _Context:
+    """The article's context after a pass; ``qualifiers`` holds ``id()`` of the spans that qualify another."""
     countries: dict[str, set[str]] = {}
     admin1: dict[tuple[str, str], set[str]] = {}
     points: list[tuple[float, float, str]] = []
     listed: set[tuple[str, str]] = set()
-    qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     for span, place, ranked in zip(spans, chosen, ranked_all):
         if place is None:
             continue
@@ -404,7 +406,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     for _ in range(2):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i, (span, cands) in enumerate(zip(spans, cand_lists)):
-            outer = chosen[index[id(span.inside)]] if span.inside is not None and id(span.inside) in index else None
+            outer = _outer(span, chosen, index)
             holds = held.get(id(span))
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
                    i if holds is not None else None)
@@ -412,7 +414,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
                 memo[key] = _rank(cands, span, ctx, outer, holds)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
-        ctx = _context(spans, chosen, ranked_all)
+        ctx = _context(spans, chosen, ranked_all, held)
     _one_sense_per_discourse(spans, chosen, ranked_all)
     _region_sense(spans, chosen)
     _campus_town(spans, chosen)
@@ -435,6 +437,12 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         )
         out.append(Resolution(place, _confidence(ranked) if place else 0.0, explained))
     return out
+
+
+def _outer(span: Span_, chosen: "list[Place | None]", index: dict[int, int]) -> "Place | None":
+    """The place chosen for the span that qualifies ``span`` ("Fife" in "Knockhill, Fife")."""
+    j = index.get(id(span.inside)) if span.inside is not None else None
+    return chosen[j] if j is not None else None
 
 
 def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
@@ -542,8 +550,7 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
     somewhere in Northamptonshire, so the name takes the qualifier's place like a name the
     gazetteer lacks."""
     for i, span in enumerate(spans):
-        j = index.get(id(span.inside)) if span.inside is not None else None
-        outer = chosen[j] if j is not None else None
+        outer = _outer(span, chosen, index)
         place = chosen[i]
         if (place is None or outer is None or not ranked_all[i] or span.prefer_admin1
                 or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES)
@@ -571,18 +578,17 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
     "Moscow said", in an article about Syria). When the article pins a town down (a
     dateline's town, "Gainesville, Va.", a town named twice), only pinned towns lend. An
     article that names no town lends its countries and divisions the same way ("SA" in an
-    article about South Africa; :func:`_main_towns` then moves sites to the main town). The mention's label ends in ``+context`` and its score is
-    ``CONTEXT_SCORE``, so callers can tell and drop these. ``index`` maps ``id(span)`` to
-    its position.
+    article about South Africa; :func:`_main_towns` then moves sites to the main town). The
+    mention's label ends in ``+context`` and its score is ``CONTEXT_SCORE``, so callers can
+    tell and drop these. ``index`` maps ``id(span)`` to its position.
     """
     named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
-    towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in ("ADM2", "ADM3", "ADMD")] or named
+    towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in _TOWN_LIKE] or named
     # towns the article pins down: "Gainesville, Va.", a dateline's town, a town named twice
     pinned: set[int] = set()
     for s, p in zip(spans, chosen):
-        j = index.get(id(s.inside)) if s.inside is not None else None
-        if p is not None and ((j is not None and chosen[j] is not None and _contains(chosen[j], p))
-                              or s.label.startswith("rule:dateline")):
+        outer = _outer(s, chosen, index)
+        if p is not None and ((outer is not None and _contains(outer, p)) or s.label.startswith("rule:dateline")):
             pinned.add(p.geonameid)
     by_country: dict[str, int] = {}
     for p in chosen:
@@ -599,9 +605,9 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is not None or span.kind == "demonym":
             continue
-        j = index.get(id(span.inside)) if span.inside is not None else None
-        if j is not None and chosen[j] is not None:
-            out[i] = chosen[j]  # "Knockhill, Fife": in the place that qualifies it
+        outer = _outer(span, chosen, index)
+        if outer is not None:
+            out[i] = outer  # "Knockhill, Fife": in the place that qualifies it
             continue
         before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
         before = [p for p in before if p.country_code == main] or before
