@@ -421,7 +421,11 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _drop_lone_villages(spans, chosen, ranked_all)
     _drop_lone_foreign_towns(spans, chosen)
     _not_in_qualifier(spans, chosen, ranked_all, index)
-    approx = _place_from_context(spans, chosen, index)
+    abroad = _seats(spans, chosen, store)
+    approx = _place_from_context(spans, chosen, index, {i: cc for i, (cc, _) in abroad.items()})
+    for i, (_, country) in abroad.items():
+        if i not in approx:
+            chosen[i] = country  # no host town in the article: the country is all there is
     _main_towns(spans, approx, store)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
@@ -562,13 +566,41 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
             chosen[i] = None
 
 
+#: A country's diplomatic missions stand abroad; its ministries sit in its capital.
+_MISSION_WORDS = frozenset({"embassy", "embassies", "consulate", "consulates"})
+_MINISTRY_WORDS = frozenset({"ministry", "ministries"})
+
+
+def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore") -> "dict[int, tuple[str, Place]]":
+    """Place a country's offices where they stand, when the mention names the office itself.
+
+    "Russian Foreign Ministry" is in Moscow, the country's capital. "Russian Embassy" is
+    not in Russia: it is unresolved here, to take a town of another country from the
+    article's context ("In Washington, ... the Russian Embassy") or the place that qualifies
+    it ("the Embassy of Armenia in the Holy See"). Returns the unresolved missions as
+    ``{index: (their country's code, the country)}``. A demonym alone ("Russian" in "the
+    Russian Embassy") still means the country."""
+    abroad: dict[int, tuple[str, "Place"]] = {}
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if place is None or not place.country_code or not place.feature_code.startswith("PCL"):
+            continue
+        words = set(normalize(span.lookup).split())
+        if words & _MINISTRY_WORDS:
+            chosen[i] = store.capital(place.country_code) or place
+        elif words & _MISSION_WORDS:
+            abroad[i] = (place.country_code, place)
+            chosen[i] = None
+    return abroad
+
+
 #: Confidence given to a place inferred from context for a name the gazetteer lacks.
 CONTEXT_SCORE = 0.05
 #: How far back (in characters) a nearby city may stand to lend its place.
 CONTEXT_CHARS = 1500
 
 
-def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index: dict[int, int]) -> "dict[int, Place]":
+def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index: dict[int, int],
+                        abroad: "dict[int, str] | None" = None) -> "dict[int, Place]":
     """Approximate places for names the gazetteer lacks ("Royal Street", "Barclays Center").
 
     Such a name is nearly always inside the town the article is talking about there: the
@@ -580,7 +612,8 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
     article that names no town lends its countries and divisions the same way ("SA" in an
     article about South Africa; :func:`_main_towns` then moves sites to the main town). The
     mention's label ends in ``+context`` and its score is ``CONTEXT_SCORE``, so callers can
-    tell and drop these. ``index`` maps ``id(span)`` to its position.
+    tell and drop these. ``index`` maps ``id(span)`` to its position; ``abroad`` maps a
+    mention to a country it cannot be in (an embassy's own), which then lends nothing.
     """
     named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
     towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in _TOWN_LIKE] or named
@@ -608,6 +641,13 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
         outer = _outer(span, chosen, index)
         if outer is not None:
             out[i] = outer  # "Knockhill, Fife": in the place that qualifies it
+            continue
+        home = (abroad or {}).get(i)
+        if home is not None:
+            hosts = [t for t in towns if t[1].country_code != home and t[1].feature_class == "P"]
+            before = [p for start, p in hosts if start < span.start]
+            if before or hosts:  # the last host town before it, else the most named one
+                out[i] = before[-1] if before else max(hosts, key=lambda t: (counts[t[1].geonameid], t[1].population))[1]
             continue
         before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
         before = [p for p in before if p.country_code == main] or before

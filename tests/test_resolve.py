@@ -285,3 +285,20 @@ def test_a_given_name_opening_with_a_big_city_is_in_that_city(store):
     text = "She studied at the London Guildhall School before the New York Auto Show."
     school, show = (r.place for r in resolve_spans(_spans(text, "London Guildhall School", "New York Auto Show"), store))
     assert (school.name, school.country_code) == ("London", "GB") and show.name == "New York City"
+
+
+def test_a_ministry_is_at_its_country_capital_and_an_embassy_abroad(store):
+    """A country's ministry sits in its capital; its embassy stands in another country's
+    town: the one the article names before it, or the place that qualifies it."""
+    text = "In Washington, staff left the Russian Embassy after a call from the Russian Foreign Ministry."
+    spans = _spans(text, "Washington", "Russian Embassy", "Russian Foreign Ministry")
+    link_containment(spans, text)
+    _, embassy, ministry = (r.place for r in resolve_spans(spans, store))
+    assert (embassy.name, embassy.country_code) == ("Washington", "US")
+    assert (ministry.name, ministry.country_code) == ("Moscow", "RU")
+    text = "He visited the Embassy of Armenia in Rome."
+    spans = _spans(text, "Embassy of Armenia", "Rome")
+    link_containment(spans, text)
+    assert resolve_spans(spans, store)[0].place.name == "Rome"
+    text = "Staff of the Russian Embassy spoke."  # no host town: the country is all there is
+    assert resolve_spans(_spans(text, "Russian Embassy"), store)[0].place.country_code == "RU"

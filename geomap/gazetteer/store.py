@@ -144,7 +144,16 @@ class GazetteerStore:
         """The most populous town of a country, or of one of its first-level divisions."""
         return self._main_town(country_code.upper(), admin1_code)
 
-    def _query_main_town(self, country_code: str, admin1_code: str | None) -> Place | None:
+    def capital(self, country_code: str) -> Place | None:
+        """A country's capital (its biggest ``PPLC``), else its most populous town."""
+        return self._main_town(country_code.upper(), None, capital=True)
+
+    def _query_main_town(self, country_code: str, admin1_code: str | None, capital: bool = False) -> Place | None:
+        if capital:
+            rows = self._fetch(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country_code = ? AND p.feature_code = 'PPLC'"
+                               " ORDER BY p.population DESC LIMIT 1", (country_code,))
+            if rows:
+                return _place(rows[0])
         sql = f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country_code = ? AND p.feature_class = 'P'"
         params: tuple[Any, ...] = (country_code,)
         if admin1_code is not None:

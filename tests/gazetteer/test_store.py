@@ -128,3 +128,9 @@ def test_build_skips_existing_file_without_force(tmp_path):
     path = tmp_path / "g.sqlite"
     path.write_bytes(b"")
     assert build.build_default(path)["skipped"] is True
+
+
+def test_capital_of_a_country_before_its_biggest_town(store):
+    assert store.capital("us").name == "Washington"  # not New York City
+    assert store.capital("RU").name == "Moscow"
+    assert store.capital("XX") is None
