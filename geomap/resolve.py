@@ -288,6 +288,16 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
     if stripped != head:
         variants.append(stripped)
     tail = _GENERIC_TAIL.sub("", stripped)
+    words = head.split()
+    if 1 < len(words) <= 4 and all(w[:1].isupper() for w in words):
+        # "Nazi Germany", "Soviet Ukraine": a country under a modifier (by its full name, not a code)
+        for n in (3, 2, 1):
+            if n < len(words) and " ".join(words[-n:]).casefold() not in NOT_ALONE:
+                whole = [c for c in store.lookup(" ".join(words[-n:]))
+                         if c.name_kind == "name" and c.place.feature_code.startswith("PCL")]
+                if whole:
+                    variants.append(" ".join(words[-n:]))
+                    break
     for v in variants:
         if v and (len(v) > 2 or v.isupper()):  # "Western US"
             cands = [c for c in store.lookup(v) if c.name_kind != "core"]
@@ -302,6 +312,12 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
 _JOINERS = ("of", "de", "la", "del", "upon", "on")
 #: Organisation words that name a building rather than a body ("Liverpool Academy").
 _SITES = {"hospital", "school", "museum", "court", "club", "office", "centre", "center", "park", "academy"}
+
+
+def _body_word(word: str) -> bool:
+    """A word naming a body rather than a site: "Assembly", "Chambers", "House" ("Iowa House")."""
+    w = word.casefold().strip(".")
+    return w not in _SITES and (w in ORG_HEADS or w == "house" or (w.endswith("s") and w[:-1] in ORG_HEADS))
 
 
 def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
@@ -323,7 +339,7 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
                           and c.place.population >= BIG_CITY_POP]
                 if cities:
                     return cities
-    if not any(w.casefold().strip(".") in ORG_HEADS and w.casefold() not in _SITES for w in words):
+    if not any(_body_word(w) for w in words):
         return []  # a street, park or building is better placed by the town around it
     for n in range(len(words) - 1, 0, -1):
         parts = []

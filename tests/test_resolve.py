@@ -302,3 +302,19 @@ def test_a_ministry_is_at_its_country_capital_and_an_embassy_abroad(store):
     assert resolve_spans(spans, store)[0].place.name == "Rome"
     text = "Staff of the Russian Embassy spoke."  # no host town: the country is all there is
     assert resolve_spans(_spans(text, "Russian Embassy"), store)[0].place.country_code == "RU"
+
+
+def test_a_country_under_a_modifier_is_the_country(store):
+    text = "Moscow recalled Nazi Germany."
+    germany = resolve_spans(_spans(text, "Moscow", "Nazi Germany"), store)[1].place
+    assert germany.country_code == "DE" and germany.feature_code.startswith("PCL")
+    text = "Fans filled the Rogers Centre in Toronto."  # a common word ending a name is no division
+    centre, toronto = (r.place for r in resolve_spans(_spans(text, "Rogers Centre", "Toronto"), store))
+    assert centre == toronto
+
+
+def test_a_body_named_after_a_division_is_in_that_division(store):
+    text = "The Iowa House and the Manitoba Chambers of Commerce met in Red Oak."
+    house, chambers, _ = (r.place for r in resolve_spans(_spans(text, "Iowa House", "Manitoba Chambers of Commerce", "Red Oak"), store))
+    assert (house.name, house.feature_code) == ("Iowa", "ADM1")
+    assert (chambers.name, chambers.feature_code) == ("Manitoba", "ADM1")
