@@ -134,3 +134,9 @@ def test_capital_of_a_country_before_its_biggest_town(store):
     assert store.capital("us").name == "Washington"  # not New York City
     assert store.capital("RU").name == "Moscow"
     assert store.capital("XX") is None
+
+
+def test_short_forms_of_country_names_in_news_use(store):
+    for name, iso in (("T&T", "TT"), ("BiH", "BA"), ("PNG", "PG"), ("NZ", "NZ"), ("St Kitts", "KN")):
+        top = store.lookup(name)[0].place
+        assert (top.country_code, top.feature_code[:3]) == (iso, "PCL"), name
