@@ -494,9 +494,9 @@ def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["D
         starts = [s.start for s in sentences]
         spans = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]
+        mark_datelines(spans, gd.text)  # "BOSTON (Reuters) -": the town it was filed in
         link_containment(spans, gd.text)  # "Parkland, Florida": the resolver's "Y, X" feature
         mark_region_phrases(spans, store)  # "Suffolk County": the county
-        mark_datelines(spans, gd.text)  # "BOSTON (Reuters) -": the town it was filed in
         resolved = resolve_spans(spans, store, explain=True)
         mentions = [Mention(text=gd.text[s.start:s.end], start=s.start, end=s.end,
                             sentence=sentence_index(starts, s.start), kind=s.kind, place=r.place,

@@ -769,7 +769,8 @@ def _in_list(text: str, y_start: int, x_end: int) -> bool:
 
 def link_containment(spans: list[Span_], text: str) -> None:
     """"Parkland, Florida", "Y in X", "Y of X": the second span holds the first (sets
-    ``inside``, which the resolver rewards). Works on any spans, extracted or given."""
+    ``inside``, which the resolver rewards; "Slidell, La." reads "La." as Louisiana). Works
+    on any spans, extracted or given."""
     ordered = sorted(spans, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
         if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None or b.start < a.end:
@@ -778,6 +779,8 @@ def link_containment(spans: list[Span_], text: str) -> None:
         if gap in (", ", ","):
             if not _in_list(text, a.start, b.end):
                 a.inside = b
+                # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)
+                b.lookup = _DATELINE_STATES.get(b.lookup.strip(), b.lookup)
         elif gap.strip().lower() in ("in", "of"):
             a.inside = b
 
@@ -788,7 +791,8 @@ def mark_region_phrases(spans: list[Span_], store: "GazetteerStore") -> None:
     for the division, not a town of that name."""
     for s in spans:
         words = s.lookup.split()
-        if s.kind != "toponym" or len(words) < 2 or words[-1].casefold() not in REGION_WORDS:
+        if (s.kind != "toponym" or len(words) < 2 or words[-1].casefold() not in REGION_WORDS
+                or s.label.startswith("rule:dateline")):  # "Wash." read as "Washington State" stays so
             continue
         core = " ".join(words[:-1])
         if core[:1].isupper() and any(c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") for c in store.lookup(core)):

@@ -318,3 +318,12 @@ def test_a_body_named_after_a_division_is_in_that_division(store):
     house, chambers, _ = (r.place for r in resolve_spans(_spans(text, "Iowa House", "Manitoba Chambers of Commerce", "Red Oak"), store))
     assert (house.name, house.feature_code) == ("Iowa", "ADM1")
     assert (chambers.name, chambers.feature_code) == ("Manitoba", "ADM1")
+
+
+def test_a_state_abbreviation_that_is_a_word_qualifies_a_town(store):
+    text = "He died in Slidell, La., on March 5; La Paz was quiet."
+    spans = _spans(text, "Slidell", "La.", "La Paz")
+    link_containment(spans, text)
+    slidell, state, _ = (r.place for r in resolve_spans(spans, store))
+    assert (state.name, state.feature_code) == ("Louisiana", "ADM1") and slidell.admin1 == "LA"
+    assert spans[2].lookup == "La Paz"
