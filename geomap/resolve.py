@@ -71,6 +71,10 @@ NEAR_KM = 400.0
 SIBLING_BONUS = 1.0
 #: For a place an abbreviation names ("WA", "SA") in a country the article names otherwise.
 CODE_BONUS = 3.0
+#: For a division or town named by a common word ("Gulf", "Western", "Coast") in a country the
+#: article does not name: Papua New Guinea's Gulf Province is not "the Gulf" of a story about Qatar.
+GENERIC_NAME = -3.0
+_GENERIC_WORDS = frozenset(NOT_ALONE | {"gulf", "coast", "lakes", "highlands", "delta"})
 #: For a town named as a dateline's place.
 DATELINE_TOWN = 2.0
 #: Region words that name first- or second-level divisions alike.
@@ -184,6 +188,9 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
+    if (p.country_code and p.feature_class in ("A", "P") and own in _GENERIC_WORDS
+            and not _from_others(ctx.countries.get(p.country_code), own)):
+        f["generic"] = GENERIC_NAME
     if cand.name_kind == "abbr" and _from_others(ctx.countries.get(p.country_code or ""), own):
         f["code"] = CODE_BONUS  # "SA" in an article about Australia: South Australia, not South Africa
     # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself

@@ -327,3 +327,12 @@ def test_a_state_abbreviation_that_is_a_word_qualifies_a_town(store):
     slidell, state, _ = (r.place for r in resolve_spans(spans, store))
     assert (state.name, state.feature_code) == ("Louisiana", "ADM1") and slidell.admin1 == "LA"
     assert spans[2].lookup == "La Paz"
+
+
+def test_a_division_named_by_a_common_word_needs_its_country_in_the_article(store):
+    text = "Saudi Arabia cut ties with a fellow ally in the Gulf, Qatar."
+    gulf = resolve_spans(_spans(text, "Saudi Arabia", "Gulf"), store)[1].place
+    assert gulf.name == "Persian Gulf"
+    text = "Floods hit Gulf, a province of Papua New Guinea."
+    gulf = resolve_spans(_spans(text, "Gulf", "Papua New Guinea"), store)[0].place
+    assert (gulf.country_code, gulf.feature_code) == ("PG", "ADM1")

@@ -460,7 +460,9 @@ def _add_regions(gz: _Gazetteer, rows: list[dict[str, str]]) -> None:
         code = r.get("feature_code") or "RGN"
         gz.add_place(_Rec(gid, r["name"], float(r["lat"]), float(r["lon"]), _CODE_CLASS.get(code, "L"),
                           code, r.get("country_code") or None, None, 0, "curated"))
-        gz.add_names(gid, [r["name"], *(r.get("alternate_names") or "").split("|")])
+        # curated alternates are names the place goes by in English news ("the Gulf"), not
+        # historical or foreign ones: its own names, like a curated alias
+        gz.add_names(gid, [r["name"], *(r.get("alternate_names") or "").split("|")], "name")
 
 
 def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind: str | None) -> None:
@@ -469,9 +471,9 @@ def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind:
         gid = gz.resolve_target(r["target"])
         if gid is None:
             raise ValueError(f"curated {column} {r[column]!r}: unknown target {r['target']!r}")
-        name = r[column]
         # curated names are known to be right: a curated alias is the place's own name (or
         # abbreviation) and a curated demonym a demonym, whatever kind a source gave them
+        name = r[column]
         gz.add_name(gid, name, kind or ("abbr" if _is_code_like(name) else "name"), override=True)
 
 
@@ -730,7 +732,7 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
 
 #: Bumped when the default build derives names differently, so that stores built by an
 #: older geomap rebuild themselves like stores of older curated tables.
-BUILD_REVISION = 2
+BUILD_REVISION = 3  # 3: curated region alternates are own names
 
 
 def curated_digest() -> str:

@@ -140,3 +140,10 @@ def test_short_forms_of_country_names_in_news_use(store):
     for name, iso in (("T&T", "TT"), ("BiH", "BA"), ("PNG", "PG"), ("NZ", "NZ"), ("St Kitts", "KN")):
         top = store.lookup(name)[0].place
         assert (top.country_code, top.feature_code[:3]) == (iso, "PCL"), name
+
+
+def test_curated_names_said_with_the_are_found_without_it(store):
+    """A mention's span leaves out "the": "in the Golan" is looked up as "Golan"."""
+    assert "Golan Heights" in {c.place.name for c in store.lookup("Golan")}
+    gulf = [c for c in store.lookup("Gulf") if c.place.name == "Persian Gulf"]
+    assert gulf and gulf[0].name_kind == "name"  # a curated region's alternate is its own name
