@@ -442,6 +442,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _region_sense(spans, chosen)
     _campus_town(spans, chosen)
     _drop_lone_villages(spans, chosen, ranked_all)
+    _drop_counties_of_other_states(spans, chosen, ranked_all, ctx)
     _drop_lone_foreign_towns(spans, chosen)
     _not_in_qualifier(spans, chosen, ranked_all, index)
     abroad = _seats(spans, chosen, store)
@@ -545,6 +546,23 @@ def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked
             continue
         f = ranked_all[i][0][2]
         if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
+            chosen[i] = None
+
+
+def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, ctx: _Context) -> None:
+    """Unresolve a county (second-level division) that lies outside every first-level
+    division the article names in its country, with nothing else for it: "McLean County" in
+    a story about Kentucky is Kentucky's, not Illinois' that the gazetteer happens to hold.
+    The name then takes the article's town, like any name the gazetteer lacks."""
+    states: dict[str, set[str]] = {}
+    for cc, a1 in ctx.admin1:
+        states.setdefault(cc, set()).add(a1)
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if (place is None or place.feature_code != "ADM2" or place.country_code not in states or place.geonameid < 0
+                or place.admin1 in states[place.country_code] or span.inside is not None or not ranked_all[i]):
+            continue
+        f = ranked_all[i][0][2]
+        if not any(f.get(k, 0.0) > 0 for k in ("near", "admin1", "inside", "holds", "qualifier")):
             chosen[i] = None
 
 

@@ -336,3 +336,14 @@ def test_a_division_named_by_a_common_word_needs_its_country_in_the_article(stor
     text = "Floods hit Gulf, a province of Papua New Guinea."
     gulf = resolve_spans(_spans(text, "Gulf", "Papua New Guinea"), store)[0].place
     assert (gulf.country_code, gulf.feature_code) == ("PG", "ADM1")
+
+
+def test_a_county_outside_the_states_the_article_names_gives_way(store):
+    """The gazetteer holds Illinois' McLean County, not Kentucky's: in a Kentucky story the
+    name takes the article's place rather than a county 400 km away."""
+    text = "Kentucky lawmakers gave McLean County schools $5,900."
+    state, county = (r.place for r in resolve_spans(_spans(text, "Kentucky", "McLean County"), store))
+    assert state.admin1 == "KY" and county.admin1 == "KY"
+    text = "Illinois lawmakers gave McLean County schools $5,900."
+    county = resolve_spans(_spans(text, "Illinois", "McLean County"), store)[1].place
+    assert (county.name, county.admin1) == ("McLean County", "IL")
