@@ -490,13 +490,13 @@ class _Extractor:
 
     def split_list(self, start: int, end: int, label: str) -> bool:
         """"Greece Italy": a list the model merged into one name, when every part is a big place
-        written with a capital ("north west London" is one place)."""
+        written with a capital ("north west London", "Western US" are one place)."""
         words = list(re.finditer(r"\S+", self.text[start:end]))
         for cut in range(1, len(words)):
             a = (start, start + words[cut - 1].end())
             b = (start + words[cut].start(), end)
             parts = [_trim(self.text, *a), _trim(self.text, *b)]
-            if all(self.text[x:x + 1].isupper() and _big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
+            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and _big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
                    for x, y in parts):
                 for x, y in parts:
                     self.add(Span_(x, y, "toponym", f"ner:{label}+split", self.text[x:y]))

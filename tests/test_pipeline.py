@@ -375,3 +375,9 @@ def test_a_university_named_after_a_state_stands_in_the_state_town_the_article_n
     assert by["Arizona"].kind == "embedded" and by["Arizona"].place == by["Tucson"].place
     doc = geoparser.parse("The University of Arizona closed its library.")
     assert doc.mentions[0].place.feature_code == "ADM1"  # no town named: the state
+
+
+def test_a_capitalised_direction_is_not_split_off_a_place(geoparser):
+    doc = geoparser.parse("Strong hiring and income gains in the Western US mean more Americans can travel.")
+    places = [m for m in doc.mentions if m.kind == "toponym"]
+    assert [(m.text, m.place.country_code) for m in places] == [("Western US", "US")]

@@ -347,3 +347,9 @@ def test_a_county_outside_the_states_the_article_names_gives_way(store):
     text = "Illinois lawmakers gave McLean County schools $5,900."
     county = resolve_spans(_spans(text, "Illinois", "McLean County"), store)[1].place
     assert (county.name, county.admin1) == ("McLean County", "IL")
+
+
+def test_western_countries_are_the_western_world(store):
+    text = "Russia expelled diplomats of two dozen Western countries."
+    russia, west = (r.place for r in resolve_spans(_spans(text, "Russia", "Western"), store))
+    assert west.name == "Western Europe"  # not Uganda's Western Region
