@@ -257,7 +257,8 @@ def _person_words(ents: Any) -> dict[str, set[str]]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             full = normalize(ent.text)
             for t in ent:
-                if t.is_alpha:
+                # an acronym is no word of a name: "By: Henry Lazenby US-based..." tags "US" too
+                if t.is_alpha and not (t.is_upper and len(t) <= 3):
                     words.setdefault(t.lower_, set()).add(full)
     return words
 

@@ -381,3 +381,11 @@ def test_a_capitalised_direction_is_not_split_off_a_place(geoparser):
     doc = geoparser.parse("Strong hiring and income gains in the Western US mean more Americans can travel.")
     places = [m for m in doc.mentions if m.kind == "toponym"]
     assert [(m.text, m.place.country_code) for m in places] == [("Western US", "US")]
+
+
+def test_an_acronym_tagged_inside_a_person_name_is_still_a_place_elsewhere(geoparser):
+    text = ("China opened a dispute over US tariffs on steel. The ministry said the US measures "
+            "were protectionist.\n\nBy: Henry Lazenby US-based Alcoa signed agreements.")
+    doc = geoparser.parse(text)
+    us = [m for m in doc.mentions if m.text == "US" and m.start < text.index("By:")]
+    assert len(us) == 2 and all(m.place.country_code == "US" for m in us)
