@@ -458,7 +458,8 @@ class _Extractor:
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
-        elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)):
+        elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)
+                                                  or self.address(ent)):
             strong = _big_place(cands, MIN_POP_MISLABELLED)
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
@@ -467,6 +468,18 @@ class _Extractor:
                 return
         if label in EMBEDDING_LABELS:
             self.embedded(start, end)
+
+    def address(self, ent: "Span") -> bool:
+        """"Federal University of Technology, Owerri (FUTO)", "Stanley Uzoaru,Owerri.": a
+        one-word name closing a phrase after a comma and an organisation's or a person's full
+        name says where they are (the model tags it as a person)."""
+        if len(ent) != 1 or "," not in self.text[max(0, ent.start_char - 2) : ent.start_char]:
+            return False
+        after = self.text[ent.end_char : ent.end_char + 2]
+        if not (after == "" or after[:1] in ",.(;\n" or after == " ("):
+            return False
+        prev = [e for e in self.ents if 0 <= ent.start_char - e.end_char <= 2]
+        return bool(prev) and prev[-1].label_ in ("ORG", "FAC", "PERSON") and len(prev[-1]) >= 2
 
     def possessive(self, start: int, end: int) -> bool:
         """"Japan’s Ministry of Agriculture", "Derry’s Altnagelvin Hospital", "Glenrock’s future":
