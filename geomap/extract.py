@@ -771,6 +771,7 @@ class _Extractor:
         self.hyphenated()
         self.same_name()
         self.containment()
+        mark_state_bodies(self.spans, self.text, self.store)
         return sorted(self.spans, key=lambda s: s.start)
 
 
@@ -811,6 +812,22 @@ def mark_region_phrases(spans: list[Span_], store: "GazetteerStore") -> None:
         core = " ".join(words[:-1])
         if core[:1].isupper() and any(c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") for c in store.lookup(core)):
             s.kind, s.lookup, s.designator = "region-phrase", core, words[-1].casefold()
+
+
+#: Bodies of a first-level division after its name: "a New York court" is the state's.
+_STATE_BODY_AFTER = re.compile(
+    r"\s+(?:state\s+)?(?:courts?|supreme court|appeals court|court of appeals|legislature|legislators|"
+    r"governor|attorney general|state senate|state assembly)\b")
+
+
+def mark_state_bodies(spans: list[Span_], text: str, store: "GazetteerStore") -> None:
+    """A name a division and a town share, before a body of the division ("a New York court",
+    "the Washington legislature"), names the division: the resolver prefers it there."""
+    for s in spans:
+        if (s.kind == "toponym" and not s.prefer_admin1 and _STATE_BODY_AFTER.match(text, s.end)
+                and any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup))):
+            s.prefer_admin1 = True
+            s.label += "+state-body"
 
 
 def mark_datelines(spans: list[Span_], text: str) -> None:

@@ -481,7 +481,8 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
     excepted)."""
     regions: dict[str, "Place"] = {}
     for span, place in zip(spans, chosen):
-        if place is not None and place.feature_code in ("ADM1", "ADM2") and (span.kind == "region-phrase" or span.prefer_admin1):
+        if (place is not None and place.feature_code in ("ADM1", "ADM2") and (span.kind == "region-phrase" or span.prefer_admin1)
+                and not span.label.endswith("+state-body")):  # "a New York court" leaves "in New York" alone
             regions[normalize(span.lookup)] = place
     if not regions:
         return
@@ -723,7 +724,7 @@ def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list)
     """The same toponym text resolves to the place of its most confident mention."""
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
-        if chosen[i] is None:
+        if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"
             continue
         key = (span.kind, span.lookup.casefold())
         j = best.get(key)

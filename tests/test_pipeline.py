@@ -398,3 +398,9 @@ def test_a_big_town_closing_an_address_after_a_comma_is_a_place(geoparser):
                           "spoke. Former Permanent Secretary, Federal Ministry of Information, Abuja, Dr. Tunji "
                           "Olaopa, launched a book.")
     assert {"Owerri", "Abuja"} <= {m.text for m in doc.mentions if m.place is not None and m.place.country_code == "NG"}
+
+
+def test_a_name_before_a_state_body_is_the_state(geoparser):
+    doc = geoparser.parse("A landmark award by a New York court caught the eye of artists in New York and Paris.")
+    court, city = [m for m in doc.mentions if m.text == "New York"]
+    assert court.place.feature_code == "ADM1" and city.place.feature_class == "P"
