@@ -443,7 +443,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _campus_town(spans, chosen)
     _drop_lone_villages(spans, chosen, ranked_all)
     _drop_counties_of_other_states(spans, chosen, ranked_all, ctx)
-    _drop_lone_foreign_towns(spans, chosen)
+    _drop_lone_foreign_towns(spans, chosen, ranked_all)
     _not_in_qualifier(spans, chosen, ranked_all, index)
     abroad = _seats(spans, chosen, store)
     approx = _place_from_context(spans, chosen, index, {i: cc for i, (cc, _) in abroad.items()})
@@ -531,6 +531,9 @@ LONE_VILLAGE_POP = 20_000
 #: FOREIGN_MAIN_NAMES places of another country, gives way to that article's town.
 FOREIGN_TOWN_POP = 150_000
 FOREIGN_MAIN_NAMES = 3
+#: ...and a lone foreign place gives way to a namesake near the article's places once the
+#: article names this many places of the namesake's country.
+HOME_MAIN_NAMES = 2
 
 
 def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
@@ -567,11 +570,15 @@ def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | Non
             chosen[i] = None
 
 
-def _drop_lone_foreign_towns(spans: list[Span_], chosen: "list[Place | None]") -> None:
+def _drop_lone_foreign_towns(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
     """Unresolve a town (under ``FOREIGN_TOWN_POP``, not a capital) that is the only place of
     its country in an article naming ``FOREIGN_MAIN_NAMES`` or more places of another:
     "Delft" among Cape Town and the Western Cape is the township, not the Dutch city. The
-    name then takes the article's town. Qualified names, datelines and user places stay."""
+    name then takes the article's town. Qualified names, datelines and user places stay.
+
+    Any such lone foreign place, town or division, first gives way to a namesake of the
+    article's country near the places it names: "Virginia" among Cavan and Ballyjamesduff is
+    the Irish village, not the American state."""
     per_country: dict[str, set[str]] = {}
     for span, place in zip(spans, chosen):
         if place is not None and place.country_code:
@@ -579,14 +586,17 @@ def _drop_lone_foreign_towns(spans: list[Span_], chosen: "list[Place | None]") -
     if not per_country:
         return
     main = max(per_country, key=lambda c: len(per_country[c]))
-    if len(per_country[main]) < FOREIGN_MAIN_NAMES:
+    if len(per_country[main]) < HOME_MAIN_NAMES:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
-        if (place is None or place.feature_class != "P" or place.feature_code == "PPLC" or place.population >= FOREIGN_TOWN_POP
-                or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline")
-                or place.country_code == main):
+        if (place is None or place.feature_code.startswith("PCL") or place.feature_code == "PPLC" or place.geonameid < 0
+                or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
+                or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
-        if per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}:
+        home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main and f.get("near", 0.0) > 0), None)
+        if home is not None:
+            chosen[i] = home
+        elif place.feature_class == "P" and place.population < FOREIGN_TOWN_POP and len(per_country[main]) >= FOREIGN_MAIN_NAMES:
             chosen[i] = None
 
 

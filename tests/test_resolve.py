@@ -353,3 +353,9 @@ def test_western_countries_are_the_western_world(store):
     text = "Russia expelled diplomats of two dozen Western countries."
     russia, west = (r.place for r in resolve_spans(_spans(text, "Russia", "Western"), store))
     assert west.name == "Western Europe"  # not Uganda's Western Region
+
+
+def test_a_lone_foreign_place_gives_way_to_a_namesake_near_the_article_places(store):
+    text = "Audits in Ireland will cover Dublin and Cavan, then a hall in Virginia."
+    places = [r.place for r in resolve_spans(_spans(text, "Ireland", "Dublin", "Cavan", "Virginia"), store)]
+    assert (places[3].country_code, places[3].feature_class) == ("IE", "P")  # not the American state
