@@ -443,7 +443,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _campus_town(spans, chosen)
     _drop_lone_villages(spans, chosen, ranked_all)
     _drop_counties_of_other_states(spans, chosen, ranked_all, ctx)
-    _drop_lone_foreign_towns(spans, chosen, ranked_all)
+    _lone_foreign_places(spans, chosen, ranked_all)
     _not_in_qualifier(spans, chosen, ranked_all, index)
     abroad = _seats(spans, chosen, store)
     approx = _place_from_context(spans, chosen, index, {i: cc for i, (cc, _) in abroad.items()})
@@ -570,15 +570,15 @@ def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | Non
             chosen[i] = None
 
 
-def _drop_lone_foreign_towns(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
+def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
     """Unresolve a town (under ``FOREIGN_TOWN_POP``, not a capital) that is the only place of
     its country in an article naming ``FOREIGN_MAIN_NAMES`` or more places of another:
     "Delft" among Cape Town and the Western Cape is the township, not the Dutch city. The
     name then takes the article's town. Qualified names, datelines and user places stay.
 
     Any such lone foreign place, town or division, first gives way to a namesake of the
-    article's country near the places it names: "Virginia" among Cavan and Ballyjamesduff is
-    the Irish village, not the American state."""
+    article's country near the places it names: "Virginia" in a story about Dublin and Cavan
+    is the Irish village, not the American state."""
     per_country: dict[str, set[str]] = {}
     for span, place in zip(spans, chosen):
         if place is not None and place.country_code:

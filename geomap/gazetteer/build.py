@@ -471,9 +471,9 @@ def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind:
         gid = gz.resolve_target(r["target"])
         if gid is None:
             raise ValueError(f"curated {column} {r[column]!r}: unknown target {r['target']!r}")
+        name = r[column]
         # curated names are known to be right: a curated alias is the place's own name (or
         # abbreviation) and a curated demonym a demonym, whatever kind a source gave them
-        name = r[column]
         gz.add_name(gid, name, kind or ("abbr" if _is_code_like(name) else "name"), override=True)
 
 
