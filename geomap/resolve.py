@@ -476,9 +476,9 @@ def _outer(span: Span_, chosen: "list[Place | None]", index: dict[int, int]) -> 
 def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
     """After "the Kursk region", a bare "Kursk" that resolved to the division's namesake
     city inside it means the division too ("North Korean troops in Kursk"). After "Suffolk
-    County", a bare "Suffolk" that resolved to a namesake far away ("the Suffolk Times") is
-    the county: one article rarely means two places of one name (capitals and countries
-    excepted)."""
+    County", a bare "Suffolk" (or "Suffolk City") that resolved to a namesake far away ("the
+    Suffolk Times") is the county: one article rarely means two places of one name
+    (capitals and countries excepted)."""
     regions: dict[str, "Place"] = {}
     for span, place in zip(spans, chosen):
         if (place is not None and place.feature_code in ("ADM1", "ADM2") and (span.kind == "region-phrase" or span.prefer_admin1)
@@ -488,6 +488,9 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
         region = regions.get(normalize(span.lookup))
+        if region is None:  # "Suffolk City" after "Suffolk County" (never "Kursk City" after "the Kursk region")
+            region = regions.get(normalize(_GENERIC_TAIL.sub("", span.lookup)))
+            region = region if region is not None and region.feature_code == "ADM2" else None
         if region is None or place is None or span.kind == "region-phrase":
             continue
         inside = place.country_code == region.country_code and place.admin1 == region.admin1

@@ -359,3 +359,18 @@ def test_a_lone_foreign_place_gives_way_to_a_namesake_near_the_article_places(st
     text = "Audits in Ireland will cover Dublin and Cavan, then a hall in Virginia."
     places = [r.place for r in resolve_spans(_spans(text, "Ireland", "Dublin", "Cavan", "Virginia"), store)]
     assert (places[3].country_code, places[3].feature_class) == ("IE", "P")  # not the American state
+
+
+def test_a_county_phrase_claims_its_name_with_a_generic_tail_but_a_division_does_not(store):
+    from geomap.extract import mark_region_phrases
+
+    text = "Suffolk County detectives said Suffolk City police helped."
+    spans = _spans(text, "Suffolk County", "Suffolk City")
+    mark_region_phrases(spans, store)
+    county, city = (r.place for r in resolve_spans(spans, store))
+    assert county.admin1 == "NY" and city == county  # not Suffolk, Virginia
+    text = "Troops entered the Kursk region; Kursk City officials fled."
+    spans = _spans(text, "Kursk", "Kursk City")
+    spans[0].kind, spans[0].designator = "region-phrase", "region"
+    region, city = (r.place for r in resolve_spans(spans, store))
+    assert region.feature_code == "ADM1" and city.feature_class == "P"
