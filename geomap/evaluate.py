@@ -482,7 +482,8 @@ def errors(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]] | M
 
 def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Document"]:
     """Documents whose mentions are the GOLD spans, resolved by the resolver in explain mode."""
-    from .extract import Span_, link_containment, mark_datelines, mark_region_phrases, mark_state_bodies, sentence_index
+    from .extract import (Span_, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
+                          mark_state_bodies, sentence_index)
     from .model import Document, Mention
     from .pipeline import sentences_of
     from .resolve import resolve_spans
@@ -496,6 +497,7 @@ def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["D
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]
         mark_datelines(spans, gd.text)  # "BOSTON (Reuters) -": the town it was filed in
         link_containment(spans, gd.text)  # "Parkland, Florida": the resolver's "Y, X" feature
+        mark_qualifiers(spans, gd.text)  # "Oulton Park, Cheshire.": the county, as extracted
         mark_region_phrases(spans, store)  # "Suffolk County": the county
         mark_state_bodies(spans, gd.text, store)  # "a New York court": the state
         resolved = resolve_spans(spans, store, explain=True)

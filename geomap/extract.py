@@ -800,6 +800,17 @@ def link_containment(spans: list[Span_], text: str) -> None:
             a.inside = b
 
 
+def mark_qualifiers(spans: list[Span_], text: str) -> None:
+    """Given spans in a phrase-closing "Y, X" ("Oulton Park, Cheshire.") get the label the
+    extractor's qualified rule gives X, after :func:`link_containment` has linked them: the
+    resolver then reads X as the division holding Y, not a town of that name."""
+    at = {(s.start, s.end): s for s in spans}
+    for m in _QUALIFIED.finditer(text):
+        y, x = at.get(m.span(1)), at.get(m.span(2))
+        if y is not None and x is not None and y.inside is x and x.kind == "toponym" and not x.label.startswith("rule:"):
+            x.label = "rule:qualified"
+
+
 def mark_region_phrases(spans: list[Span_], store: "GazetteerStore") -> None:
     """Given spans that end in a region word and name a division ("Suffolk County", "Idlib
     province") become region phrases, as the extractor makes them: the resolver then looks

@@ -374,3 +374,20 @@ def test_a_county_phrase_claims_its_name_with_a_generic_tail_but_a_division_does
     spans[0].kind, spans[0].designator = "region-phrase", "region"
     region, city = (r.place for r in resolve_spans(spans, store))
     assert region.feature_code == "ADM1" and city.feature_class == "P"
+
+
+def test_given_spans_read_a_phrase_closing_qualifier_like_extracted_ones(store):
+    from geomap.extract import mark_qualifiers
+
+    text = "British and American drivers race at Thruxton, Hampshire. 9/10 June: Oulton Park, Cheshire."
+    spans = _spans(text, "British", "American", "Thruxton", "Hampshire", "Oulton Park", "Cheshire")
+    link_containment(spans, text)
+    mark_qualifiers(spans, text)
+    assert spans[5].label == "rule:qualified"
+    *_, park, county = (r.place for r in resolve_spans(spans, store))
+    assert (county.country_code, county.feature_class) == ("GB", "A") and park == county  # not Cheshire, CT
+    text = "Lakes near Cheshire, in a list with Boston, New York, and Hartford."
+    spans = _spans(text, "Boston", "New York", "Hartford")
+    link_containment(spans, text)
+    mark_qualifiers(spans, text)
+    assert all(s.label == "given" for s in spans)  # a list is no qualifier
