@@ -147,3 +147,9 @@ def test_curated_names_said_with_the_are_found_without_it(store):
     assert "Golan Heights" in {c.place.name for c in store.lookup("Golan")}
     gulf = [c for c in store.lookup("Gulf") if c.place.name == "Persian Gulf"]
     assert gulf and gulf[0].name_kind == "name"  # a curated region's alternate is its own name
+
+
+def test_latin_america_is_placed_at_south_america_as_geonames_has_no_latin_america(store):
+    top = store.lookup("Latin America")[0].place
+    assert (top.geonameid, top.feature_code) == (6255150, "CONT")
+    assert store.lookup("Latin American", kinds=["demonym"])[0].place.geonameid == 6255150
