@@ -42,7 +42,9 @@ TYPE_PRIOR = {
     "CONT": 4.0, "RGN": 2.0, "PPLC": 2.5, "ADM1": 1.75, "ADM2": 0.0, "ADMD": 0.0,
     "PPLA": 0.5, "PPL": 0.0,
     "OCN": 4.0, "SEA": 3.0, "GULF": 2.5, "BAY": 1.5, "STRT": 2.0, "PEN": 2.0, "MTS": 1.5, "DSRT": 2.0,
-    "ISLS": 1.5, "ISL": 1.0, "LK": 1.0,
+    "ISLS": 1.5, "ISL": 1.0, "LK": 1.0, "CNL": 2.0,
+    # curated landmarks (data/gazetteer/regions.tsv): famous before a village of the name ("White House")
+    "BLDG": 4.0, "AIRP": 4.0, "SQR": 4.0, "ST": 4.0, "RSRT": 4.0, "PRK": 4.0,
 }
 NAME_KIND = {"name": 0.0, "alt": -0.25, "abbr": 0.0, "core": -3.0, "demonym": 0.0}
 #: An alternate (often historical or foreign) name, when another place bears it as its own name:
@@ -119,6 +121,7 @@ class _NameFacts:
     owner_countries: frozenset[str]  # the countries of the places that bear it as their own
     owner_divisions: frozenset[tuple[str, str]]  # and their first-level divisions
     whole: str = ""  # "ohio county" when a candidate bears the region phrase's whole name
+    landmark: bool = False  # a building, street or square bears the name as its own ("White House")
 
 
 def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameFacts:
@@ -131,7 +134,8 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
         name = normalize(f"{span.lookup} {span.designator}")
         whole = name if any(normalize(c.place.name) == name for c in cands) else ""
     return _NameFacts(bool(owners), 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
-                      frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole)
+                      frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole,
+                      any(p.feature_class in ("S", "R") for p in owners))
 
 
 def _own_name(cand: "Candidate") -> bool:
@@ -153,7 +157,8 @@ def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bo
     """
     p = cand.place
     cc = p.country_code or ""
-    if p.feature_class != "P" or p.population < EXONYM_RATIO * facts.owner_pop or cc in facts.owner_countries:
+    if (p.feature_class != "P" or p.population < EXONYM_RATIO * facts.owner_pop or cc in facts.owner_countries
+            or facts.landmark):  # "White House" is no exonym of Casablanca
         return False
     return not any(_from_others(ctx.admin1.get(d), own) for d in facts.owner_divisions)
 

@@ -391,3 +391,15 @@ def test_given_spans_read_a_phrase_closing_qualifier_like_extracted_ones(store):
     link_containment(spans, text)
     mark_qualifiers(spans, text)
     assert all(s.label == "given" for s in spans)  # a list is no qualifier
+
+
+def test_a_famous_landmark_beats_a_village_of_its_name_and_an_exonym(store):
+    """"White House" is neither White House, Tennessee, nor Casablanca (Spanish for it)."""
+    text = "Officials in New York said the White House and Heathrow were on alert."
+    _, house, airport = (r.place for r in resolve_spans(_spans(text, "New York", "White House", "Heathrow"), store))
+    assert (house.feature_code, house.country_code) == ("BLDG", "US") and abs(house.lon + 77.0) < 0.1
+    assert (airport.feature_code, airport.country_code) == ("AIRP", "GB")
+    from geomap.resolve import rank_candidates
+
+    casablanca = [f for _, c, f in rank_candidates("White House", store) if c.place.name == "Casablanca"]
+    assert casablanca and casablanca[0]["name"] == -3.0  # an old foreign name, not an English exonym

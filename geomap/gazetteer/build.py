@@ -65,6 +65,7 @@ _CODE_CLASS = {
     "PEN": "T", "MTS": "T", "MT": "T", "PLAT": "T", "DSRT": "T", "ISL": "T", "ISLS": "T",
     "PLN": "T", "UPLD": "T", "HLLS": "T", "GULF": "H", "SEA": "H", "STRT": "H", "BAY": "H",
     "OCN": "H", "LK": "H", "STM": "H", "CNL": "H", "ADM1": "A", "ADMD": "A", "TERR": "A", "PCLI": "A",
+    "BLDG": "S", "AIRP": "S", "SQR": "S", "RSRT": "S", "ST": "R", "PRK": "L",
 }
 #: Alternate-name languages in continents.json that are codes or links, not names.
 _NON_NAME_LANGS = {"link", "post", "iata", "icao", "faac", "abbr", "wkdt", "unlc", "fr_1793"}

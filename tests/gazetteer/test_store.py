@@ -153,3 +153,11 @@ def test_latin_america_is_placed_at_south_america_as_geonames_has_no_latin_ameri
     top = store.lookup("Latin America")[0].place
     assert (top.geonameid, top.feature_code) == (6255150, "CONT")
     assert store.lookup("Latin American", kinds=["demonym"])[0].place.geonameid == 6255150
+
+
+def test_curated_landmarks_are_places_of_their_own(store):
+    heathrow = store.lookup("Heathrow")
+    assert any(c.place.name == "London Heathrow Airport" and c.place.feature_class == "S" for c in heathrow)
+    white_house = [c.place for c in store.lookup("White House") if c.place.feature_code == "BLDG"]
+    assert white_house and white_house[0].country_code == "US" and abs(white_house[0].lat - 38.9) < 0.1
+    assert store.lookup("Wall Street")[0].place.feature_class == "R"  # a street, not a strait
