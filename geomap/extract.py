@@ -783,7 +783,7 @@ def _in_list(text: str, y_start: int, x_end: int) -> bool:
 
 
 def link_containment(spans: list[Span_], text: str) -> None:
-    """"Parkland, Florida", "Y in X", "Y of X": the second span holds the first (sets
+    """"Parkland, Florida", "Y in X", "Y of X", "Y at X": the second span holds the first (sets
     ``inside``, which the resolver rewards; "Slidell, La." reads "La." as Louisiana). Works
     on any spans, extracted or given."""
     ordered = sorted(spans, key=lambda s: s.start)
@@ -796,7 +796,7 @@ def link_containment(spans: list[Span_], text: str) -> None:
                 a.inside = b
                 # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)
                 b.lookup = _DATELINE_STATES.get(b.lookup.strip(), b.lookup)
-        elif gap.strip().lower() in ("in", "of"):
+        elif gap.strip().lower() in ("in", "of", "at"):  # "St George's Chapel at Windsor Castle"
             a.inside = b
 
 

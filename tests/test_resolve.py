@@ -403,3 +403,11 @@ def test_a_famous_landmark_beats_a_village_of_its_name_and_an_exonym(store):
 
     casablanca = [f for _, c, f in rank_candidates("White House", store) if c.place.name == "Casablanca"]
     assert casablanca and casablanca[0]["name"] == -3.0  # an old foreign name, not an English exonym
+
+
+def test_a_site_at_a_place_is_in_it(store):
+    text = "The Sicilian chef cooked; the wedding is in St George’s Chapel at Windsor Castle."
+    spans = _spans(text, "Sicilian", "St George’s Chapel", "Windsor Castle")
+    link_containment(spans, text)
+    sicily, chapel, castle = (r.place for r in resolve_spans(spans, store))
+    assert sicily.country_code == "IT" and chapel == castle and castle.country_code == "GB"

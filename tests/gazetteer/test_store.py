@@ -161,3 +161,8 @@ def test_curated_landmarks_are_places_of_their_own(store):
     white_house = [c.place for c in store.lookup("White House") if c.place.feature_code == "BLDG"]
     assert white_house and white_house[0].country_code == "US" and abs(white_house[0].lat - 38.9) < 0.1
     assert store.lookup("Wall Street")[0].place.feature_class == "R"  # a street, not a strait
+
+
+def test_demonyms_of_well_known_regions(store):
+    for demonym, name in (("Sicilian", "Sicilia"), ("Catalan", "Catalunya"), ("Texan", "Texas"), ("Tibetans", "Tibet Autonomous Region")):
+        assert store.lookup(demonym, kinds=["demonym"])[0].place.name == name, demonym
