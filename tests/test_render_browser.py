@@ -93,8 +93,13 @@ def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
     assert driver.execute_script("return typeof L.MarkerClusterGroup") == "function"
 
     def count() -> tuple[int, int]:
-        spans = driver.find_elements("css selector", ".marker-cluster span")
-        return len(circles(driver)), sum(int(e.text) for e in spans)
+        # one script reads both at once: elements fetched one by one can be replaced by the
+        # cluster animation between two reads (a stale element reference)
+        markers, clustered = driver.execute_script(
+            "return [document.querySelectorAll('path.leaflet-interactive').length,"
+            " Array.from(document.querySelectorAll('.marker-cluster span'))"
+            ".reduce((n, e) => n + (parseInt(e.textContent, 10) || 0), 0)];")
+        return int(markers), int(clustered)
 
     # wait out the zoom / cluster animations: until two readings agree and account for every
     # place, or 15 s (two equal readings alone can fall in a pause of the animation)
