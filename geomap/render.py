@@ -97,7 +97,7 @@ CDN = {
     "leaflet-heat.js": "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js",
 }
 
-#: Ids from here up are geomap's curated regions (data/gazetteer/regions.tsv), not GeoNames'.
+#: Ids from here up are geomap's curated regions and landmarks (data/gazetteer/regions.tsv), not GeoNames'.
 CURATED_IDS = 990_000_000
 
 #: GeoNames feature codes worth a word in the popup (the rest: by feature class).
@@ -108,6 +108,7 @@ FEATURE_NAMES = {
     "ADM3": "third-order administrative division", "PPLC": "capital", "PPLA": "seat of a first-order division",
     "PPLA2": "seat of a second-order division", "PPLA3": "seat of a third-order division",
     "PPL": "populated place", "PPLX": "section of a populated place", "RGN": "region", "CONT": "continent",
+    "BLDG": "building", "AIRP": "airport", "SQR": "square", "ST": "street", "RSRT": "resort", "PRK": "park",
 }
 FEATURE_CLASSES = {
     "A": "administrative area", "H": "water", "L": "area", "P": "populated place", "R": "road or railway",
@@ -415,7 +416,7 @@ def place_details_html(p: Place) -> str:
     if p.population:
         facts.append(f"pop. {p.population:,}")
     geonames = 0 < p.geonameid < CURATED_IDS  # custom places are negative, curated regions 990000001+
-    source = f"GeoNames {p.geonameid}" if geonames else ("custom place" if p.geonameid < 0 else "curated region")
+    source = f"GeoNames {p.geonameid}" if geonames else ("custom place" if p.geonameid < 0 else "curated place")
     facts += [f"{p.lat:.4f}, {p.lon:.4f}", source]
     name = _link(_text(p.name), f"https://www.geonames.org/{int(p.geonameid)}") if geonames else _text(p.name)
     return (

@@ -527,3 +527,12 @@ def test_large_maps_pack_their_rows():
     assert "&lt;b&gt;P0&lt;/b&gt;" not in page  # not visible as text: packed
     got = rows(page)
     assert len(got) == PACK_ROWS + 1 and got[0][4] == "&lt;b&gt;P0&lt;/b&gt; — 1 mention" and got[0][6] == "<b>P0</b>"
+
+
+def test_a_landmark_popup_names_its_kind_and_source():
+    from geomap.model import Place
+    from geomap.render import place_details_html
+
+    house = Place(990000101, "White House", 38.8977, -77.0365, "S", "BLDG", "US", None, 0)
+    html = place_details_html(house)
+    assert "building (BLDG)" in html and "curated place" in html
