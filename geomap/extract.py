@@ -96,6 +96,8 @@ _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "8024 Turtle Creek Cir., Gainesville, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
+#: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
+_BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -208,12 +210,14 @@ _BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA
 def fit_candidates(name: str, cands: "list[Candidate]", *, dateline: bool = False) -> "list[Candidate]":
     """The candidates the way ``name`` is written allows.
 
-    Up to four capitals ("EU", "NSW", "AI") name a country or division by its abbreviation,
+    Up to four letters in capitals ("EU", "NSW", "AI"; "MoD") name a country or division by its abbreviation,
     never a village spelt so, except in a dateline, where a town's name is in capitals
     ("ROME —"); an abbreviation needs two capitals ("Act" is not the ACT, "n’t" not the NT).
     """
     letters = name.replace(".", "").replace("&", "")
-    if letters.isalpha() and letters.isupper() and len(letters) <= 4 and not dateline:
+    capitals = sum(ch.isupper() for ch in letters)
+    # "MoD", "DfE": two capitals in a short word make an abbreviation too
+    if letters.isalpha() and (letters.isupper() or capitals >= 2) and len(letters) <= 4 and not dateline:
         return [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
     if sum(ch.isupper() for ch in name) < 2:
         return [c for c in cands if c.name_kind != "abbr"]
@@ -669,6 +673,27 @@ class _Extractor:
                         continue  # "No, ...": a word, not a town
                     grew |= self.add(Span_(a, b, "toponym", "rule:list", name)) is not None
 
+    def parenthesised(self) -> None:
+        """"Fig Leaf Boutique (Maywood)": a town in brackets right after an organisation's or
+        site's name says where it is. Only names the gazetteer has as a town of at least
+        ``MIN_POP_LISTED`` or a division, written as words (an acronym in brackets, "(FUTO)",
+        is the organisation's own)."""
+        for ent in self.ents:
+            if ent.label_ not in ("ORG", "FAC"):
+                continue
+            m = _BRACKETED_NAME.match(self.text, ent.end_char)
+            if m is None or not self.free(*m.span(1)):
+                continue
+            name = m.group(1)
+            if any(w[1:] != w[1:].lower() for w in name.split()):
+                continue  # "(PoP)", "(MoD)": an abbreviation
+            cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
+            if not (_big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)):
+                continue
+            tok = self.doc.char_span(*m.span(1), alignment_mode="expand")
+            if tok is not None and not self.is_person_name(name, tok.start):
+                self.add(Span_(m.start(1), m.end(1), "toponym", "rule:bracketed", name))
+
     def hyphenated(self) -> None:
         """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
         "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
@@ -768,6 +793,7 @@ class _Extractor:
         self.entities()
         self.untagged()
         self.coordinated()
+        self.parenthesised()
         self.hyphenated()
         self.same_name()
         self.containment()

@@ -404,3 +404,9 @@ def test_a_name_before_a_state_body_is_the_state(geoparser):
     doc = geoparser.parse("A landmark award by a New York court caught the eye of artists in New York and Paris.")
     court, city = [m for m in doc.mentions if m.text == "New York"]
     assert court.place.feature_code == "ADM1" and city.place.feature_class == "P"
+
+
+def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
+    doc = geoparser.parse("Guests will enjoy a fashion show by Fig Leaf Boutique (Maywood) and dancing at "
+                          "the Federal University of Technology (FUTO) and the Ministry of Defence (MoD).")
+    assert [(m.text, m.label) for m in doc.mentions] == [("Maywood", "rule:bracketed")]
