@@ -141,8 +141,15 @@ class Geoparser:
                 candidates=r.candidates,
             )
             for s, r in zip(spans, resolutions)
+            if not _person_or_body(s.label)
         ]
         return doc
+
+
+def _person_or_body(label: str) -> bool:
+    """A name the model took for a person or an organisation that the gazetteer could not
+    place by itself ("Davis", "Rod", "Ocean Infinity": a place lent by context): no place."""
+    return label.endswith("+context") and label.startswith(("ner:PERSON", "ner:ORG"))
 
 
 def sentences_of(sdoc: Any, text: str | None = None) -> list[Sentence]:

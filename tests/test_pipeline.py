@@ -410,3 +410,11 @@ def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
     doc = geoparser.parse("Guests will enjoy a fashion show by Fig Leaf Boutique (Maywood) and dancing at "
                           "the Federal University of Technology (FUTO) and the Ministry of Defence (MoD).")
     assert [(m.text, m.label) for m in doc.mentions] == [("Maywood", "rule:bracketed")]
+
+
+def test_a_person_or_organisation_placed_only_by_context_is_no_mention():
+    from geomap.pipeline import _person_or_body
+
+    assert _person_or_body("ner:PERSON+context") and _person_or_body("ner:ORG+context")
+    assert not _person_or_body("ner:PERSON")  # "lives in Khayelitsha" tagged a person: placed by the gazetteer
+    assert not _person_or_body("ner:GPE+context") and not _person_or_body("ner:FAC+context")
