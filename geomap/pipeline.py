@@ -148,8 +148,9 @@ class Geoparser:
 
 def _person_or_body(label: str) -> bool:
     """A name the model took for a person or an organisation that the gazetteer could not
-    place by itself ("Davis", "Rod", "Ocean Infinity": a place lent by context): no place."""
-    return label.endswith("+context") and label.startswith(("ner:PERSON", "ner:ORG"))
+    place by itself ("Davis", "Rod": a place lent by context), or another use of a name only
+    context placed ("Noma said…" after "Noma opened a case"): no place."""
+    return label.endswith("+context") and label.startswith(("ner:PERSON", "ner:ORG", "rule:same-name"))
 
 
 def sentences_of(sdoc: Any, text: str | None = None) -> list[Sentence]:

@@ -416,5 +416,6 @@ def test_a_person_or_organisation_placed_only_by_context_is_no_mention():
     from geomap.pipeline import _person_or_body
 
     assert _person_or_body("ner:PERSON+context") and _person_or_body("ner:ORG+context")
+    assert _person_or_body("rule:same-name+context") and not _person_or_body("rule:same-name")
     assert not _person_or_body("ner:PERSON")  # "lives in Khayelitsha" tagged a person: placed by the gazetteer
     assert not _person_or_body("ner:GPE+context") and not _person_or_body("ner:FAC+context")
