@@ -219,7 +219,7 @@ def fit_candidates(name: str, cands: "list[Candidate]", *, dateline: bool = Fals
     # "MoD", "DfE": two capitals in a short word make an abbreviation too
     if letters.isalpha() and (letters.isupper() or capitals >= 2) and len(letters) <= 4 and not dateline:
         return [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
-    if sum(ch.isupper() for ch in name) < 2:
+    if capitals < 2:
         return [c for c in cands if c.name_kind != "abbr"]
     return cands
 
@@ -665,13 +665,18 @@ class _Extractor:
                     name = self.text[a:b]
                     if not self.free(a, b) or name.lower() in NOT_ALONE or _is_acronym(name):
                         continue
-                    cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
-                    if not (_big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)):
+                    if not self.listed_place(name):
                         continue
                     tok = self.doc.char_span(a, b, alignment_mode="expand")
                     if tok is None or (len(tok) == 1 and tok[0].is_stop) or self.is_person_name(name, tok.start):
                         continue  # "No, ...": a word, not a town
                     grew |= self.add(Span_(a, b, "toponym", "rule:list", name)) is not None
+
+    def listed_place(self, name: str) -> bool:
+        """The gazetteer has ``name`` as its own or alternate name of a division or of a town of
+        at least ``MIN_POP_LISTED`` people: enough when a list or brackets vouch for it."""
+        cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
+        return _big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)
 
     def parenthesised(self) -> None:
         """"Fig Leaf Boutique (Maywood)": a town in brackets right after an organisation's or
@@ -687,8 +692,7 @@ class _Extractor:
             name = m.group(1)
             if any(w[1:] != w[1:].lower() for w in name.split()):
                 continue  # "(PoP)", "(MoD)": an abbreviation
-            cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
-            if not (_big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)):
+            if not self.listed_place(name):
                 continue
             tok = self.doc.char_span(*m.span(1), alignment_mode="expand")
             if tok is not None and not self.is_person_name(name, tok.start):

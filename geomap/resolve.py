@@ -451,8 +451,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     _lone_foreign_places(spans, chosen, ranked_all)
     _not_in_qualifier(spans, chosen, ranked_all, index)
     abroad = _seats(spans, chosen, store)
-    approx = _place_from_context(spans, chosen, index, {i: cc for i, (cc, _) in abroad.items()})
-    for i, (_, country) in abroad.items():
+    approx = _place_from_context(spans, chosen, index, abroad)
+    for i, country in abroad.items():
         if i not in approx:
             chosen[i] = country  # no host town in the article: the country is all there is
     _main_towns(spans, approx, store)
@@ -631,16 +631,16 @@ _MISSION_WORDS = frozenset({"embassy", "embassies", "consulate", "consulates"})
 _MINISTRY_WORDS = frozenset({"ministry", "ministries"})
 
 
-def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore") -> "dict[int, tuple[str, Place]]":
+def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore") -> "dict[int, Place]":
     """Place a country's offices where they stand, when the mention names the office itself.
 
     "Russian Foreign Ministry" is in Moscow, the country's capital. "Russian Embassy" is
     not in Russia: it is unresolved here, to take a town of another country from the
     article's context ("In Washington, ... the Russian Embassy") or the place that qualifies
     it ("the Embassy of Armenia in the Holy See"). Returns the unresolved missions as
-    ``{index: (their country's code, the country)}``. A demonym alone ("Russian" in "the
-    Russian Embassy") still means the country."""
-    abroad: dict[int, tuple[str, "Place"]] = {}
+    ``{index: their country}``. A demonym alone ("Russian" in "the Russian Embassy") still
+    means the country."""
+    abroad: dict[int, "Place"] = {}
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is None or not place.country_code or not place.feature_code.startswith("PCL"):
             continue
@@ -648,7 +648,7 @@ def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerSt
         if words & _MINISTRY_WORDS:
             chosen[i] = store.capital(place.country_code) or place
         elif words & _MISSION_WORDS:
-            abroad[i] = (place.country_code, place)
+            abroad[i] = place
             chosen[i] = None
     return abroad
 
@@ -660,7 +660,7 @@ CONTEXT_CHARS = 1500
 
 
 def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index: dict[int, int],
-                        abroad: "dict[int, str] | None" = None) -> "dict[int, Place]":
+                        abroad: "dict[int, Place] | None" = None) -> "dict[int, Place]":
     """Approximate places for names the gazetteer lacks ("Royal Street", "Barclays Center").
 
     Such a name is nearly always inside the town the article is talking about there: the
@@ -673,7 +673,7 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
     article about South Africa; :func:`_main_towns` then moves sites to the main town). The
     mention's label ends in ``+context`` and its score is ``CONTEXT_SCORE``, so callers can
     tell and drop these. ``index`` maps ``id(span)`` to its position; ``abroad`` maps a
-    mention to a country it cannot be in (an embassy's own), which then lends nothing.
+    mention to the country it cannot be in (an embassy's own), whose towns then lend nothing.
     """
     named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
     towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in _TOWN_LIKE] or named
@@ -704,7 +704,7 @@ def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index:
             continue
         home = (abroad or {}).get(i)
         if home is not None:
-            hosts = [t for t in towns if t[1].country_code != home and t[1].feature_class == "P"]
+            hosts = [t for t in towns if t[1].country_code != home.country_code and t[1].feature_class == "P"]
             before = [p for start, p in hosts if start < span.start]
             if before or hosts:  # the last host town before it, else the most named one
                 out[i] = before[-1] if before else max(hosts, key=lambda t: (counts[t[1].geonameid], t[1].population))[1]
