@@ -127,7 +127,7 @@ class Geoparser:
         starts = [s.start for s in doc.sentences]
         store = self.lookups
         spans = extract_spans(sdoc, store, doc.text)
-        resolutions = resolve_spans(spans, store, explain=self.explain)
+        resolutions = resolve_spans(spans, store, explain=self.explain, text=doc.text, sentence_starts=starts)
         doc.mentions = [
             Mention(
                 text=doc.text[s.start : s.end],

@@ -25,14 +25,17 @@ from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
 
-from .extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place, fit_candidates
-from .gazetteer.names import core_name, normalize
+from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place, fit_candidates
+from ..gazetteer.names import core_name, normalize
+from .evidence import Evidence, describe, read_evidence
+from .features import text_features
+from .ranker import Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Container
 
-    from .gazetteer.store import Candidate, GazetteerStore
-    from .model import Place
+    from ..gazetteer.store import Candidate, GazetteerStore
+    from ..model import Place
 
 __all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR"]
 
@@ -375,12 +378,16 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 
 
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
-          holds: "list[Place] | None" = None) -> list[tuple[float, "Candidate", dict]]:
+          holds: "list[Place] | None" = None, *, ranker: "Ranker | None" = None,
+          ev: "Evidence | None" = None, desc: str = "") -> list[tuple[float, "Candidate", dict]]:
+    ranker = ranker or default_ranker()
     ranked = []
     facts = _name_facts(cands, span)
+    top_pop = max((c.place.population for c in cands), default=0)
     for c in cands:
         f = _features(c, span, ctx, inside, facts, holds)
-        ranked.append((sum(f.values()), c, f))
+        f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
+        ranked.append((ranker.score(f), c, f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
     return ranked
 
@@ -419,8 +426,18 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
                     tuple(dict.fromkeys(points)), frozenset(listed))  # each point once per name
 
 
-def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False) -> list[Resolution]:
-    """Resolve every span of one article; ``explain`` keeps the ranked candidates."""
+def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False, text: str | None = None,
+                  sentence_starts: "list[int] | None" = None, ranker: "Ranker | None" = None,
+                  trace: "list | None" = None) -> list[Resolution]:
+    """Resolve every span of one article; ``explain`` keeps the ranked candidates.
+
+    ``text`` (with its ``sentence_starts``) lets the ranker read what the whole article
+    names (:mod:`geomap.resolve.evidence`); ``ranker`` replaces the shipped model;
+    ``trace``, when given, receives each span's full ranking as the ranker saw it
+    (for training)."""
+    ranker = ranker or default_ranker()
+    ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
+    descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
     cand_lists = [_candidates(s, store) for s in spans]
     index = {id(s): i for i, s in enumerate(spans)}
     # "Tacoma, Washington": the candidates of the names each span qualifies
@@ -437,12 +454,14 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             outer = _outer(span, chosen, index)
             holds = held.get(id(span))
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
-                   i if holds is not None else None)
+                   i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
             if key not in memo:
-                memo[key] = _rank(cands, span, ctx, outer, holds)
+                memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i])
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all, held)
+    if trace is not None:
+        trace.extend(list(r) for r in ranked_all)
     _one_sense_per_discourse(spans, chosen, ranked_all)
     _region_sense(spans, chosen)
     _campus_town(spans, chosen)

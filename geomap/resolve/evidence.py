@@ -1,0 +1,166 @@
+"""What the whole article says about where its places are, read from its text alone.
+
+Every capitalised run of one to four words ("Alberta", "Laclede County", "the
+Philippines", "Russian") is looked up as a country, a first- or second-level division or a
+demonym, whether or not the extractor kept it as a mention: an encyclopedic article names
+its county and state once, in its first sentence, often in a form the model does not tag.
+The resolver asks, for each candidate, whether its country, its division or a division
+near it is named, and how close to the mention (same sentence, or anywhere).
+
+Each hit keeps its own text, so a name is never its own evidence ("Lebanon" does not
+support the country Lebanon, "Georgia" in "Rome, Georgia" does support Rome, Georgia).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..gazetteer.names import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..gazetteer.store import GazetteerStore
+    from ..model import Place
+
+__all__ = ["Evidence", "read_evidence", "describe"]
+
+#: A capitalised word (an initial, an abbreviation with dots, a hyphenated name).
+_WORD = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.(?:[A-Z]\.)+")
+#: Words that never name a division or country on their own, however the gazetteer spells one.
+_STOP = frozenset(
+    "the a an in of on at by for to and or but it its he she they we i his her their this that these those "
+    "there here when where after before during while mr mrs ms dr st new north south east west central "
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split())
+_MAX_WORDS = 4
+#: A second-level division this close (km) to a candidate supports it.
+ADMIN2_KM = 60.0
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    sentence: int
+    name: str  # normalised text of the hit
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Countries, first-level divisions and second-level division points named in an article."""
+
+    countries: dict[str, list[_Hit]] = field(default_factory=dict)
+    admin1: dict[tuple[str, str], list[_Hit]] = field(default_factory=dict)
+    admin2: list[tuple[float, float, _Hit]] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
+
+    def sentence(self, offset: int) -> int:
+        return max(0, bisect_right(self.sentence_starts, offset) - 1)
+
+    def proximity(self, hits: "list[_Hit] | None", own: str, start: int, end: int) -> float:
+        """1 when a hit stands in the mention's sentence, 0.5 elsewhere in the article, else 0.
+        Hits inside the mention or of the mention's own name do not count."""
+        if not hits:
+            return 0.0
+        here = self.sentence(start)
+        best = 0.0
+        for h in hits:
+            if h.name == own or (h.start < end and start < h.end):
+                continue
+            if h.sentence == here:
+                return 1.0
+            best = 0.5
+        return best
+
+    def country(self, place: "Place", own: str, start: int, end: int) -> float:
+        return self.proximity(self.countries.get(place.country_code or ""), own, start, end)
+
+    def division(self, place: "Place", own: str, start: int, end: int) -> float:
+        if not place.admin1:
+            return 0.0
+        return self.proximity(self.admin1.get((place.country_code or "", place.admin1)), own, start, end)
+
+    def county(self, place: "Place", own: str, start: int, end: int) -> float:
+        """A second-level division named in the article lies within ``ADMIN2_KM`` of the place."""
+        if place.feature_class not in ("P", "A") or place.feature_code in ("ADM1", "ADM2") or place.feature_code.startswith("PCL"):
+            return 0.0
+        deg = ADMIN2_KM / 111.0
+        near = [h for lat, lon, h in self.admin2
+                if abs(lat - place.lat) < deg and abs(lon - place.lon) * math.cos(math.radians(place.lat)) < deg]
+        return self.proximity(near, own, start, end)
+
+
+def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore") -> Evidence:
+    """Look up every capitalised run of words in ``text`` (see the module docstring)."""
+    ev = Evidence(sentence_starts=sentence_starts)
+    words = list(_WORD.finditer(text))
+    for i, first in enumerate(words):
+        for j in range(i, min(i + _MAX_WORDS, len(words))):
+            if j > i and text[words[j - 1].end() : words[j].start()] not in (" ", " of "):
+                break
+            a, b = first.start(), words[j].end()
+            name = text[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(text[a:b]) else text[a:b]
+            key = normalize(name)
+            if not key or (j == i and key in _STOP) or len(key) < 2:
+                continue
+            _add(ev, store, name, key, a, a + len(name))
+    return ev
+
+
+_ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]{1,3}\.")
+
+
+def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: int) -> None:
+    sentence = ev.sentence(a)
+    hit = _Hit(a, b, sentence, key)
+    short = len(key.replace(" ", "")) <= 3 and not name.replace(".", "").isupper()
+    for c in store.lookup(name):
+        p = c.place
+        code = p.feature_code
+        if c.name_kind == "core" or (short and c.name_kind == "abbr"):
+            continue
+        if c.name_kind == "abbr" and not name.replace(".", "").isupper() and "." not in name:
+            continue  # "Ind" is no abbreviation; "Ind." and "IND" may be
+        if code.startswith("PCL") and p.country_code:
+            ev.countries.setdefault(p.country_code, []).append(hit)
+        elif code in ("ADM1", "ADM1H") and p.country_code and p.admin1:
+            ev.admin1.setdefault((p.country_code, p.admin1), []).append(hit)
+        elif code in ("ADM2", "ADM2H", "ADMD"):
+            ev.admin2.append((p.lat, p.lon, hit))
+    for c in store.lookup(name, kinds=["demonym"]):
+        if c.place.feature_code.startswith("PCL") and c.place.country_code:
+            ev.countries.setdefault(c.place.country_code, []).append(hit)
+
+
+#: What a sentence says a name is: "X is a small town", "X, a village", "the city of X".
+_KINDS = {
+    "settlement": ("city", "town", "village", "hamlet", "township", "community", "suburb", "settlement", "borough",
+                   "locality", "neighbourhood", "neighborhood", "census-designated", "port", "capital", "municipality",
+                   "commune", "parish", "resort", "place"),
+    "division": ("county", "province", "district", "region", "state", "governorate", "prefecture", "oblast",
+                 "department", "canton", "raion"),
+    "country": ("country", "nation", "kingdom", "republic"),
+    "natural": ("river", "lake", "mountain", "peak", "island", "islands", "sea", "ocean", "bay", "gulf", "creek",
+                "valley", "desert", "forest", "strait", "peninsula", "glacier", "volcano", "range", "reservoir"),
+}
+_KIND_OF = {w: k for k, ws in _KINDS.items() for w in ws}
+_AFTER = re.compile(
+    r"(?:,\s*|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
+    r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\b", re.I)
+_BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
+
+
+def describe(text: str, start: int, end: int) -> str:
+    """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
+    ``country``, ``natural`` or ``""``. Read from "X is a (small) town", "X, a village in",
+    "the city of X"."""
+    m = _AFTER.match(text, end, min(len(text), end + 80))
+    if m is not None and not re.search(r"[.;:!?]", m.group(0)):
+        return _KIND_OF[m.group(2).lower()]
+    m = _BEFORE.search(text, max(0, start - 30), start)
+    if m is not None:
+        return _KIND_OF[m.group(1).lower()]
+    return ""

@@ -1,0 +1,73 @@
+"""Candidate features read from the article's text and the candidate itself.
+
+These complement the context features of :mod:`geomap.resolve` (the places the article's
+other mentions resolved to): here, what the text names around the mention, whatever the
+extractor kept (:mod:`geomap.resolve.evidence`), what the sentence says the name is, and
+the candidate's kind and size among its namesakes. Values are 0–1 flags or small numbers,
+so that one learned weight per feature reads as its importance.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..gazetteer.names import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Place
+    from .evidence import Evidence
+
+__all__ = ["text_features", "NATURAL_CLASSES", "TEXT_FEATURES"]
+
+#: GeoNames feature classes of natural features: water, relief, areas, vegetation, undersea.
+NATURAL_CLASSES = frozenset("HTLVU")
+#: The names :func:`text_features` can give.
+TEXT_FEATURES = ("pop_gap", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
+                 "ev_country", "ev_admin1", "ev_county", "desc_match", "desc_other")
+
+_DESCRIBED = {
+    "settlement": lambda p: p.feature_class == "P" or p.feature_code in ("ADM3", "ADM4", "ADM5", "ADMD"),
+    "division": lambda p: p.feature_class == "A" and not p.feature_code.startswith("PCL"),
+    "country": lambda p: p.feature_code.startswith("PCL"),
+    "natural": lambda p: p.feature_class in NATURAL_CLASSES,
+}
+
+
+def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | None", desc: str,
+                  top_pop: int) -> dict[str, float]:
+    """Features of candidate ``p`` for the mention ``name`` at ``start:end``.
+
+    ``ev`` is the article's evidence (None when there is no text, as for a lone lookup);
+    ``desc`` what the sentence says the name is (:func:`geomap.resolve.evidence.describe`);
+    ``top_pop`` the population of the most populous candidate.
+    """
+    code = p.feature_code
+    f: dict[str, float] = {"pop_gap": math.log10(p.population + 1) - math.log10(top_pop + 1)}
+    country = code.startswith("PCL")
+    if country:
+        f["is_country"] = 1.0
+    elif code in ("ADM1", "ADM1H"):
+        f["is_admin1"] = 1.0
+    elif code in ("ADM2", "ADM2H"):
+        f["is_admin2"] = 1.0
+    elif p.feature_class == "P":
+        f["is_capital" if code == "PPLC" else "is_town"] = 1.0
+    elif p.feature_class in NATURAL_CLASSES:
+        f["is_natural"] = 1.0
+    if ev is not None:
+        own = normalize(name)
+        if not country:
+            v = ev.country(p, own, start, end)
+            if v:
+                f["ev_country"] = v
+        if not country and code not in ("ADM1", "ADM1H"):
+            v = ev.division(p, own, start, end)
+            if v:
+                f["ev_admin1"] = v
+            v = ev.county(p, own, start, end)
+            if v:
+                f["ev_county"] = v
+    if desc:
+        f["desc_match" if _DESCRIBED[desc](p) else "desc_other"] = 1.0
+    return f
