@@ -36,12 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .extract import Span_
     from .model import Document
     from .pipeline import Geoparser
 
 __all__ = [
     "GoldToponym", "GoldDoc", "GoldFormatError", "load_gold", "score", "breakdown",
-    "predictions_from_documents", "errors", "run_evaluation", "format_table", "add_parser",
+    "predictions_from_documents", "errors", "run_evaluation", "spans_with_gold", "gold_span_documents", "format_table", "add_parser",
     "haversine_km", "match_exact", "match_overlap", "EARTH_RADIUS_KM", "MAX_ERROR_KM", "ACC_KM",
 ]
 
@@ -480,31 +481,53 @@ def errors(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]] | M
 # ---------------------------------------------------------------------------- running the geoparser
 
 
-def _gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Document"]:
-    """Documents whose mentions are the GOLD spans, resolved by the resolver in explain mode."""
-    from .extract import (Span_, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
-                          mark_state_bodies, sentence_index)
+def spans_with_gold(extracted: "list[Span_]", gold_spans: "list[Span_]", text: str, store: Any) -> "list[Span_]":
+    """The given (gold) spans among the extracted ones that do not overlap them, so that the
+    resolver reads the whole article as it does when it extracts: "Linden" annotated alone
+    still sees the "Kneehill County, Alberta" after it. Marked as the extractor marks spans
+    (datelines, "Y, X", region phrases, state bodies); returns the spans in text order."""
+    from .extract import link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies
+
+    taken = sorted((g.start, g.end) for g in gold_spans)
+    kept = [s for s in extracted if not any(a < s.end and s.start < b for a, b in taken)]
+    ids = {id(s) for s in kept}
+    for s in kept:
+        if s.inside is not None and id(s.inside) not in ids:
+            s.inside = None
+    mark_datelines(gold_spans, text)  # "BOSTON (Reuters) -": the town it was filed in
+    spans = sorted([*kept, *gold_spans], key=lambda s: (s.start, s.end))
+    link_containment(spans, text)  # "Parkland, Florida": the resolver's "Y, X" feature
+    mark_qualifiers(gold_spans, text)  # "Oulton Park, Cheshire.": the county, as extracted
+    mark_region_phrases(gold_spans, store)  # "Suffolk County": the county
+    mark_state_bodies(gold_spans, text, store)  # "a New York court": the state
+    return spans
+
+
+def gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Document"]:
+    """Documents whose mentions are the GOLD spans, resolved with the whole article as context:
+    the extracted mentions that do not overlap a gold span are resolved beside them and then
+    left out."""
+    from .extract import Span_, extract_spans, sentence_index
     from .model import Document, Mention
     from .pipeline import sentences_of
     from .resolve import resolve_spans
 
-    store = geoparser.gazetteer
+    store = geoparser.lookups
     docs = []
     for gd, sdoc in zip(gold, geoparser.nlp.pipe((g.text for g in gold), batch_size=32)):
         sentences = sentences_of(sdoc, gd.text)
         starts = [s.start for s in sentences]
-        spans = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
+        given = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]
-        mark_datelines(spans, gd.text)  # "BOSTON (Reuters) -": the town it was filed in
-        link_containment(spans, gd.text)  # "Parkland, Florida": the resolver's "Y, X" feature
-        mark_qualifiers(spans, gd.text)  # "Oulton Park, Cheshire.": the county, as extracted
-        mark_region_phrases(spans, store)  # "Suffolk County": the county
-        mark_state_bodies(spans, gd.text, store)  # "a New York court": the state
-        resolved = resolve_spans(spans, store, explain=True)
+        spans = spans_with_gold(extract_spans(sdoc, store, gd.text), given, gd.text, store)
+        resolved = resolve_spans(spans, store, explain=True, text=gd.text, sentence_starts=starts,
+                                 ranker=geoparser.ranker)
+        ids = {id(g) for g in given}
         mentions = [Mention(text=gd.text[s.start:s.end], start=s.start, end=s.end,
                             sentence=sentence_index(starts, s.start), kind=s.kind, place=r.place,
-                            score=r.score, label=s.label, candidates=r.candidates)
-                    for s, r in zip(spans, resolved)]
+                            score=r.score, label=s.label, candidates=r.candidates, precision=r.precision,
+                            adjustments=r.adjustments or None)
+                    for s, r in zip(spans, resolved) if id(s) in ids]
         docs.append(Document(text=gd.text, id=gd.id, sentences=sentences, mentions=mentions))
     return docs
 
@@ -532,7 +555,7 @@ def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser
         geoparser = Geoparser(explain=True)
     t0 = time.perf_counter()
     if spans == "gold":
-        docs = _gold_span_documents(gold, geoparser)
+        docs = gold_span_documents(gold, geoparser)
     else:
         docs = list(geoparser.parse_many({"id": g.id, "text": g.text} for g in gold))
     seconds = time.perf_counter() - t0

@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .descriptions import describe
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -98,6 +99,8 @@ _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
+#: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
+_CAPITAL_RUN = re.compile(r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|upon|on|de|la|of)(?= [A-Z]|[^\w ]|$)){0,4}")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -366,6 +369,18 @@ class _Extractor:
                     )
             if self.lookup(y_name):
                 self.add(Span_(y_start, y_end, "toponym", "rule:settlement-of", y_name, inside=outer))
+
+    def described(self) -> None:
+        """"Lyman, a town in the Donetsk region", "Calamba is a city in", "Mason is an incorporated
+        town": a name the sentence calls a town, division or natural feature is a place, whatever
+        the model tagged it (it often says PERSON at the start of a sentence)."""
+        for m in _CAPITAL_RUN.finditer(self.text):
+            start, end = _trim(self.text, *m.span())
+            name = self.text[start:end]
+            if not name or self.doc.vocab[name.lower()].is_stop or name.lower() in NOT_ALONE:
+                continue
+            if describe(self.text, start, end) in ("settlement", "division", "natural"):
+                self.add(Span_(start, end, "toponym", "rule:described", name))
 
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
@@ -792,6 +807,7 @@ class _Extractor:
     def run(self) -> list[Span_]:
         self.region_phrases()
         self.settlement_of()
+        self.described()
         self.dateline()
         self.qualified()
         self.entities()

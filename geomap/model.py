@@ -88,6 +88,11 @@ class Mention:
     score: float = 0.0
     label: str | None = None  # the NER label or rule that found it
     candidates: list[dict[str, Any]] | None = None
+    #: "exact", or "containing": the gazetteer lacks the name and ``place`` is the place the
+    #: text puts it in ("Royal Street in New Orleans" → New Orleans); maps draw it as approximate
+    precision: str = "exact"
+    #: rules that changed the ranker's choice: ``{"rule", "from", "to", "reason"}`` each
+    adjustments: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -99,7 +104,10 @@ class Mention:
             "place": self.place.to_dict() if self.place else None,
             "score": round(self.score, 4),
             "label": self.label,
+            "precision": self.precision,
         }
+        if self.adjustments:
+            d["adjustments"] = self.adjustments
         if self.candidates is not None:
             d["candidates"] = self.candidates
         return d
@@ -116,6 +124,8 @@ class Mention:
             score=float(d.get("score") or 0.0),
             label=d.get("label"),
             candidates=d.get("candidates"),
+            precision=str(d.get("precision") or "exact"),
+            adjustments=d.get("adjustments") or None,
         )
 
 

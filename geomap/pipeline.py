@@ -13,6 +13,7 @@ from .extract import extract_spans, sentence_index
 from .gazetteer.store import GazetteerStore, get_store
 from .model import Document, Mention, Sentence
 from .resolve import resolve_spans
+from .resolve.ranker import Ranker
 
 __all__ = ["Geoparser", "DEFAULT_MODEL", "load_nlp", "LookupCache", "sentences_of"]
 
@@ -61,6 +62,8 @@ class Geoparser:
         The spaCy pipeline to load.
     explain:
         Keep the ranked candidates with their features on each mention.
+    ranker:
+        The candidate ranker (:class:`geomap.resolve.ranker.Ranker`); the shipped one when ``None``.
     """
 
     def __init__(
@@ -70,8 +73,10 @@ class Geoparser:
         model: str = DEFAULT_MODEL,
         explain: bool = False,
         cache: bool = True,
+        ranker: "Ranker | None" = None,
     ) -> None:
         self._gazetteer = gazetteer
+        self.ranker = ranker
         self.model = model
         self.explain = explain
         self.cache = cache
@@ -127,7 +132,8 @@ class Geoparser:
         starts = [s.start for s in doc.sentences]
         store = self.lookups
         spans = extract_spans(sdoc, store, doc.text)
-        resolutions = resolve_spans(spans, store, explain=self.explain, text=doc.text, sentence_starts=starts)
+        resolutions = resolve_spans(spans, store, explain=self.explain, text=doc.text, sentence_starts=starts,
+                                    ranker=self.ranker)
         doc.mentions = [
             Mention(
                 text=doc.text[s.start : s.end],
@@ -139,18 +145,20 @@ class Geoparser:
                 score=r.score,
                 label=s.label,
                 candidates=r.candidates,
+                precision=r.precision,
+                adjustments=r.adjustments or None,
             )
             for s, r in zip(spans, resolutions)
-            if not _person_or_body(s.label)
+            if not _person_or_body(s.label, r.place is None or r.precision != "exact")
         ]
         return doc
 
 
-def _person_or_body(label: str) -> bool:
-    """A name the model took for a person or an organisation that the gazetteer could not
-    place by itself ("Davis", "Rod": a place lent by context), or another use of a name only
-    context placed ("Noma said…" after "Noma opened a case"): no place."""
-    return label.endswith("+context") and label.startswith(("ner:PERSON", "ner:ORG", "rule:same-name"))
+def _person_or_body(label: str, unplaced: bool) -> bool:
+    """A name the model took for a person or an organisation that the gazetteer cannot place
+    by itself ("Davis", "Rod"), or another use of such a name ("Noma said…" after "Noma opened
+    a case"): no mention."""
+    return unplaced and label.startswith(("ner:PERSON", "ner:ORG", "rule:same-name"))
 
 
 def sentences_of(sdoc: Any, text: str | None = None) -> list[Sentence]:

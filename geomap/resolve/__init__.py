@@ -27,17 +27,19 @@ from geopy.distance import great_circle
 
 from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place, fit_candidates
 from ..gazetteer.names import core_name, normalize
-from .evidence import Evidence, describe, read_evidence
-from .features import text_features
-from .ranker import Ranker, default_ranker
+from ..gazetteer.store import Candidate
+from ..descriptions import describe
+from .evidence import Evidence, read_evidence
+from .features import NATURAL_CLASSES, text_features
+from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Container
 
-    from ..gazetteer.store import Candidate, GazetteerStore
+    from ..gazetteer.store import GazetteerStore
     from ..model import Place
 
-__all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR"]
+__all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR", "natural_name"]
 
 #: Prior for the feature code of a candidate.
 TYPE_PRIOR = {
@@ -93,7 +95,9 @@ BIG_CITY_POP = 1_000_000
 class Resolution:
     place: "Place | None"
     score: float
-    candidates: list[dict]
+    candidates: "list[dict] | None"
+    adjustments: list[dict] = field(default_factory=list)
+    precision: str = "exact"  # "containing": the place that holds the named one
 
 
 @dataclass(slots=True)
@@ -253,6 +257,19 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return great_circle(outer.point, inner.point).km < 300
 
 
+#: Words that make a name a natural feature's: "Lake Michigan", "Vancouver Island", "Southern Ocean".
+_NATURAL_WORDS = frozenset(
+    "lake lakes river mount mountain mountains mt ocean sea gulf bay island islands isle strait peninsula glacier "
+    "volcano creek canyon desert forest reef cape valley falls".split())
+
+
+def natural_name(name: str) -> bool:
+    """Whether ``name`` opens or ends with a word for a natural feature ("Lake Michigan",
+    "Mount Everest", "Vancouver Island"): such a name is never a town's."""
+    words = normalize(name).split()
+    return len(words) > 1 and (words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS)
+
+
 def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
@@ -269,6 +286,9 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
         # a span given from outside (gold spans, the API) may be a demonym ("Sicilian") or an
         # organisation holding a place ("University of California")
         cands = store.lookup(span.lookup, kinds=["demonym"]) or _embedded(span.lookup, store)
+    if natural_name(span.lookup):
+        # "Lake Michigan", "Mount Everest", "Southern Ocean": a natural feature, never a town or county
+        cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES or c.place.feature_code in ("RGN", "CONT")]
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
     if span.kind != "region-phrase" and not span.prefer_admin1:
         strong = [c for c in cands if c.name_kind != "core"]
@@ -388,8 +408,25 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
         f = _features(c, span, ctx, inside, facts, holds)
         f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
         ranked.append((ranker.score(f), c, f))
+    if inside is not None and span.kind != "demonym" and not (inside.feature_class == "P" and natural_name(span.lookup)):
+        f = _container_features(inside, cands)
+        ranked.append((ranker.score(f), Candidate(inside, span.lookup, CONTAINER), f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
     return ranked
+
+
+def _container_features(outer: "Place", cands: "list[Candidate]") -> dict[str, float]:
+    """Features of the containing place as an answer: its kind, whether the gazetteer knows
+    the name at all, and whether a namesake lies inside it (then the namesake is likelier)."""
+    code = outer.feature_code
+    level = ("country" if code.startswith("PCL") else "admin1" if code in ("ADM1", "ADM1H")
+             else "town" if outer.feature_class == "P" else "county")
+    f = {"container": 1.0, f"container_{level}": 1.0}
+    if not cands:
+        f["unknown_name"] = 1.0
+    elif any(_contains(outer, c.place) for c in cands):
+        f["namesake_inside"] = 1.0
+    return f
 
 
 def _confidence(ranked: list[tuple[float, "Candidate", dict]]) -> float:
@@ -434,12 +471,19 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ``text`` (with its ``sentence_starts``) lets the ranker read what the whole article
     names (:mod:`geomap.resolve.evidence`); ``ranker`` replaces the shipped model;
     ``trace``, when given, receives each span's full ranking as the ranker saw it
-    (for training)."""
+    (for training).
+
+    A name the text places inside another ("Y, X", "Y in X", "Y is a village in X County")
+    also competes with that container itself: when no namesake fits, the mention takes the
+    containing place, with ``precision="containing"``. After ranking, a few article-level
+    rules may change a choice; each change is recorded on the mention
+    (:attr:`Resolution.adjustments`) and the score is computed for the final place.
+    """
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
     cand_lists = [_candidates(s, store) for s in spans]
-    index = {id(s): i for i, s in enumerate(spans)}
+    containers = _containers(spans, text, ev, descs)
     # "Tacoma, Washington": the candidates of the names each span qualifies
     held: dict[int, list["Place"]] = {}
     for s, cands in zip(spans, cand_lists):
@@ -451,7 +495,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     for _ in range(2):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i, (span, cands) in enumerate(zip(spans, cand_lists)):
-            outer = _outer(span, chosen, index)
+            outer = _outer(i, chosen, containers)
             holds = held.get(id(span))
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
                    i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
@@ -462,39 +506,149 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         ctx = _context(spans, chosen, ranked_all, held)
     if trace is not None:
         trace.extend(list(r) for r in ranked_all)
-    _one_sense_per_discourse(spans, chosen, ranked_all)
-    _region_sense(spans, chosen)
-    _campus_town(spans, chosen)
-    _drop_lone_villages(spans, chosen, ranked_all)
-    _drop_counties_of_other_states(spans, chosen, ranked_all, ctx)
-    _lone_foreign_places(spans, chosen, ranked_all)
-    _not_in_qualifier(spans, chosen, ranked_all, index)
-    abroad = _seats(spans, chosen, store)
-    approx = _place_from_context(spans, chosen, index, abroad)
-    for i, country in abroad.items():
-        if i not in approx:
-            chosen[i] = country  # no host town in the article: the country is all there is
-    _main_towns(spans, approx, store)
+    adjust = _Adjustments(chosen)
+    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all)
+    adjust.run(_region_sense, spans, chosen)
+    adjust.run(_campus_town, spans, chosen)
+    adjust.run(_drop_lone_villages, spans, chosen, ranked_all)
+    adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
+    adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
+    adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers)
+    adjust.run(_seats, spans, chosen, store)
+    adjust.run(_in_container, spans, chosen, containers)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
-        if place is None and i in approx:
-            spans[i].label += "+context"
-            out.append(Resolution(approx[i], CONTEXT_SCORE, None))
-            continue
-        explained = (
-            [{"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
-              "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
-              "features": {k: round(v, 3) for k, v in f.items()}} for s, c, f in ranked[:5]]
-            if explain else None
-        )
-        out.append(Resolution(place, _confidence(ranked) if place else 0.0, explained))
+        precision = "containing" if place is not None and (
+            i in adjust.contained or (ranked and ranked[0][1].name_kind == CONTAINER and ranked[0][1].place == place
+                                      and not any(c.name_kind != CONTAINER and c.place == place for _, c, _ in ranked))) else "exact"
+        score = ranker.calibrate(_mass(ranked, place)) if place is not None else 0.0
+        explained = _explain(ranked, place, ranker, adjust.records.get(i)) if explain else None
+        out.append(Resolution(place, score, explained, adjust.records.get(i, []), precision))
     return out
 
 
-def _outer(span: Span_, chosen: "list[Place | None]", index: dict[int, int]) -> "Place | None":
-    """The place chosen for the span that qualifies ``span`` ("Fife" in "Knockhill, Fife")."""
-    j = index.get(id(span.inside)) if span.inside is not None else None
-    return chosen[j] if j is not None else None
+#: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
+CONTAINER = "container"
+
+
+def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", descs: list[str]) -> dict[int, int]:
+    """For each span, the span of the place the text puts it in: "Y, X" and "Y in X" (the
+    extractor's ``inside``), or "Y is a village in X County, Z" (the first place named after
+    the description, in the same sentence)."""
+    index = {id(s): i for i, s in enumerate(spans)}
+    out: dict[int, int] = {}
+    for i, s in enumerate(spans):
+        if s.inside is not None and id(s.inside) in index:
+            out[i] = index[id(s.inside)]
+    if text is None or ev is None:
+        return out
+    for i, s in enumerate(spans):
+        if i in out or s.kind == "demonym" or not descs[i]:
+            continue
+        here = ev.sentence(s.start)
+        for j in range(i + 1, len(spans)):
+            t = spans[j]
+            if ev.sentence(t.start) != here:
+                break
+            if t.kind == "demonym":
+                continue
+            gap = text[s.end : t.start]
+            if _DESCRIBED_IN.match(gap):
+                out[i] = j
+            break
+    return out
+
+
+#: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
+_DESCRIBED_IN = re.compile(
+    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+\s+){0,4}?"
+    r"(?:in|of|within)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?)?$")
+
+
+def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> "Place | None":
+    """The place chosen for the span that holds span ``i`` ("Fife" in "Knockhill, Fife"), or,
+    when that is unresolved, for the span holding it in turn ("Kneehill County, Alberta")."""
+    seen = {i}
+    j = containers.get(i)
+    while j is not None and j not in seen:
+        if chosen[j] is not None:
+            return chosen[j]
+        seen.add(j)
+        j = containers.get(j)
+    return None
+
+
+def _mass(ranked: list, place: "Place") -> float:
+    """The softmax mass of the candidates within 161 km of ``place``: how sure the ranker is
+    of that answer, whichever of its namesakes or containers gives it."""
+    if not ranked:
+        return 0.0
+    top = ranked[0][0]
+    z = sum(math.exp(s - top) for s, _, _ in ranked)
+    near = sum(math.exp(s - top) for s, c, _ in ranked
+               if c.place == place or great_circle(c.place.point, place.point).km < SAME_KM)
+    return near / z
+
+
+class _Adjustments:
+    """Runs the rules that may change a choice after ranking and records each change:
+    ``{"rule", "from", "to", "reason"}`` per mention, the reason being the rule's summary."""
+
+    def __init__(self, chosen: "list[Place | None]") -> None:
+        self.chosen = chosen
+        self.records: dict[int, list[dict]] = {}
+        self.contained: set[int] = set()
+
+    def run(self, rule, *args) -> None:
+        before = list(self.chosen)
+        result = rule(*args)
+        if rule is _in_container:
+            self.contained |= set(result)
+        for i, (old, new) in enumerate(zip(before, self.chosen)):
+            if old != new:
+                self.records.setdefault(i, []).append({
+                    "rule": rule.__name__.lstrip("_").replace("_", "-"),
+                    "from": _brief(old), "to": _brief(new),
+                    "reason": (rule.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ").split(". ")[0]})
+
+
+def _brief(p: "Place | None") -> "dict | None":
+    return None if p is None else {"geonameid": p.geonameid, "name": p.name, "feature_code": p.feature_code,
+                                   "country_code": p.country_code}
+
+
+def _explain(ranked: list, place: "Place | None", ranker: "Ranker", adjustments: "list | None") -> list[dict]:
+    """The ranked candidates, the final place first, each with its features' contributions."""
+    rows = [{"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
+             "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
+             "features": {k: round(v, 3) for k, v in ranker.contributions(f).items()}} for s, c, f in ranked[:5]]
+    if place is not None:
+        final = next((r for r in rows if r["geonameid"] == place.geonameid), None)
+        if final is None:
+            final = next(({"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
+                           "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
+                           "features": {k: round(v, 3) for k, v in ranker.contributions(f).items()}}
+                          for s, c, f in ranked if c.place.geonameid == place.geonameid), None)
+        if final is None:
+            final = {**_brief(place), "matched": "adjusted", "score": None, "features": {}}
+        rows = [final] + [r for r in rows if r is not final]
+        if adjustments:
+            final["adjusted_by"] = [a["rule"] for a in adjustments]
+    return rows
+
+
+def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: dict[int, int]) -> list[int]:
+    """A name the gazetteer lacks takes the place the text puts it in ("Royal Street in New
+    Orleans", "Oulton Park, Cheshire"), marked as approximate; never a place merely named
+    nearby. Returns the mentions so placed."""
+    out = []
+    for i, span in enumerate(spans):
+        if chosen[i] is None and span.kind != "demonym":
+            outer = _outer(i, chosen, containers)
+            if outer is not None and not (outer.feature_class == "P" and natural_name(span.lookup)):
+                chosen[i] = outer
+                out.append(i)
+    return out
 
 
 def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
@@ -504,14 +658,18 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
     Suffolk Times") is the county: one article rarely means two places of one name
     (capitals and countries excepted)."""
     regions: dict[str, "Place"] = {}
+    since: dict[str, int] = {}
     for span, place in zip(spans, chosen):
         if (place is not None and place.feature_code in ("ADM1", "ADM2") and (span.kind == "region-phrase" or span.prefer_admin1)
                 and not span.label.endswith("+state-body")):  # "a New York court" leaves "in New York" alone
-            regions[normalize(span.lookup)] = place
+            regions.setdefault(normalize(span.lookup), place)
+            since.setdefault(normalize(span.lookup), span.start)
     if not regions:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
         region = regions.get(normalize(span.lookup))
+        if region is not None and span.start < since[normalize(span.lookup)]:
+            continue  # "to Kharkiv and then on to the wider Kharkiv region": the city came first
         if region is None:  # "Suffolk City" after "Suffolk County" (never "Kursk City" after "the Kursk region")
             region = regions.get(normalize(_GENERIC_TAIL.sub("", span.lookup)))
             region = region if region is not None and region.feature_code == "ADM2" else None
@@ -627,13 +785,13 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
             chosen[i] = None
 
 
-def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, index: dict[int, int]) -> None:
+def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, containers: dict[int, int]) -> None:
     """"Rockingham, Northamptonshire" when no Rockingham of the gazetteer lies in the division
     or country that qualifies it: not the town in North Carolina, another country, but
     somewhere in Northamptonshire, so the name takes the qualifier's place like a name the
     gazetteer lacks."""
     for i, span in enumerate(spans):
-        outer = _outer(span, chosen, index)
+        outer = _outer(i, chosen, containers)
         place = chosen[i]
         if (place is None or outer is None or not ranked_all[i] or span.prefer_admin1
                 or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES)
@@ -650,16 +808,13 @@ _MISSION_WORDS = frozenset({"embassy", "embassies", "consulate", "consulates"})
 _MINISTRY_WORDS = frozenset({"ministry", "ministries"})
 
 
-def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore") -> "dict[int, Place]":
-    """Place a country's offices where they stand, when the mention names the office itself.
+def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore") -> None:
+    """A country's office named as such stands where it is, not in the country at large.
 
     "Russian Foreign Ministry" is in Moscow, the country's capital. "Russian Embassy" is
-    not in Russia: it is unresolved here, to take a town of another country from the
-    article's context ("In Washington, ... the Russian Embassy") or the place that qualifies
-    it ("the Embassy of Armenia in the Holy See"). Returns the unresolved missions as
-    ``{index: their country}``. A demonym alone ("Russian" in "the Russian Embassy") still
-    means the country."""
-    abroad: dict[int, "Place"] = {}
+    not in Russia: it is unresolved, unless the text says where it is ("the Embassy of
+    Armenia in the Holy See" takes the place that holds it). A demonym alone ("Russian" in
+    "the Russian Embassy") still means the country."""
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is None or not place.country_code or not place.feature_code.startswith("PCL"):
             continue
@@ -667,94 +822,7 @@ def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerSt
         if words & _MINISTRY_WORDS:
             chosen[i] = store.capital(place.country_code) or place
         elif words & _MISSION_WORDS:
-            abroad[i] = place
             chosen[i] = None
-    return abroad
-
-
-#: Confidence given to a place inferred from context for a name the gazetteer lacks.
-CONTEXT_SCORE = 0.05
-#: How far back (in characters) a nearby city may stand to lend its place.
-CONTEXT_CHARS = 1500
-
-
-def _place_from_context(spans: list[Span_], chosen: "list[Place | None]", index: dict[int, int],
-                        abroad: "dict[int, Place] | None" = None) -> "dict[int, Place]":
-    """Approximate places for names the gazetteer lacks ("Royal Street", "Barclays Center").
-
-    Such a name is nearly always inside the town the article is talking about there: the
-    place that qualifies it ("Knockhill, Fife"), else the nearest resolved town or district
-    mentioned before it (within ``CONTEXT_CHARS``), else the article's most mentioned town
-    (then the biggest); towns in the article's main country first ("Eastern Ghouta" after
-    "Moscow said", in an article about Syria). When the article pins a town down (a
-    dateline's town, "Gainesville, Va.", a town named twice), only pinned towns lend. An
-    article that names no town lends its countries and divisions the same way ("SA" in an
-    article about South Africa; :func:`_main_towns` then moves sites to the main town). The
-    mention's label ends in ``+context`` and its score is ``CONTEXT_SCORE``, so callers can
-    tell and drop these. ``index`` maps ``id(span)`` to its position; ``abroad`` maps a
-    mention to the country it cannot be in (an embassy's own), whose towns then lend nothing.
-    """
-    named = [(s.start, p) for s, p in zip(spans, chosen) if p is not None and s.kind != "demonym"]
-    towns = [t for t in named if t[1].feature_class == "P" or t[1].feature_code in _TOWN_LIKE] or named
-    # towns the article pins down: "Gainesville, Va.", a dateline's town, a town named twice
-    pinned: set[int] = set()
-    for s, p in zip(spans, chosen):
-        outer = _outer(s, chosen, index)
-        if p is not None and ((outer is not None and _contains(outer, p)) or s.label.startswith("rule:dateline")):
-            pinned.add(p.geonameid)
-    by_country: dict[str, int] = {}
-    for p in chosen:
-        if p is not None and p.country_code:
-            by_country[p.country_code] = by_country.get(p.country_code, 0) + 1
-    main = max(by_country, key=by_country.__getitem__) if by_country else None
-    counts: dict[int, int] = {}
-    for _, p in towns:
-        counts[p.geonameid] = counts.get(p.geonameid, 0) + 1
-    pinned |= {g for g, n in counts.items() if n >= 2}
-    local = [t for t in towns if t[1].country_code == main] or towns
-    top = max(local, key=lambda t: (t[1].geonameid in pinned, counts[t[1].geonameid], t[1].population))[1] if local else None
-    out: dict[int, "Place"] = {}
-    for i, (span, place) in enumerate(zip(spans, chosen)):
-        if place is not None or span.kind == "demonym":
-            continue
-        outer = _outer(span, chosen, index)
-        if outer is not None:
-            out[i] = outer  # "Knockhill, Fife": in the place that qualifies it
-            continue
-        home = (abroad or {}).get(i)
-        if home is not None:
-            hosts = [t for t in towns if t[1].country_code != home.country_code and t[1].feature_class == "P"]
-            before = [p for start, p in hosts if start < span.start]
-            if before or hosts:  # the last host town before it, else the most named one
-                out[i] = before[-1] if before else max(hosts, key=lambda t: (counts[t[1].geonameid], t[1].population))[1]
-            continue
-        before = [p for start, p in towns if start < span.start and span.start - start <= CONTEXT_CHARS]
-        before = [p for p in before if p.country_code == main] or before
-        if top is not None and top.geonameid in pinned:
-            before = [p for p in before if p.geonameid in pinned]  # an unpinned town yields to a pinned one
-        if before or top is not None:
-            out[i] = before[-1] if before else top
-    return out
-
-
-#: Words of names about a country itself rather than a site in it ("Islamic Republic").
-_POLITY_WORDS = frozenset({"republic", "kingdom", "federation", "union", "emirate", "government", "nation", "regime"})
-
-
-def _main_towns(spans: list[Span_], approx: "dict[int, Place]", store: "GazetteerStore") -> None:
-    """A site the gazetteer lacks that only a country or first-level division lends a place
-    to ("Glenrock Lagoon" in a story that names only New South Wales) is most likely near its
-    main town (Sydney), not at the division's middle in the outback. Names about the country
-    itself ("Islamic Republic", "Politics Ukraine") keep the country."""
-    for i, lent in approx.items():
-        if not lent.country_code or not (lent.feature_code == "ADM1" or lent.feature_code.startswith("PCL")):
-            continue
-        words = set(normalize(spans[i].lookup).split())
-        if words & _POLITY_WORDS or words & (set(normalize(lent.name).split()) - NOT_ALONE - {"of", "the"}):
-            continue
-        town = store.main_town(lent.country_code, lent.admin1 if lent.feature_code == "ADM1" else None)
-        if town is not None:
-            approx[i] = town
 
 
 def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list) -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer.store import GazetteerStore
     from ..model import Place
 
-__all__ = ["Evidence", "read_evidence", "describe"]
+__all__ = ["Evidence", "read_evidence"]
 
 #: A capitalised word (an initial, an abbreviation with dots, a hyphenated name).
 _WORD = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.(?:[A-Z]\.)+")
@@ -133,34 +133,3 @@ def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: 
     for c in store.lookup(name, kinds=["demonym"]):
         if c.place.feature_code.startswith("PCL") and c.place.country_code:
             ev.countries.setdefault(c.place.country_code, []).append(hit)
-
-
-#: What a sentence says a name is: "X is a small town", "X, a village", "the city of X".
-_KINDS = {
-    "settlement": ("city", "town", "village", "hamlet", "township", "community", "suburb", "settlement", "borough",
-                   "locality", "neighbourhood", "neighborhood", "census-designated", "port", "capital", "municipality",
-                   "commune", "parish", "resort", "place"),
-    "division": ("county", "province", "district", "region", "state", "governorate", "prefecture", "oblast",
-                 "department", "canton", "raion"),
-    "country": ("country", "nation", "kingdom", "republic"),
-    "natural": ("river", "lake", "mountain", "peak", "island", "islands", "sea", "ocean", "bay", "gulf", "creek",
-                "valley", "desert", "forest", "strait", "peninsula", "glacier", "volcano", "range", "reservoir"),
-}
-_KIND_OF = {w: k for k, ws in _KINDS.items() for w in ws}
-_AFTER = re.compile(
-    r"(?:,\s*|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
-    r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\b", re.I)
-_BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
-
-
-def describe(text: str, start: int, end: int) -> str:
-    """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
-    ``country``, ``natural`` or ``""``. Read from "X is a (small) town", "X, a village in",
-    "the city of X"."""
-    m = _AFTER.match(text, end, min(len(text), end + 80))
-    if m is not None and not re.search(r"[.;:!?]", m.group(0)):
-        return _KIND_OF[m.group(2).lower()]
-    m = _BEFORE.search(text, max(0, start - 30), start)
-    if m is not None:
-        return _KIND_OF[m.group(1).lower()]
-    return ""

@@ -1,0 +1,43 @@
+"""What a sentence says a name is: "X is a small town", "X, a village in", "the city of X".
+
+Read by recognition (a name so described is a place, wherever the model's tag says
+otherwise) and by resolution (a town so described is not the country of its name).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["describe", "KINDS"]
+
+#: The words that describe a place, by the kind of place they describe.
+KINDS = {
+    "settlement": ("city", "town", "village", "hamlet", "township", "community", "suburb", "settlement", "borough",
+                   "locality", "neighbourhood", "neighborhood", "census-designated", "port", "capital", "municipality",
+                   "commune", "parish", "resort", "place"),
+    "division": ("county", "province", "district", "region", "state", "governorate", "prefecture", "oblast",
+                 "department", "canton", "raion"),
+    "country": ("country", "nation", "kingdom", "republic"),
+    "natural": ("river", "lake", "mountain", "peak", "island", "islands", "sea", "ocean", "bay", "gulf", "creek",
+                "valley", "desert", "forest", "strait", "peninsula", "glacier", "volcano", "range", "reservoir"),
+}
+_KIND_OF = {w: k for k, ws in KINDS.items() for w in ws}
+_AFTER = re.compile(
+    r"(?:,\s*|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
+    r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
+    r"(?=[,.;:]|\s*\(|\s+(?:in|of|on|near|located|situated|lying|and|with|that|which|where|about|approximately|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
+_BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
+
+
+def describe(text: str, start: int, end: int) -> str:
+    """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
+    ``country``, ``natural`` or ``""``. Read from "X is a (small) town", "X, a village in",
+    "the city of X"."""
+    m = _AFTER.match(text, end, min(len(text), end + 80))
+    if m is not None and not re.search(r"[.;:!?]", m.group(0)):
+        return _KIND_OF[m.group(2).lower()]
+    m = _BEFORE.search(text, max(0, start - 30), start)
+    if m is not None:
+        return _KIND_OF[m.group(1).lower()]
+    return ""

@@ -1,0 +1,221 @@
+"""Train the candidate ranker (geomap/resolve/ranker.json) and report cross-validated accuracy.
+
+    .venv/bin/pip install -e '.[train]'
+    .venv/bin/python scripts/train_ranker.py --eval ../shared/eval            # fit, cross-validate, write
+    .venv/bin/python scripts/train_ranker.py --eval ../shared/eval --no-write # figures only
+
+Training rows come from annotated corpora (GoldDoc JSONL: GeoWebNews, WikToR): each gold
+span is resolved among the article's extracted mentions, exactly as ``evaluate --spans gold``
+does, and every candidate is a row labelled by whether it lies within 161 km of the gold
+point. The model is a conditional logit (the candidates of one mention compete through a
+softmax) with an L2 penalty, fitted with scipy's L-BFGS. Context features depend on what
+the article's other mentions resolved to, so the fit is repeated: rows from the current
+ranker, a fit, rows from the new ranker, a fit.
+
+Figures are cross-validated with folds split by name: every mention of a name (the
+article's own name for WikToR) is in one fold, trained on none of it. For each fold, the
+held-out WikToR articles go through the whole pipeline (extraction, and gold spans) with
+that fold's ranker; GeoWebNews gives the out-of-fold ranking accuracy of its gold spans.
+A Platt scaling fitted on the out-of-fold choices turns a choice's softmax mass into the
+probability that it is right; its expected calibration error is printed.
+Deterministic: same data, same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import math
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import logsumexp
+
+from geomap.evaluate import gold_span_documents, haversine_km, load_gold, predictions_from_documents, score, spans_with_gold
+from geomap.extract import Span_, extract_spans
+from geomap.gazetteer.names import normalize
+from geomap.pipeline import Geoparser, sentences_of
+from geomap.resolve import resolve_spans
+from geomap.resolve.ranker import RANKER_PATH, SAME_KM, Ranker, default_ranker
+
+ACC_KM = 161.0
+
+
+def prepare(gold, gp):
+    """spaCy and extraction once per article: (gold doc, extracted spans, sentence starts)."""
+    out = []
+    store = gp.lookups
+    for gd, sdoc in zip(gold, gp.nlp.pipe((g.text for g in gold), batch_size=64)):
+        starts = [s.start for s in sentences_of(sdoc, gd.text)]
+        out.append((gd, extract_spans(sdoc, store, gd.text), starts))
+    return out
+
+
+def rows(prepared, gp, ranker, corpus):
+    """One group per gold span with coordinates: (corpus, name, doc id, features, labels, weight)."""
+    store = gp.lookups
+    groups = []
+    for gd, extracted, starts in prepared:
+        given = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end]) for t in gd.toponyms]
+        spans = spans_with_gold(copy.deepcopy(extracted), given, gd.text, store)
+        trace: list = []
+        resolve_spans(spans, store, text=gd.text, sentence_starts=starts, ranker=ranker, trace=trace)
+        at = {id(s): i for i, s in enumerate(spans)}
+        doc_name = normalize(gd.toponyms[0].name) if corpus == "wiktor" and gd.toponyms else None
+        n = max(1, len(gd.toponyms))
+        for t, g in zip(gd.toponyms, given):
+            if t.lat is None:
+                continue
+            ranked = trace[at[id(g)]]
+            feats = [f for _, _, f in ranked]
+            labels = [haversine_km(t.lat, t.lon, c.place.lat, c.place.lon) < ACC_KM for _, c, _ in ranked]
+            weight = 1.0 / n if corpus == "wiktor" else 1.0  # an encyclopedic article counts once
+            groups.append((corpus, doc_name or normalize(t.name), gd.id, feats, labels, weight))
+    return groups
+
+
+def design(groups, names):
+    col = {n: j for j, n in enumerate(names)}
+    X, y, g, w = [], [], [], []
+    for k, (_, _, _, feats, labels, weight) in enumerate(groups):
+        for f, lab in zip(feats, labels):
+            row = np.zeros(len(names))
+            for key, v in f.items():
+                if key in col:
+                    row[col[key]] = v
+            X.append(row)
+            y.append(lab)
+            g.append(k)
+            w.append(weight)
+    return np.array(X), np.array(y, bool), np.array(g), np.array(w)
+
+
+def fit(groups, names, l2):
+    """Conditional logit: maximise the softmax mass of each group's right candidates."""
+    useful = [gr for gr in groups if any(gr[4]) and not all(gr[4])]
+    X, y, g, w = design(useful, names)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    gw = w[starts]
+
+    def loss(beta):
+        s = X @ beta
+        s_right = np.where(y, s, -np.inf)
+        all_ = np.array([logsumexp(s[a:b]) for a, b in zip(starts, list(starts[1:]) + [len(s)])])
+        right = np.array([logsumexp(s_right[a:b]) for a, b in zip(starts, list(starts[1:]) + [len(s)])])
+        p = np.exp(s - np.repeat(all_, np.diff(np.r_[starts, len(s)])))
+        q = np.where(y, np.exp(s_right - np.repeat(right, np.diff(np.r_[starts, len(s)]))), 0.0)
+        rw = np.repeat(gw, np.diff(np.r_[starts, len(s)]))
+        value = float(np.sum(gw * (all_ - right))) + 0.5 * l2 * float(beta @ beta)
+        grad = X.T @ (rw * (p - q)) + l2 * beta
+        return value, grad
+
+    res = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return Ranker(dict(zip(names, res.x.tolist())))
+
+
+def choice(ranker, feats, labels, places=None):
+    """(top is right, softmax mass of the candidates right where the top is) for one group."""
+    s = np.array([ranker.score(f) for f in feats])
+    p = np.exp(s - logsumexp(s))
+    top = int(np.argmax(s))
+    return bool(labels[top]), float(p[top])
+
+
+def fold_of(name, k):
+    return zlib.crc32(name.encode()) % k
+
+
+def ece(pairs, bins=10):
+    total = len(pairs)
+    err = 0.0
+    for b in range(bins):
+        inb = [(p, c) for p, c in pairs if b / bins <= p < (b + 1) / bins or (b == bins - 1 and p == 1.0)]
+        if inb:
+            err += len(inb) / total * abs(sum(p for p, _ in inb) / len(inb) - sum(c for _, c in inb) / len(inb))
+    return err
+
+
+def platt(pairs):
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[math.log(min(max(m, 1e-6), 1 - 1e-6) / (1 - min(max(m, 1e-6), 1 - 1e-6)))] for m, _ in pairs])
+    y = np.array([c for _, c in pairs])
+    lr = LogisticRegression(C=1e4).fit(x, y)
+    return float(lr.coef_[0][0]), float(lr.intercept_[0])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--eval", default="../shared/eval", help="folder with gwn.jsonl and wiktor-train.jsonl")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--limit", type=int, default=None, help="only the first N articles of each corpus")
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--out", default=str(RANKER_PATH))
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    gp = Geoparser()
+    corpora = {"gwn": load_gold(Path(args.eval) / "gwn.jsonl"), "wiktor": load_gold(Path(args.eval) / "wiktor-train.jsonl")}
+    if args.limit:
+        corpora = {k: v[: args.limit] for k, v in corpora.items()}
+    prepared = {k: prepare(v, gp) for k, v in corpora.items()}
+    print(f"prepared {sum(map(len, corpora.values()))} articles in {time.time() - t0:.0f} s", file=sys.stderr)
+
+    ranker = default_ranker()
+    for it in range(2):
+        groups = [gr for k in prepared for gr in rows(prepared[k], gp, ranker, k)]
+        names = sorted({key for gr in groups for f in gr[3] for key in f})
+        ranker = fit(groups, names, args.l2)
+        print(f"iteration {it + 1}: {len(groups)} groups, {len(names)} features", file=sys.stderr)
+
+    # cross-validation, folds split by name
+    oof = []
+    fold_rankers = []
+    for k in range(args.folds):
+        train = [gr for gr in groups if fold_of(gr[1], args.folds) != k]
+        fr = fit(train, names, args.l2)
+        fold_rankers.append(fr)
+        for gr in groups:
+            if fold_of(gr[1], args.folds) == k and gr[3]:
+                right, mass = choice(fr, gr[3], gr[4])
+                oof.append((gr[0], right, mass, any(gr[4])))
+    for corpus in corpora:
+        mine = [o for o in oof if o[0] == corpus]
+        acc = sum(o[1] for o in mine) / max(1, len(mine))
+        print(f"{corpus}: out-of-fold ranking accuracy of gold spans {acc:.3f} ({len(mine)} mentions with candidates)")
+    pairs = [(m, r) for _, r, m, _ in oof]
+    a, b = platt(pairs)
+    cal = Ranker({}, (a, b))
+    print(f"calibration: ECE raw mass {ece(pairs):.3f}, after Platt {ece([(cal.calibrate(m), r) for m, r in pairs]):.3f}")
+
+    # held-out WikToR articles through the whole pipeline, each with its fold's ranker
+    wik = corpora["wiktor"]
+    ext_preds, gold_preds = [], []
+    for k, fr in enumerate(fold_rankers):
+        held = [g for g in wik if g.toponyms and fold_of(normalize(g.toponyms[0].name), args.folds) == k]
+        fgp = Geoparser(ranker=fr)
+        ext_preds += predictions_from_documents(fgp.parse_many({"id": g.id, "text": g.text} for g in held))
+        gold_preds += predictions_from_documents(gold_span_documents(held, fgp))
+    for label, preds in (("extracted", ext_preds), ("gold spans", gold_preds)):
+        o = score(wik, preds)["overlap"]
+        print(f"wiktor-train, cross-validated by name, {label}: R {o['recall']:.3f} Acc@161 {o['acc161']:.3f} "
+              f"e2e {o['end_to_end_acc161']:.3f}")
+
+    final = Ranker(ranker.weights, (a, b), {
+        "trained_on": sorted(corpora), "articles": {k: len(v) for k, v in corpora.items()},
+        "folds_by_name": args.folds, "l2": args.l2})
+    if not args.no_write:
+        final.save(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    for k, v in sorted(final.weights.items(), key=lambda kv: -abs(kv[1])):
+        print(f"  {k:12s} {v:+.3f}")
+    print(f"done in {time.time() - t0:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
