@@ -2,9 +2,12 @@
 
     .venv/bin/python benchmarks/accuracy.py [--gold ../shared/eval/gwn.jsonl] [--errors FILE]
                                             [--limit N] [--breakdown type|category|none] [--no-gold-spans]
+                                            [--profile gwn] [--every N]
 
 * **geomap**: :func:`geomap.evaluate.run_evaluation` on extracted spans (the full pipeline)
   and, unless ``--no-gold-spans``, on the gold spans (resolution alone).
+* **hand-set weights**: the same pipeline with the ranker before learning (every feature
+  weighted 1), for extracted and gold spans, and the calibration (ECE) of both.
 * **baseline**: the same spaCy model's GPE/LOC/FAC entities, each resolved to its most
   populous gazetteer candidate.
 
@@ -63,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     ap.add_argument("--breakdown", choices=["type", "category", "none"], default="type")
     ap.add_argument("--no-gold-spans", action="store_true", help="skip the resolution-only run on gold spans")
+    ap.add_argument("--profile", help="an evaluation profile of corpus conventions (e.g. gwn)")
+    ap.add_argument("--every", type=int, default=1, metavar="N", help="only every Nth document")
     args = ap.parse_args(argv)
     if not Path(args.gold).exists():
         print(f"accuracy: no gold file at {args.gold}", file=sys.stderr)
@@ -71,23 +76,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from geomap.pipeline import Geoparser
 
-    geoparser = Geoparser(explain=True)
+    from geomap.evaluate import load_profile
+    from geomap.resolve.ranker import Ranker
+
+    aliases = load_profile(args.profile) if args.profile else None
+    geoparser = Geoparser(explain=True, aliases=aliases)
     t = time.perf_counter()
     store, nlp = geoparser.gazetteer, geoparser.nlp
     print(f"loaded spaCy model and gazetteer in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
     ours = run_evaluation(args.gold, spans="extracted", geoparser=geoparser, errors_path=args.errors,
-                          breakdown=bd, limit=args.limit, demonyms=True)
+                          breakdown=bd, limit=args.limit, demonyms=True, every=args.every)
     print("=== geomap (extracted spans: recognition + resolution; demonyms counted, as GeoWebNews does) ===")
     print(format_table(ours))
+    # the same pipeline with the hand-set ranker (every feature weighted 1), measured in this run
+    hand = Geoparser(explain=True, aliases=aliases, ranker=Ranker.hand_set())
+    hand_ext = run_evaluation(args.gold, spans="extracted", geoparser=hand, breakdown=None, limit=args.limit,
+                              demonyms=True, every=args.every)
 
     if not args.no_gold_spans:
         on_gold = run_evaluation(args.gold, spans="gold", geoparser=geoparser, errors_path=args.gold_errors,
-                                 breakdown=bd, limit=args.limit)
+                                 breakdown=bd, limit=args.limit, every=args.every)
         print("=== geomap (gold spans: resolution only) ===")
         print(format_table(on_gold))
+        hand_gold = run_evaluation(args.gold, spans="gold", geoparser=hand, breakdown=None, limit=args.limit,
+                                   every=args.every)
+        print("=== learned ranker vs hand-set weights (same pipeline, same run) ===")
+        print(_delta("gold-span acc@161", on_gold["overlap"]["acc161"], hand_gold["overlap"]["acc161"]))
+    print(_delta("e2e acc@161 (overlap)", ours["overlap"]["end_to_end_acc161"], hand_ext["overlap"]["end_to_end_acc161"]))
+    print(_delta("calibration ECE", ours["calibration"]["ece"], hand_ext["calibration"]["ece"], pct=False,
+                 lower_better=True))
 
-    gold = load_gold(args.gold)
+    gold = load_gold(args.gold)[:: max(1, args.every)]
     if args.limit is not None:
         gold = gold[: args.limit]
     t = time.perf_counter()

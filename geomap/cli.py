@@ -70,6 +70,8 @@ class _Run:
                                    batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
                                    explain=getattr(a, "explain", False)):
                 self.progress.update(o)
+                if o.doc is not None and getattr(a, "min_score", 0.0):
+                    o.doc.unplace_below(a.min_score)
                 err = None
                 if isinstance(o.error, InputError):
                     err = o.error
@@ -118,7 +120,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                     flushed = now
         out.flush()
         return run.finish()
-    fp = fingerprint(args.inputs, explain=bool(args.explain), model=DEFAULT_MODEL,
+    fp = fingerprint(args.inputs, explain=bool(args.explain), model=DEFAULT_MODEL, min_score=args.min_score,
                      gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
     sink = ResumableJSONL(args.output, fp, resume=args.resume)
     if sink.complete:
@@ -224,6 +226,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("inputs", nargs="+", metavar="INPUT", help="text files, folders of them, JSONL files, or - for stdin")
         p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
         p.add_argument("--errors", metavar="FILE", help="write unreadable records to this JSONL error report")
+        p.add_argument("--min-score", type=float, default=0.0, metavar="P",
+                       help="keep a mention's place only when it is right with probability at least P (0-1; default 0)")
 
     if want("extract"):
         ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")

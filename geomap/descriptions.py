@@ -30,13 +30,20 @@ _AFTER = re.compile(
 _BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
 
 
+#: "X is located in", "X was situated on": a place, of no stated kind.
+_LOCATED = re.compile(r"\s+(?:is|was|lies)\s+(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|"
+                      r"within|between|\d)", re.I)
+
+
 def describe(text: str, start: int, end: int) -> str:
     """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
-    ``country``, ``natural`` or ``""``. Read from "X is a (small) town", "X, a village in",
-    "the city of X"."""
+    ``country``, ``natural``, ``place`` (of no stated kind: "X is located in") or ``""``.
+    Read from "X is a (small) town", "X, a village in", "the city of X"."""
     m = _AFTER.match(text, end, min(len(text), end + 80))
     if m is not None and not re.search(r"[.;:!?]", m.group(0)):
         return _KIND_OF[m.group(2).lower()]
+    if _LOCATED.match(text, end):
+        return "place"
     m = _BEFORE.search(text, max(0, start - 30), start)
     if m is not None:
         return _KIND_OF[m.group(1).lower()]

@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "GoldToponym", "GoldDoc", "GoldFormatError", "load_gold", "score", "breakdown",
-    "predictions_from_documents", "errors", "run_evaluation", "spans_with_gold", "gold_span_documents", "format_table", "add_parser",
+    "predictions_from_documents", "errors", "run_evaluation", "spans_with_gold",
+    "gold_span_documents", "load_profile", "calibration", "format_table", "add_parser",
     "haversine_km", "match_exact", "match_overlap", "EARTH_RADIUS_KM", "MAX_ERROR_KM", "ACC_KM",
 ]
 
@@ -394,6 +395,7 @@ def _mention_record(m: Any) -> dict[str, Any]:
         "lat": p.lat if p else None, "lon": p.lon if p else None,
         "geonameid": p.geonameid if p else None, "name": p.name if p else None,
         "feature_code": p.feature_code if p else None, "country_code": p.country_code if p else None,
+        "score": m.score,
     }
 
 
@@ -519,9 +521,9 @@ def gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Do
         starts = [s.start for s in sentences]
         given = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]
-        spans = spans_with_gold(extract_spans(sdoc, store, gd.text), given, gd.text, store)
+        spans = spans_with_gold(extract_spans(sdoc, store, gd.text, geoparser.disable), given, gd.text, store)
         resolved = resolve_spans(spans, store, explain=True, text=gd.text, sentence_starts=starts,
-                                 ranker=geoparser.ranker)
+                                 ranker=geoparser.ranker, disable=geoparser.disable)
         ids = {id(g) for g in given}
         mentions = [Mention(text=gd.text[s.start:s.end], start=s.start, end=s.end,
                             sentence=sentence_index(starts, s.start), kind=s.kind, place=r.place,
@@ -535,7 +537,7 @@ def gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Do
 def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser: "Geoparser | None" = None,
                    errors_path: str | Path | None = None, breakdown: str | None = "type",
                    limit: int | None = None, demonyms: bool = False,
-                   drop_unresolved_pred: bool = False) -> dict[str, Any]:
+                   drop_unresolved_pred: bool = False, every: int = 1) -> dict[str, Any]:
     """Parse every gold article and score the result.
 
     ``spans="extracted"`` scores the whole pipeline; ``spans="gold"`` gives the resolver
@@ -546,7 +548,7 @@ def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser
         raise ValueError(f"spans must be 'extracted' or 'gold', not {spans!r}")
     if breakdown in ("none", ""):
         breakdown = None
-    gold = load_gold(gold_path)
+    gold = load_gold(gold_path)[:: max(1, every)]
     if limit is not None:
         gold = gold[: max(0, limit)]
     if geoparser is None:
@@ -563,6 +565,7 @@ def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser
     result = score(gold, preds, drop_unresolved_pred=drop_unresolved_pred)
     result["spans"] = spans
     result["seconds"] = round(seconds, 2)
+    result["calibration"] = calibration(gold, preds)
     if breakdown:
         result["breakdown_by_" + breakdown] = breakdown_fn(gold, preds, breakdown,
                                                            drop_unresolved_pred=drop_unresolved_pred)
@@ -578,6 +581,32 @@ def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser
             write_jsonl(errs, f)
         result["errors_path"] = str(errors_path)
     return result
+
+
+def calibration(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]], bins: int = 10) -> dict[str, Any]:
+    """How well a placed mention's ``score`` predicts that its place is right (within 161 km of
+    the gold point), over the predictions matched (overlap) to gold toponyms with coordinates:
+    the expected calibration error (``ece``, 0 is perfect) and the per-bin reliability table."""
+    by_id = {str(p.get("id")): p.get("toponyms") or [] for p in predictions}
+    pairs: list[tuple[float, bool]] = []
+    for g in gold:
+        pred = [t for t in by_id.get(g.id, []) if t.get("lat") is not None and t.get("score") is not None]
+        gs = [_pt(t) for t in g.toponyms]
+        ps = [_pt(t) for t in pred]
+        for i, j in match_overlap(gs, ps):
+            if gs[i].has_coords:
+                pairs.append((float(pred[j]["score"]), _error_km(gs[i], ps[j]) < ACC_KM))
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inb = [(s, ok) for s, ok in pairs if lo <= s < hi or (b == bins - 1 and s >= hi)]
+        if inb:
+            conf = sum(s for s, _ in inb) / len(inb)
+            acc = sum(ok for _, ok in inb) / len(inb)
+            ece += len(inb) / len(pairs) * abs(conf - acc)
+            table.append({"bin": [lo, hi], "n": len(inb), "mean_score": conf, "accuracy": acc})
+    return {"ece": ece if pairs else None, "n": len(pairs), "bins": table}
 
 
 breakdown_fn = breakdown  # run_evaluation's ``breakdown`` argument shadows the function
@@ -629,6 +658,10 @@ def format_table(result: Mapping[str, Any]) -> str:
         lines.append(f"errors (overlap): missed {c['missed']}, spurious {c['spurious']}, "
                      f"wrongly placed (>= 161 km) {c['wrong_place']}"
                      + (f" -> {result['errors_path']}" if result.get("errors_path") else ""))
+    cal = result.get("calibration")
+    if cal and cal.get("ece") is not None:
+        lines.append(f"calibration: a placed mention's score against being right within 161 km, "
+                     f"expected calibration error {cal['ece']:.3f} over {cal['n']} matches")
     for key, groups in result.items():
         if not key.startswith("breakdown_by_"):
             continue
@@ -645,18 +678,50 @@ def format_table(result: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------- command line
 
 
+def load_profile(name_or_path: str | Path) -> dict[str, int]:
+    """An evaluation profile: ``{name: geonameid}`` read from a TSV with columns ``name`` and
+    ``target``; a bare name ("gwn") is a file of the gazetteer's ``profiles/`` folder.
+
+    A profile holds one corpus's annotation conventions ("EU" placed at Europe), which are
+    not what geomap gives by default."""
+    import csv
+
+    from .gazetteer.build import data_dir
+
+    path = Path(name_or_path)
+    if not path.suffix and not path.exists():
+        path = data_dir() / "profiles" / f"{name_or_path}.tsv"
+    with path.open("r", encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if line.strip() and not line.startswith("#")), delimiter="\t")
+        out = {}
+        for row in rows:
+            try:
+                out[row["name"].strip()] = int(row["target"])
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"line {rows.line_num}: needs a name and a numeric target") from None
+    return out
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .pipeline import Geoparser
 
     if args.limit is not None and args.limit < 1:
         print("geomap: --limit must be at least 1", file=sys.stderr)
         return 2
-    geoparser = Geoparser(gazetteer=getattr(args, "gazetteer", None), explain=True)
+    if args.every < 1:
+        print("geomap: --every must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        aliases = load_profile(args.profile) if args.profile else None
+    except (OSError, ValueError) as e:
+        print(f"geomap: profile {args.profile}: {e}", file=sys.stderr)
+        return 2
+    geoparser = Geoparser(gazetteer=getattr(args, "gazetteer", None), explain=True, aliases=aliases)
     try:
         result = run_evaluation(args.gold, spans=args.spans, geoparser=geoparser, errors_path=args.errors,
                                 breakdown=None if args.breakdown == "none" else args.breakdown,
                                 limit=args.limit, demonyms=args.demonyms,
-                                drop_unresolved_pred=args.drop_unresolved_pred)
+                                drop_unresolved_pred=args.drop_unresolved_pred, every=args.every)
     except GoldFormatError as e:
         print(f"geomap: {e}", file=sys.stderr)
         return 2
@@ -684,5 +749,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                     help="count demonym mentions ('Russian troops' -> Russia) as toponyms, as GeoWebNews does")
     ev.add_argument("--drop-unresolved-pred", action="store_true",
                     help="drop predictions without coordinates before matching (EUPEG convention)")
+    ev.add_argument("--every", type=int, default=1, metavar="N",
+                    help="only every Nth gold document (a fixed sample; applied before --limit)")
+    ev.add_argument("--profile", metavar="NAME|FILE",
+                    help="a corpus's annotation conventions, as extra names (e.g. 'gwn': EU -> Europe); "
+                         "a name of data/gazetteer/profiles/ or a TSV of name, target geonameid")
     ev.set_defaults(func=_cmd_evaluate)
     return ev

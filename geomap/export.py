@@ -90,7 +90,7 @@ def to_geojson(
             props["articles"].append(article)
             props["mentions"] += [
                 {"article": doc_id, "text": m.text, "start": m.start, "end": m.end, "kind": m.kind,
-                 "score": round(m.score, 4), "sentence": _sentence(doc, m.sentence)}
+                 "score": round(m.score, 4), "precision": m.precision, "sentence": _sentence(doc, m.sentence)}
                 for m in group.mentions
             ]
         unresolved += [

@@ -27,11 +27,13 @@ from .descriptions import describe
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Container
+
     from spacy.tokens import Doc, Span, Token
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS"]
+__all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS", "RULES"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Labels the model gives to place names it does not recognise as places.
@@ -101,6 +103,10 @@ _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
 _CAPITAL_RUN = re.compile(r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|upon|on|de|la|of)(?= [A-Z]|[^\w ]|$)){0,4}")
+#: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
+_SITE_IN = re.compile(
+    r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}(?:Street|Avenue|Road|Boulevard|Lane|Alley|Square|Plaza|Bridge|Arena|"
+    r"Stadium|Park|Station|Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf))(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -192,7 +198,7 @@ def _prev_word(doc: "Doc", i: int) -> str:
     return doc[i - 1].lower_ if i > 0 else ""
 
 
-def _big_place(cands: "list[Candidate]", min_pop: int) -> bool:
+def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     """True when a strong reading of the name is a country, division, region or big city."""
     for c in cands:
         if c.name_kind in ("core", "demonym"):
@@ -379,8 +385,17 @@ class _Extractor:
             name = self.text[start:end]
             if not name or self.doc.vocab[name.lower()].is_stop or name.lower() in NOT_ALONE:
                 continue
-            if describe(self.text, start, end) in ("settlement", "division", "natural"):
+            if describe(self.text, start, end) in ("settlement", "division", "natural", "place"):
                 self.add(Span_(start, end, "toponym", "rule:described", name))
+
+    def sites(self) -> None:
+        """"Royal Street in New Orleans", "the Quillan Arena in Leeds": a street, square or venue
+        the text puts in a place is a mention (the resolver places it in that place, as
+        approximate, when the gazetteer lacks it), whether or not the model tagged it."""
+        for m in _SITE_IN.finditer(self.text):
+            start, end = _trim(self.text, *m.span(1))
+            if not self.names_a_person(self.text[start:end]):
+                self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))
 
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
@@ -393,7 +408,7 @@ class _Extractor:
                 continue
             cands = [c for c in fit_candidates(name, self.store.lookup(name), dateline=True)
                      if c.name_kind in ("name", "abbr")]  # a dateline is a real name
-            if cands and _big_place(cands, 10_000):
+            if cands and big_place(cands, 10_000):
                 city = self.add(Span_(start, end, "toponym", "rule:dateline", name))
             elif m.group(2):
                 city = None  # "CAMP MURRAY, Wash. -": a base the gazetteer lacks, in a state it has
@@ -469,7 +484,7 @@ class _Extractor:
                 # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
-            if label == "FAC" and not (prep or _big_place(cands, MIN_POP_MISLABELLED)):
+            if label == "FAC" and not (prep or big_place(cands, MIN_POP_MISLABELLED)):
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
             elif not cands and self.split_list(start, end, label):
                 return
@@ -479,7 +494,7 @@ class _Extractor:
                 return
         elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)
                                                   or self.address(ent)):
-            strong = _big_place(cands, MIN_POP_MISLABELLED)
+            strong = big_place(cands, MIN_POP_MISLABELLED)
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
             elif (prep or strong or body) and not (_is_acronym(name) and not strong):
@@ -529,7 +544,7 @@ class _Extractor:
             a = (start, start + words[cut - 1].end())
             b = (start + words[cut].start(), end)
             parts = [_trim(self.text, *a), _trim(self.text, *b)]
-            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and _big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
+            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
                    for x, y in parts):
                 for x, y in parts:
                     self.add(Span_(x, y, "toponym", f"ner:{label}+split", self.text[x:y]))
@@ -578,7 +593,7 @@ class _Extractor:
                     if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt") and c.place.feature_code in THE_PLACES for c in cands):
                         continue
                     org_after = head in ORG_HEADS or any(w.group().lower() in ORG_HEADS for w in words[i + n : i + n + 2])
-                    if (after_of or (first and org_after and not last)) and _big_place(cands, MIN_POP_UNTAGGED):
+                    if (after_of or (first and org_after and not last)) and big_place(cands, MIN_POP_UNTAGGED):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))
                     elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))  # "Air Zimbabwe", "HSBC Malta"
@@ -617,8 +632,8 @@ class _Extractor:
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
-                if (prep and not _is_acronym(name)) or (not sentence_initial and _big_place(cands, MIN_POP_UNTAGGED)) or (
-                    sentence_initial and _big_place(cands, 1_000_000)
+                if (prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED)) or (
+                    sentence_initial and big_place(cands, 1_000_000)
                 ):
                     if self.add(Span_(start, end, "toponym", "rule:gazetteer", name)):
                         i += n
@@ -691,7 +706,7 @@ class _Extractor:
         """The gazetteer has ``name`` as its own or alternate name of a division or of a town of
         at least ``MIN_POP_LISTED`` people: enough when a list or brackets vouch for it."""
         cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
-        return _big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)
+        return big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)
 
     def parenthesised(self) -> None:
         """"Fig Leaf Boutique (Maywood)": a town in brackets right after an organisation's or
@@ -734,7 +749,7 @@ class _Extractor:
                     cands = [c for c in cands if c.name_kind == "abbr" and c.place.feature_code in THE_PLACES + ("ADM1",)]
                 else:
                     cands = [c for c in cands if c.name_kind == "name"]
-                if any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or _big_place(cands, MIN_POP_UNTAGGED):
+                if any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or big_place(cands, MIN_POP_UNTAGGED):
                     self.add(Span_(a, b, "toponym", "rule:hyphen", part))
 
     def same_name(self) -> None:
@@ -745,6 +760,9 @@ class _Extractor:
         name: the entity rules judged it already ("the Centre", the government, in India)."""
         names = {sp.lookup for sp in self.spans if sp.kind == "toponym" and sp.lookup.lower() not in NOT_ALONE
                  and self.lookup(sp.lookup)}
+        # a name the text itself calls a town ("Pana is a city in…") is that town wherever it stands alone
+        described = {sp.lookup for sp in self.spans if sp.label == "rule:described" and sp.lookup.lower() not in NOT_ALONE}
+        names |= described
         names |= {n.title() for n in names if n.isupper() and len(n) > 4}  # a dateline's "ALLENDALE"
         if not names:
             return
@@ -756,7 +774,8 @@ class _Extractor:
             if not self.free(a, b):
                 continue
             ent = next((e for e in ents if e[0] <= a and b <= e[1]), None)
-            if ent is not None and (ent[2] == "PERSON" or self.text[ent[0] : ent[1]].lower().removeprefix("the ") == m.group().lower()):
+            whole = ent is not None and self.text[ent[0] : ent[1]].lower().removeprefix("the ") == m.group().lower()
+            if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and m.group() in described):
                 continue  # in a person's name; or the whole entity, which the entity rules judged ("the Centre")
             tok = self.doc.char_span(a, b, alignment_mode="expand")
             if tok is None or self.is_person_name(m.group(), tok.start):
@@ -804,21 +823,18 @@ class _Extractor:
         self.spans = [s for s in self.spans if id(s) not in merged]
         link_containment(self.spans, self.text)
 
-    def run(self) -> list[Span_]:
-        self.region_phrases()
-        self.settlement_of()
-        self.described()
-        self.dateline()
-        self.qualified()
-        self.entities()
-        self.untagged()
-        self.coordinated()
-        self.parenthesised()
-        self.hyphenated()
-        self.same_name()
-        self.containment()
+    def run(self, disable: "Container[str]" = ()) -> list[Span_]:
+        for name in RULES:  # in this order: an earlier rule's span is not taken by a later one
+            if name not in disable:
+                getattr(self, name.replace("-", "_"))()
         mark_state_bodies(self.spans, self.text, self.store)
         return sorted(self.spans, key=lambda s: s.start)
+
+
+#: The recognition rules, in the order they claim text; each can be switched off by name
+#: (``Geoparser(disable=[...])``).
+RULES = ("region-phrases", "settlement-of", "described", "dateline", "qualified", "entities", "sites", "untagged",
+         "coordinated", "parenthesised", "hyphenated", "same-name", "containment")
 
 
 def _in_list(text: str, y_start: int, x_end: int) -> bool:
@@ -902,11 +918,13 @@ def mark_datelines(spans: list[Span_], text: str) -> None:
                         span.lookup = _DATELINE_STATES.get(span.lookup.strip(), span.lookup)
 
 
-def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None) -> list[Span_]:
+def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None,
+                  disable: "Container[str]" = ()) -> list[Span_]:
     """Candidate mentions of places in ``doc``, in text order, non-overlapping.
 
-    ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the tokens)."""
-    return _Extractor(doc, store, text).run()
+    ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the tokens);
+    ``disable`` names rules of :data:`RULES` to skip."""
+    return _Extractor(doc, store, text).run(disable)
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:

@@ -282,7 +282,7 @@ class _Judge:
     """One filter configuration, applied to many documents (caches live in the region)."""
 
     def __init__(self, region: Any, *, area: str = "majority", demonyms: bool = False, min_mentions: int = 1,
-                 focus: bool = False, exclude: bool = False, store: Any = None) -> None:
+                 focus: bool = False, exclude: bool = False, store: Any = None, min_score: float = 0.0) -> None:
         from .regions import AREA_RULES
 
         if area not in AREA_RULES:
@@ -290,6 +290,7 @@ class _Judge:
         self.region = _region(region)
         self.area, self.demonyms, self.min_mentions = area, demonyms, max(int(min_mentions), 1)
         self.focus, self.exclude, self.store = focus, exclude, store
+        self.min_score = float(min_score)
         self._where: dict[int, str | None] = {}  # geonameid -> part label (the hot-path cache)
         self._places: dict[int, Place] = {}  # geonameid -> the place located
         self._skip_kinds = frozenset({"embedded"} if demonyms else {"embedded", "demonym"})
@@ -309,9 +310,10 @@ class _Judge:
         over the judge's cache; ``None`` when a place has not been located yet. (The hot path.)"""
         get, skip = self._where.get, self._skip_kinds
         hits: list[tuple[Any, str]] = []
+        low = self.min_score
         for m in mentions:
             p = m.place
-            if p is None or m.kind in skip:
+            if p is None or m.kind in skip or m.score < low:
                 continue
             where = get(p.geonameid, _UNSEEN)
             if where is None:
@@ -345,7 +347,7 @@ class _Judge:
         hits = []
         for m in mentions:
             p = m.place
-            if p is None or m.kind in skip:
+            if p is None or m.kind in skip or m.score < self.min_score:
                 continue
             where = cache.get(p.geonameid, _UNSEEN)
             if where is _UNSEEN:
@@ -386,7 +388,7 @@ _UNSEEN = object()
 
 
 def explain(doc: Document, region: Any, *, area: str = "majority", demonyms: bool = False,
-            min_mentions: int = 1, focus: bool = False, exclude: bool = False) -> Explanation:
+            min_mentions: int = 1, focus: bool = False, exclude: bool = False, min_score: float = 0.0) -> Explanation:
     """Whether one parsed document passes the filter, with the mentions and places behind it.
 
     Parameters are those of :func:`filter`.
@@ -398,12 +400,12 @@ def explain(doc: Document, region: Any, *, area: str = "majority", demonyms: boo
     (True, [('Ukraine', 'country:UA (Ukraine)')])
     """
     return _Judge(region, area=area, demonyms=demonyms, min_mentions=min_mentions, focus=focus,
-                  exclude=exclude)(doc)
+                  exclude=exclude, min_score=min_score)(doc)
 
 
 def filter(docs: Iterable[Any], region: Any, *, area: str = "majority", demonyms: bool = False,  # noqa: A001
            min_mentions: int = 1, focus: bool = False, exclude: bool = False,
-           geoparser: Any = None) -> Iterator[Kept]:
+           geoparser: Any = None, min_score: float = 0.0) -> Iterator[Kept]:
     """Keep the documents with places in ``region``; yield each with its explanation.
 
     Parameters
@@ -423,6 +425,8 @@ def filter(docs: Iterable[Any], region: Any, *, area: str = "majority", demonyms
         Judge the document's :func:`focus` places instead of every mention.
     exclude : bool
         Invert: keep the documents that do not match.
+    min_score : float
+        Count only mentions whose ``score`` (the probability that the place is right) is at least this.
     geoparser : Geoparser, optional
         For raw texts (default: a new :class:`~geomap.pipeline.Geoparser`).
 
@@ -438,7 +442,8 @@ def filter(docs: Iterable[Any], region: Any, *, area: str = "majority", demonyms
     >>> [d.text for d, why in geomap.filter(docs, "country:UA")]                 # doctest: +SKIP
     ['Shelling hit Donetsk.']
     """
-    judge = _Judge(region, area=area, demonyms=demonyms, min_mentions=min_mentions, focus=focus, exclude=exclude)
+    judge = _Judge(region, area=area, demonyms=demonyms, min_mentions=min_mentions, focus=focus, exclude=exclude,
+                   min_score=min_score)
     for doc in _documents(docs, geoparser):
         why = judge(doc)
         if why.kept:
@@ -500,8 +505,9 @@ def _extracted_document(d: Mapping[str, Any], cache: dict[int, Place]) -> Docume
             place = get(gid)
             if place is None:
                 place = cache[gid] = Place.from_dict(pd)
+        score = m.get("score")
         append(Mention(m["text"], int(m["start"]), int(m["end"]), int(m.get("sentence") or 0),
-                       m.get("kind") or "toponym", place))
+                       m.get("kind") or "toponym", place, 1.0 if score is None else float(score)))
     rid = d.get("id")
     return Document(text=text, id=None if rid is None else str(rid), mentions=mentions)
 
@@ -636,8 +642,8 @@ class _FilterRun:
 
     def fast_document(self, rec: Any) -> Document:
         to_place = self.to_place
-        mentions = [Mention(m.text, m.start, m.end, m.sentence, m.kind, None if m.place is None else to_place(m.place))
-                    for m in rec.mentions]
+        mentions = [Mention(m.text, m.start, m.end, m.sentence, m.kind, None if m.place is None else to_place(m.place),
+                            m.score) for m in rec.mentions]
         return Document(rec.text, None if rec.id is None else str(rec.id), mentions=mentions)
 
     def read_csv(self, source: str) -> Iterator[_Item | InputError]:
@@ -831,7 +837,8 @@ class _FilterRun:
 
             store = get_store(getattr(args, "gazetteer", None))
         judge = _Judge([_region_arg(s) for s in specs], area=args.area, demonyms=args.demonyms,
-                       min_mentions=args.min_mentions, focus=args.focus, exclude=args.exclude, store=store)
+                       min_mentions=args.min_mentions, focus=args.focus, exclude=args.exclude, store=store,
+                       min_score=args.min_score)
         self.csv_header: list[str] | None = None
         self.csv_delim = ","
         self.parquet_schema: Any = None
@@ -998,6 +1005,7 @@ if _msgspec is not None:
         sentence: int = 0
         kind: str = "toponym"
         place: _PId | None = None
+        score: float = 1.0
 
     class _M(_MLite, gc=False):
         """A mention with its whole place."""
@@ -1079,6 +1087,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--min-mentions", type=int, default=1, metavar="N",
                    help="keep an article only with at least N mentions in the region (default 1)")
     p.add_argument("--focus", action="store_true", help="judge the article's focus places, not every mention")
+    p.add_argument("--min-score", type=float, default=0.0, metavar="P",
+                   help="count only mentions whose place is right with probability at least P (0-1; default 0)")
     p.add_argument("--demonyms", action="store_true", help="let demonyms (Ukrainian → Ukraine) count")
     p.add_argument("--area", choices=["majority", "intersects", "within"], default="majority",
                    help="when a country/admin-1 mention is in a region: most of its area (default), any, all")

@@ -187,6 +187,15 @@ class Document:
 
         return explain(self, region, **kw).kept
 
+    def unplace_below(self, min_score: float) -> int:
+        """Drop the place of every mention whose ``score`` (the probability that its place is
+        right) is below ``min_score``; the mentions stay. Returns how many lost their place."""
+        n = 0
+        for m in self.mentions:
+            if m.place is not None and m.score < min_score:
+                m.place, n = None, n + 1
+        return n
+
     def unresolved(self) -> Iterator[Mention]:
         return (m for m in self.mentions if m.place is None)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .extract import extract_spans, sentence_index
-from .gazetteer.store import GazetteerStore, get_store
+from .gazetteer.names import normalize
+from .gazetteer.store import Candidate, GazetteerStore, get_store
 from .model import Document, Mention, Sentence
 from .resolve import resolve_spans
 from .resolve.ranker import Ranker
@@ -64,6 +65,12 @@ class Geoparser:
         Keep the ranked candidates with their features on each mention.
     ranker:
         The candidate ranker (:class:`geomap.resolve.ranker.Ranker`); the shipped one when ``None``.
+    disable:
+        Names of recognition rules (:data:`geomap.extract.RULES`) or post-ranking adjustments
+        (:data:`geomap.resolve.ADJUSTMENTS`) to switch off, as spaCy's ``select_pipes``.
+    aliases:
+        Extra names, ``{name: geonameid}``, that name that place before any other: an
+        evaluation profile's conventions (``evaluate --profile gwn``), or a user's own.
     """
 
     def __init__(
@@ -74,9 +81,19 @@ class Geoparser:
         explain: bool = False,
         cache: bool = True,
         ranker: "Ranker | None" = None,
+        aliases: Mapping[str, int] | None = None,
+        disable: Iterable[str] = (),
     ) -> None:
+        from .extract import RULES
+        from .resolve import ADJUSTMENTS
+
+        self.disable = frozenset(disable)
+        unknown = self.disable - set(RULES) - set(ADJUSTMENTS)
+        if unknown:
+            raise ValueError(f"unknown rule(s) {sorted(unknown)}; rules are {', '.join(RULES + ADJUSTMENTS)}")
         self._gazetteer = gazetteer
         self.ranker = ranker
+        self.aliases = dict(aliases or {})
         self.model = model
         self.explain = explain
         self.cache = cache
@@ -91,10 +108,10 @@ class Geoparser:
     @property
     def lookups(self) -> "GazetteerStore | LookupCache":
         """The store as the extractor and resolver see it: behind a per-run lookup cache when ``cache``."""
-        if not self.cache:
+        if not self.cache and not self.aliases:
             return self.gazetteer
         if self._lookups is None or self._lookups.store is not self.gazetteer:
-            self._lookups = LookupCache(self.gazetteer)
+            self._lookups = LookupCache(self.gazetteer, aliases=self.aliases)
         return self._lookups
 
     @property
@@ -131,9 +148,9 @@ class Geoparser:
         doc.sentences = sentences_of(sdoc, doc.text)
         starts = [s.start for s in doc.sentences]
         store = self.lookups
-        spans = extract_spans(sdoc, store, doc.text)
+        spans = extract_spans(sdoc, store, doc.text, self.disable)
         resolutions = resolve_spans(spans, store, explain=self.explain, text=doc.text, sentence_starts=starts,
-                                    ranker=self.ranker)
+                                    ranker=self.ranker, disable=self.disable)
         doc.mentions = [
             Mention(
                 text=doc.text[s.start : s.end],
@@ -197,13 +214,14 @@ class LookupCache:
     emptied when it holds ``maxsize`` entries. Every other attribute is the store's.
     """
 
-    __slots__ = ("store", "maxsize", "_cache", "hits", "misses")
+    __slots__ = ("store", "maxsize", "_cache", "hits", "misses", "_aliases")
 
-    def __init__(self, store: GazetteerStore, maxsize: int = 200_000) -> None:
+    def __init__(self, store: GazetteerStore, maxsize: int = 200_000, *, aliases: Mapping[str, int] | None = None) -> None:
         self.store = store
         self.maxsize = maxsize
         self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.hits = self.misses = 0
+        self._aliases = {normalize(k): int(v) for k, v in (aliases or {}).items()}
 
     def lookup(self, name: str, *, kinds: Any = None, feature_classes: Any = None, country_codes: Any = None) -> list[Any]:
         key = (name, _frozen(kinds), _frozen(feature_classes), _frozen(country_codes))
@@ -212,6 +230,12 @@ class LookupCache:
             self.misses += 1
             found = tuple(self.store.lookup(name, kinds=kinds, feature_classes=feature_classes,
                                             country_codes=country_codes))
+            gid = self._aliases.get(normalize(name)) if self._aliases else None
+            place = self.store.get(gid) if gid is not None and kinds is None else None
+            if place is not None and (feature_classes is None or place.feature_class in feature_classes) and (
+                    country_codes is None or place.country_code in country_codes):  # an alias names its place first, as a curated name of its own
+                kind = "abbr" if name.replace(".", "").isupper() and len(name) <= 5 else "name"
+                found = (Candidate(place, normalize(name), kind), *(c for c in found if c.place.geonameid != gid))
             if len(self._cache) >= self.maxsize:
                 self._cache.clear()
             self._cache[key] = found

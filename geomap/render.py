@@ -124,6 +124,7 @@ _CSS = """
 .geomap-popup ol{margin:4px 0 0;padding-left:20px}
 .geomap-popup li{margin:3px 0}
 .geomap-popup .geomap-more{color:#555;font-style:italic}
+.geomap-popup .geomap-approx{color:#7a4b00;font-size:12px;margin:3px 0}
 .geomap-popup mark{background:#ffe066;color:inherit;padding:0 1px;border-radius:2px}
 .geomap-box{background:#fff;padding:4px 8px;max-width:320px;max-height:40vh;
   overflow:auto;font:12px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif}
@@ -175,8 +176,9 @@ var geomap = {
     var markers = new Array(rows.length);
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i];
-      var m = L.circleMarker([r[0], r[1]], {radius: r[2], color: r[3], fillColor: r[3],
-                                            weight: 2, fillOpacity: 0.55, renderer: renderer});
+      var m = L.circleMarker([r[0], r[1]], {radius: r[2], color: r[3], fillColor: r[3], weight: 2,
+                                            fillOpacity: r[8] ? 0.15 : 0.55, dashArray: r[8] ? "4 4" : null,
+                                            renderer: renderer});
       m.bindTooltip(r[4], {sticky: true});
       m.bindPopup(r[5], opts.popup);
       markers[i] = m;
@@ -436,6 +438,11 @@ def article_html(doc: Document, label: str) -> str:
 def popup_html(place: Place, articles: Sequence[tuple[Document, str, list[Mention]]]) -> str:
     """Popup body: place facts, then per article its title and quoted sentences."""
     parts = ['<div class="geomap-popup">', place_details_html(place)]
+    approx = sorted({m.text for _, _, ms in articles for m in ms if m.precision != "exact"})
+    if approx:
+        parts.append(f'<div class="geomap-approx">Approximate: {_text(", ".join(approx))} '
+                     f'{"is" if len(approx) == 1 else "are"} not in the gazetteer, shown at the place the text puts '
+                     f'{"it" if len(approx) == 1 else "them"} in.</div>')
     for doc, label, mentions in articles[:MAX_ARTICLES]:
         parts += [article_html(doc, label), _sentences_html(doc, mentions)]
     if len(articles) > MAX_ARTICLES:
@@ -530,7 +537,8 @@ class _Box(_Helper):
 class PlaceLayer(JSCSSMixin, Layer):
     """One layer of place markers: its rows as one JSON array, built in the browser.
 
-    Each row is ``[lat, lon, radius, colour, tooltip_html, popup_html, name, mentions]``;
+    Each row is ``[lat, lon, radius, colour, tooltip_html, popup_html, name, mentions, approximate]``
+    (approximate: every mention is placed at the place holding it, drawn dashed and pale);
     the HTML is escaped in Python, ``name`` is plain text for the side list.
     """
 
@@ -905,8 +913,9 @@ class Map:
     def _row(mk: _Marker, color: str) -> list[Any]:
         n = mk.mentions
         p = mk.place
+        approx = all(m.precision != "exact" for _, _, ms in mk.articles for m in ms)
         return [p.lat, p.lon, round(_radius(n), 2), color, tooltip_html(p.name, n),
-                popup_html(p, mk.articles), p.name, n]
+                popup_html(p, mk.articles), p.name, n, approx]
 
     def _add_heat(self, m: folium.Map, layers: list[_Layer]) -> None:
         counts: dict[tuple[float, float], int] = Counter()

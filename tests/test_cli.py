@@ -99,3 +99,17 @@ def test_stdin_text_and_gazetteer_lookup(store):
     proc = geomap("gazetteer", "lookup", "Kursk")
     first = proc.stdout.decode().splitlines()[0].split("\t")
     assert first[1] in ("Kursk", "Kursk Oblast") and first[3] == "RU"
+
+
+def test_min_score_keeps_only_places_likely_to_be_right(tmp_path, store):
+    src = tmp_path / "a.txt"
+    src.write_text("Students gathered in Moscow, Idaho, for the vigil. Later they flew to Paris.", encoding="utf-8")
+    runs = {}
+    for p in ("0", "1.01"):
+        out = tmp_path / f"{p}.jsonl"
+        proc = geomap("extract", str(src), "--min-score", p, "-o", str(out), "-q")
+        assert proc.returncode == 0, proc.stderr
+        runs[p] = json.loads(out.read_text(encoding="utf-8"))
+    assert any(m["place"] for m in runs["0"]["mentions"])
+    assert [m["text"] for m in runs["1.01"]["mentions"]] == [m["text"] for m in runs["0"]["mentions"]]
+    assert not any(m["place"] for m in runs["1.01"]["mentions"])  # no place is that sure: mentions stay, places go

@@ -404,3 +404,23 @@ def test_parity_with_shared_score_py(tmp_path, seed):
                 assert list(mine["breakdown_by_" + field]) == list(theirs["breakdown_by_" + field])
                 checked += theirs["overlap"]["tp"]
     assert checked > 100  # the synthetic data exercised the matching
+
+
+def test_calibration_reports_how_well_scores_predict_being_right():
+    from geomap.evaluate import GoldDoc, GoldToponym, calibration
+
+    gold = [GoldDoc("a", "Kursk and Paris", (GoldToponym(0, 5, "Kursk", 51.7, 36.2), GoldToponym(10, 15, "Paris", 48.9, 2.35)))]
+    preds = [{"id": "a", "toponyms": [{"start": 0, "end": 5, "lat": 51.7, "lon": 36.2, "score": 0.9},
+                                      {"start": 10, "end": 15, "lat": 33.7, "lon": -95.6, "score": 0.9}]}]
+    cal = calibration(gold, preds)
+    assert cal["n"] == 2 and abs(cal["ece"] - 0.4) < 1e-9  # said 0.9, right half the time
+
+
+def test_a_profile_is_read_by_name_or_path(tmp_path):
+    from geomap.evaluate import load_profile
+
+    assert load_profile("gwn")["EU"] == 6255148
+    path = tmp_path / "mine.tsv"
+    path.write_text("name\ttarget\nQuillan\tnot-a-number\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2"):
+        load_profile(path)

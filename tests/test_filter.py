@@ -283,3 +283,11 @@ def test_union_of_many_regions_is_one_region():
     assert len(u.parts) == 3 and u.name == " | ".join(p.name for p in parts)
     assert (parts[0] | parts[1] | parts[2]).parts == u.parts
     assert u.contains((50.85, 4.35)) and u.contains((52.37, 4.9)) and not u.contains((48.86, 2.35))
+
+
+def test_min_score_counts_only_sure_mentions(geoparser):
+    from geomap.filter import explain
+
+    doc = geoparser.parse("Shelling hit Donetsk overnight.")
+    assert explain(doc, "country:UA").kept
+    assert not explain(doc, "country:UA", min_score=1.01).kept

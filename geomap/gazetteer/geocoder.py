@@ -112,13 +112,15 @@ class Gazetteer(Geocoder):
         ``demonyms=True``.
         """
         from geomap.resolve import rank_candidates
+        from geomap.resolve.ranker import default_ranker
 
         kinds = None if self.demonyms else ("name", "alt", "abbr", "core")
         ranked = rank_candidates(name, self.store, country_codes=_codes(country_codes),
                                  feature_classes=_classes(feature_class), kinds=kinds)
         ranked = ranked[:limit] if limit else ranked  # records (and addresses) only for what is returned
-        return [Ranked(c.place, s, {k: round(v, 4) for k, v in f.items()}, c.name_kind, self._raw(c.place))
-                for s, c, f in ranked]
+        ranker = default_ranker()  # each feature's contribution to the score: weight x value
+        return [Ranked(c.place, s, {k: round(v, 4) for k, v in ranker.contributions(f).items()}, c.name_kind,
+                       self._raw(c.place)) for s, c, f in ranked]
 
     # -- geopy interface
 

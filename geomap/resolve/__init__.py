@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
 
-from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, _big_place, fit_candidates
+from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates
 from ..gazetteer.names import core_name, normalize
 from ..gazetteer.store import Candidate
 from ..descriptions import describe
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer.store import GazetteerStore
     from ..model import Place
 
-__all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR", "natural_name"]
+__all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR", "natural_name", "ADJUSTMENTS"]
 
 #: Prior for the feature code of a candidate.
 TYPE_PRIOR = {
@@ -209,9 +209,10 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if (p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own)
             and not (p.feature_class == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):
         f["admin1"] = ADMIN1_BONUS
-    if p.feature_code == "ADM1" and sum(
-            1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) >= 2:
-        f["siblings"] = SIBLING_BONUS  # "Georgia" among Alaska, Florida and Nevada: the state
+    siblings = sum(1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) if p.feature_code == "ADM1" else 0
+    if siblings >= 2:
+        # "Georgia" among Alaska, Florida and Nevada: the state, the more surely the more states are listed
+        f["siblings"] = SIBLING_BONUS * min(siblings, 4) / 2
     if span.label == "rule:dateline" and p.feature_class == "P":
         f["dateline"] = DATELINE_TOWN  # "WASHINGTON (AP) -": a dateline names the town it was filed in
     if inside is not None and _contains(inside, p):
@@ -219,8 +220,11 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if holds is not None and (p.feature_class == "A" or p.feature_code in ("RGN", "ADMD")):
         if any(_contains(p, q) for q in holds):
             f["holds"] = HOLDS_BONUS  # "Tacoma, Washington": the state that holds a Tacoma
-        elif span.label == "rule:qualified":
-            f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
+        else:
+            if span.label == "rule:qualified":
+                f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
+            if holds and any(q.feature_class == "P" for q in holds):
+                f["holds_none"] = 1.0  # "Rome, Georgia": the country holds no Rome, the state does
     if ctx.points and (p.feature_class == "P" or p.feature_code in _TOWN_LIKE):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
@@ -259,8 +263,8 @@ def _contains(outer: "Place", inner: "Place") -> bool:
 
 #: Words that make a name a natural feature's: "Lake Michigan", "Vancouver Island", "Southern Ocean".
 _NATURAL_WORDS = frozenset(
-    "lake lakes river mount mountain mountains mt ocean sea gulf bay island islands isle strait peninsula glacier "
-    "volcano creek canyon desert forest reef cape valley falls".split())
+    "lake lakes river mount mountain mountains mt ocean sea gulf island islands isle strait peninsula glacier "
+    "volcano canyon desert reef".split())
 
 
 def natural_name(name: str) -> bool:
@@ -275,11 +279,13 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
         return store.lookup(span.lookup, kinds=["demonym"])
     cands = store.lookup(span.lookup)
     if span.kind == "region-phrase" and span.designator in SECOND_LEVEL_WORDS:
-        # "Hamilton County": US and British counties are named with the word ("Hamilton County")
-        seen = {c.place.geonameid for c in cands}
+        # "Hamilton County": US and British counties are named with the word ("Hamilton County"); a
+        # division whose own name is the whole phrase is meant, not the state of the bare name ("Ohio County")
         whole = store.lookup(f"{span.lookup} {span.designator}")
-        cands = sorted([*cands, *(c for c in whole if c.place.geonameid not in seen)],
-                       key=lambda c: -c.place.population)
+        owned = [c for c in whole if c.name_kind == "name" and c.place.feature_class == "A"]
+        seen = {c.place.geonameid for c in cands}
+        cands = owned or sorted([*cands, *(c for c in whole if c.place.geonameid not in seen)],
+                                key=lambda c: -c.place.population)
     if not cands:
         cands = _fallback(span.lookup, store)
     if not cands and span.kind == "toponym":
@@ -287,8 +293,10 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
         # organisation holding a place ("University of California")
         cands = store.lookup(span.lookup, kinds=["demonym"]) or _embedded(span.lookup, store)
     if natural_name(span.lookup):
-        # "Lake Michigan", "Mount Everest", "Southern Ocean": a natural feature, never a town or county
-        cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES or c.place.feature_code in ("RGN", "CONT")]
+        # "Lake Michigan", "Southern Ocean": a natural feature, or a place really called so ("Mount Vernon"),
+        # never a town or county found for part of the name ("Ocean County")
+        key = normalize(span.lookup)
+        cands = [c for c in cands if c.matched == key or c.place.feature_class in NATURAL_CLASSES]
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
     if span.kind != "region-phrase" and not span.prefer_admin1:
         strong = [c for c in cands if c.name_kind != "core"]
@@ -358,7 +366,7 @@ def _body_word(word: str) -> bool:
 def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
     """Candidates for a name that holds a well-known place or demonym: "University of
     California" → California, "Mexican Senate" → Mexico. The longest (then leftmost) run of
-    capitalised words that names a big place (see :func:`extract._big_place`), else a
+    capitalised words that names a big place (see :func:`extract.big_place`), else a
     demonym, wins ("British Embassy Tokyo" → Tokyo); nothing when there is none."""
     words = name.replace(",", " ").split()
     if len(words) > 1:
@@ -388,7 +396,7 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
                 continue
             parts.append(sub)
             cands = [c for c in store.lookup(sub) if c.name_kind != "core"]
-            if cands and _big_place(cands, MIN_POP_UNTAGGED):
+            if cands and big_place(cands, MIN_POP_UNTAGGED):
                 return cands
         for sub in parts:  # a place before a demonym: "British Embassy Tokyo" is in Tokyo
             dem = store.lookup(sub, kinds=["demonym"])
@@ -399,16 +407,29 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
           holds: "list[Place] | None" = None, *, ranker: "Ranker | None" = None,
-          ev: "Evidence | None" = None, desc: str = "") -> list[tuple[float, "Candidate", dict]]:
+          ev: "Evidence | None" = None, desc: str = "", told: bool = False) -> list[tuple[float, "Candidate", dict]]:
+    """Score every candidate (and the containing place, when the text gives one), best first.
+
+    ``told``: the sentence itself says what the name is ("X is a town in Y", "X, a village");
+    its features then carry the suffix ``@told``, so that the ranker weighs the article's
+    evidence against a namesake's size differently where the text locates the name
+    (an encyclopedic first sentence) and where it does not (a capital named in passing)."""
     ranker = ranker or default_ranker()
     ranked = []
     facts = _name_facts(cands, span)
-    top_pop = max((c.place.population for c in cands), default=0)
+    # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
+    top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
     for c in cands:
         f = _features(c, span, ctx, inside, facts, holds)
         f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
+        if told:
+            f = {f"{k}@told": v for k, v in f.items()}
         ranked.append((ranker.score(f), c, f))
-    if inside is not None and span.kind != "demonym" and not (inside.feature_class == "P" and natural_name(span.lookup)):
+    if (inside is not None and span.kind != "demonym" and not (inside.feature_class == "P" and natural_name(span.lookup))
+            and inside.population >= max((c.place.population for c in cands), default=0)
+            and not (cands and inside.feature_class == "P") and not any(_contains(inside, c.place) for c in cands)):
+        # only when no namesake lies in it ("Pittsburgh, Pennsylvania" is the city), bigger than them all, and
+        # a town only for a name the gazetteer lacks ("Royal Street in New Orleans"; "Paris, London" is a list)
         f = _container_features(inside, cands)
         ranked.append((ranker.score(f), Candidate(inside, span.lookup, CONTAINER), f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
@@ -416,16 +437,14 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
 
 
 def _container_features(outer: "Place", cands: "list[Candidate]") -> dict[str, float]:
-    """Features of the containing place as an answer: its kind, whether the gazetteer knows
-    the name at all, and whether a namesake lies inside it (then the namesake is likelier)."""
+    """Features of the containing place as an answer (offered only when no namesake lies in
+    it): its kind, and whether the gazetteer knows the name at all."""
     code = outer.feature_code
     level = ("country" if code.startswith("PCL") else "admin1" if code in ("ADM1", "ADM1H")
              else "town" if outer.feature_class == "P" else "county")
     f = {"container": 1.0, f"container_{level}": 1.0}
     if not cands:
         f["unknown_name"] = 1.0
-    elif any(_contains(outer, c.place) for c in cands):
-        f["namesake_inside"] = 1.0
     return f
 
 
@@ -465,7 +484,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
 
 def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False, text: str | None = None,
                   sentence_starts: "list[int] | None" = None, ranker: "Ranker | None" = None,
-                  trace: "list | None" = None) -> list[Resolution]:
+                  trace: "list | None" = None, disable: "Container[str]" = ()) -> list[Resolution]:
     """Resolve every span of one article; ``explain`` keeps the ranked candidates.
 
     ``text`` (with its ``sentence_starts``) lets the ranker read what the whole article
@@ -500,21 +519,23 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
                    i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
             if key not in memo:
-                memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i])
+                memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
+                                  told=bool(descs[i]))
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all, held)
     if trace is not None:
         trace.extend(list(r) for r in ranked_all)
-    adjust = _Adjustments(chosen)
-    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all)
+    adjust = _Adjustments(chosen, disable)
+    adjust.run(_qualified_pairs, spans, chosen, ranked_all)
+    told = [bool(descs[i]) for i in range(len(spans))]
+    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, told)
     adjust.run(_region_sense, spans, chosen)
     adjust.run(_campus_town, spans, chosen)
-    adjust.run(_drop_lone_villages, spans, chosen, ranked_all)
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
     adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers)
-    adjust.run(_seats, spans, chosen, store)
+    adjust.run(_seats, spans, chosen, store, text)
     adjust.run(_in_container, spans, chosen, containers)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
@@ -526,6 +547,11 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         out.append(Resolution(place, score, explained, adjust.records.get(i, []), precision))
     return out
 
+
+#: The rules that may change a choice after ranking, in the order they run; each can be
+#: switched off by name (``Geoparser(disable=[...])``) and records every change it makes.
+ADJUSTMENTS = ("qualified-pairs", "one-sense-per-discourse", "region-sense", "campus-town", "drop-counties-of-other-states",
+               "lone-foreign-places", "not-in-qualifier", "seats", "in-container")
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
 CONTAINER = "container"
@@ -554,9 +580,17 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
                 continue
             gap = text[s.end : t.start]
             if _DESCRIBED_IN.match(gap):
+                # "in the U.S. state of West Virginia": the state, not the country before it
+                while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
+                    j += 1
                 out[i] = j
             break
     return out
+
+
+#: Between a country and its division: "the U.S. state of Iowa", "the Canadian province of Ontario".
+_DIVISION_OF = re.compile(r"^\s+(?:state|province|region|territory|county|district|prefecture|department|oblast)\s+of\s+"
+                          r"(?:the\s+)?$", re.I)
 
 
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
@@ -594,12 +628,15 @@ class _Adjustments:
     """Runs the rules that may change a choice after ranking and records each change:
     ``{"rule", "from", "to", "reason"}`` per mention, the reason being the rule's summary."""
 
-    def __init__(self, chosen: "list[Place | None]") -> None:
+    def __init__(self, chosen: "list[Place | None]", disable: "Container[str]" = ()) -> None:
         self.chosen = chosen
+        self.disable = disable
         self.records: dict[int, list[dict]] = {}
         self.contained: set[int] = set()
 
     def run(self, rule, *args) -> None:
+        if _rule_name(rule) in self.disable:
+            return
         before = list(self.chosen)
         result = rule(*args)
         if rule is _in_container:
@@ -607,9 +644,13 @@ class _Adjustments:
         for i, (old, new) in enumerate(zip(before, self.chosen)):
             if old != new:
                 self.records.setdefault(i, []).append({
-                    "rule": rule.__name__.lstrip("_").replace("_", "-"),
+                    "rule": _rule_name(rule),
                     "from": _brief(old), "to": _brief(new),
                     "reason": (rule.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ").split(". ")[0]})
+
+
+def _rule_name(rule) -> str:
+    return rule.__name__.lstrip("_").replace("_", "-")
 
 
 def _brief(p: "Place | None") -> "dict | None":
@@ -619,16 +660,15 @@ def _brief(p: "Place | None") -> "dict | None":
 
 def _explain(ranked: list, place: "Place | None", ranker: "Ranker", adjustments: "list | None") -> list[dict]:
     """The ranked candidates, the final place first, each with its features' contributions."""
-    rows = [{"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
-             "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
-             "features": {k: round(v, 3) for k, v in ranker.contributions(f).items()}} for s, c, f in ranked[:5]]
+    def row(s: float, c: "Candidate", f: dict) -> dict:
+        return {**_brief(c.place), "matched": c.name_kind, "score": round(s, 3),
+                "features": {k: round(v, 3) for k, v in ranker.contributions(f).items()}}
+
+    rows = [row(*r) for r in ranked[:5]]
     if place is not None:
         final = next((r for r in rows if r["geonameid"] == place.geonameid), None)
         if final is None:
-            final = next(({"geonameid": c.place.geonameid, "name": c.place.name, "feature_code": c.place.feature_code,
-                           "country_code": c.place.country_code, "matched": c.name_kind, "score": round(s, 3),
-                           "features": {k: round(v, 3) for k, v in ranker.contributions(f).items()}}
-                          for s, c, f in ranked if c.place.geonameid == place.geonameid), None)
+            final = next((row(*r) for r in ranked if r[1].place.geonameid == place.geonameid), None)
         if final is None:
             final = {**_brief(place), "matched": "adjusted", "score": None, "features": {}}
         rows = [final] + [r for r in rows if r is not final]
@@ -709,9 +749,6 @@ def _campus_town(spans: list[Span_], chosen: "list[Place | None]") -> None:
             chosen[i] = places[max(per, key=per.__getitem__)]
 
 
-#: A populated place smaller than this, far from everything else the article names, is
-#: more likely a street, building or common word than that village (see _drop_lone_villages).
-LONE_VILLAGE_POP = 20_000
 #: A town below this size, the only place of its country in an article that names at least
 #: FOREIGN_MAIN_NAMES places of another country, gives way to that article's town.
 FOREIGN_TOWN_POP = 150_000
@@ -719,23 +756,6 @@ FOREIGN_MAIN_NAMES = 3
 #: ...and a lone foreign place gives way to a namesake near the article's places once the
 #: article names this many places of the namesake's country.
 HOME_MAIN_NAMES = 2
-
-
-def _drop_lone_villages(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
-    """Unresolve small villages with no support in the article: not near another place it
-    names, not in a division it names, not qualified ("Y, X"). "Bourbon" in an article about
-    New Orleans is Bourbon Street, not Bourbon, Missouri; "White House" is not White House,
-    Tennessee. The name then takes the town of its context, like any name the gazetteer lacks.
-    Places the user added (negative ids) are kept: they were added to be found."""
-    if sum(p is not None for p in chosen) < 2:
-        return
-    for i, (span, place) in enumerate(zip(spans, chosen)):
-        if (place is None or place.feature_class != "P" or place.population >= LONE_VILLAGE_POP
-                or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or not ranked_all[i]):
-            continue
-        f = ranked_all[i][0][2]
-        if f.get("near", 0.0) <= 0 and f.get("admin1", 0.0) <= 0 and f.get("inside", 0.0) <= 0:
-            chosen[i] = None
 
 
 def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, ctx: _Context) -> None:
@@ -808,7 +828,7 @@ _MISSION_WORDS = frozenset({"embassy", "embassies", "consulate", "consulates"})
 _MINISTRY_WORDS = frozenset({"ministry", "ministries"})
 
 
-def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore") -> None:
+def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerStore", text: str | None = None) -> None:
     """A country's office named as such stands where it is, not in the country at large.
 
     "Russian Foreign Ministry" is in Moscow, the country's capital. "Russian Embassy" is
@@ -818,22 +838,48 @@ def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerSt
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is None or not place.country_code or not place.feature_code.startswith("PCL"):
             continue
-        words = set(normalize(span.lookup).split())
+        words = set(normalize(text[span.start : span.end] if text is not None else span.lookup).split())
         if words & _MINISTRY_WORDS:
             chosen[i] = store.capital(place.country_code) or place
         elif words & _MISSION_WORDS:
             chosen[i] = None
 
 
-def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list) -> None:
-    """The same toponym text resolves to the place of its most confident mention."""
+#: How much a "Y, X" reading in which X holds Y counts, against the two names ranked alone.
+PAIR_BONUS = 10.0
+_PAIR_TOP = 5
+
+
+def _qualified_pairs(spans: list[Span_], chosen: list, ranked_all: list) -> None:
+    """"Rome, Georgia", "Moscow, Idaho": the two names are read together, as a reader does.
+    Among the top readings of each, the pair in which the second holds the first wins over
+    the two best readings apart, unless they score far better (by ``PAIR_BONUS``)."""
+    index = {id(s): i for i, s in enumerate(spans)}
+    for i, span in enumerate(spans):
+        j = index.get(id(span.inside)) if span.inside is not None else None
+        if j is None or not ranked_all[i] or not ranked_all[j]:
+            continue
+        inner = [(s, c.place) for s, c, _ in ranked_all[i][:_PAIR_TOP] if c.name_kind != CONTAINER]
+        outer = [(s, c.place) for s, c, _ in ranked_all[j][:_PAIR_TOP] if c.name_kind != CONTAINER]
+        pairs = [(sx + sy + (PAIR_BONUS if _contains(y, x) else 0.0), x, y) for sx, x in inner for sy, y in outer]
+        if not pairs:
+            continue
+        _, x, y = max(pairs, key=lambda t: t[0])
+        if _contains(y, x):
+            chosen[i], chosen[j] = x, y
+
+
+def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, told: "list[bool]") -> None:
+    """The same toponym text resolves to the place of its best-located mention: one whose
+    sentence says where it is ("Linden is a village in Kneehill County"), else the most
+    confident."""
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
         if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"
             continue
         key = (span.kind, span.lookup.casefold())
         j = best.get(key)
-        if j is None or (ranked_all[i][0][0] > ranked_all[j][0][0]):
+        if j is None or (told[i], ranked_all[i][0][0]) > (told[j], ranked_all[j][0][0]):
             best[key] = i
     for i, span in enumerate(spans):
         j = best.get((span.kind, span.lookup.casefold()))

@@ -60,33 +60,33 @@ class Evidence:
     def sentence(self, offset: int) -> int:
         return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
-    def proximity(self, hits: "list[_Hit] | None", own: str, start: int, end: int) -> float:
-        """1 when a hit stands in the mention's sentence, 0.5 elsewhere in the article, else 0.
+    def proximity(self, hits: "list[_Hit] | None", own: str, start: int, end: int) -> int:
+        """2 when a hit stands in the mention's sentence, 1 elsewhere in the article, else 0.
         Hits inside the mention or of the mention's own name do not count."""
         if not hits:
-            return 0.0
+            return 0
         here = self.sentence(start)
-        best = 0.0
+        best = 0
         for h in hits:
             if h.name == own or (h.start < end and start < h.end):
                 continue
             if h.sentence == here:
-                return 1.0
-            best = 0.5
+                return 2
+            best = 1
         return best
 
-    def country(self, place: "Place", own: str, start: int, end: int) -> float:
+    def country(self, place: "Place", own: str, start: int, end: int) -> int:
         return self.proximity(self.countries.get(place.country_code or ""), own, start, end)
 
-    def division(self, place: "Place", own: str, start: int, end: int) -> float:
+    def division(self, place: "Place", own: str, start: int, end: int) -> int:
         if not place.admin1:
-            return 0.0
+            return 0
         return self.proximity(self.admin1.get((place.country_code or "", place.admin1)), own, start, end)
 
-    def county(self, place: "Place", own: str, start: int, end: int) -> float:
+    def county(self, place: "Place", own: str, start: int, end: int) -> int:
         """A second-level division named in the article lies within ``ADMIN2_KM`` of the place."""
         if place.feature_class not in ("P", "A") or place.feature_code in ("ADM1", "ADM2") or place.feature_code.startswith("PCL"):
-            return 0.0
+            return 0
         deg = ADMIN2_KM / 111.0
         near = [h for lat, lon, h in self.admin2
                 if abs(lat - place.lat) < deg and abs(lon - place.lon) * math.cos(math.radians(place.lat)) < deg]

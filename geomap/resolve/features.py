@@ -23,14 +23,24 @@ __all__ = ["text_features", "NATURAL_CLASSES", "TEXT_FEATURES"]
 #: GeoNames feature classes of natural features: water, relief, areas, vegetation, undersea.
 NATURAL_CLASSES = frozenset("HTLVU")
 #: The names :func:`text_features` can give.
-TEXT_FEATURES = ("pop_gap", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
-                 "ev_country", "ev_admin1", "ev_county", "desc_match", "desc_other")
+TEXT_FEATURES = ("pop_gap", "biggest", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
+                 "ev_country", "ev_country_here", "ev_admin1", "ev_admin1_here", "ev_county", "ev_county_here",
+                 "desc_match", "desc_other")
+
+
+def _proximity(f: dict[str, float], name: str, level: int) -> None:
+    """``name`` when the article names it elsewhere, and also ``name_here`` in the mention's sentence."""
+    if level:
+        f[name] = 1.0
+    if level == 2:
+        f[name + "_here"] = 1.0
 
 _DESCRIBED = {
     "settlement": lambda p: p.feature_class == "P" or p.feature_code in ("ADM3", "ADM4", "ADM5", "ADMD"),
     "division": lambda p: p.feature_class == "A" and not p.feature_code.startswith("PCL"),
     "country": lambda p: p.feature_code.startswith("PCL"),
     "natural": lambda p: p.feature_class in NATURAL_CLASSES,
+    "place": lambda p: not p.feature_code.startswith("PCL"),
 }
 
 
@@ -40,10 +50,14 @@ def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | N
 
     ``ev`` is the article's evidence (None when there is no text, as for a lone lookup);
     ``desc`` what the sentence says the name is (:func:`geomap.resolve.evidence.describe`);
-    ``top_pop`` the population of the most populous candidate.
+    ``top_pop`` the population of the most populous candidate (0 when some namesake's is unknown).
     """
     code = p.feature_code
-    f: dict[str, float] = {"pop_gap": math.log10(p.population + 1) - math.log10(top_pop + 1)}
+    f: dict[str, float] = {}
+    if p.population > 0 and top_pop > 0:  # 0 is "unknown" (landmarks, seas, curated regions), not "tiny"
+        f["pop_gap"] = math.log10(p.population + 1) - math.log10(top_pop + 1)
+    if p.population >= top_pop > 0:
+        f["biggest"] = 1.0  # the most populous namesake
     country = code.startswith("PCL")
     if country:
         f["is_country"] = 1.0
@@ -57,17 +71,12 @@ def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | N
         f["is_natural"] = 1.0
     if ev is not None:
         own = normalize(name)
+        # a country or division is supported by its other names too ("Mexican officials", "Calif.")
+        _proximity(f, "ev_country", ev.country(p, own, start, end))
         if not country:
-            v = ev.country(p, own, start, end)
-            if v:
-                f["ev_country"] = v
+            _proximity(f, "ev_admin1", ev.division(p, own, start, end))
         if not country and code not in ("ADM1", "ADM1H"):
-            v = ev.division(p, own, start, end)
-            if v:
-                f["ev_admin1"] = v
-            v = ev.county(p, own, start, end)
-            if v:
-                f["ev_county"] = v
+            _proximity(f, "ev_county", ev.county(p, own, start, end))
     if desc:
         f["desc_match" if _DESCRIBED[desc](p) else "desc_other"] = 1.0
     return f

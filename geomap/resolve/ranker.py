@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-__all__ = ["Ranker", "default_ranker", "RANKER_PATH"]
+__all__ = ["Ranker", "default_ranker", "RANKER_PATH", "HAND_FEATURES"]
 
 RANKER_PATH = Path(__file__).with_name("ranker.json")
 #: Distance (km) within which two candidates count as the same answer.
@@ -62,8 +62,19 @@ class Ranker:
 
     @classmethod
     def uniform(cls, names: Iterable[str]) -> "Ranker":
-        """Every feature weighted 1: the hand-set feature values summed, as before learning."""
+        """Every feature of ``names`` weighted 1, every other 0."""
         return cls({n: 1.0 for n in names})
+
+    @classmethod
+    def hand_set(cls) -> "Ranker":
+        """The ranker before learning: the hand-set feature values summed (the learned fit's prior,
+        and the benchmarks' baseline)."""
+        return cls.uniform([*HAND_FEATURES, *(f"{n}@told" for n in HAND_FEATURES)])
+
+
+#: The features the hand-set ranker summed with weight 1 before the weights were learned.
+HAND_FEATURES = ("type", "population", "name", "city", "region", "country", "generic", "code", "admin1", "siblings",
+                 "dateline", "inside", "holds", "qualifier", "near")
 
 
 _DEFAULT: Ranker | None = None

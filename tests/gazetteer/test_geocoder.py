@@ -70,7 +70,7 @@ def test_candidates_carry_their_features(gz):
     ranked = gz.candidates("Kursk", limit=None)
     assert isinstance(ranked[0], Ranked) and ranked[0].place.geonameid == 538560
     oblast = next(r for r in ranked if r.place.geonameid == 538555)
-    assert oblast.matched == "core" and oblast.features["name"] == -3.0
+    assert oblast.matched == "core" and oblast.features["name"] < 0  # a bare core name counts against the division
     assert abs(sum(oblast.features.values()) - oblast.score) < 1e-3
     assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
     assert gz.candidates("Kursk", feature_class="A", limit=None)[0].place.geonameid == 538555

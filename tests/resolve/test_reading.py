@@ -1,0 +1,89 @@
+"""Resolution that reads the article: the sentence's own words decide among namesakes.
+
+Every sentence here is written for these tests. Each row names the place a reader means,
+or says that no place is right (a natural feature the gazetteer lacks is not put at a town).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _mention(doc, name):
+    found = [m for m in doc.mentions if m.text == name]
+    assert found, f"{name!r} not found among {[m.text for m in doc.mentions]}"
+    return found[0]
+
+
+# (sentence, mention, country, first-level division or None, feature class or None)
+READER_MEANS = [
+    ("Students gathered in Moscow, Idaho, for the vigil.", "Moscow", "US", "ID", "P"),
+    ("The mayor of Berlin, New Hampshire, resigned on Friday.", "Berlin", "US", "NH", "P"),
+    ("Police in Cairo, Illinois, said the river was still rising.", "Cairo", "US", "IL", "P"),
+    ("Rome, Georgia, will host the regional tournament.", "Rome", "US", "GA", "P"),
+    ("Lebanon is a small city in Laclede County, Missouri.", "Lebanon", "US", "MO", "P"),
+    ("Calamba is a city in the province of Laguna in the Philippines.", "Calamba", "PH", None, "P"),
+    ("Lyman, a town in the Donetsk region, was shelled overnight.", "Lyman", "UA", "05", "P"),
+    ("Russian troops captured Tsukuryne, a village west of Donetsk.", "Donetsk", "UA", "05", "P"),
+    ("Officials in Portland, Maine, said the storm had passed.", "Portland", "US", "ME", "P"),
+    ("Crews near Spokane, Washington, contained the fire by nightfall.", "Spokane", "US", "WA", "P"),
+]
+
+
+@pytest.mark.parametrize("text,name,country,admin1,fclass", READER_MEANS, ids=[r[1] for r in READER_MEANS])
+def test_the_sentence_decides_among_namesakes(geoparser, text, name, country, admin1, fclass):
+    m = _mention(geoparser.parse(text), name)
+    assert m.place is not None, f"{name} unresolved"
+    assert m.place.country_code == country, (m.place, m.label)
+    if admin1 is not None:
+        assert m.place.admin1 == admin1, m.place
+    assert m.place.feature_class == fclass and m.precision == "exact"
+
+
+def test_the_city_first_then_its_region(geoparser):
+    doc = geoparser.parse("He travelled to Kharkiv and then on to the wider Kharkiv region.")
+    city, region = doc.mentions[0], doc.mentions[-1]
+    assert city.text == "Kharkiv" and city.place.feature_class == "P" and city.place.country_code == "UA"
+    assert region.place.feature_code == "ADM1" and region.place.admin1 == city.place.admin1
+
+
+@pytest.mark.parametrize("text,name,town", [
+    ("The ship sank in the Southern Ocean, the agency in Hobart said.", "Southern Ocean", "Hobart"),
+    ("Climbers on Mount Everest waited out the storm, the mountaineering association in Beijing said.",
+     "Mount Everest", "Beijing"),
+    ("Lake Michigan froze early this year, forecasters in Jackson, Mississippi, said.", "Lake Michigan", "Jackson"),
+    ("Tourists flocked to Vancouver Island and to Sicily this summer.", "Vancouver Island", "Sicily"),
+])
+def test_a_natural_feature_is_never_put_at_a_town(geoparser, text, name, town):
+    doc = geoparser.parse(text)
+    other = _mention(doc, town).place
+    feature = [m for m in doc.mentions if m.text == name]
+    for m in feature:  # either no mention, or no place, or a natural feature (never the town, never a county)
+        assert m.place is None or (m.place.feature_class in "HTLUV" and m.place != other), (m.place, m.label)
+
+
+def test_a_name_the_gazetteer_lacks_takes_the_place_the_text_puts_it_in(geoparser):
+    doc = geoparser.parse("Crowds filled Quillan Alley in Boston after the parade.")
+    m = _mention(doc, "Quillan Alley")
+    assert m.place is not None and m.place.name == "Boston" and m.precision == "containing"
+    assert m.place == _mention(doc, "Boston").place
+
+
+def test_no_place_from_nearness_alone(geoparser):
+    doc = geoparser.parse("The band played in Leeds on Monday. Later that week, fans gathered at Quillan Arena.")
+    for m in doc.mentions:
+        if m.text == "Quillan Arena":
+            assert m.place is None
+
+
+def test_explain_shows_the_final_place_first_with_its_features(store):
+    from geomap.pipeline import Geoparser
+
+    doc = Geoparser(gazetteer=store, explain=True).parse(
+        "Students gathered in Moscow, Idaho, for the vigil. Moscow police said the campus reopened.")
+    for m in doc.mentions:
+        if m.place is None:
+            continue
+        top = m.candidates[0]
+        assert top["geonameid"] == m.place.geonameid, (m.text, top, m.place)
+        assert top["features"], m.text  # each feature's contribution to the choice

@@ -1,0 +1,28 @@
+"""What a sentence says a name is."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.descriptions import describe
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Lyman, a town in the east, was shelled.", "settlement"),
+    ("Lebanon is a small city in the Ozarks.", "settlement"),
+    ("Brill is an unincorporated community (CDP) in the hills.", "settlement"),
+    ("Harlan is a county in the far east of the state.", "division"),
+    ("Orrin is a river that rises in the hills.", "natural"),
+    ("Dunmore is located in the west of the county.", "place"),
+    ("Smith, a town councillor, voted no.", ""),
+    ("Jones was the mayor for ten years.", ""),
+])
+def test_describe(text, kind):
+    name = text.split(",")[0].split(" is ")[0].split(" was ")[0]
+    assert describe(text, 0, len(name)) == kind
+
+
+def test_the_kind_word_can_come_before_the_name():
+    text = "They reached the village of Quillan at dawn."
+    start = text.index("Quillan")
+    assert describe(text, start, start + len("Quillan")) == "settlement"
