@@ -380,12 +380,16 @@ class _Extractor:
         """"Lyman, a town in the Donetsk region", "Calamba is a city in", "Mason is an incorporated
         town": a name the sentence calls a town, division or natural feature is a place, whatever
         the model tagged it (it often says PERSON at the start of a sentence)."""
-        for m in _CAPITAL_RUN.finditer(self.text):
-            start, end = _trim(self.text, *m.span())
-            name = self.text[start:end]
+        text = self.text
+        for m in _CAPITAL_RUN.finditer(text):
+            after = text[m.end() : m.end() + 6]
+            if not (after[:1] == "," or after.startswith((" is ", " was ", " lies ")) or text[max(0, m.start() - 3) : m.start()] == "of "):
+                continue  # no description can follow or precede it (the cheap test first)
+            start, end = _trim(text, *m.span())
+            name = text[start:end]
             if not name or self.doc.vocab[name.lower()].is_stop or name.lower() in NOT_ALONE:
                 continue
-            if describe(self.text, start, end) in ("settlement", "division", "natural", "place"):
+            if describe(text, start, end) in ("settlement", "division", "natural", "place"):
                 self.add(Span_(start, end, "toponym", "rule:described", name))
 
     def sites(self) -> None:

@@ -118,6 +118,18 @@ class GazetteerStore:
                 and (feature_classes is None or c.place.feature_class in feature_classes)
                 and (country_codes is None or c.place.country_code in country_codes)]
 
+    def division_names(self) -> frozenset[str]:
+        """Every normalised name of a country, a first- or second-level division, or a country's
+        demonym: what an article's text is searched for as evidence. Read once per store."""
+        with self._lock:
+            cached = getattr(self, "_division_names", None)
+            if cached is None:
+                rows = self._fetch("SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) WHERE "
+                                   "p.feature_code IN ('PCLI','PCLD','PCLF','PCLS','PCLIX','PCL','PCLH','ADM1','ADM1H',"
+                                   "'ADM2','ADM2H','ADMD')")
+                cached = self._division_names = frozenset(r[0] for r in rows)
+            return cached
+
     def has_name(self, name: str) -> bool:
         key = normalize(name)
         return bool(key) and bool(self._fetch("SELECT 1 FROM names WHERE name = ? LIMIT 1", (key,)))
@@ -228,6 +240,7 @@ class GazetteerStore:
         """Forget cached lookups and re-open the file on next use (after ``add`` or a rebuild)."""
         self._lookup_key.cache_clear()
         self._main_town.cache_clear()
+        self._division_names = None
         self.close()
 
 

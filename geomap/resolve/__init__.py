@@ -619,8 +619,10 @@ def _mass(ranked: list, place: "Place") -> float:
         return 0.0
     top = ranked[0][0]
     z = sum(math.exp(s - top) for s, _, _ in ranked)
+    deg = SAME_KM / 111.0  # a latitude box first: the geodesic only for candidates that may be that close
     near = sum(math.exp(s - top) for s, c, _ in ranked
-               if c.place == place or great_circle(c.place.point, place.point).km < SAME_KM)
+               if c.place == place or (abs(c.place.lat - place.lat) < deg
+                                       and great_circle(c.place.point, place.point).km < SAME_KM))
     return near / z
 
 

@@ -96,6 +96,7 @@ class Evidence:
 def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore") -> Evidence:
     """Look up every capitalised run of words in ``text`` (see the module docstring)."""
     ev = Evidence(sentence_starts=sentence_starts)
+    known = store.division_names()  # one set test per run of words; the store only for the hits
     words = list(_WORD.finditer(text))
     for i, first in enumerate(words):
         for j in range(i, min(i + _MAX_WORDS, len(words))):
@@ -104,7 +105,7 @@ def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore"
             a, b = first.start(), words[j].end()
             name = text[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(text[a:b]) else text[a:b]
             key = normalize(name)
-            if not key or (j == i and key in _STOP) or len(key) < 2:
+            if not key or (j == i and key in _STOP) or len(key) < 2 or key not in known:
                 continue
             _add(ev, store, name, key, a, a + len(name))
     return ev
