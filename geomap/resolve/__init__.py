@@ -503,6 +503,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
     cand_lists = [_candidates(s, store) for s in spans]
     containers = _containers(spans, text, ev, descs)
+    _dateline_holds_sites(spans, cand_lists, containers)
     # "Tacoma, Washington": the candidates of the names each span qualifies
     held: dict[int, list["Place"]] = {}
     for s, cands in zip(spans, cand_lists):
@@ -591,6 +592,19 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
 #: Between a country and its division: "the U.S. state of Iowa", "the Canadian province of Ontario".
 _DIVISION_OF = re.compile(r"^\s+(?:state|province|region|territory|county|district|prefecture|department|oblast)\s+of\s+"
                           r"(?:the\s+)?$", re.I)
+
+
+def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict[int, int]) -> None:
+    """"NEW ORLEANS (AP) — … on Press Street": a story's dateline says where it was filed, so a
+    street or building the gazetteer lacks, that nothing else locates, is in the dateline's town
+    (never a natural feature, never a name the model took for a person or an organisation)."""
+    town = next((i for i, s in enumerate(spans) if s.label == "rule:dateline"), None)
+    if town is None:
+        return
+    for i, s in enumerate(spans):
+        if (i not in containers and i != town and not cand_lists[i] and s.kind == "toponym"
+                and not natural_name(s.lookup) and not s.label.startswith(("ner:PERSON", "ner:ORG"))):
+            containers[i] = town
 
 
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.

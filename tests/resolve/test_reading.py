@@ -87,3 +87,12 @@ def test_explain_shows_the_final_place_first_with_its_features(store):
         top = m.candidates[0]
         assert top["geonameid"] == m.place.geonameid, (m.text, top, m.place)
         assert top["features"], m.text  # each feature's contribution to the choice
+
+
+def test_a_dateline_says_where_an_unknown_street_is(geoparser):
+    doc = geoparser.parse("NEW ORLEANS (AP) — Crowds gathered on Quillan Street after the parade on Sunday.")
+    street = [m for m in doc.mentions if m.text == "Quillan Street"]
+    assert street, [m.text for m in doc.mentions]
+    assert street[0].place is not None and street[0].place.name == "New Orleans" and street[0].precision == "containing"
+    doc = geoparser.parse("Crowds gathered on Quillan Street after the parade on Sunday.")
+    assert all(m.place is None for m in doc.mentions if m.text == "Quillan Street")
