@@ -485,8 +485,8 @@ def errors(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]] | M
 
 def spans_with_gold(extracted: "list[Span_]", gold_spans: "list[Span_]", text: str, store: Any) -> "list[Span_]":
     """The given (gold) spans among the extracted ones that do not overlap them, so that the
-    resolver reads the whole article as it does when it extracts: "Linden" annotated alone
-    still sees the "Kneehill County, Alberta" after it. Marked as the extractor marks spans
+    resolver reads the whole article as it does when it extracts: "Quillan" annotated alone
+    still sees the "Harlan County, Kentucky" after it. Marked as the extractor marks spans
     (datelines, "Y, X", region phrases, state bodies); returns the spans in text order."""
     from .extract import link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies
 

@@ -377,7 +377,7 @@ class _Extractor:
                 self.add(Span_(y_start, y_end, "toponym", "rule:settlement-of", y_name, inside=outer))
 
     def described(self) -> None:
-        """"Lyman, a town in the Donetsk region", "Calamba is a city in", "Mason is an incorporated
+        """"Lyman, a town in the Donetsk region", "Calamba is a city in", "Quillan is an incorporated
         town": a name the sentence calls a town, division or natural feature is a place, whatever
         the model tagged it (it often says PERSON at the start of a sentence)."""
         text = self.text
@@ -764,7 +764,7 @@ class _Extractor:
         name: the entity rules judged it already ("the Centre", the government, in India)."""
         names = {sp.lookup for sp in self.spans if sp.kind == "toponym" and sp.lookup.lower() not in NOT_ALONE
                  and self.lookup(sp.lookup)}
-        # a name the text itself calls a town ("Pana is a city in…") is that town wherever it stands alone
+        # a name the text itself calls a town ("Quillan is a city in…") is that town wherever it stands alone
         described = {sp.lookup for sp in self.spans if sp.label == "rule:described" and sp.lookup.lower() not in NOT_ALONE}
         names |= described
         names |= {n.title() for n in names if n.isupper() and len(n) > 4}  # a dateline's "ALLENDALE"

@@ -75,7 +75,7 @@ def rows(prepared, gp, ranker, corpus):
             ranked = trace[at[id(g)]]
             feats = [f for _, _, f in ranked]
             if corpus == "wiktor" and not any(k.endswith("@told") for f in feats for k in f):
-                # an encyclopedic article's later mentions ("Linden was incorporated in 1964") are chosen
+                # an encyclopedic article's later mentions ("Quillan was incorporated in 1910") are chosen
                 # against namesakes picked to be bigger: they would teach that size means nothing
                 continue
             labels = [haversine_km(t.lat, t.lon, c.place.lat, c.place.lon) < ACC_KM for _, c, _ in ranked]

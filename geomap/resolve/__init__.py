@@ -595,7 +595,7 @@ _DIVISION_OF = re.compile(r"^\s+(?:state|province|region|territory|county|distri
 
 
 def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict[int, int]) -> None:
-    """"NEW ORLEANS (AP) — … on Press Street": a story's dateline says where it was filed, so a
+    """"NEW ORLEANS (AP) — … on Quillan Street": a story's dateline says where it was filed, so a
     street or building the gazetteer lacks, that nothing else locates, is in the dateline's town
     (never a natural feature, never a name the model took for a person or an organisation)."""
     town = next((i for i, s in enumerate(spans) if s.label == "rule:dateline"), None)
@@ -615,7 +615,7 @@ _DESCRIBED_IN = re.compile(
 
 def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> "Place | None":
     """The place chosen for the span that holds span ``i`` ("Fife" in "Knockhill, Fife"), or,
-    when that is unresolved, for the span holding it in turn ("Kneehill County, Alberta")."""
+    when that is unresolved, for the span holding it in turn ("Quillan County, Alberta")."""
     seen = {i}
     j = containers.get(i)
     while j is not None and j not in seen:
@@ -887,7 +887,7 @@ def _qualified_pairs(spans: list[Span_], chosen: list, ranked_all: list) -> None
 
 def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, told: "list[bool]") -> None:
     """The same toponym text resolves to the place of its best-located mention: one whose
-    sentence says where it is ("Linden is a village in Kneehill County"), else the most
+    sentence says where it is ("Quillan is a village in Harlan County"), else the most
     confident."""
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
