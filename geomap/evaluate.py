@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "GoldToponym", "GoldDoc", "GoldFormatError", "load_gold", "score", "breakdown",
     "predictions_from_documents", "errors", "run_evaluation", "spans_with_gold",
-    "gold_span_documents", "load_profile", "calibration", "format_table", "add_parser",
+    "gold_span_documents", "load_profile", "calibration", "expected_calibration_error", "format_table", "add_parser",
     "haversine_km", "match_exact", "match_overlap", "EARTH_RADIUS_KM", "MAX_ERROR_KM", "ACC_KM",
 ]
 
@@ -596,6 +596,12 @@ def calibration(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]
         for i, j in match_overlap(gs, ps):
             if gs[i].has_coords:
                 pairs.append((float(pred[j]["score"]), _error_km(gs[i], ps[j]) < ACC_KM))
+    ece, table = expected_calibration_error(pairs, bins)
+    return {"ece": ece if pairs else None, "n": len(pairs), "bins": table}
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> tuple[float, list[dict[str, Any]]]:
+    """ECE of ``(probability, right)`` pairs over ``bins`` equal-width bins, and the per-bin table."""
     table = []
     ece = 0.0
     for b in range(bins):
@@ -606,7 +612,7 @@ def calibration(gold: Iterable[GoldDoc], predictions: Iterable[Mapping[str, Any]
             acc = sum(ok for _, ok in inb) / len(inb)
             ece += len(inb) / len(pairs) * abs(conf - acc)
             table.append({"bin": [lo, hi], "n": len(inb), "mean_score": conf, "accuracy": acc})
-    return {"ece": ece if pairs else None, "n": len(pairs), "bins": table}
+    return ece, table
 
 
 breakdown_fn = breakdown  # run_evaluation's ``breakdown`` argument shadows the function

@@ -35,7 +35,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
-from geomap.evaluate import gold_span_documents, haversine_km, load_gold, predictions_from_documents, score, spans_with_gold
+from geomap.evaluate import expected_calibration_error, gold_span_documents, haversine_km, load_gold, predictions_from_documents, score, spans_with_gold
 from geomap.extract import Span_, extract_spans
 from geomap.gazetteer.names import normalize
 from geomap.pipeline import Geoparser, sentences_of
@@ -153,14 +153,8 @@ def fold_of(name, k):
     return zlib.crc32(name.encode()) % k
 
 
-def ece(pairs, bins=10):
-    total = len(pairs)
-    err = 0.0
-    for b in range(bins):
-        inb = [(p, c) for p, c in pairs if b / bins <= p < (b + 1) / bins or (b == bins - 1 and p == 1.0)]
-        if inb:
-            err += len(inb) / total * abs(sum(p for p, _ in inb) / len(inb) - sum(c for _, c in inb) / len(inb))
-    return err
+def ece(pairs):
+    return expected_calibration_error(pairs)[0]
 
 
 def platt(pairs):

@@ -66,6 +66,7 @@ class GazetteerStore:
         self._pid = -1
         self._lookup_key = functools.lru_cache(maxsize=65536)(self._query_key)
         self._main_town = functools.lru_cache(maxsize=4096)(self._query_main_town)
+        self._division_names: frozenset[str] | None = None
 
     # -- connection
 
@@ -122,7 +123,7 @@ class GazetteerStore:
         """Every normalised name of a country, a first- or second-level division, or a country's
         demonym: what an article's text is searched for as evidence. Read once per store."""
         with self._lock:
-            cached = getattr(self, "_division_names", None)
+            cached = self._division_names
             if cached is None:
                 rows = self._fetch("SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) WHERE "
                                    "p.feature_code IN ('PCLI','PCLD','PCLF','PCLS','PCLIX','PCL','PCLH','ADM1','ADM1H',"

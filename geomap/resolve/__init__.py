@@ -529,8 +529,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         trace.extend(list(r) for r in ranked_all)
     adjust = _Adjustments(chosen, disable)
     adjust.run(_qualified_pairs, spans, chosen, ranked_all)
-    told = [bool(descs[i]) for i in range(len(spans))]
-    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, told)
+    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, descs)
     adjust.run(_region_sense, spans, chosen)
     adjust.run(_campus_town, spans, chosen)
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
@@ -540,9 +539,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_in_container, spans, chosen, containers)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
-        precision = "containing" if place is not None and (
-            i in adjust.contained or (ranked and ranked[0][1].name_kind == CONTAINER and ranked[0][1].place == place
-                                      and not any(c.name_kind != CONTAINER and c.place == place for _, c, _ in ranked))) else "exact"
+        precision = "containing" if place is not None and _contained(ranked, place, adjust.records.get(i)) else "exact"
         score = ranker.calibrate(_mass(ranked, place)) if place is not None else 0.0
         explained = _explain(ranked, place, ranker, adjust.records.get(i)) if explain else None
         out.append(Resolution(place, score, explained, adjust.records.get(i, []), precision))
@@ -648,21 +645,27 @@ class _Adjustments:
         self.chosen = chosen
         self.disable = disable
         self.records: dict[int, list[dict]] = {}
-        self.contained: set[int] = set()
 
     def run(self, rule, *args) -> None:
         if _rule_name(rule) in self.disable:
             return
         before = list(self.chosen)
-        result = rule(*args)
-        if rule is _in_container:
-            self.contained |= set(result)
+        rule(*args)
         for i, (old, new) in enumerate(zip(before, self.chosen)):
             if old != new:
                 self.records.setdefault(i, []).append({
                     "rule": _rule_name(rule),
                     "from": _brief(old), "to": _brief(new),
-                    "reason": (rule.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ").split(". ")[0]})
+                    "reason": " ".join((rule.__doc__ or "").strip().split("\n\n")[0].split()).split(". ")[0]})
+
+
+def _contained(ranked: list, place: "Place", records: "list[dict] | None") -> bool:
+    """Whether ``place`` holds the mention rather than being its own: the last rule placed it in
+    its container, or the container itself won the ranking (and no namesake shares its place)."""
+    if records and records[-1]["rule"] == "in-container":
+        return True
+    return bool(ranked) and ranked[0][1].name_kind == CONTAINER and ranked[0][1].place == place and not any(
+        c.name_kind != CONTAINER and c.place == place for _, c, _ in ranked)
 
 
 def _rule_name(rule) -> str:
@@ -693,18 +696,15 @@ def _explain(ranked: list, place: "Place | None", ranker: "Ranker", adjustments:
     return rows
 
 
-def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: dict[int, int]) -> list[int]:
+def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: dict[int, int]) -> None:
     """A name the gazetteer lacks takes the place the text puts it in ("Royal Street in New
     Orleans", "Oulton Park, Cheshire"), marked as approximate; never a place merely named
-    nearby. Returns the mentions so placed."""
-    out = []
+    nearby."""
     for i, span in enumerate(spans):
         if chosen[i] is None and span.kind != "demonym":
             outer = _outer(i, chosen, containers)
             if outer is not None and not (outer.feature_class == "P" and natural_name(span.lookup)):
                 chosen[i] = outer
-                out.append(i)
-    return out
 
 
 def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
@@ -885,17 +885,17 @@ def _qualified_pairs(spans: list[Span_], chosen: list, ranked_all: list) -> None
             chosen[i], chosen[j] = x, y
 
 
-def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, told: "list[bool]") -> None:
+def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, descs: "list[str]") -> None:
     """The same toponym text resolves to the place of its best-located mention: one whose
-    sentence says where it is ("Quillan is a village in Harlan County"), else the most
-    confident."""
+    sentence says what it is ("Quillan is a village in Harlan County"), else the most
+    confident. ``descs`` holds what each mention's sentence says it is."""
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
         if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"
             continue
         key = (span.kind, span.lookup.casefold())
         j = best.get(key)
-        if j is None or (told[i], ranked_all[i][0][0]) > (told[j], ranked_all[j][0][0]):
+        if j is None or (bool(descs[i]), ranked_all[i][0][0]) > (bool(descs[j]), ranked_all[j][0][0]):
             best[key] = i
     for i, span in enumerate(spans):
         j = best.get((span.kind, span.lookup.casefold()))

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..extract import sentence_index
 from ..gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +58,7 @@ class Evidence:
     sentence_starts: list[int] = field(default_factory=list)
 
     def sentence(self, offset: int) -> int:
-        return max(0, bisect_right(self.sentence_starts, offset) - 1)
+        return sentence_index(self.sentence_starts, offset)
 
     def proximity(self, hits: "list[_Hit] | None", own: str, start: int, end: int) -> int:
         """2 when a hit stands in the mention's sentence, 1 elsewhere in the article, else 0.
