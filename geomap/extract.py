@@ -36,6 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS", "RULES"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+#: Feature classes of sites, water bodies and relief: names people rarely bear.
+_SITE_CLASSES = frozenset("SHTRUV")
+#: Entity labels a gazetteer phrase may override: places, and names the model took for people.
+_PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 #: Labels the model gives to place names it does not recognise as places.
 MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
 #: Feature codes of places whose names take "the" ("the Netherlands", "the Balkans", "the Gulf").
@@ -102,7 +106,10 @@ _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
-_CAPITAL_RUN = re.compile(r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|upon|on|de|la|of)(?= [A-Z]|[^\w ]|$)){0,4}")
+_CAPITAL_RUN = re.compile(
+    r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)|de|la|of)"
+    r"(?= [A-Z]|[^\w ]|$)){0,4}")
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
 _SITE_IN = re.compile(
     r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}(?:Street|Avenue|Road|Boulevard|Lane|Alley|Square|Plaza|Bridge|Arena|"
@@ -497,15 +504,71 @@ class _Extractor:
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)
-                                                  or self.address(ent)):
+                                                  or self.address(ent) or (the and self.after_preposition(ent))):
             strong = big_place(cands, MIN_POP_MISLABELLED)
+            # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
+            # place preposition (and "the"); people are not "across the" anything
+            site = any(c.name_kind in ("name", "abbr") and (c.place.feature_class in _SITE_CLASSES or c.place.feature_code == "RGN")
+                       for c in cands) and (prep or (the and self.after_preposition(ent))) and (
+                           label == "PERSON" or not _is_acronym(name))  # "at the CDC" is the agency, not an airport
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
-            elif (prep or strong or body) and not (_is_acronym(name) and not strong):
+            elif (prep or strong or body or site) and not (_is_acronym(name) and not (strong or site)):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         if label in EMBEDDING_LABELS:
             self.embedded(start, end)
+
+    def gazetteer_phrases(self) -> None:
+        """Names the gazetteer knows as a whole, found in the text whatever the model tagged:
+        the user's own places (``geomap gazetteer add``) and multi-word names of sites, water
+        bodies, relief and regions ("Heathrow Airport", "Gulf of Aden"); see
+        :meth:`GazetteerStore.phrase_automaton`. A match must be capitalised, must not be a part
+        of a longer entity ("Gulf of Aden Shipping Council"), and no person may bear its words."""
+        automaton = self.store.phrase_automaton()
+        if automaton is None:
+            return
+        doc = self.doc
+        joined: list[str] = []
+        tok_start: dict[int, int] = {}  # offset in the joined string -> token index
+        tok_end: dict[int, int] = {}
+        pos = 0
+        for tok in doc:
+            key = normalize(tok.text)
+            if not key:
+                continue
+            tok_start[pos] = tok.i
+            joined.append(key)
+            pos += len(key)
+            tok_end[pos] = tok.i
+            pos += 1
+        ent_of = [None] * len(doc)
+        for ent in self.ents:
+            for k in range(ent.start, ent.end):
+                ent_of[k] = ent
+        hits = []
+        for end, length in automaton.iter(" ".join(joined)):
+            a, b = tok_start.get(end + 1 - length), tok_end.get(end + 1)
+            if a is not None and b is not None:
+                hits.append((a, b))
+        for a, b in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
+            first, last = doc[a], doc[b]
+            if not (first.text[:1].isupper() and (last.text[:1].isupper() or last.text[:1].isdigit())):
+                continue
+            start, end = first.idx, last.idx + len(last.text)
+            if not self.free(start, end) or self.is_person_name(self.text[start:end], a):
+                continue
+            ents = {id(e): e for e in ent_of[a : b + 1] if e is not None}.values()
+            if any((e.start < a and not (e.start == a - 1 and e[0].lower_ == "the")) or e.end > b + 1 for e in ents):
+                continue  # a part of a longer name ("Gulf of Aden Shipping Council")
+            if any(e.label_ not in _PHRASE_LABELS for e in ents) and not self.store.is_custom_name(self.text[start:end]):
+                continue  # "the White House said": the institution; the entity rule decides
+            self.add(Span_(start, end, "toponym", "rule:gazetteer-phrase", self.text[start:end]))
+
+    def after_preposition(self, ent: "Span") -> bool:
+        """"across the Sahel": a place preposition before the "the" that opens the name."""
+        i = ent.start if ent[0].lower_ == "the" else ent.start - 1
+        return i >= 0 and self.doc[i].lower_ == "the" and _prev_word(self.doc, i) in PLACE_PREPOSITIONS
 
     def address(self, ent: "Span") -> bool:
         """"Federal University of Technology, Owerri (FUTO)", "Stanley Uzoaru,Owerri.": a
@@ -837,7 +900,8 @@ class _Extractor:
 
 #: The recognition rules, in the order they claim text; each can be switched off by name
 #: (``Geoparser(disable=[...])``).
-RULES = ("region-phrases", "settlement-of", "described", "dateline", "qualified", "entities", "sites", "untagged",
+RULES = ("region-phrases", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
+         "sites", "untagged",
          "coordinated", "parenthesised", "hyphenated", "same-name", "containment")
 
 

@@ -137,8 +137,25 @@ def fit(groups, names, l2, prior):
         grad[fixed] = 0.0
         return value, grad
 
-    res = minimize(loss, w0.copy(), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    bounds = [_sign_bound(n) for n in names]
+    start = np.clip(w0, [b[0] if b[0] is not None else -np.inf for b in bounds],
+                    [b[1] if b[1] is not None else np.inf for b in bounds])
+    res = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500})
     return Ranker(dict(zip(names, res.x.tolist())))
+
+
+#: What the article says can only speak for a candidate (or, for ``desc_other``, against it):
+#: a corpus where evidence happens to co-occur with wrong answers must not teach the ranker to
+#: hold it against a place (weights of these features are kept >= 0, or <= 0).
+SUPPORTING = frozenset({"ev_country", "ev_country_here", "ev_admin1", "ev_admin1_here", "ev_county",
+                        "ev_county_here", "desc_match", "desc_division", "country", "admin1", "inside", "holds",
+                        "near", "siblings", "qualifier", "code", "dateline"})
+OPPOSING = frozenset({"desc_other"})
+
+
+def _sign_bound(name):
+    base = name.split("@")[0]
+    return (0.0, None) if base in SUPPORTING else (None, 0.0) if base in OPPOSING else (None, None)
 
 
 def choice(ranker, feats, labels, places=None):

@@ -439,3 +439,28 @@ def test_scores_below_a_threshold_lose_their_place_and_keep_their_mention(geopar
     low = min(m.score for m in doc.mentions if m.place is not None)
     assert doc.unplace_below(low + 1e-9) >= 1
     assert len(doc.mentions) == n and all(m.place is None or m.score > low for m in doc.mentions)
+
+
+# Gazetteer depth (issue 17): each name is placed within the distance given, in a sentence of ours.
+DEPTH = [
+    ("Calamba is a city in the province of Laguna in the Philippines.", "Laguna", (14.17, 121.33), 60),
+    ("Fire crews in Contra Costa County worked through the night.", "Contra Costa County", (37.92, -121.95), 60),
+    ("Passengers were stranded at JFK overnight.", "JFK", (40.6413, -73.7781), 15),
+    ("Flights from Heathrow Airport were cancelled after the storm.", "Heathrow Airport", (51.47, -0.4543), 15),
+    ("Pirates attacked a tanker in the Gulf of Aden on Tuesday.", "Gulf of Aden", (12.5, 48.0), 600),
+    ("Drought spread across the Sahel this summer.", "Sahel", (15.0, 5.0), 1500),
+]
+
+
+@pytest.mark.parametrize("text,name,point,km", DEPTH, ids=[r[1] for r in DEPTH])
+def test_divisions_airports_seas_and_regions_are_found_and_placed(geoparser, text, name, point, km):
+    from geopy.distance import great_circle
+
+    found = [m for m in geoparser.parse(text).mentions if m.text == name]
+    assert found and found[0].place is not None, [(m.text, m.place) for m in geoparser.parse(text).mentions]
+    assert great_circle(found[0].place.point, point).km < km, found[0].place
+
+
+def test_an_airline_code_of_an_agency_is_no_airport(geoparser):
+    doc = geoparser.parse("Officials at the CDC said the outbreak had slowed. She spoke about JFK and his legacy.")
+    assert all(m.place is None or m.place.feature_code != "AIRP" for m in doc.mentions)

@@ -570,7 +570,7 @@ def _near(a: _Rec, lat: float, lon: float, km: float) -> bool:
 def _add_airports(gz: _Gazetteer, airports: dict[str, dict[str, Any]]) -> None:
     """Airports (S/AIRP) with their IATA and ICAO codes as abbreviations. A code that already
     names another place ("USA") is not added; a curated airport keeps its record and gains
-    the names."""
+    the names; small fields come only with names of their own."""
     curated = [p for p in gz.places.values() if p.feature_code == "AIRP"]
     taken = {key for key, _ in gz.names}
     for code, a in sorted(airports.items()):
@@ -578,8 +578,10 @@ def _add_airports(gz: _Gazetteer, airports: dict[str, dict[str, Any]]) -> None:
         name = (a.get("name") or "").strip()
         if gid is None or not name or not _finite(a.get("lat"), a.get("lon")):
             continue
-        if not a.get("iata") and not _AIRFIELD_WORDS.search(name):
-            continue  # a private field with a bare name ("Smith Field") is more often something else
+        if not a.get("iata") and (not _AIRFIELD_WORDS.search(name) or normalize(name) in taken):
+            # a field without an airline code is small: it neither takes a bare name ("Smith Field")
+            # nor shadows a place already known by its name (a strip called "Heathrow Airport")
+            continue
         lat, lon = float(a["lat"]), float(a["lon"])
         same = next((p for p in curated if _near(p, lat, lon, _SAME_SITE_KM)), None)
         if same is None:

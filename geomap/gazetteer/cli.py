@@ -132,9 +132,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     sub = gz.add_subparsers(dest="action", required=True)
 
     b = sub.add_parser("build", help="build the store from the bundled data, or import GeoNames dumps (--from)")
-    b.add_argument("--from", dest="sources", action="append", metavar="FILE",
-                   help="a GeoNames dump (allCountries.zip, cities500.zip, UA.zip, alternateNamesV2.zip, "
-                        "admin1CodesASCII.txt, countryInfo.txt, hierarchy.zip); repeat for several")
+    b.add_argument("--from", dest="sources", action="extend", nargs="+", metavar="FILE",
+                   help="GeoNames dumps (allCountries.zip, cities500.zip, UA.zip, alternateNamesV2.zip, "
+                        "admin1CodesASCII.txt, countryInfo.txt, hierarchy.zip): several after one --from, "
+                        "or --from repeated; every feature class is kept unless --feature-classes says otherwise")
     b.add_argument("--countries", action="append", metavar="CC,..", help="keep only these ISO2 countries")
     b.add_argument("--min-population", type=int, default=0, metavar="N",
                    help="drop populated places smaller than N (divisions and countries are kept)")

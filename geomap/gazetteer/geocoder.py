@@ -277,6 +277,9 @@ class Gazetteer(Geocoder):
 
     def _raw(self, place: Place) -> dict[str, Any]:
         rec = self.store.record(place.geonameid) or place.to_dict()
+        extent = self.store.extent(place.geonameid)
+        if extent is not None:  # Nominatim's order: south, north, west, east
+            rec["boundingbox"] = [extent[0], extent[2], extent[1], extent[3]]
         return {**rec, "address": self._address(place)}
 
     def _with_context(self, query: str, country_codes: Any, feature_class: Any) -> list[Ranked]:

@@ -67,6 +67,7 @@ class GazetteerStore:
         self._lookup_key = functools.lru_cache(maxsize=65536)(self._query_key)
         self._main_town = functools.lru_cache(maxsize=4096)(self._query_main_town)
         self._division_names: frozenset[str] | None = None
+        self._phrases: tuple[Any] | None = None
 
     # -- connection
 
@@ -130,6 +131,42 @@ class GazetteerStore:
                                    "'ADM2','ADM2H','ADMD')")
                 cached = self._division_names = frozenset(r[0] for r in rows)
             return cached
+
+    def phrase_automaton(self) -> Any:
+        """An Aho-Corasick automaton (pyahocorasick) over the names the text is searched for as
+        whole phrases, each mapped to its length: every name of the user's own places, and the
+        multi-word names of sites, water bodies, relief and regions ("Gulf of Aden", "Heathrow
+        Airport"), which the model often misses or tags as people. None when there are none.
+        Built once per store."""
+        with self._lock:
+            if self._phrases is None:
+                import ahocorasick
+
+                rows = self._fetch(
+                    "SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) WHERE n.kind IN "
+                    "('name', 'alt', 'abbr') AND (p.source = ? OR (p.feature_class IN ('H','T','S','R','U','V') "
+                    "OR p.feature_code IN ('RGN', 'PRK')) AND instr(n.name, ' ') > 0)", (CUSTOM_SOURCE,))
+                automaton = ahocorasick.Automaton()
+                for (key,) in rows:
+                    automaton.add_word(key, len(key))
+                if len(automaton):
+                    automaton.make_automaton()
+                self._phrases = (automaton if len(automaton) else None,)
+            return self._phrases[0]
+
+    def extent(self, geonameid: int) -> tuple[float, float, float, float] | None:
+        """(south, west, north, east) of a place with an extent (a sea, a gulf), else None.
+        Stores imported from dumps by an older geomap have no extents."""
+        try:
+            rows = self._fetch("SELECT south, west, north, east FROM extents WHERE geonameid = ?", (int(geonameid),))
+        except sqlite3.OperationalError:
+            return None
+        return tuple(rows[0]) if rows else None  # type: ignore[return-value]
+
+    def is_custom_name(self, name: str) -> bool:
+        """Whether ``name`` names one of the user's own places."""
+        key = normalize(name)
+        return bool(key) and any(c.place.geonameid < 0 for c in self._lookup_key(key))
 
     def has_name(self, name: str) -> bool:
         key = normalize(name)
@@ -242,6 +279,7 @@ class GazetteerStore:
         self._lookup_key.cache_clear()
         self._main_town.cache_clear()
         self._division_names = None
+        self._phrases = None
         self.close()
 
 

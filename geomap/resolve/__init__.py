@@ -153,6 +153,12 @@ def _own_name(cand: "Candidate") -> bool:
     return cand.name_kind == "alt" and cand.place.feature_code == "ADM1" and core_name(cand.place.name) == cand.matched
 
 
+def _designated(cand: "Candidate") -> bool:
+    """A division called by its name less its designator ("Laguna" for "Province of Laguna",
+    "Allen" for "Allen County"): its own name where the text says it is a division."""
+    return cand.place.feature_class == "A" and cand.name_kind == "alt" and core_name(cand.place.name) == cand.matched
+
+
 def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bool:
     """An English name of a big foreign city ("Venice", "Munich") rather than an old one.
 
@@ -304,6 +310,27 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
     return cands[:MAX_CANDIDATES]
 
 
+#: How far a division's point may lie from the town it is named after.
+SEAT_KM = 50.0
+
+
+def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: str) -> "list[Candidate]":
+    """"Hobart": the city, not the municipality around it that bears its name. A second- or
+    lower-order division named exactly like a town of its own first-level division, near it,
+    stands down, unless the text says a division is meant ("Hobart municipality", "X is a
+    district in Y")."""
+    if desc == "division" or span.kind == "region-phrase" or span.prefer_admin1:
+        return cands
+    towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
+
+    def seat(p: "Place") -> bool:
+        return any(t.country_code == p.country_code and t.admin1 == p.admin1
+                   and great_circle(t.point, p.point).km < SEAT_KM for t in towns)
+
+    return [c for c in cands
+            if not (towns and c.name_kind == "name" and c.place.feature_code in _TOWN_LIKE and seat(c.place))]
+
+
 _DIRECTIONS = re.compile(
     r"^(?:(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower|greater|inner|outer|"
     r"downtown|metro|metropolitan|mid|far|rural|coastal|northeast|northwest|southeast|southwest|"
@@ -421,6 +448,8 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
     for c in cands:
         f = _features(c, span, ctx, inside, facts, holds)
+        if desc == "division" and f.get("name") == ALT_WHEN_OWNED and _designated(c):
+            f["name"] = NAME_KIND["alt"]  # "the province of Laguna": the division's own name here
         f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
         if told:
             f = {f"{k}@told": v for k, v in f.items()}
@@ -501,7 +530,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
-    cand_lists = [_candidates(s, store) for s in spans]
+    cand_lists = [_towns_before_their_divisions(_candidates(s, store), s, d) for s, d in zip(spans, descs)]
     containers = _containers(spans, text, ev, descs)
     _dateline_holds_sites(spans, cand_lists, containers)
     # "Tacoma, Washington": the candidates of the names each span qualifies

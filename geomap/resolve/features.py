@@ -25,7 +25,7 @@ NATURAL_CLASSES = frozenset("HTLVU")
 #: The names :func:`text_features` can give.
 TEXT_FEATURES = ("pop_gap", "biggest", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
                  "ev_country", "ev_country_here", "ev_admin1", "ev_admin1_here", "ev_county", "ev_county_here",
-                 "desc_match", "desc_other")
+                 "desc_match", "desc_division", "desc_other")
 
 
 def _proximity(f: dict[str, float], name: str, level: int) -> None:
@@ -78,5 +78,8 @@ def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | N
         if not country and code not in ("ADM1", "ADM1H"):
             _proximity(f, "ev_county", ev.county(p, own, start, end))
     if desc:
-        f["desc_match" if _DESCRIBED[desc](p) else "desc_other"] = 1.0
+        match = _DESCRIBED[desc](p)
+        f["desc_match" if match else "desc_other"] = 1.0
+        if match and desc == "division":
+            f["desc_division"] = 1.0  # "the province of Laguna": few namesakes are divisions
     return f

@@ -39,6 +39,11 @@ PLACES = [
      "America/New_York", "2020-01-01"),
     (3000001, "Smallville", "Smallville", "", 51.8, 36.3, "P", "PPL", "RU", "", "41", "", "", "", 120, "", 5,
      "Europe/Moscow", "2020-01-01"),
+    # natural features: a full dump's classes H and T are kept
+    (703845, "Dnipro River", "Dnipro River", "Dnieper,Dnepr,Dnieper River", 46.5, 32.3, "H", "STM", "UA", "", "00",
+     "", "", "", 0, "", 1, "Europe/Kyiv", "2022-01-01"),
+    (1283416, "Mount Everest", "Mount Everest", "Chomolungma,Sagarmatha,Everest", 27.98806, 86.92528, "T", "MT",
+     "NP", "", "00", "", "", "", 0, "8848", 8777, "Asia/Kathmandu", "2022-01-01"),
 ]
 ADMIN1 = ["RU.41\tKursk\tKursk\t538555", "RU.48\tMoscow\tMoscow\t524894", "UA.05\tDonetsk\tDonetsk\t709716",
           "US.DC\tWashington, D.C.\tWashington, D.C.\t4138106", "US.WA\tWashington\tWashington\t5815135",

@@ -119,3 +119,12 @@ def test_exported_lazily():
     code = "import sys, geomap; assert 'geopy' not in sys.modules; geomap.Gazetteer; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_a_sea_has_a_bounding_box_as_nominatim_gives_it(store):
+    from geomap import Gazetteer
+
+    loc = Gazetteer(store).geocode("Gulf of Aden")
+    south, north, west, east = loc.raw["boundingbox"]
+    assert south < loc.latitude < north and west < loc.longitude < east
+    assert "boundingbox" not in Gazetteer(store).geocode("Kursk").raw
