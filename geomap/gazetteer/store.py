@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,9 @@ from geomap.gazetteer.names import normalize
 from geomap.model import Place
 
 __all__ = ["Candidate", "GazetteerStore", "get_store"]
+
+#: About how long the default build takes on a small machine (2 cores), for the first-run notice.
+BUILD_SECONDS = 30
 
 _PLACE_COLUMNS = ("p.geonameid, p.name, p.lat, p.lon, p.feature_class, p.feature_code, "
                   "p.country_code, p.admin1, p.population")
@@ -60,7 +64,9 @@ class GazetteerStore:
                 # a store imported from GeoNames dumps is never silently replaced by the default one
                 raise ValueError(f"{self.path} was built from GeoNames dumps with an older schema; "
                                  "rebuild it with `geomap gazetteer build --from ... --force`")
-            build_default(self.path, force=True)
+            print(f"geomap: building the gazetteer once, about {BUILD_SECONDS} s, at {self.path}",
+                  file=sys.stderr, flush=True)
+            build_default(self.path, force=True, progress=sys.stderr.isatty())
         self._lock = threading.RLock()
         self._con: sqlite3.Connection | None = None
         self._pid = -1

@@ -169,3 +169,25 @@ def test_curated_landmarks_are_places_of_their_own(store):
 def test_demonyms_of_well_known_regions(store):
     for demonym, name in (("Sicilian", "Sicilia"), ("Catalan", "Catalunya"), ("Texan", "Texas"), ("Tibetans", "Tibet Autonomous Region")):
         assert store.lookup(demonym, kinds=["demonym"])[0].place.name == name, demonym
+
+
+def test_a_first_run_says_it_is_building_the_store(tmp_path, monkeypatch, capsys, store):
+    import shutil
+
+    from geomap.gazetteer import store as store_module
+
+    calls = []
+
+    def fake_build(path, *, force=False, progress=False):  # the real build takes half a minute
+        calls.append(progress)
+        shutil.copyfile(store.path, path)
+        return {}
+
+    monkeypatch.setattr(store_module, "build_default", fake_build)
+    target = tmp_path / "new.sqlite"
+    store_module.GazetteerStore(target)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "building the gazetteer once" in err and str(target) in err
+    assert calls == [False]  # no step lines when stderr is no terminal
+    store_module.GazetteerStore(target)  # built: silent
+    assert capsys.readouterr().err == ""
