@@ -38,7 +38,7 @@ from typing import Any, Iterable, Iterator
 
 from geomap.gazetteer.names import core_name, normalize
 
-__all__ = ["SCHEMA_VERSION", "KIND_RANK", "PLACE_COLUMNS", "CUSTOM_SOURCE", "build_default", "default_path",
+__all__ = ["SCHEMA_VERSION", "KIND_RANK", "PLACE_COLUMNS", "CUSTOM_SOURCE", "PHRASE_WHERE", "stored_value", "build_default", "default_path",
            "data_dir", "create_schema", "insert_places", "index_points", "finish_store", "atomic_store"]
 
 #: Bump when the schema or the meaning of the stored data changes; stores are rebuilt.
@@ -731,6 +731,7 @@ CREATE TABLE countries (iso2 TEXT PRIMARY KEY, geonameid INTEGER NOT NULL) WITHO
 CREATE TABLE hierarchy (parent INTEGER NOT NULL, child INTEGER NOT NULL, type TEXT,
     PRIMARY KEY (child, parent)) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE phrases (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE extents (geonameid INTEGER PRIMARY KEY, south REAL NOT NULL, west REAL NOT NULL,
     north REAL NOT NULL, east REAL NOT NULL);
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
@@ -744,6 +745,11 @@ PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "feature_class", "feature_co
                  "admin1", "admin2", "population", "source")
 #: ``places.source`` of the user's own places (``geomap gazetteer add``); their ids are negative.
 CUSTOM_SOURCE = "custom"
+#: The names found in text as whole phrases (table ``phrases``, :meth:`GazetteerStore.phrase_automaton`):
+#: multi-word names of sites, water bodies, relief and regions. The user's own places are added at
+#: read time (their ids are negative).
+PHRASE_WHERE = ("n.kind IN ('name', 'alt', 'abbr') AND (p.feature_class IN ('H','T','S','R','U','V') "
+                "OR p.feature_code IN ('RGN', 'PRK')) AND instr(n.name, ' ') > 0")
 #: Feature classes in the spatial index (``reverse`` finds the nearest populated place).
 RTREE_CLASSES = ("P",)
 
@@ -773,7 +779,7 @@ def index_points(con: sqlite3.Connection, where: str = "", params: tuple[Any, ..
 
 def carry_custom(previous: Path, con: sqlite3.Connection) -> int:
     """Copy the user's custom places and names from the store being replaced; return how many."""
-    if _stored_value(previous, "schema_version") is None:
+    if stored_value(previous, "schema_version") is None:
         return 0
     con.execute("ATTACH DATABASE ? AS old", (str(previous),))
     try:
@@ -805,11 +811,13 @@ def finish_store(con: sqlite3.Connection, meta: dict[str, str], previous: Path |
     con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())
     for statement in _INDEXES:
         con.execute(statement)
+    con.execute(f"INSERT OR IGNORE INTO phrases SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) "
+                f"WHERE {PHRASE_WHERE}")
     con.execute("COMMIT")
     con.execute("ANALYZE")
 
 
-def _stored_value(path: Path, key: str) -> str | None:
+def stored_value(path: Path, key: str) -> str | None:
     """One ``meta`` value of the store at ``path`` (None when missing or unreadable)."""
     if not Path(path).exists():
         return None

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator
 
-from geomap.gazetteer.build import (CUSTOM_SOURCE, curated_digest, KIND_RANK, PLACE_COLUMNS, SCHEMA_VERSION, _stored_value,
-                                    build_default, default_path)
+from geomap.gazetteer.build import (CUSTOM_SOURCE, curated_digest, KIND_RANK, PHRASE_WHERE, PLACE_COLUMNS, SCHEMA_VERSION,
+                                    stored_value, build_default, default_path)
 from geomap.gazetteer.names import normalize
 from geomap.model import Place
 
@@ -40,12 +40,12 @@ def _place(row: tuple[Any, ...]) -> Place:
 
 
 def _stored_schema_version(path: Path) -> str | None:
-    return _stored_value(path, "schema_version")
+    return stored_value(path, "schema_version")
 
 
 def _stale_default(path: Path) -> bool:
     """The default store was built from other curated tables than the ones shipped now."""
-    return _stored_value(path, "builder") == "default" and _stored_value(path, "curated") != curated_digest()
+    return stored_value(path, "builder") == "default" and stored_value(path, "curated") != curated_digest()
 
 
 class GazetteerStore:
@@ -60,7 +60,7 @@ class GazetteerStore:
         if _stored_schema_version(self.path) != str(SCHEMA_VERSION) or _stale_default(self.path):
             if not build:
                 raise FileNotFoundError(f"no gazetteer (schema v{SCHEMA_VERSION}) at {self.path}")
-            if _stored_value(self.path, "builder") not in (None, "default"):
+            if stored_value(self.path, "builder") not in (None, "default"):
                 # a store imported from GeoNames dumps is never silently replaced by the default one
                 raise ValueError(f"{self.path} was built from GeoNames dumps with an older schema; "
                                  "rebuild it with `geomap gazetteer build --from ... --force`")
@@ -148,10 +148,13 @@ class GazetteerStore:
             if self._phrases is None:
                 import ahocorasick
 
-                rows = self._fetch(
-                    "SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) WHERE n.kind IN "
-                    "('name', 'alt', 'abbr') AND (p.source = ? OR (p.feature_class IN ('H','T','S','R','U','V') "
-                    "OR p.feature_code IN ('RGN', 'PRK')) AND instr(n.name, ' ') > 0)", (CUSTOM_SOURCE,))
+                custom = ("SELECT n.name FROM places p JOIN names n USING (geonameid) WHERE p.geonameid < 0 "
+                          "AND n.kind IN ('name', 'alt', 'abbr')")
+                try:  # written at build time; a store imported by an older geomap has no such table
+                    rows = self._fetch(f"SELECT name FROM phrases UNION {custom}")
+                except sqlite3.OperationalError:
+                    rows = self._fetch("SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) "
+                                       f"WHERE {PHRASE_WHERE} UNION {custom}")
                 automaton = ahocorasick.Automaton()
                 for (key,) in rows:
                     automaton.add_word(key, len(key))
