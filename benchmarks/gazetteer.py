@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/gazetteer.py                 # default store + a 1M-row synthetic dump
     .venv/bin/python benchmarks/gazetteer.py --rows 200000   # a smaller dump
     .venv/bin/python benchmarks/gazetteer.py --rows 0        # skip the import
+    .venv/bin/python benchmarks/gazetteer.py --build --rows 0  # also time a default build
 
 Goals (issue 4): median candidate lookup < 50 µs, store open < 0.2 s.
 """
@@ -89,6 +90,21 @@ def bench_store() -> None:
     print(f"Gazetteer.reverse median (at populated places): {median_us(gz.reverse, cities):.1f} µs")
 
 
+def bench_build() -> None:
+    """Build the default store from the packaged sources into a temp folder: time, size, counts."""
+    import json
+
+    from geomap.gazetteer.build import build_default
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stats = build_default(Path(tmp) / "g.sqlite", force=True)
+    print(f"default build: {stats['seconds']:.1f} s, {stats['bytes'] / 1e6:.1f} MB  [goal < 90 s, < 250 MB]")
+    print(f"places {stats['places']:,}, names {stats['names']:,}; by feature class: "
+          + json.dumps(stats["feature_classes"]))
+    codes = stats["feature_codes"]
+    print("by feature code (top): " + ", ".join(f"{k} {v:,}" for k, v in list(codes.items())[:12]))
+
+
 def synthetic_dump(path: Path, rows: int) -> None:
     """``rows`` GeoNames-format lines: 19 columns, ~6 alternate names, realistic class mix."""
     rng = random.Random(1)
@@ -135,7 +151,10 @@ def bench_import(rows: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the synthetic dump (0: skip)")
+    ap.add_argument("--build", action="store_true", help="also time a default build into a temp folder")
     args = ap.parse_args()
+    if args.build:
+        bench_build()
     bench_store()
     if args.rows:
         bench_import(args.rows)

@@ -372,6 +372,8 @@ class _Extractor:
                 k += 1
             y_start, y_end = _trim(self.text, after.idx, doc[k].idx + len(doc[k].text))
             y_name = self.text[y_start:y_end]
+            if tok.text[:1].isupper() and self.lookup(self.text[tok.idx:y_end]):
+                continue  # "Port of Spain", "City of London": the whole is the place's name
             outer: Span_ | None = None
             before = doc[tok.i - 1] if tok.i > 0 else None
             if before is not None and before.text[:1].isupper() and before.is_alpha:

