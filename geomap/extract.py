@@ -223,6 +223,14 @@ def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
 _BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA")
 
 
+#: Lower-case words inside place names ("Port of Spain", "Stratford upon Avon", "Rio de Janeiro").
+_NAME_LINKS = frozenset(("of", "de", "del", "da", "do", "upon", "on", "la", "le", "les", "el"))
+
+
+def _biggest(cands: "list[Candidate]") -> int:
+    return max((c.place.population for c in cands), default=0)
+
+
 def fit_candidates(name: str, cands: "list[Candidate]", *, dateline: bool = False) -> "list[Candidate]":
     """The candidates the way ``name`` is written allows.
 
@@ -453,19 +461,22 @@ class _Extractor:
                    for c in self.lookup(name))
 
     def joined(self, ent: "Span") -> bool:
-        """"Boa" (GPE) "Vista" (ORG): a place the model cut in two, when the entity and the
-        one or two capitalised words after it make a name the gazetteer has (a division or a
-        town of ``MIN_POP_LISTED`` people) and the entity alone is no place's own name."""
+        """"Boa" (GPE) "Vista" (ORG), "Port" "of Spain": a place the model cut in two, when the
+        entity and the one to three words after it (capitalised, or a linking "of", "de"...) make
+        a name the gazetteer has (a division or a town of ``MIN_POP_LISTED`` people) and no place
+        as big bears the entity alone as its own name."""
         doc = self.doc
-        if any(c.name_kind == "name" for c in self.lookup(ent.text)):
-            return False
-        for n in (2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista"
+        owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
+        for n in (3, 2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
             after = doc[ent.end : ent.end + n]
-            if len(after) < n or not all(t.is_alpha and t.text[:1].isupper() and doc[t.i - 1].whitespace_ == " " for t in after):
+            if len(after) < n or not all(
+                    t.is_alpha and doc[t.i - 1].whitespace_ == " "
+                    and (t.text[:1].isupper() or (t.lower_ in _NAME_LINKS and k < n - 1)) for k, t in enumerate(after)):
                 continue
             start, end = ent.start_char, after.end_char
             whole = self.text[start:end]
-            if self.is_one_place(whole):
+            # the entity alone may be a place's own name too ("Port"), when a bigger one bears the whole
+            if self.is_one_place(whole) and (owned < 0 or _biggest(self.lookup(whole)) > owned):
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
 

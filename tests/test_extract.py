@@ -1,0 +1,77 @@
+"""Recognition rules of :mod:`geomap.extract` that reach beyond the model's entities.
+
+Every sentence here is written for these tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from geomap.extract import RULES
+
+
+def _found(doc):
+    return {m.text: m for m in doc.mentions}
+
+
+@pytest.fixture
+def custom_store(tmp_path, store):
+    """A copy of the default store with two places of the user's own."""
+    from geomap.gazetteer.dumps import add_custom
+    from geomap.gazetteer.store import GazetteerStore
+
+    path = tmp_path / "g.sqlite"
+    shutil.copyfile(store.path, path)
+    csv_path = tmp_path / "places.csv"
+    csv_path.write_text("name,lat,lon,country,type\nZorivka Nova,48.12,37.61,UA,village\n"
+                        "Brightwater,51.7,-3.2,GB,village\n", encoding="utf-8")
+    add_custom(csv_path, path)
+    return GazetteerStore(path, build=False)
+
+
+def test_a_custom_place_is_found_whatever_the_model_tagged(custom_store):
+    from geomap.pipeline import Geoparser
+
+    gp = Geoparser(gazetteer=custom_store)
+    m = _found(gp.parse("Residents of Zorivka Nova fled after the shelling."))["Zorivka Nova"]
+    assert m.place is not None and m.place.geonameid < 0 and m.place.name == "Zorivka Nova"
+    assert m.label == "rule:gazetteer-phrase"
+    # a person who bears the name is no place
+    doc = gp.parse("Anna Brightwater, the new coach, said Brightwater would train harder this year.")
+    assert all(m.place is None or m.place.geonameid > 0 for m in doc.mentions), [(m.text, m.place) for m in doc.mentions]
+    # lower case is no name
+    assert not gp.parse("The brightwater fountain was cleaned.").mentions
+
+
+def test_whole_names_of_water_bodies_and_sites_are_claimed_before_their_parts(geoparser):
+    found = _found(geoparser.parse("Pirates attacked a freighter in the Gulf of Aden on Tuesday."))
+    assert "Gulf of Aden" in found and found["Gulf of Aden"].place.feature_class == "H"
+    assert not any(t.startswith("Aden") for t in found)
+
+
+def test_a_gazetteer_phrase_inside_an_organisation_name_is_left_to_it(geoparser):
+    for text in ("He joined the Heathrow Airport Holdings board in May.",
+                 "The Lake Michigan Federation sued the state."):
+        assert all(m.label != "rule:gazetteer-phrase" for m in geoparser.parse(text).mentions), text
+
+
+def test_a_place_named_like_an_institution_stays_the_institution(geoparser):
+    doc = geoparser.parse("The White House said on Monday that talks would resume.")
+    assert all(m.text != "White House" for m in doc.mentions)
+
+
+def test_a_capitalised_settlement_word_that_begins_a_name_is_no_description(geoparser):
+    doc = geoparser.parse("Ministers met in Port of Spain on Friday to discuss the budget.")
+    found = _found(doc)
+    assert "Port of Spain" in found and found["Port of Spain"].place.country_code == "TT", list(found)
+
+
+def test_the_phrase_rule_can_be_switched_off(store):
+    from geomap.pipeline import Geoparser
+
+    assert "gazetteer-phrases" in RULES
+    text = "Pirates attacked a freighter in the Gulf of Aden on Tuesday."
+    labels = {m.label for m in Geoparser(gazetteer=store, disable=["gazetteer-phrases"]).parse(text).mentions}
+    assert "rule:gazetteer-phrase" not in labels
