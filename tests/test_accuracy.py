@@ -5,7 +5,9 @@ GeoWebNews is scored with its annotation conventions (``--profile gwn``) and dem
 article) of the training corpus the shipped ranker was fitted to, so its figures only guard
 against regressions: the honest, cross-validated ones come from ``scripts/train_ranker.py``.
 
-The floors are what the learned ranker measured when it landed, less a small margin. Issue
+The floors are what the learned ranker measured when it landed (raised when the gazetteer
+gained second-order divisions, airports and seas: WikToR sample e2e .497 -> .544, gold
+spans .666 -> .714), less a small margin. Issue
 16 asks for more (GeoWebNews Acc@161 .95 and end-to-end .82, which the nearest-town placement
 of unknown names reached and which no-invented-places gives up; WikToR gold spans .80 and
 end-to-end .60, which needs a deeper gazetteer): raise a floor when a change reaches it.
@@ -55,6 +57,6 @@ def test_geowebnews_floors(evaluate):
 def test_wiktor_sample_floors(evaluate):
     extracted = evaluate("wiktor-train.jsonl", every=20)
     assert extracted["recall"] >= 0.74, extracted
-    assert extracted["end_to_end_acc161"] >= 0.49, extracted
+    assert extracted["end_to_end_acc161"] >= 0.53, extracted
     given = evaluate("wiktor-train.jsonl", spans="gold", every=20)
-    assert given["acc161"] >= 0.66, given
+    assert given["acc161"] >= 0.70, given
