@@ -18,10 +18,13 @@ GPE). The rules here repair that with the gazetteer and the article's own contex
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .descriptions import describe
 from .gazetteer.names import normalize
@@ -38,6 +41,8 @@ __all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS", "RULES"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
 _SITE_CLASSES = frozenset("SHTRUV")
+#: A word as the gazetteer's names are split ("d'Or" is one word, "Bab-el-Mandeb" three).
+_PHRASE_WORD = re.compile(r"[\w'’]+")
 #: Entity labels a gazetteer phrase may override: places, and names the model took for people.
 _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 #: Labels the model gives to place names it does not recognise as places.
@@ -63,10 +68,10 @@ ORG_HEADS = {
     "trust", "representative", "command", "lottery", "secretary", "attorney", "delegation", "mission",
 }
 #: Words after a name that make it a first-level division: "the Kursk region".
-REGION_WORDS = {
+REGION_WORDS = frozenset({
     "region", "oblast", "province", "governorate", "prefecture", "krai", "kray",
     "state", "regions", "provinces", "oblasts", "states", "district", "county",
-}
+})
 #: Words between the name and the region word: "the Kursk border region".
 REGION_MODIFIERS = {
     "border", "frontier", "eastern", "western", "northern", "southern", "central",
@@ -74,7 +79,7 @@ REGION_MODIFIERS = {
     "separatist", "occupied", "breakaway", "restive", "autonomous", "mountainous",
 }
 #: "the Donetsk village of Tsukuryne": the name before the word holds the one after.
-SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "township", "port", "capital", "suburb"}
+SETTLEMENT_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township", "port", "capital", "suburb"})
 PLACE_PREPOSITIONS = {
     "in", "near", "at", "from", "to", "into", "across", "outside", "around", "towards",
     "toward", "through", "via", "inside", "throughout", "within", "across", "between",
@@ -223,6 +228,12 @@ def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
 _BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA")
 
 
+@functools.lru_cache(maxsize=64)
+def _word_hashes(words: frozenset[str], strings: Any) -> "np.ndarray":
+    """spaCy's hashes of ``words`` (the ``LOWER`` attribute's values), computed once per set."""
+    return np.array([strings.add(w) for w in words], dtype=np.uint64)
+
+
 #: Lower-case words inside place names ("Port of Spain", "Stratford upon Avon", "Rio de Janeiro").
 _NAME_LINKS = frozenset(("of", "de", "del", "da", "do", "upon", "on", "la", "le", "les", "el"))
 
@@ -300,8 +311,17 @@ class _Extractor:
         self.taken = [False] * len(self.text)
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
         self.persons = _person_words(self.ents)
+        self._lower: "np.ndarray | None" = None
 
     # -- helpers -----------------------------------------------------------
+    def positions(self, words: frozenset[str]) -> list[int]:
+        """Indices of the tokens whose lower-case text is one of ``words`` (one vectorised test
+        over the document instead of a Token object per token)."""
+        if self._lower is None:
+            self._lower = self.doc.to_array("LOWER")
+        hashes = _word_hashes(words, self.doc.vocab.strings)
+        return np.flatnonzero(np.isin(self._lower, hashes)).tolist()
+
     def free(self, start: int, end: int) -> bool:
         return not any(self.taken[start:end])
 
@@ -340,9 +360,8 @@ class _Extractor:
     def region_phrases(self) -> None:
         """"(the) Kursk (border) region", "Donetsk Oblast", "Idlib province"."""
         doc = self.doc
-        for tok in doc:
-            if tok.lower_ not in REGION_WORDS:
-                continue
+        for i in self.positions(REGION_WORDS):
+            tok = doc[i]
             j = tok.i - 1
             if tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].is_alpha:
                 continue  # "North State Street": part of a longer name
@@ -369,8 +388,9 @@ class _Extractor:
     def settlement_of(self) -> None:
         """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
         doc = self.doc
-        for tok in doc:
-            if tok.lower_ not in SETTLEMENT_WORDS or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
+        for i in self.positions(SETTLEMENT_WORDS):
+            tok = doc[i]
+            if tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
                 continue
             after = doc[tok.i + 2]
             if not after.text[:1].isupper():
@@ -541,42 +561,40 @@ class _Extractor:
         automaton = self.store.phrase_automaton()
         if automaton is None:
             return
-        doc = self.doc
+        text = self.text
         joined: list[str] = []
-        tok_start: dict[int, int] = {}  # offset in the joined string -> token index
-        tok_end: dict[int, int] = {}
+        word_at: dict[int, tuple[int, int]] = {}  # offset in the joined string -> (start, end) in the text
+        word_end: dict[int, int] = {}
         pos = 0
-        for tok in doc:
-            key = normalize(tok.text)
+        for w in _PHRASE_WORD.finditer(text):
+            key = normalize(w.group())
             if not key:
                 continue
-            tok_start[pos] = tok.i
+            word_at[pos] = w.span()
             joined.append(key)
             pos += len(key)
-            tok_end[pos] = tok.i
+            word_end[pos] = w.end()
             pos += 1
-        ent_of = [None] * len(doc)
-        for ent in self.ents:
-            for k in range(ent.start, ent.end):
-                ent_of[k] = ent
         hits = []
         for end, length in automaton.iter(" ".join(joined)):
-            a, b = tok_start.get(end + 1 - length), tok_end.get(end + 1)
-            if a is not None and b is not None:
-                hits.append((a, b))
-        for a, b in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
-            first, last = doc[a], doc[b]
-            if not (first.text[:1].isupper() and (last.text[:1].isupper() or last.text[:1].isdigit())):
+            first, last = word_at.get(end + 1 - length), word_end.get(end + 1)
+            if first is not None and last is not None:
+                hits.append((first[0], last))
+        for start, end in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
+            name = text[start:end]
+            last_word = name.rsplit(None, 1)[-1]
+            if not (name[:1].isupper() and (last_word[:1].isupper() or last_word[:1].isdigit())) or not self.free(start, end):
                 continue
-            start, end = first.idx, last.idx + len(last.text)
-            if not self.free(start, end) or self.is_person_name(self.text[start:end], a):
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or self.is_person_name(name, span.start):
                 continue
-            ents = {id(e): e for e in ent_of[a : b + 1] if e is not None}.values()
-            if any((e.start < a and not (e.start == a - 1 and e[0].lower_ == "the")) or e.end > b + 1 for e in ents):
+            ents = [e for e in self.ents if e.start < span.end and e.end > span.start]
+            if any((e.start < span.start and not (e.start == span.start - 1 and e[0].lower_ == "the")) or e.end > span.end
+                   for e in ents):
                 continue  # a part of a longer name ("Gulf of Aden Shipping Council")
-            if any(e.label_ not in _PHRASE_LABELS for e in ents) and not self.store.is_custom_name(self.text[start:end]):
+            if any(e.label_ not in _PHRASE_LABELS for e in ents) and not self.store.is_custom_name(name):
                 continue  # "the White House said": the institution; the entity rule decides
-            self.add(Span_(start, end, "toponym", "rule:gazetteer-phrase", self.text[start:end]))
+            self.add(Span_(start, end, "toponym", "rule:gazetteer-phrase", name))
 
     def after_preposition(self, ent: "Span") -> bool:
         """"across the Sahel": a place preposition before the "the" that opens the name."""
