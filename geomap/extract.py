@@ -582,6 +582,8 @@ class _Extractor:
                 hits.append((first[0], last))
         for start, end in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
             name = text[start:end]
+            if " " not in name and (name.lower() in NOT_ALONE or self.doc.vocab[name.lower()].is_stop):
+                continue  # a custom place called "Central" or "Even" is not every such word
             last_word = name.rsplit(None, 1)[-1]
             if not (name[:1].isupper() and (last_word[:1].isupper() or last_word[:1].isdigit())) or not self.free(start, end):
                 continue

@@ -75,3 +75,16 @@ def test_the_phrase_rule_can_be_switched_off(store):
     text = "Pirates attacked a freighter in the Gulf of Aden on Tuesday."
     labels = {m.label for m in Geoparser(gazetteer=store, disable=["gazetteer-phrases"]).parse(text).mentions}
     assert "rule:gazetteer-phrase" not in labels
+
+
+def test_a_custom_place_named_like_a_common_word_is_not_every_such_word(tmp_path, store):
+    from geomap.gazetteer.dumps import add_custom
+    from geomap.gazetteer.store import GazetteerStore
+    from geomap.pipeline import Geoparser
+
+    path = tmp_path / "g.sqlite"
+    shutil.copyfile(store.path, path)
+    (tmp_path / "p.csv").write_text("name,lat,lon\nEven,10.0,10.0\n", encoding="utf-8")
+    add_custom(tmp_path / "p.csv", path)
+    doc = Geoparser(gazetteer=GazetteerStore(path, build=False)).parse("Even so, the council met on Monday.")
+    assert not any(m.place is not None and m.place.geonameid < 0 for m in doc.mentions)
