@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,77 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _SITE_CLASSES = frozenset("SHTRUV")
 #: A word as the gazetteer's names are split ("d'Or" is one word, "Bab-el-Mandeb" three).
 _PHRASE_WORD = re.compile(r"[\w'’]+")
+#: :func:`normalize` of a text without collapsing spaces, one character at a time: lower case,
+#: accents stripped, the characters it drops dropped, the ones it splits on made spaces (so
+#: that offsets can be mapped back). Characters are added as texts bring them.
+_DROPPED = ".'\"()[],`"
+_PHRASE_TABLE: dict[int, "str | None"] = {
+    **{c: chr(c + 32) for c in range(65, 91)}, **dict.fromkeys(map(ord, _DROPPED)),
+    **dict.fromkeys(map(ord, "-_/\t\n\r\f\v"), " ")}
+_PHRASE_DROPPED: set[int] = set(map(ord, _DROPPED))
+_UNMAPPABLE: set[int] = set()
+
+
+def _phrase_char(ch: str) -> bool:
+    """Add ``ch`` to the table; False when it folds to several characters ("ß")."""
+    code = ord(ch)
+    category = unicodedata.category(ch)
+    if ch.isspace() or category == "Pd" or category[0] in "SN" and len(normalize(ch)) > 1:
+        _PHRASE_TABLE[code] = " "  # spaces, dashes, and signs that spell out ("™", "½") part words
+        return True
+    folded = normalize(ch)
+    if len(folded) > 1:
+        _UNMAPPABLE.add(code)
+        return False
+    _PHRASE_TABLE[code] = folded or None
+    if not folded:
+        _PHRASE_DROPPED.add(code)
+    return True
+
+
+def _phrase_hits_by_table(text: str, automaton: Any) -> "list[tuple[int, int]] | None":
+    """(start, end) in ``text`` of every whole-word match of the automaton's names: one
+    translation and one pass of the automaton, no per-word work. None when some character
+    of the text folds to several."""
+    for ch in set(text):
+        code = ord(ch)
+        if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
+            return None
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    kept = np.flatnonzero(~np.isin(codes, np.fromiter(_PHRASE_DROPPED, dtype=np.uint32)))
+    norm = text.translate(_PHRASE_TABLE)
+    hits = []
+    for end, length in automaton.iter(norm):
+        start = end + 1 - length
+        if (start and norm[start - 1].isalnum()) or (end + 1 < len(norm) and norm[end + 1].isalnum()):
+            continue
+        hits.append((int(kept[start]), int(kept[end]) + 1))
+    return hits
+
+
+def _phrase_hits(text: str, automaton: Any) -> list[tuple[int, int]]:
+    """The same, word by word through :func:`normalize`, for any text."""
+    joined: list[str] = []
+    word_at: dict[int, int] = {}  # offset in the joined string -> start in the text
+    word_end: dict[int, int] = {}
+    pos = 0
+    for w in _PHRASE_WORD.finditer(text):
+        key = normalize(w.group())
+        if not key:
+            continue
+        word_at[pos] = w.start()
+        joined.append(key)
+        pos += len(key)
+        word_end[pos] = w.end()
+        pos += 1
+    hits = []
+    for end, length in automaton.iter(" ".join(joined)):
+        first, last = word_at.get(end + 1 - length), word_end.get(end + 1)
+        if first is not None and last is not None:
+            hits.append((first, last))
+    return hits
+#: Feature classes of water bodies, relief, regions and vegetation: no institution bears their names.
+_NATURAL_CLASSES = frozenset("HTLUV")
 #: Entity labels a gazetteer phrase may override: places, and names the model took for people.
 _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 #: Labels the model gives to place names it does not recognise as places.
@@ -562,24 +634,9 @@ class _Extractor:
         if automaton is None:
             return
         text = self.text
-        joined: list[str] = []
-        word_at: dict[int, tuple[int, int]] = {}  # offset in the joined string -> (start, end) in the text
-        word_end: dict[int, int] = {}
-        pos = 0
-        for w in _PHRASE_WORD.finditer(text):
-            key = normalize(w.group())
-            if not key:
-                continue
-            word_at[pos] = w.span()
-            joined.append(key)
-            pos += len(key)
-            word_end[pos] = w.end()
-            pos += 1
-        hits = []
-        for end, length in automaton.iter(" ".join(joined)):
-            first, last = word_at.get(end + 1 - length), word_end.get(end + 1)
-            if first is not None and last is not None:
-                hits.append((first[0], last))
+        hits = _phrase_hits_by_table(text, automaton)
+        if hits is None:
+            hits = _phrase_hits(text, automaton)
         for start, end in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
             name = text[start:end]
             if " " not in name and (name.lower() in NOT_ALONE or self.doc.vocab[name.lower()].is_stop):
@@ -594,8 +651,9 @@ class _Extractor:
             if any((e.start < span.start and not (e.start == span.start - 1 and e[0].lower_ == "the")) or e.end > span.end
                    for e in ents):
                 continue  # a part of a longer name ("Gulf of Aden Shipping Council")
-            if any(e.label_ not in _PHRASE_LABELS for e in ents) and not self.store.is_custom_name(name):
-                continue  # "the White House said": the institution; the entity rule decides
+            if (any(e.label_ not in _PHRASE_LABELS for e in ents) and not self.store.is_custom_name(name)
+                    and not any(c.place.feature_class in _NATURAL_CLASSES for c in self.lookup(name))):
+                continue  # "the White House said": the institution (a sea tagged ORG is still a sea)
             self.add(Span_(start, end, "toponym", "rule:gazetteer-phrase", name))
 
     def after_preposition(self, ent: "Span") -> bool:

@@ -88,3 +88,16 @@ def test_a_custom_place_named_like_a_common_word_is_not_every_such_word(tmp_path
     add_custom(tmp_path / "p.csv", path)
     doc = Geoparser(gazetteer=GazetteerStore(path, build=False)).parse("Even so, the council met on Monday.")
     assert not any(m.place is not None and m.place.geonameid < 0 for m in doc.mentions)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Fishing boats left the Bahía de Campeche early, officials said.", "Bahía de Campeche"),
+    ("“We sailed across the Gulf of Aden,” the captain™ said.", "Gulf of Aden"),
+    ("Ferries crossed the Bab-el-Mandeb at dawn.", "Bab-el-Mandeb"),
+    ("Die Schiffe fuhren durch die Straße und dann in den Golf von Aden, ja, in the Gulf of Aden.", "Gulf of Aden"),
+])
+def test_phrases_are_found_with_accents_quotes_dashes_and_signs(geoparser, text, name):
+    found = _found(geoparser.parse(text))
+    assert name in found and found[name].place is not None and found[name].place.feature_class == "H", list(found)
+    m = found[name]
+    assert text[m.start:m.end] == name
