@@ -322,7 +322,7 @@ def fit_candidates(name: str, cands: "list[Candidate]", *, dateline: bool = Fals
     ("ROME —"); an abbreviation needs two capitals ("Act" is not the ACT, "n’t" not the NT).
     """
     letters = name.replace(".", "").replace("&", "")
-    capitals = sum(ch.isupper() for ch in letters)
+    capitals = sum(map(str.isupper, letters))
     # "MoD", "DfE": two capitals in a short word make an abbreviation too
     if letters.isalpha() and (letters.isupper() or capitals >= 2) and len(letters) <= 4 and not dateline:
         return [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
@@ -554,12 +554,12 @@ class _Extractor:
 
     def joined(self, ent: "Span") -> bool:
         """"Boa" (GPE) "Vista" (ORG), "Port" "of Spain": a place the model cut in two, when the
-        entity and the one to three words after it (capitalised, or a linking "of", "de"...) make
+        entity and the one or two words after it (capitalised, or a linking "of", "de"...) make
         a name the gazetteer has (a division or a town of ``MIN_POP_LISTED`` people) and no place
         as big bears the entity alone as its own name."""
         doc = self.doc
         owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
-        for n in (3, 2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
+        for n in (2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
             after = doc[ent.end : ent.end + n]
             if len(after) < n or not all(
                     t.is_alpha and doc[t.i - 1].whitespace_ == " "
@@ -765,12 +765,15 @@ class _Extractor:
                 continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
             for i in range(ent.start, ent.end):
                 in_ent[i] = True
+        # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word
+        # unless in capitals, outside any entity, capitalised
+        alpha, stop, upper, idx = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX"]).T
+        text = self.text
         i = 0
-        while i < len(doc):
-            tok = doc[i]
-            if in_ent[i] or not tok.is_alpha or not tok.text[:1].isupper() or (tok.is_stop and not tok.is_upper):
-                i += 1
+        for k in np.flatnonzero(alpha.astype(bool) & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
+            if k < i or in_ent[k] or not text[idx[k]].isupper():
                 continue
+            i = k
             if self.untagged_demonym(i, in_ent):
                 i += 1
                 continue
