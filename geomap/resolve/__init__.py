@@ -265,6 +265,10 @@ def _contains(outer: "Place", inner: "Place") -> bool:
         return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
     if outer.feature_class == "P":
         return great_circle(outer.point, inner.point).km < 50
+    if outer.feature_code in _TOWN_LIKE:
+        # a county or district: in the same first-level division, and near its point
+        return (inner.country_code == outer.country_code and (not inner.admin1 or not outer.admin1 or inner.admin1 == outer.admin1)
+                and great_circle(outer.point, inner.point).km < COUNTY_KM)
     return great_circle(outer.point, inner.point).km < 300
 
 
@@ -314,6 +318,8 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
     return cands[:MAX_CANDIDATES]
 
 
+#: How far a place may lie from the point of the county or district that holds it.
+COUNTY_KM = 100.0
 #: How far a division's point may lie from the town it is named after.
 SEAT_KM = 50.0
 
@@ -452,8 +458,8 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
     for c in cands:
         f = _features(c, span, ctx, inside, facts, holds)
-        if desc == "division" and _designated(c):
-            f["name"] = NAME_KIND["alt"]  # "the province of Laguna": the division's own name here
+        if (desc == "division" or "holds" in f) and _designated(c):
+            f["name"] = NAME_KIND["alt"]  # "the province of Laguna", "Calamba, Laguna": the division's own name here
         f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
         if told:
             f = {f"{k}@told": v for k, v in f.items()}
@@ -534,7 +540,10 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
-    cand_lists = [_towns_before_their_divisions(_candidates(s, store, cores=d == "division"), s, d)
+    qualifiers = {id(s.inside) for s in spans if s.inside is not None}
+    # a division's bare core name counts where the text makes the name a division: described as one,
+    # or qualifying another name ("Calamba City, Laguna")
+    cand_lists = [_towns_before_their_divisions(_candidates(s, store, cores=d == "division" or id(s) in qualifiers), s, d)
                   for s, d in zip(spans, descs)]
     containers = _containers(spans, text, ev, descs)
     _dateline_holds_sites(spans, cand_lists, containers)
@@ -570,7 +579,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
     adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers)
     adjust.run(_seats, spans, chosen, store, text)
-    adjust.run(_in_container, spans, chosen, containers)
+    adjust.run(_in_container, spans, chosen, containers, ranked_all)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         precision = "containing" if place is not None and _contained(ranked, place, adjust.records.get(i)) else "exact"
@@ -730,14 +739,21 @@ def _explain(ranked: list, place: "Place | None", ranker: "Ranker", adjustments:
     return rows
 
 
-def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: dict[int, int]) -> None:
+def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: dict[int, int],
+                  ranked_all: list) -> None:
     """A name the gazetteer lacks takes the place the text puts it in ("Royal Street in New
     Orleans", "Oulton Park, Cheshire"), marked as approximate; never a place merely named
-    nearby."""
+    nearby. A name that took its container in the ranking follows it when a later rule
+    changed the container's place."""
     for i, span in enumerate(spans):
-        if chosen[i] is None and span.kind != "demonym":
+        if span.kind == "demonym":
+            continue
+        ranked = ranked_all[i]
+        took_container = (chosen[i] is not None and bool(ranked) and ranked[0][1].name_kind == CONTAINER
+                          and ranked[0][1].place == chosen[i])
+        if chosen[i] is None or took_container:
             outer = _outer(i, chosen, containers)
-            if outer is not None and not (outer.feature_class == "P" and natural_name(span.lookup)):
+            if outer is not None and outer != chosen[i] and not (outer.feature_class == "P" and natural_name(span.lookup)):
                 chosen[i] = outer
 
 

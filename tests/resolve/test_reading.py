@@ -96,3 +96,22 @@ def test_a_dateline_says_where_an_unknown_street_is(geoparser):
     assert street[0].place is not None and street[0].place.name == "New Orleans" and street[0].precision == "containing"
     doc = geoparser.parse("Crowds gathered on Quillan Street after the parade on Sunday.")
     assert all(m.place is None for m in doc.mentions if m.text == "Quillan Street")
+
+
+def test_a_qualifying_division_is_read_by_its_bare_name(geoparser):
+    doc = geoparser.parse("CALAMBA CITY, Laguna – The mayor praised the youth sports program of the Philippine "
+                          "government on Monday.")
+    laguna = _mention(doc, "Laguna").place
+    assert laguna is not None and laguna.country_code == "PH" and laguna.feature_class == "A"
+    # said bare with no such reading, a county's core name is the town
+    doc = geoparser.parse("Fans drove from Shelby to the game on Saturday.")
+    assert all(m.place is None or m.place.feature_class == "P" for m in doc.mentions if m.text == "Shelby")
+
+
+def test_a_name_placed_at_its_container_follows_it(geoparser):
+    doc = geoparser.parse("Swimmers were warned away from the outlet off the coast of Cape Quillan in Rockingham. "
+                          "Dead fish washed up on the Safety Bay foreshore. Wastewater in WA is treated first.")
+    town = _mention(doc, "Rockingham").place
+    cape = _mention(doc, "Cape Quillan")
+    assert town is not None and town.country_code == "AU"
+    assert cape.place == town and cape.precision == "containing"
