@@ -849,7 +849,8 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
 
     Any such lone foreign place, town or division, first gives way to a namesake of the
     article's country near the places it names: "Virginia" in a story about Dublin and Cavan
-    is the Irish village, not the American state."""
+    is the Irish village, not the American state. A place of no country (the Middle East, a
+    sea) is foreign to none."""
     per_country: dict[str, set[str]] = {}
     for span, place in zip(spans, chosen):
         if place is not None and place.country_code:
@@ -860,8 +861,8 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     if len(per_country[main]) < HOME_MAIN_NAMES:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
-        if (place is None or place.feature_code.startswith("PCL") or place.feature_code == "PPLC" or place.geonameid < 0
-                or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
+        if (place is None or not place.country_code or place.feature_code.startswith("PCL") or place.feature_code == "PPLC"
+                or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
                 or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
         home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main and f.get("near", 0.0) > 0), None)

@@ -115,3 +115,11 @@ def test_a_name_placed_at_its_container_follows_it(geoparser):
     cape = _mention(doc, "Cape Quillan")
     assert town is not None and town.country_code == "AU"
     assert cape.place == town and cape.precision == "containing"
+
+
+def test_a_region_of_no_country_is_foreign_to_none(geoparser):
+    doc = geoparser.parse("The State Department in Washington approved the sale. Officials called the kingdom a "
+                          "source of stability in the Middle East. Lawmakers in Texas and Ohio objected, and a "
+                          "senator from Kentucky said Congress would vote.")
+    region = _mention(doc, "Middle East").place
+    assert region is not None and region.feature_code == "RGN" and region.country_code is None
