@@ -373,8 +373,10 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
         # "Nazi Germany", "Soviet Ukraine": a country under a modifier (by its full name, not a code)
         for n in (3, 2, 1):
             if n < len(words) and " ".join(words[-n:]).casefold() not in NOT_ALONE:
+                # the country's own name, not a short form ("Latin America" is not the United States)
                 whole = [c for c in store.lookup(" ".join(words[-n:]))
-                         if c.name_kind == "name" and c.place.feature_code.startswith("PCL")]
+                         if c.name_kind == "name" and c.place.feature_code.startswith("PCL")
+                         and normalize(c.place.name) == c.matched]
                 if whole:
                     variants.append(" ".join(words[-n:]))
                     break

@@ -123,3 +123,8 @@ def test_a_region_of_no_country_is_foreign_to_none(geoparser):
                           "senator from Kentucky said Congress would vote.")
     region = _mention(doc, "Middle East").place
     assert region is not None and region.feature_code == "RGN" and region.country_code is None
+
+
+def test_a_region_named_with_a_country_short_form_is_not_that_country(geoparser):
+    doc = geoparser.parse("Exports to Latin America fell sharply last year, the ministry said.")
+    assert all(m.place is None or m.place.country_code != "US" for m in doc.mentions)
