@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .model import Document, Mention, Place, Sentence
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "Geoparser", "Map", "Region", "Gazetteer", "Document", "Mention", "Place", "Sentence", "__version__"]
+__all__ = ["parse", "parse_many", "Geoparser", "Map", "Region", "Gazetteer", "Document", "Mention", "Place", "Sentence",
+           "to_dataframe", "to_geodataframe", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Geoparser
@@ -59,6 +60,10 @@ def __getattr__(name: str) -> Any:  # lazy: importing geomap must not load spaCy
         from .regions import Region
 
         return Region
+    if name in ("to_dataframe", "to_geodataframe"):
+        from . import tables
+
+        return getattr(tables, name)
     if name == "Gazetteer":
         from .gazetteer.geocoder import Gazetteer
 

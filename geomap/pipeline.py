@@ -60,7 +60,10 @@ class Geoparser:
         A :class:`GazetteerStore`, a path to a store, or ``None`` for the default one
         (built on first use from the pinned GeoNames-derived packages).
     model:
-        The spaCy pipeline to load.
+        The name of the spaCy pipeline to load (any pipeline with an ``ner`` component).
+    nlp:
+        A loaded spaCy pipeline to use instead of ``model`` (a larger or domain-tuned one);
+        it must have NER, and sentences come from it when it sets them.
     explain:
         Keep the ranked candidates with their features on each mention.
     ranker:
@@ -78,6 +81,7 @@ class Geoparser:
         *,
         gazetteer: GazetteerStore | str | Path | None = None,
         model: str = DEFAULT_MODEL,
+        nlp: Any = None,
         explain: bool = False,
         cache: bool = True,
         ranker: "Ranker | None" = None,
@@ -94,7 +98,10 @@ class Geoparser:
         self._gazetteer = gazetteer
         self.ranker = ranker
         self.aliases = dict(aliases or {})
+        if nlp is not None and not nlp.has_pipe("ner"):
+            raise ValueError("the spaCy pipeline given as nlp has no 'ner' component; geomap needs named entities")
         self.model = model
+        self._nlp = nlp
         self.explain = explain
         self.cache = cache
         self._lookups: LookupCache | None = None
@@ -116,7 +123,7 @@ class Geoparser:
 
     @property
     def nlp(self) -> Any:
-        return load_nlp(self.model)
+        return self._nlp if self._nlp is not None else load_nlp(self.model)
 
     def parse(self, text: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
         """Parse one text into a :class:`Document`."""
@@ -143,6 +150,11 @@ class Geoparser:
                 if on_error is None:
                     raise
                 on_error(doc, exc)
+
+    def annotate(self, sdoc: Any, doc: Document | None = None) -> Document:
+        """Extract and resolve the places of a text spaCy has already processed (``sdoc``, whose
+        entities the rules read); ``doc`` carries the id and meta, its text must be ``sdoc.text``."""
+        return self._finish(sdoc, doc if doc is not None else Document(text=sdoc.text))
 
     def _finish(self, sdoc: Any, doc: Document) -> Document:
         doc.sentences = sentences_of(sdoc, doc.text)
