@@ -6,12 +6,14 @@ The CLI, the Python API and batch runs all call :class:`Geoparser`.
 from __future__ import annotations
 
 import threading
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .extract import extract_spans, sentence_index
 from .gazetteer.names import normalize
 from .gazetteer.store import Candidate, GazetteerStore, get_store
+from .language import LanguageTally, LanguageWarning
 from .model import Document, Mention, Sentence
 from .resolve import resolve_spans
 from .resolve.ranker import Ranker
@@ -141,8 +143,16 @@ class Geoparser:
         A document whose resolution fails is passed to ``on_error`` (and skipped) when
         given, so one bad document does not stop a batch; otherwise the error propagates.
         """
-        docs = (_as_document(it) for it in items)
-        pairs = self.nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=batch_size)
+        tally = LanguageTally() if self._nlp is None and self.model == DEFAULT_MODEL else None
+
+        def counted(items: Iterable[DocInput]) -> Iterator[Document]:
+            for it in items:
+                d = _as_document(it)
+                if tally is not None:
+                    tally.add(d.text)
+                yield d
+
+        pairs = self.nlp.pipe(((d.text, d) for d in counted(items)), as_tuples=True, batch_size=batch_size)
         for sdoc, doc in pairs:
             try:
                 yield self._finish(sdoc, doc)
@@ -150,6 +160,9 @@ class Geoparser:
                 if on_error is None:
                     raise
                 on_error(doc, exc)
+        message = tally.message() if tally is not None else None
+        if message:
+            warnings.warn(message, LanguageWarning, stacklevel=2)
 
     def annotate(self, sdoc: Any, doc: Document | None = None) -> Document:
         """Extract and resolve the places of a text spaCy has already processed (``sdoc``, whose

@@ -1,0 +1,55 @@
+"""A cheap test for text in another language than the model's (English).
+
+English news has one word in six or more among a few dozen function words ("the", "of",
+"said"); German, French, Spanish, Dutch or Russian news has almost none of them. Texts
+too short to tell are not judged.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ENGLISH_MARKERS", "looks_foreign", "LanguageTally", "LanguageWarning"]
+
+#: English function words rare in other languages' running text.
+ENGLISH_MARKERS = frozenset(
+    "the of and to that is was with for by from this are were has have which said it its be been their they he "
+    "she not but or".split())
+#: Fewer words than this: too short to judge.
+MIN_WORDS = 12
+#: Below this share of marker words a text looks like another language (English news: .16 and up).
+MIN_SHARE = 0.04
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class LanguageWarning(UserWarning):
+    """Documents that look like another language than the model's."""
+
+
+def looks_foreign(text: str) -> bool:
+    """Whether ``text`` (of at least ``MIN_WORDS`` words) looks like another language than English."""
+    words = _WORD.findall(text[:20_000])
+    if len(words) < MIN_WORDS:
+        return False
+    markers = sum(1 for w in words if w.lower() in ENGLISH_MARKERS)
+    return markers / len(words) < MIN_SHARE
+
+
+class LanguageTally:
+    """Counts the documents of a run that look foreign; :meth:`message` says so once."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.foreign = 0
+
+    def add(self, text: str) -> None:
+        self.documents += 1
+        self.foreign += looks_foreign(text)
+
+    def message(self, model: str = "English") -> str | None:
+        """The run's one warning, or None when every document looked English."""
+        if not self.foreign:
+            return None
+        return (f"geomap's model is {model}; {self.foreign} of {self.documents} document(s) look like another "
+                "language, and their places may be missed (bring a pipeline for that language with "
+                "Geoparser(nlp=...) or --model)")

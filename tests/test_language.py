@@ -1,0 +1,38 @@
+"""Text in another language than the model's is noticed and reported once per run."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from geomap.language import LanguageTally, LanguageWarning, looks_foreign
+
+RUSSIAN = ("Российские войска вошли в Курскую область, сообщили в Москве во вторник. Жители бежали из "
+           "приграничных сёл, а власти объявили эвакуацию.")
+GERMAN = "Die Truppen sind am Montag in die Region Kursk eingedrungen, sagte ein Sprecher in Berlin. Die Stadt blieb ruhig."
+ENGLISH = "Troops entered the Kursk region on Monday, a spokesman in Brussels said. The town of Sudzha was quiet."
+
+
+@pytest.mark.parametrize("text,foreign", [(RUSSIAN, True), (GERMAN, True), (ENGLISH, False), ("Kursk. Brussels.", False)])
+def test_looks_foreign(text, foreign):
+    assert looks_foreign(text) is foreign
+
+
+def test_one_warning_per_run_with_counts(geoparser):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        list(geoparser.parse_many([RUSSIAN, ENGLISH, GERMAN]))
+    found = [w for w in caught if issubclass(w.category, LanguageWarning)]
+    assert len(found) == 1 and "2 of 3 document(s) look like another language" in str(found[0].message)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        list(geoparser.parse_many([ENGLISH]))
+    assert not [w for w in caught if issubclass(w.category, LanguageWarning)]
+
+
+def test_tally_message():
+    tally = LanguageTally()
+    for t in (RUSSIAN, ENGLISH):
+        tally.add(t)
+    assert tally.message().startswith("geomap's model is English; 1 of 2 document(s)")
