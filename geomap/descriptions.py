@@ -23,13 +23,15 @@ KINDS = {
 }
 _KIND_OF = {w: k for k, ws in KINDS.items() for w in ws}
 _AFTER = re.compile(
-    r"(?:,\s*|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
+    r"(?:,\s*(?:(?:is|was|has been|remains)\s+)?|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
     r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
     r"(?=[,.;:]|\s*\(|\s+(?:in|of|on|near|located|situated|lying|and|with|that|which|where|about|approximately|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
 _BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
 
 
+#: A parenthesis right after the name: a pronunciation, another spelling, a former name.
+_ASIDE = re.compile(r"\s*\([^()\n]{1,250}\)")
 #: "X is located in", "X was situated on": a place, of no stated kind.
 _LOCATED = re.compile(r"\s+(?:is|was|lies)\s+(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|"
                       r"within|between|\d)", re.I)
@@ -38,7 +40,11 @@ _LOCATED = re.compile(r"\s+(?:is|was|lies)\s+(?:located|situated)\s+(?:in|at|on|
 def describe(text: str, start: int, end: int) -> str:
     """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
     ``country``, ``natural``, ``place`` (of no stated kind: "X is located in") or ``""``.
-    Read from "X is a (small) town", "X, a village in", "the city of X"."""
+    Read from "X is a (small) town", "X, a village in", "the city of X", also with a
+    parenthesis after the name ("X (pronounced …) is a town")."""
+    aside = _ASIDE.match(text, end, min(len(text), end + 300))
+    if aside is not None:  # "Penglai (pinyin: Pénglái) is a port", "Greenfield (formerly Delkern) is a place"
+        end = aside.end()
     m = _AFTER.match(text, end, min(len(text), end + 80))
     if m is not None and not re.search(r"[.;:!?]", m.group(0)):
         return _KIND_OF[m.group(2).lower()]

@@ -26,3 +26,13 @@ def test_the_kind_word_can_come_before_the_name():
     text = "They reached the village of Quillan at dawn."
     start = text.index("Quillan")
     assert describe(text, start, start + len("Quillan")) == "settlement"
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Quillton (pronounced KWIL-ton) is a small town on the coast.", "settlement"),
+    ("Quillton (formerly, Ardmore Springs) is a census-designated place in the valley.", "settlement"),
+    ("Quillton (Chinese: 奎尔; pinyin: Kuí'ěr), is a port and county-level city in the east.", "settlement"),
+    ("Quillton (born 1950) was the mayor for ten years.", ""),
+])
+def test_a_parenthesis_after_the_name_is_skipped(text, kind):
+    assert describe(text, 0, len("Quillton")) == kind
