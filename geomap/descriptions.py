@@ -14,7 +14,8 @@ __all__ = ["describe", "KINDS"]
 KINDS = {
     "settlement": ("city", "town", "village", "hamlet", "township", "community", "suburb", "settlement", "borough",
                    "locality", "neighbourhood", "neighborhood", "census-designated", "port", "capital", "municipality",
-                   "commune", "parish", "resort", "place"),
+                   "commune", "parish", "resort", "place", "comune", "frazione", "gmina", "barangay", "kibbutz",
+                   "moshav", "townland", "hromada", "selo", "posyolok"),
     "division": ("county", "province", "district", "region", "state", "governorate", "prefecture", "oblast",
                  "department", "canton", "raion"),
     "country": ("country", "nation", "kingdom", "republic"),
@@ -33,8 +34,11 @@ _BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, rev
 #: A parenthesis right after the name: a pronunciation, another spelling, a former name.
 _ASIDE = re.compile(r"\s*\([^()\n]{1,250}\)")
 #: "X is located in", "X was situated on": a place, of no stated kind.
-_LOCATED = re.compile(r"\s+(?:is|was|lies)\s+(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|"
-                      r"within|between|\d)", re.I)
+_LOCATED = re.compile(
+    r"\s+(?:is|was|lies)\s+(?:(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|within|between|\d)"
+    # "X is 10 kilometres west of", "X lies southeast of"
+    r"|(?:about\s+|approximately\s+|some\s+)?\d[\d.,]*\s*(?:km|kilometres|kilometers|miles|mi)\b"
+    r"|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\b)", re.I)
 
 
 def describe(text: str, start: int, end: int) -> str:

@@ -36,3 +36,13 @@ def test_the_kind_word_can_come_before_the_name():
 ])
 def test_a_parenthesis_after_the_name_is_skipped(text, kind):
     assert describe(text, 0, len("Quillton")) == kind
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Quillton is 10 kilometres west of the city centre.", "place"),
+    ("Quillton lies southeast of the peninsula.", "place"),
+    ("Quillton is a coastal comune in the north.", "settlement"),
+    ("Quillton is 10 years old.", ""),
+])
+def test_distances_directions_and_local_words(text, kind):
+    assert describe(text, 0, len("Quillton")) == kind
