@@ -26,13 +26,16 @@ _KIND_OF = {w: k for k, ws in KINDS.items() for w in ws}
 _AFTER = re.compile(
     r"(?:,\s*(?:(?:is|was|has been|remains)\s+)?|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
     r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
-    r"(?=[,.;:]|\s*\(|\s+(?:in|of|on|near|located|situated|lying|and|with|that|which|where|about|approximately|"
+    r"(?=[,.;:]|\s*\(|\s+(?:\d|one\s|two\s|three\s|four\s|five\s|six\s|seven\s|eight\s|nine\s|ten\s)|"
+    r"\s+(?:in|of|on|near|located|situated|lying|between|forming|founded|named|known|famous|and|with|that|which|where|about|approximately|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
 _BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
 
 
-#: A parenthesis right after the name: a pronunciation, another spelling, a former name.
-_ASIDE = re.compile(r"\s*\([^()\n]{1,250}\)")
+#: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation
+#: between slashes or brackets (and a "listen" link's word), "or <another name>".
+_ASIDE = re.compile(r"(?:\s*(?:\([^()\n]{1,250}\)|/[^/\s][^/\n]{0,60}/|\[[^\]\n]{1,60}\]|listen\b"
+                    r"|or\s+[A-Z][\w'’-]*(?=\s+(?:is|was)\b)))+")
 #: "X is located in", "X was situated on": a place, of no stated kind.
 _LOCATED = re.compile(
     r"\s+(?:is|was|lies)\s+(?:(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|within|between|\d)"

@@ -492,7 +492,7 @@ class _Extractor:
         text = self.text
         for m in _CAPITAL_RUN.finditer(text):
             after = text[m.end() : m.end() + 6]
-            if not (after[:1] == "," or after.startswith((" is ", " was ", " lies ", " (")) or text[max(0, m.start() - 3) : m.start()] == "of "):
+            if not (after[:1] == "," or after.startswith((" is ", " was ", " lies ", " (", " /", " [", " or ")) or text[max(0, m.start() - 3) : m.start()] == "of "):
                 continue  # no description can follow or precede it (the cheap test first)
             start, end = _trim(text, *m.span())
             name = text[start:end]

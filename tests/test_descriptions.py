@@ -46,3 +46,15 @@ def test_a_parenthesis_after_the_name_is_skipped(text, kind):
 ])
 def test_distances_directions_and_local_words(text, kind):
     assert describe(text, 0, len("Quillton")) == kind
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Quillton /ˈkwɪltən/ is a city located in the north.", "settlement"),
+    ("Quillton [ˈkwilton]  listen  (local: Quiltun) is a city in the region.", "settlement"),
+    ("Quillton or Quilltown is a small town in the hills.", "settlement"),
+    ("Quillton is a village between two rivers.", "settlement"),
+    ("Quillton was an unincorporated community two miles south of the river.", "settlement"),
+    ("Quillton is a town councillor.", ""),
+])
+def test_pronunciations_other_names_and_more_words_after_the_kind(text, kind):
+    assert describe(text, 0, len("Quillton")) == kind
