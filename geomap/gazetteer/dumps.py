@@ -33,6 +33,7 @@ import sqlite3
 import sys
 import time
 import zipfile
+import zlib
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -174,7 +175,15 @@ class _Progress:
 
 
 def _lines(path: Path, progress: bool | None) -> Iterator[tuple[int, str]]:
-    """``(line number, line without its newline)``, with a progress bar."""
+    """``(line number, line without its newline)``, with a progress bar; a corrupt zip is
+    one ValueError naming the file."""
+    try:
+        yield from _lines_of(path, progress)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise ValueError(f"{path}: not a readable zip file ({e})") from None
+
+
+def _lines_of(path: Path, progress: bool | None) -> Iterator[tuple[int, str]]:
     with _open_text(path) as (f, size):
         bar = _Progress(progress, size, path.name)
         pending = 0
@@ -191,6 +200,14 @@ def _lines(path: Path, progress: bool | None) -> Iterator[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- the importer
+
+def _int64(s: str) -> int:
+    """An integer SQLite can store (ValueError for one of 20 digits)."""
+    n = int(s)
+    if not -(1 << 63) <= n < 1 << 63:
+        raise ValueError(f"{s} does not fit in 64 bits")
+    return n
+
 
 def _float(s: str, lo: float, hi: float) -> float:
     x = float(s)
@@ -260,10 +277,10 @@ class _Importer:
                 self.report.skip(label, lineno, f"expected 19 tab-separated columns, got {len(f)}")
                 continue
             try:
-                gid = int(f[0])
+                gid = _int64(f[0])
                 lat = _float(f[4], -90, 90)
                 lon = _float(f[5], -180, 180)
-                pop = int(f[14] or 0)
+                pop = _int64(f[14] or 0)
             except ValueError as e:
                 self.report.skip(label, lineno, f"bad number: {e}")
                 continue
@@ -642,7 +659,14 @@ def read_custom_csv(csv_path: str | Path, report: ImportReport | None = None) ->
         missing = {"name", "lat", "lon"} - fields
         if missing:
             raise ValueError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}")
-        for row in reader:
+        rows = iter(reader)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as e:  # a field over the csv module's limit, a NUL byte...
+                raise ValueError(f"{csv_path}:{reader.line_num}: unreadable CSV ({e})") from None
             r = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
             lineno = reader.line_num
             try:
