@@ -18,7 +18,7 @@ from geomap.gazetteer.check import StoreError, check_store_path
 from geomap.gazetteer.names import normalize
 from geomap.model import Place
 
-__all__ = ["Candidate", "GazetteerStore", "get_store"]
+__all__ = ["Candidate", "GazetteerStore", "get_store", "forget_cached"]
 
 #: About how long the default build takes on a small machine (2 cores), for the first-run notice.
 BUILD_SECONDS = 30
@@ -317,3 +317,11 @@ def get_store(path: str | Path | None = None) -> GazetteerStore:
         if store is None:
             store = _STORES[key] = GazetteerStore(key)
         return store
+
+
+def forget_cached(path: str | Path) -> None:
+    """Drop the cached lookups of the store at ``path`` if this process has it open (its file changed)."""
+    with _STORES_LOCK:
+        store = _STORES.get(Path(path).resolve())
+    if store is not None:
+        store.clear_cache()
