@@ -178,15 +178,6 @@ def test_cli_build_info_lookup(tmp_path, dumps, capsys):
     assert "name=-" in lines[1][9] and "population=" in lines[0][9]  # contributions: the core name counts against
 
 
-def test_fast_ascii_normalisation_matches_normalize():
-    from geomap.gazetteer.dumps import _normalize_ascii
-    from geomap.gazetteer.names import normalize
-
-    for name in ["Kursk Oblast", "U.S.", "Kurs'k", "St. John's", "Saint-Denis", "  A  b ", "O`Higgins",
-                 "Ba_Dinh/Hanoi", 'The "Big" (Apple)', "Kuwait, State of", "NEW YORK"]:
-        assert _normalize_ascii(name) == normalize(name), name
-
-
 def test_full_dump_keeps_rivers_and_mountains_and_finds_them_in_text(tmp_path, dumps, capsys):
     """``--from a.zip b.zip`` (several files after one flag) keeps every feature class, and the
     multi-word names of natural features are found in text even where the model misses them."""
