@@ -620,6 +620,8 @@ class ResumableJSONL:
         self.complete = False
         self.resumed = False
         state = None if restart else self._state()
+        if state is not None and not int(state.get("consumed") or 0):
+            state = None  # interrupted before its first checkpoint: nothing to keep
         if state is not None and not resume:
             raise ValueError(f"{self.part} holds an interrupted run ({int(state.get('consumed', 0)):,} input item(s) "
                              "done): add --resume to continue it, or --restart to start over")

@@ -28,6 +28,9 @@ class _Run:
         self.args = args
         check_output(getattr(args, "output", None))  # before any work: a folder given as -o fails now
         check_output(getattr(args, "errors", None), flag="--errors")
+        from .gazetteer.store import get_store
+
+        get_store(args.gazetteer)  # a path that is not a store is refused now, before any output is begun
         self.errors: list[InputError] = []
         self.keep_errors = True  # False when the errors go to a resumable side file
         self.stats = Stats()

@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .pipeline import Geoparser
 
-__all__ = ["create_app", "run_server", "add_parser", "DEFAULT_MAX_BODY", "DEFAULT_MAX_CHARS", "DEFAULT_TIMEOUT",
+__all__ = ["create_app", "make_server", "run_server", "add_parser", "DEFAULT_MAX_BODY", "DEFAULT_MAX_CHARS", "DEFAULT_TIMEOUT",
            "DEFAULT_HEADER_TIMEOUT", "DEFAULT_BODY_TIMEOUT", "MAX_ARTICLES", "SMALL_CHARS", "BATCH_CHARS"]
 
 #: Default request body limit (bytes).
@@ -728,16 +728,20 @@ def _header_timeout_protocol(header_timeout: float) -> type:
     return HeaderTimeoutH11Protocol
 
 
-def run_server(app: Any, *, host: str = "127.0.0.1", port: int = 8000, sock: socket.socket | None = None,
-               header_timeout: float = DEFAULT_HEADER_TIMEOUT, limit_concurrency: int = 256,
-               log_level: str = "info") -> None:
-    """Serve ``app`` with uvicorn (on ``sock`` when given), with a request-header timeout."""
+def make_server(app: Any, *, host: str = "127.0.0.1", port: int = 8000,
+                header_timeout: float = DEFAULT_HEADER_TIMEOUT, limit_concurrency: int = 256,
+                log_level: str = "info") -> Any:
+    """A ``uvicorn.Server`` for ``app`` whose connections time out while sending headers."""
     import uvicorn
 
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, limit_concurrency=limit_concurrency,
                             timeout_keep_alive=5, http=_header_timeout_protocol(header_timeout))
-    server = uvicorn.Server(config)
-    server.run(sockets=[sock] if sock is not None else None)
+    return uvicorn.Server(config)
+
+
+def run_server(app: Any, *, sock: socket.socket | None = None, **kw: Any) -> None:
+    """Serve ``app`` (on ``sock`` when given) until interrupted; keywords are :func:`make_server`'s."""
+    make_server(app, **kw).run(sockets=[sock] if sock is not None else None)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

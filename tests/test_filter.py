@@ -294,3 +294,26 @@ def test_min_score_counts_only_sure_mentions(geoparser):
     doc = geoparser.parse("Shelling hit Donetsk overnight.")
     assert explain(doc, "country:UA").kept
     assert not explain(doc, "country:UA", min_score=1.01).kept
+
+
+def test_cli_reads_a_csv_field_over_the_csv_module_limit(tmp_path, capsys, store):
+    """Issue 18, defect 5: the filter reads CSV with the shared reader (and its field limit)."""
+    src = tmp_path / "in.csv"
+    notes = "n" * 140_000
+    src.write_text(f"id,notes,text\n1,{notes},Shelling hit Donetsk in Ukraine.\n2,short,Rain in Lisbon.\n",
+                   encoding="utf-8")
+    out = tmp_path / "kept.csv"
+    assert run_filter(src, "--within", "country:UA", "-o", out) == 0
+    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert rows == [["id", "notes", "text"], ["1", notes, "Shelling hit Donetsk in Ukraine."]]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cli_reports_an_unclosed_csv_quote_and_judges_the_rest(tmp_path, capsys, store):
+    src = tmp_path / "in.csv"
+    src.write_text('id,text\n1,Shelling hit Donetsk.\n2,"Rain in Lisbon.\n3,Drones over Kharkiv.\n', encoding="utf-8")
+    out = tmp_path / "kept.csv"
+    assert run_filter(src, "--within", "country:UA", "-o", out) == 1
+    assert [r[0] for r in csv.reader(out.open(encoding="utf-8", newline=""))] == ["id", "1", "3"]
+    err = capsys.readouterr().err
+    assert "in.csv:3: unclosed quote" in err and "3 input, 2 kept, 0 dropped, 1 error(s)" in err

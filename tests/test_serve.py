@@ -232,3 +232,149 @@ def test_1000_bad_records_mixed_with_good_ones(tmp_path, geoparser):
         arts = [{"id": k, "text": v["text"], "meta": {"n": v["n"]}} for k, v in good.items()]
         body = c.post("/parse", json={"articles": arts}).json()
         assert body["documents"] == docs
+
+
+# --------------------------------------------------------------------------- issue 18: bounds and one reading path
+
+def test_lone_surrogates_are_replaced_and_said_not_refused(client):
+    r = client.post("/parse", content=b'{"text": "Paris \\ud800 is in France."}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 200 and "lone surrogate" in r.headers["x-geomap-warning"]
+    assert r.json()["text"] == "Paris \ufffd is in France."
+    body = b'{"articles": [{"text": "Rain in Lima."}, {"text": "Rome \\udc00", "id": "x\\ud800", "meta": {"k": "\\ud801"}}]}'
+    r = client.post("/parse", content=body, headers={"content-type": "application/json"})
+    out = r.json()
+    assert r.status_code == 200 and out["errors"] == [] and len(out["documents"]) == 2
+    assert out["documents"][1]["id"] == "x\ufffd" and out["documents"][1]["meta"] == {"k": "\ufffd"}
+    assert {w["index"] for w in out["warnings"]} == {1}
+
+
+def test_deeply_nested_meta_is_one_articles_error(client):
+    deep = "[" * 500 + "]" * 500
+    body = ('{"articles": [{"text": "Rain in Lima.", "meta": {"a": ' + deep + '}}, {"text": "Snow in Oslo."}]}')
+    r = client.post("/parse", content=body.encode(), headers={"content-type": "application/json"})
+    out = r.json()
+    assert r.status_code == 200 and [d["text"] for d in out["documents"]] == ["Snow in Oslo."]
+    assert out["errors"] == [{"index": 0, "id": None, "reason": "meta is nested deeper than 100 levels"}]
+    r = client.post("/parse", json={"text": "  "})
+    assert r.status_code == 422 and "whitespace" in r.json()["detail"]
+
+
+def test_a_request_over_the_character_limit_gets_413(geoparser):
+    with TestClient(create_app(geoparser, max_chars=100)) as c:
+        r = c.post("/parse", json={"articles": [{"text": "Rain in Lima. " * 4}, {"text": "Snow in Oslo. " * 4}]})
+        assert r.status_code == 413 and "112 characters" in r.json()["detail"]
+        assert c.post("/parse", json={"text": "Rain in Lima."}).status_code == 200
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408():
+    import asyncio
+
+    from geomap.serve import _BodyGuard
+
+    async def never_called(scope, receive, send):
+        raise AssertionError("the app ran without its body")
+
+    sent = []
+
+    async def receive():
+        if not sent:
+            sent.append("chunk")
+            return {"type": "http.request", "body": b'{"te', "more_body": True}
+        await asyncio.Event().wait()  # the rest never comes
+
+    async def send(msg):
+        sent.append(msg)
+
+    guard = _BodyGuard(never_called, max_body=1000, timeout=0.05)
+    asyncio.run(guard({"type": "http", "headers": []}, receive, send))
+    assert sent[1]["status"] == 408 and b"did not arrive" in sent[2]["body"]
+
+
+def test_small_requests_are_not_queued_behind_a_large_one():
+    """The worker takes a large request only after the small ones queued before it had one batch."""
+    import asyncio
+
+    from geomap.model import Document
+    from geomap.serve import _Engine, _Job
+
+    engine = _Engine(object(), batch_size=4, small_chars=100, batch_chars=300)  # type: ignore[arg-type]
+    loop = asyncio.new_event_loop()
+
+    def job(name: str, chars: int, n: int = 1) -> _Job:
+        j = _Job([Document(text="x" * chars) for _ in range(n)], loop, loop.create_future(), chars=chars * n)
+        j.name = name  # type: ignore[attr-defined]
+        (engine._small if j.chars <= engine.small_chars else engine._large).append(j)
+        return j
+
+    def take() -> list[str]:
+        return [j.name for j in engine._next()]  # type: ignore[attr-defined]
+
+    job("L1", 5000)
+    job("s1", 10), job("s2", 10, n=3), job("s3", 10)
+    assert take() == ["s1", "s2"]  # four documents: a full batch
+    assert take() == ["L1"]  # it waited one batch
+    job("L2", 5000)
+    job("s4", 90)
+    assert take() == ["s3", "s4"]
+    job("s5", 90)
+    assert take() == ["L2"]
+    assert take() == ["s5"]
+    loop.close()
+
+
+def test_articles_are_read_off_the_event_loop(geoparser, monkeypatch):
+    import asyncio
+
+    import geomap.serve as serve
+
+    seen = []
+    real = serve._read_articles
+
+    def spy(articles):
+        try:
+            asyncio.get_running_loop()
+            seen.append("event loop")
+        except RuntimeError:
+            seen.append("worker thread")
+        return real(articles)
+
+    monkeypatch.setattr(serve, "_read_articles", spy)
+    page = "<html><body><p>Snow fell in Oslo.</p></body></html>"
+    with TestClient(create_app(geoparser)) as c:
+        assert c.post("/parse", json={"text": page, "format": "html"}).status_code == 200
+    assert seen == ["worker thread"]
+
+
+def test_slow_headers_lose_their_connection_and_others_are_served(geoparser):
+    """A client that sends its headers too slowly is cut off after the header timeout; real
+    requests are served meanwhile (a loopback server, uvicorn)."""
+    import socket
+    import threading
+
+    import httpx
+
+    from geomap.serve import make_server
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = make_server(create_app(geoparser), header_timeout=0.5, log_level="error")
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            threading.Event().wait(0.05)
+        slow = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(20)]
+        for s in slow:
+            s.sendall(b"POST /parse HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        r = httpx.post(f"http://127.0.0.1:{port}/parse", json={"text": "Rain in Lima."}, timeout=20)
+        assert r.status_code == 200
+        for s in slow:
+            assert s.recv(100) == b""  # closed by the server
+            s.close()
+    finally:
+        server.should_exit = True
+        thread.join(20)

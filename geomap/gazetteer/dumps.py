@@ -655,7 +655,7 @@ def read_custom_csv(csv_path: str | Path, report: ImportReport | None = None) ->
             except StopIteration:
                 break
             except csv.Error as e:  # a field over the csv module's limit, a NUL byte...
-                raise ValueError(f"{csv_path}:{reader.line_num}: unreadable CSV ({e})") from None
+                raise ValueError(f"{csv_path}:{reader.line_num + 1}: unreadable CSV ({e})") from None  # the line being read
             r = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
             lineno = reader.line_num
             try:
