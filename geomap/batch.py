@@ -17,7 +17,7 @@ The same :class:`~geomap.pipeline.Geoparser` as everywhere else, fed in chunks, 
   processes, one thread each, when no ``scheduler`` address is given); each Dask worker
   process loads the model once, through the same cache. All engines run the same function on
   the same chunks: their outputs are identical.
-* **Errors.** An unreadable record (an :class:`~geomap.io.InputError`) keeps its place in the
+* **Errors.** An unreadable record (an :class:`~geomap.ingest.InputError`) keeps its place in the
   stream; a document the pipeline fails on becomes a :class:`ParseError` in its place (when
   spaCy fails on a whole batch, its documents are retried one at a time to find the bad one).
   Every input record comes out exactly once, as a document or as an error.
@@ -61,7 +61,7 @@ from .model import Document
 from .pipeline import DEFAULT_MODEL, Geoparser
 
 __all__ = ["run_batch", "iter_outcomes", "Outcome", "ParseError", "Stats", "Progress", "ResumableJSONL",
-           "fingerprint", "input_state", "DEFAULT_BATCH_SIZE", "ENGINES"]
+           "fingerprint", "input_state", "parse_texts", "worker_spec", "init_worker", "DEFAULT_BATCH_SIZE", "ENGINES"]
 
 #: Documents per chunk (one task for a worker; one checkpoint for --resume).
 DEFAULT_BATCH_SIZE = 128
@@ -135,18 +135,27 @@ def _parse_docs(parser: Geoparser, docs: list[Document], batch_size: int) -> lis
     return [failed.get(id(d)) for d in docs]
 
 
-def _work(texts: list[str], spec: _Spec, batch_size: int) -> list[_Result]:
-    """The task run by pool and Dask workers: texts in, (sentences, mentions) or an error out."""
+def parse_texts(texts: list[str], spec: _Spec, batch_size: int) -> list[_Result]:
+    """The task run by worker processes (pool, Dask, the service's large lane): texts in,
+    ``(sentences, mentions)`` or an error message out, one per text. ``spec`` is
+    :func:`worker_spec`'s; each process loads its Geoparser once per spec."""
     docs = [Document(text=t) for t in texts]
     errors = _parse_docs(_parser(spec), docs, batch_size)
     return [(d.sentences, d.mentions) if e is None else e for d, e in zip(docs, errors)]
 
 
 def _work_partition(chunks: list[list[str]], spec: _Spec, batch_size: int) -> list[list[_Result]]:
-    return [_work(texts, spec, batch_size) for texts in chunks]
+    return [parse_texts(texts, spec, batch_size) for texts in chunks]
 
 
-def _init_worker(spec: _Spec) -> None:
+def worker_spec(geoparser: Geoparser) -> _Spec:
+    """What a worker process needs to build the same Geoparser (a picklable key)."""
+    return (str(Path(geoparser.gazetteer.path).resolve()), geoparser.model, bool(geoparser.explain),
+            bool(geoparser.cache))
+
+
+def init_worker(spec: _Spec) -> None:
+    """Prepare a worker process: Ctrl-C is the parent's, and the Geoparser is loaded now."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -244,12 +253,12 @@ class _Pool:
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                            initializer=_init_worker, initargs=(spec,))
+                                            initializer=init_worker, initargs=(spec,))
         self.spec, self.batch_size = spec, batch_size
         self.window = 2 * workers
 
     def submit(self, chunks: list[_Chunk]) -> list[Any]:
-        return [self.executor.submit(_work, [d.text for d in c.docs], self.spec, self.batch_size) for c in chunks]
+        return [self.executor.submit(parse_texts, [d.text for d in c.docs], self.spec, self.batch_size) for c in chunks]
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -325,8 +334,8 @@ def iter_outcomes(
 ) -> Iterator[Outcome]:
     """One :class:`Outcome` per input item, in input order.
 
-    ``items`` are texts, mappings with a ``text`` key, Documents, :class:`~geomap.io.Record`
-    or :class:`~geomap.io.InputError` (from :func:`geomap.io.stream_inputs`; errors pass
+    ``items`` are texts, mappings with a ``text`` key, Documents, :class:`~geomap.ingest.Record`
+    or :class:`~geomap.ingest.InputError` (from :func:`geomap.ingest.read_inputs`; errors pass
     through in their place). See :func:`run_batch` for the other parameters.
     """
     if engine not in ENGINES:
@@ -398,7 +407,7 @@ def run_batch(
     ----------
     records:
         Texts, mappings with a ``text`` key (``id`` and the rest kept), Documents, or the
-        output of :func:`geomap.io.stream_inputs` (Records and InputErrors).
+        output of :func:`geomap.ingest.read_inputs` (Records and InputErrors).
     workers:
         Processes (``engine="local"``) or LocalCluster workers (``engine="dask"``, no scheduler).
     engine:
@@ -414,7 +423,7 @@ def run_batch(
     on_error:
         Called with ``(item, error)`` for every item that gives no document (unreadable
         records, documents the pipeline fails on); without it, the first error is raised.
-        Warnings (an :class:`~geomap.io.InputError` with ``level="warning"``) go to it too.
+        Warnings (an :class:`~geomap.ingest.InputError` with ``level="warning"``) go to it too.
     gazetteer, model, explain, cache, geoparser:
         What to parse with (as for :class:`~geomap.pipeline.Geoparser`, or that Geoparser's settings;
         in this process, ``geoparser`` itself is used).

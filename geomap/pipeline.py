@@ -128,6 +128,12 @@ class Geoparser:
     def nlp(self) -> Any:
         return self._nlp if self._nlp is not None else load_nlp(self.model)
 
+    @property
+    def portable(self) -> bool:
+        """Whether another process can rebuild this Geoparser from its store path and model name
+        alone (:func:`geomap.batch.worker_spec`): no pipeline, ranker, aliases or switches of its own."""
+        return self._nlp is None and self.ranker is None and not self.aliases and not self.disable
+
     def parse(self, text: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
         """Parse one text into a :class:`Document`.
 

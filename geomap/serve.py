@@ -19,11 +19,12 @@ Endpoints
 Behaviour
 ---------
 * The spaCy model and the gazetteer load once, at start-up (or on the first request when the
-  app runs without its lifespan). One worker thread parses, so the model is never used from two
-  threads at once. Requests of up to :data:`SMALL_CHARS` characters are gathered into batches
-  for ``nlp.pipe`` (up to ``batch_size`` documents and :data:`BATCH_CHARS` characters); a larger
-  request is parsed alone, and never before the small requests queued ahead of it had a turn,
-  so one heavy client cannot starve the others.
+  app runs without its lifespan). Requests of up to :data:`SMALL_CHARS` characters are parsed
+  by one worker thread, gathered into batches for ``nlp.pipe`` (up to ``batch_size`` documents
+  and :data:`BATCH_CHARS` characters), so the model is never used from two threads at once.
+  Larger requests are parsed one at a time in a worker process of their own, started on first
+  use and replaced when a parse outlives its request's ``timeout``: one heavy client can
+  neither starve the others nor keep the server busy after its requests have timed out.
 * Articles are read by :mod:`geomap.ingest`, as the command line reads them (HTML extraction,
   cleaning, limits), in a thread pool: the event loop only moves bytes.
 * Bounds: a body over ``max_body`` bytes gets **413** (checked on ``Content-Length`` before
@@ -49,9 +50,11 @@ import collections
 import dataclasses
 import functools
 import json
+import math
 import socket
 import sys
 import threading
+import time
 import typing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Union
@@ -259,12 +262,17 @@ class _Job:
     future: asyncio.Future
     cancelled: bool = False
     chars: int = 0
-    passed: int = 0  # batches of small jobs parsed while this (large) job waited
+    deadline: float = math.inf  # time.monotonic() after which nobody waits for the result
 
 
 class _Engine:
-    """One worker thread owning the model; small requests gathered into batches, large ones
-    parsed alone, each after at most one batch of the small ones queued before it ran."""
+    """Two lanes. Small requests are parsed in this process by one worker thread, gathered into
+    batches. Large ones are parsed one at a time in a worker process of their own (spawned on
+    first use), which is killed and replaced when a parse outlives its request's timeout: a large
+    request, however long it takes, neither holds up the small ones nor competes with them for
+    the interpreter lock, and its work ends when its caller stops waiting. (A Geoparser that
+    cannot be rebuilt in another process, with a pipeline, ranker, aliases or switches of its
+    own, parses every request in the small lane.)"""
 
     def __init__(self, geoparser: "Geoparser", *, batch_size: int = 32, max_pending: int = DEFAULT_MAX_PENDING,
                  small_chars: int = SMALL_CHARS, batch_chars: int = BATCH_CHARS) -> None:
@@ -274,35 +282,83 @@ class _Engine:
         self.small_chars, self.batch_chars = small_chars, batch_chars
         self.pending = 0
         self.ready = False
-        self._small: collections.deque[_Job] = collections.deque()
-        self._large: collections.deque[_Job] = collections.deque()
+        self._queues: dict[str, collections.deque[_Job]] = {"small": collections.deque(), "large": collections.deque()}
         self._cv = threading.Condition()
         self._stopping = False
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._threads: dict[str, threading.Thread] = {}
+        self._pool: Any = None  # the large lane's process (a ParseWorker)
+        self._spec: Any = None
 
     def start(self) -> None:
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                with self._cv:
-                    self._stopping = False
-                self._thread = threading.Thread(target=self._run, name="geomap-parse", daemon=True)
-                self._thread.start()
+            with self._cv:
+                self._stopping = False
+            for lane in ("small", "large"):
+                t = self._threads.get(lane)
+                if t is None or not t.is_alive():
+                    t = self._threads[lane] = threading.Thread(target=self._run, args=(lane,),
+                                                               name=f"geomap-parse-{lane}", daemon=True)
+                    t.start()
 
     def stop(self) -> None:
         with self._lock:
-            if self._thread is not None:
-                with self._cv:
-                    self._stopping = True
-                    self._cv.notify_all()
-                self._thread = None
+            with self._cv:
+                self._stopping = True
+                self._cv.notify_all()
+            self._threads.clear()
+            self._kill_pool()
+
+    def _kill_pool(self) -> None:
+        worker, self._pool = self._pool, None
+        if worker is not None:
+            worker.kill()
+
+    def _large_pool(self) -> Any:
+        """The large lane's worker process (:class:`~geomap.parse_worker.ParseWorker`)."""
+        g = self.geoparser
+        if self._pool is None or not self._pool.alive():
+            from .batch import worker_spec
+            from .parse_worker import ParseWorker
+
+            self._kill_pool()
+            self._spec = worker_spec(g)
+            self._pool = ParseWorker(self._spec)
+        return self._pool
+
+    def _parse_large(self, job: _Job) -> list[Document | Exception]:
+        """One large job, in the worker process until its deadline (then the process is killed)."""
+        from .batch import ParseError
+
+        worker = self._large_pool()
+        try:
+            results = worker.parse([d.text for d in job.docs], self.batch_size, job.deadline)
+        except TimeoutError:
+            self._kill_pool()  # nobody waits for it any more: stop the work
+            return [TimeoutError("parsing took longer than the time limit")] * len(job.docs)
+        except (EOFError, OSError) as e:
+            self._kill_pool()
+            return [RuntimeError(f"the parsing process died ({e})")] * len(job.docs)
+        out: list[Document | Exception] = []
+        for d, r in zip(job.docs, results):
+            if isinstance(r, str):
+                out.append(ParseError(r))
+            else:
+                d.sentences, d.mentions = r
+                out.append(d)
+        return out
 
     def load(self) -> None:
-        """Load the model and gazetteer and parse one text (in the worker's batch path)."""
+        """Load the model and gazetteer and parse one text (the large lane starts on first use)."""
         g = self.geoparser
         g.nlp, g.gazetteer  # noqa: B018 - load once
-        self._parse([Document(text="Warm-up: rain fell in Paris, France.")])
+        self._parse(g, [Document(text="Warm-up: rain fell in Paris, France.")])
         self.ready = True
+
+    def lane(self, chars: int) -> str:
+        """Where a request of ``chars`` characters is parsed: the large lane only when the
+        Geoparser can be rebuilt in a worker process (``Geoparser.portable``)."""
+        return "large" if chars > self.small_chars and getattr(self.geoparser, "portable", False) else "small"
 
     async def parse(self, docs: list[Document], timeout: float) -> list[Document | Exception]:
         from fastapi import HTTPException
@@ -313,43 +369,46 @@ class _Engine:
                 raise HTTPException(503, "too many documents queued; retry later", headers={"Retry-After": "5"})
             self.pending += len(docs)
         loop = asyncio.get_running_loop()
-        job = _Job(docs, loop, loop.create_future(), chars=sum(len(d.text) for d in docs))
+        job = _Job(docs, loop, loop.create_future(), chars=sum(len(d.text) for d in docs),
+                   deadline=time.monotonic() + timeout)
         with self._cv:
-            (self._small if job.chars <= self.small_chars else self._large).append(job)
-            self._cv.notify()
+            self._queues[self.lane(job.chars)].append(job)
+            self._cv.notify_all()
         try:
             return await asyncio.wait_for(asyncio.shield(job.future), timeout)
         except asyncio.TimeoutError:
             job.cancelled = True
             raise HTTPException(504, f"parsing took longer than {timeout:g} s") from None
 
-    def _next(self) -> list[_Job] | None:
-        """The next jobs to parse together (None: stop): a large job once it has waited one
-        batch of small ones, else a batch of small ones."""
+    def _next(self, lane: str) -> list[_Job] | None:
+        """The lane's next jobs to parse together (None: stop): one large job, or a batch of
+        small ones (up to ``batch_size`` documents and ``batch_chars`` characters)."""
+        queue = self._queues[lane]
         with self._cv:
-            while not self._small and not self._large:
+            while not queue:
                 if self._stopping:
                     return None
                 self._cv.wait()
-            if self._large and (not self._small or self._large[0].passed >= 1):
-                return [self._large.popleft()]
+            if lane == "large":
+                return [queue.popleft()]
             jobs, n, chars = [], 0, 0
-            while self._small and n < self.batch_size and chars < self.batch_chars:
-                job = self._small.popleft()
+            while queue and n < self.batch_size and chars < self.batch_chars:
+                job = queue.popleft()
                 jobs.append(job)
                 n, chars = n + len(job.docs), chars + job.chars
-            for job in self._large:
-                job.passed += 1
             return jobs
 
-    def _run(self) -> None:
+    def _run(self, lane: str) -> None:
         while True:
-            jobs = self._next()
+            jobs = self._next(lane)
             if jobs is None:
                 return
             live = [j for j in jobs if not j.cancelled and not j.future.done()]
             try:
-                results = self._parse([d for j in live for d in j.docs]) if live else []
+                if lane == "large":
+                    results = self._parse_large(live[0]) if live else []
+                else:
+                    results = self._parse(self.geoparser, [d for j in live for d in j.docs]) if live else []
                 self.ready = True
                 i = 0
                 for j in live:
@@ -363,19 +422,19 @@ class _Engine:
                 with self._lock:
                     self.pending -= sum(len(j.docs) for j in jobs)
 
-    def _parse(self, docs: list[Document]) -> list[Document | Exception]:
+    def _parse(self, parser: Any, docs: list[Document]) -> list[Document | Exception]:
         if not docs:
             return []
         failed: dict[int, Exception] = {}
         done: dict[int, Document] = {}
         try:
-            for d in self.geoparser.parse_many(docs, batch_size=self.batch_size,
-                                               on_error=lambda d, e: failed.__setitem__(id(d), e)):
+            for d in parser.parse_many(docs, batch_size=self.batch_size,
+                                       on_error=lambda d, e: failed.__setitem__(id(d), e)):
                 done[id(d)] = d
         except Exception as exc:  # noqa: BLE001 - a batch-level failure: isolate the culprit
             if len(docs) == 1:
                 return [exc]
-            return [r for d in docs for r in self._parse([d])]
+            return [r for d in docs for r in self._parse(parser, [d])]
         return [done.get(id(d)) or failed.get(id(d)) or RuntimeError("not parsed") for d in docs]
 
 
@@ -583,6 +642,8 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
                                      f"{max_chars:,}; send fewer or shorter articles per request")
         read = await run_in_threadpool(_read_articles, articles)  # HTML extraction off the event loop
         results = await engine.parse([d for _, d in read.docs], timeout) if read.docs else []
+        if any(isinstance(r, TimeoutError) for r in results):  # the lane gave up at the same deadline
+            raise HTTPException(504, f"parsing took longer than {timeout:g} s")
         ok, errors = [], list(read.errors)
         for (i, d), r in zip(read.docs, results):
             if isinstance(r, Document):

@@ -291,8 +291,9 @@ def test_a_body_that_does_not_arrive_in_time_gets_408():
     assert sent[1]["status"] == 408 and b"did not arrive" in sent[2]["body"]
 
 
-def test_small_requests_are_not_queued_behind_a_large_one():
-    """The worker takes a large request only after the small ones queued before it had one batch."""
+def test_small_requests_are_parsed_in_their_own_lane_beside_large_ones():
+    """Small requests are batched in one lane; large ones go to the other lane, one at a time,
+    so a long parse never holds up the small requests."""
     import asyncio
 
     from geomap.model import Document
@@ -301,26 +302,31 @@ def test_small_requests_are_not_queued_behind_a_large_one():
     engine = _Engine(object(), batch_size=4, small_chars=100, batch_chars=300)  # type: ignore[arg-type]
     loop = asyncio.new_event_loop()
 
-    def job(name: str, chars: int, n: int = 1) -> _Job:
+    def job(name: str, chars: int, n: int = 1) -> None:
         j = _Job([Document(text="x" * chars) for _ in range(n)], loop, loop.create_future(), chars=chars * n)
         j.name = name  # type: ignore[attr-defined]
-        (engine._small if j.chars <= engine.small_chars else engine._large).append(j)
-        return j
+        engine._queues["small" if j.chars <= engine.small_chars else "large"].append(j)
 
-    def take() -> list[str]:
-        return [j.name for j in engine._next()]  # type: ignore[attr-defined]
+    def take(lane: str) -> list[str]:
+        return [j.name for j in engine._next(lane)]  # type: ignore[attr-defined]
 
-    job("L1", 5000)
-    job("s1", 10), job("s2", 10, n=3), job("s3", 10)
-    assert take() == ["s1", "s2"]  # four documents: a full batch
-    assert take() == ["L1"]  # it waited one batch
-    job("L2", 5000)
-    job("s4", 90)
-    assert take() == ["s3", "s4"]
-    job("s5", 90)
-    assert take() == ["L2"]
-    assert take() == ["s5"]
+    job("L1", 5000), job("s1", 10), job("s2", 10, n=3), job("s3", 10), job("L2", 5000), job("s4", 90)
+    job("s5", 90), job("s6", 90), job("s7", 90)
+    assert take("small") == ["s1", "s2"]  # four documents: a full batch
+    assert take("small") == ["s3", "s4", "s5", "s6"]  # up to 300 characters: the batch that passes them
+    assert take("large") == ["L1"] and take("large") == ["L2"]
+    assert take("small") == ["s7"]
     loop.close()
+
+
+def test_only_a_geoparser_another_process_can_rebuild_gets_the_large_lane(geoparser, store):
+    from geomap.pipeline import Geoparser
+    from geomap.serve import _Engine
+
+    assert geoparser.portable and _Engine(geoparser, small_chars=100).lane(101) == "large"
+    switched = Geoparser(gazetteer=store, disable=["same-name"])
+    assert not switched.portable and _Engine(switched, small_chars=100).lane(101) == "small"
+    assert _Engine(geoparser, small_chars=100).lane(100) == "small"
 
 
 def test_articles_are_read_off_the_event_loop(geoparser, monkeypatch):
@@ -378,3 +384,31 @@ def test_slow_headers_lose_their_connection_and_others_are_served(geoparser):
     finally:
         server.should_exit = True
         thread.join(20)
+
+
+def test_a_large_request_past_its_timeout_gets_504_and_its_work_is_stopped(geoparser):
+    """Large requests are parsed in a worker process of their own; when the caller has stopped
+    waiting (504), the process is killed, not left parsing."""
+    import time
+
+    app = create_app(geoparser, timeout=0.5)
+    engine = app.state.engine
+    with TestClient(app) as c:
+        r = c.post("/parse", json={"text": "Rain fell over Lima and Quito. " * 800})  # 24,800 characters
+        assert r.status_code == 504
+        for _ in range(600):  # the lane notices the deadline passed
+            if engine.pending == 0:
+                break
+            time.sleep(0.05)
+        assert engine.pending == 0 and engine._pool is None
+        assert c.post("/parse", json={"text": "Rain in Lima."}).status_code == 200
+
+
+def test_a_large_request_parsed_in_the_worker_process_equals_the_library(geoparser):
+    text = "The weather was calm all day. " * 700 + "Floods hit Porto Alegre in Brazil."
+    assert len(text) > 20_000  # the large lane
+    with TestClient(create_app(geoparser, timeout=120)) as c:
+        r = c.post("/parse", json={"text": text, "id": "big"})
+        assert r.status_code == 200
+        assert r.json() == geoparser.parse(text, id="big").to_dict()
+        assert c.app.state.engine._pool is not None
