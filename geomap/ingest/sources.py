@@ -108,7 +108,7 @@ def open_input(source: str) -> IO[bytes]:
         return _Unclosed(sys.stdin.buffer)  # type: ignore[return-value]
     if os.path.isdir(source):
         raise IsADirectoryError(source)
-    return open(source, "rb")
+    return open(source, "rb", buffering=1 << 20)
 
 
 class _Unclosed:
