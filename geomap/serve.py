@@ -29,9 +29,9 @@ Behaviour
   cleaning, limits), in a thread pool: the event loop only moves bytes.
 * Bounds: a body over ``max_body`` bytes gets **413** (checked on ``Content-Length`` before
   reading, and while reading chunked bodies); a request holding more than ``max_chars``
-  characters of text **413**; a body not received within ``body_timeout`` seconds **408**;
-  headers not received within ``header_timeout`` seconds close the connection (``geomap serve``);
-  a malformed body **422**; a request waiting longer than ``timeout`` seconds for its parse
+  characters of text (an HTML page counts by its visible text) **413**; a body not received
+  within ``body_timeout`` seconds **408**; headers not received within ``header_timeout``
+  seconds close the connection (``geomap serve``); a malformed body **422**; a request waiting longer than ``timeout`` seconds for its parse
   **504**; more than ``max_pending`` documents queued **503** with ``Retry-After``.
 * An article that cannot be read (empty, too long, fields nested too deeply) or parsed is
   reported in ``errors`` (batch) or as **422** (single text); the server goes on serving.
@@ -636,11 +636,17 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
     app.add_middleware(_BodyGuard, max_body=max_body, timeout=body_timeout)
 
     async def parse_articles(articles: list[ArticleIn]) -> tuple[list[tuple[int, Document]], list[dict], list[dict]]:
-        chars = sum(len(a.text) for a in articles)
+        def over(chars: int) -> HTTPException:
+            return HTTPException(413, f"the request holds {chars:,} characters of text, over the limit of "
+                                      f"{max_chars:,}; send fewer or shorter articles per request")
+
+        chars = sum(len(a.text) for a in articles if a.format == "text")  # HTML counts by its visible text
         if chars > max_chars:
-            raise HTTPException(413, f"the request holds {chars:,} characters of text, over the limit of "
-                                     f"{max_chars:,}; send fewer or shorter articles per request")
+            raise over(chars)
         read = await run_in_threadpool(_read_articles, articles)  # HTML extraction off the event loop
+        chars = sum(len(d.text) for _, d in read.docs)
+        if chars > max_chars:
+            raise over(chars)
         results = await engine.parse([d for _, d in read.docs], timeout) if read.docs else []
         if any(isinstance(r, TimeoutError) for r in results):  # the lane gave up at the same deadline
             raise HTTPException(504, f"parsing took longer than {timeout:g} s")
@@ -661,7 +667,8 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
             ok, errors, warnings = await parse_articles([body])
             if errors:
                 raise HTTPException(422, errors[0]["reason"])
-            headers = {"X-Geomap-Warning": "; ".join(w["reason"] for w in warnings)} if warnings else None
+            note = "; ".join(w["reason"] for w in warnings).encode("ascii", "backslashreplace").decode("ascii")
+            headers = {"X-Geomap-Warning": note} if warnings else None
             return await run_in_threadpool(_json, ok[0][1].to_dict(), 200, headers)
         ok, errors, warnings = await parse_articles(body.articles)
         return await run_in_threadpool(lambda: _json({"documents": [d.to_dict() for _, d in ok], "errors": errors,

@@ -412,3 +412,13 @@ def test_a_large_request_parsed_in_the_worker_process_equals_the_library(geopars
         assert r.status_code == 200
         assert r.json() == geoparser.parse(text, id="big").to_dict()
         assert c.app.state.engine._pool is not None
+
+
+def test_an_html_page_counts_by_its_visible_text(geoparser):
+    page = "<html><head><style>" + "p{color:red}" * 2000 + "</style></head><body><p>Snow fell in Oslo.</p></body></html>"
+    assert len(page) > 20_000
+    with TestClient(create_app(geoparser, max_chars=1000)) as c:
+        r = c.post("/parse", json={"text": page, "format": "html"})
+        assert r.status_code == 200 and r.json()["text"] == "Snow fell in Oslo."
+        r = c.post("/parse", json={"text": "<p>" + "Rain. " * 400 + "</p>", "format": "html"})
+        assert r.status_code == 413 and "2,399 characters" in r.json()["detail"]
