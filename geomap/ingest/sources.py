@@ -4,14 +4,13 @@ file kinds by suffix, and reads that never exceed their limit."""
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from .records import InputError
 
-__all__ = ["expand", "kind_of", "read_limited", "open_input", "Prefixed", "TooLarge", "unreadable", "is_special",
+__all__ = ["expand", "kind_of", "read_limited", "open_input", "Prefixed", "TooLarge", "unreadable",
            "TEXT_SUFFIXES", "HTML_SUFFIXES", "JSONL_SUFFIXES", "CSV_SUFFIXES", "PARQUET_SUFFIXES", "ALL_SUFFIXES"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -145,15 +144,6 @@ def read_limited(source: str, limit: int, what: str = "geomap.ingest.MAX_FILE_BY
         where = "stdin" if source == "-" else "file"
         raise TooLarge(f"{where} holds over {limit:,} bytes, the limit ({what}); split it into parts")
     return data
-
-
-def is_special(path: str) -> bool:
-    """Whether ``path`` exists and is not a regular file or folder (a device, FIFO or socket)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 class Prefixed:

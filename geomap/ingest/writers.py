@@ -25,7 +25,8 @@ from typing import IO, Any, Iterable, Iterator
 
 from .clean import json_safe, leaf_value
 
-__all__ = ["dumps", "write_jsonl", "check_output", "open_output", "atomic_writer", "OutputError", "NonFiniteWarning"]
+__all__ = ["dumps", "write_jsonl", "check_output", "open_output", "is_regular_target", "atomic_writer", "OutputError",
+           "NonFiniteWarning"]
 
 
 class OutputError(ValueError):
