@@ -552,7 +552,7 @@ def fingerprint(inputs: Sequence[str], **options: Any) -> str:
 
 
 #: How much of the head and of the tail of each input file :func:`input_state` hashes.
-STATE_BYTES = 64 * 1024
+STATE_BYTES = 4096
 
 
 def input_state(inputs: Sequence[str]) -> list[dict[str, Any]]:
