@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .model import Document, Mention, Place, Sentence
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "Geoparser", "Map", "Region", "Gazetteer", "Document", "Mention", "Place", "Sentence",
-           "to_dataframe", "to_geodataframe", "__version__"]
+__all__ = ["parse", "parse_many", "focus", "within", "Geoparser", "Map", "Region", "Gazetteer", "filter", "Document",
+           "Mention", "Place", "Sentence", "to_dataframe", "to_geodataframe", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Geoparser
@@ -34,13 +34,31 @@ def _default() -> "Geoparser":
 
 
 def parse(text: str, *, id: str | None = None, meta: dict[str, Any] | None = None) -> Document:
-    """Extract and resolve the places in one text with the default :class:`Geoparser`."""
+    """Extract and resolve the places in one text with the default :class:`Geoparser`.
+
+    The text is cleaned as the command line cleans it (:func:`geomap.ingest.as_document`);
+    anything but a ``str`` raises ``TypeError``.
+    """
     return _default().parse(text, id=id, meta=meta)
 
 
 def parse_many(items: Iterable[Any], *, batch_size: int = 32) -> Iterator[Document]:
     """Parse many texts (strings, ``{"text": …}`` mappings or Documents), in order."""
     return _default().parse_many(items, batch_size=batch_size)
+
+
+def focus(doc: Document, **kw: Any) -> Any:
+    """The countries, admin-1 areas and cities ``doc`` is mainly about (:func:`geomap.analysis.focus`)."""
+    from .analysis import focus as _focus
+
+    return _focus(doc, **kw)
+
+
+def within(doc: Document, region: Any, **kw: Any) -> bool:
+    """Whether ``doc`` passes :func:`geomap.filter` for ``region`` (:func:`geomap.analysis.within`)."""
+    from .analysis import within as _within
+
+    return _within(doc, region, **kw)
 
 
 def __getattr__(name: str) -> Any:  # lazy: importing geomap must not load spaCy or folium

@@ -17,7 +17,7 @@ The same :class:`~geomap.pipeline.Geoparser` as everywhere else, fed in chunks, 
   processes, one thread each, when no ``scheduler`` address is given); each Dask worker
   process loads the model once, through the same cache. All engines run the same function on
   the same chunks: their outputs are identical.
-* **Errors.** An unreadable record (an :class:`~geomap.io.InputError`) keeps its place in the
+* **Errors.** An unreadable record (an :class:`~geomap.ingest.InputError`) keeps its place in the
   stream; a document the pipeline fails on becomes a :class:`ParseError` in its place (when
   spaCy fails on a whole batch, its documents are retried one at a time to find the bad one).
   Every input record comes out exactly once, as a document or as an error.
@@ -55,12 +55,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
-from .io import InputError, Record
+from .ingest import InputError, Record, as_document, dumps
+from .ingest.sources import expand
 from .model import Document
-from .pipeline import DEFAULT_MODEL, Geoparser, _as_document
+from .pipeline import DEFAULT_MODEL, Geoparser
 
 __all__ = ["run_batch", "iter_outcomes", "Outcome", "ParseError", "Stats", "Progress", "ResumableJSONL",
-           "DEFAULT_BATCH_SIZE", "ENGINES"]
+           "fingerprint", "input_state", "parse_texts", "worker_spec", "init_worker", "DEFAULT_BATCH_SIZE", "ENGINES"]
 
 #: Documents per chunk (one task for a worker; one checkpoint for --resume).
 DEFAULT_BATCH_SIZE = 128
@@ -134,18 +135,27 @@ def _parse_docs(parser: Geoparser, docs: list[Document], batch_size: int) -> lis
     return [failed.get(id(d)) for d in docs]
 
 
-def _work(texts: list[str], spec: _Spec, batch_size: int) -> list[_Result]:
-    """The task run by pool and Dask workers: texts in, (sentences, mentions) or an error out."""
+def parse_texts(texts: list[str], spec: _Spec, batch_size: int) -> list[_Result]:
+    """The task run by worker processes (pool, Dask, the service's large lane): texts in,
+    ``(sentences, mentions)`` or an error message out, one per text. ``spec`` is
+    :func:`worker_spec`'s; each process loads its Geoparser once per spec."""
     docs = [Document(text=t) for t in texts]
     errors = _parse_docs(_parser(spec), docs, batch_size)
     return [(d.sentences, d.mentions) if e is None else e for d, e in zip(docs, errors)]
 
 
 def _work_partition(chunks: list[list[str]], spec: _Spec, batch_size: int) -> list[list[_Result]]:
-    return [_work(texts, spec, batch_size) for texts in chunks]
+    return [parse_texts(texts, spec, batch_size) for texts in chunks]
 
 
-def _init_worker(spec: _Spec) -> None:
+def worker_spec(geoparser: Geoparser) -> _Spec:
+    """What a worker process needs to build the same Geoparser (a picklable key)."""
+    return (str(Path(geoparser.gazetteer.path).resolve()), geoparser.model, bool(geoparser.explain),
+            bool(geoparser.cache))
+
+
+def init_worker(spec: _Spec) -> None:
+    """Prepare a worker process: Ctrl-C is the parent's, and the Geoparser is loaded now."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -172,7 +182,7 @@ def _chunks(items: Iterable[Any], batch_size: int) -> Iterator[_Chunk]:
             chunk.slots.append(Outcome(item, None, item))
             continue
         try:
-            doc = item.doc if isinstance(item, Record) else _as_document(item)
+            doc = item.doc if isinstance(item, Record) else as_document(item)
         except (TypeError, ValueError) as exc:
             chunk.slots.append(Outcome(item, None, ParseError(_message(exc))))
             continue
@@ -243,12 +253,12 @@ class _Pool:
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                            initializer=_init_worker, initargs=(spec,))
+                                            initializer=init_worker, initargs=(spec,))
         self.spec, self.batch_size = spec, batch_size
         self.window = 2 * workers
 
     def submit(self, chunks: list[_Chunk]) -> list[Any]:
-        return [self.executor.submit(_work, [d.text for d in c.docs], self.spec, self.batch_size) for c in chunks]
+        return [self.executor.submit(parse_texts, [d.text for d in c.docs], self.spec, self.batch_size) for c in chunks]
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -324,8 +334,8 @@ def iter_outcomes(
 ) -> Iterator[Outcome]:
     """One :class:`Outcome` per input item, in input order.
 
-    ``items`` are texts, mappings with a ``text`` key, Documents, :class:`~geomap.io.Record`
-    or :class:`~geomap.io.InputError` (from :func:`geomap.io.stream_inputs`; errors pass
+    ``items`` are texts, mappings with a ``text`` key, Documents, :class:`~geomap.ingest.Record`
+    or :class:`~geomap.ingest.InputError` (from :func:`geomap.ingest.read_inputs`; errors pass
     through in their place). See :func:`run_batch` for the other parameters.
     """
     if engine not in ENGINES:
@@ -397,7 +407,7 @@ def run_batch(
     ----------
     records:
         Texts, mappings with a ``text`` key (``id`` and the rest kept), Documents, or the
-        output of :func:`geomap.io.stream_inputs` (Records and InputErrors).
+        output of :func:`geomap.ingest.read_inputs` (Records and InputErrors).
     workers:
         Processes (``engine="local"``) or LocalCluster workers (``engine="dask"``, no scheduler).
     engine:
@@ -413,7 +423,7 @@ def run_batch(
     on_error:
         Called with ``(item, error)`` for every item that gives no document (unreadable
         records, documents the pipeline fails on); without it, the first error is raised.
-        Warnings (an :class:`~geomap.io.InputError` with ``level="warning"``) go to it too.
+        Warnings (an :class:`~geomap.ingest.InputError` with ``level="warning"``) go to it too.
     gazetteer, model, explain, cache, geoparser:
         What to parse with (as for :class:`~geomap.pipeline.Geoparser`, or that Geoparser's settings;
         in this process, ``geoparser`` itself is used).
@@ -476,8 +486,8 @@ class Stats:
         return cls(**{k: d[k] for k in cls.__slots__ if k in d})
 
     def summary(self, seconds: float) -> str:
-        total = self.seconds + seconds
-        rate = f" ({self.documents / seconds:,.1f} docs/s, {self.words / seconds:,.0f} words/s)" if seconds > 0 else ""
+        total = self.seconds + seconds  # a resumed run: its documents took every session's time
+        rate = f" ({self.documents / total:,.1f} docs/s, {self.words / total:,.0f} words/s)" if total > 0 else ""
         warn = f", {self.warnings:,} warning(s)" if self.warnings else ""
         return (f"{self.documents:,} documents, {self.mentions:,} mentions, {self.places:,} places, "
                 f"{self.errors:,} error(s){warn} in {total:,.1f} s{rate}")
@@ -532,7 +542,8 @@ class Progress:
 
 
 def fingerprint(inputs: Sequence[str], **options: Any) -> str:
-    """What must not change between a run and its resumption: the inputs and the options that shape the output."""
+    """What must not change between a run and its resumption: the input paths and the options
+    that shape the output (what the inputs hold is :func:`input_state`'s)."""
     from . import __version__
 
     norm = ["-" if p == "-" else str(Path(p).resolve()) for p in inputs]
@@ -540,29 +551,98 @@ def fingerprint(inputs: Sequence[str], **options: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
+#: How much of the head and of the tail of each input file :func:`input_state` hashes.
+STATE_BYTES = 4096
+
+
+def input_state(inputs: Sequence[str]) -> list[dict[str, Any]]:
+    """Each input file (folders expanded) with its size, mtime and a hash of its head and tail:
+    what ``--resume`` checks before it skips the items an earlier run consumed."""
+    out: list[dict[str, Any]] = []
+    for source in expand(inputs):
+        if isinstance(source, InputError):
+            out.append({"path": source.source, "problem": source.reason})
+            continue
+        if source == "-":
+            out.append({"path": "-"})
+            continue
+        try:
+            st = os.stat(source)
+            h = hashlib.sha256()
+            with open(source, "rb") as f:
+                h.update(f.read(STATE_BYTES))
+                if st.st_size > 2 * STATE_BYTES:
+                    f.seek(st.st_size - STATE_BYTES)
+                h.update(f.read(STATE_BYTES))
+        except OSError as e:
+            out.append({"path": str(Path(source).resolve()), "problem": e.strerror or str(e)})
+            continue
+        out.append({"path": str(Path(source).resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                    "hash": h.hexdigest()[:32]})
+    return out
+
+
+def _input_change(before: list[dict[str, Any]], now: list[dict[str, Any]]) -> str | None:
+    """How the inputs changed since ``before`` (one phrase), or None."""
+    old = {e["path"]: e for e in before}
+    new = {e["path"]: e for e in now}
+    for path, e in new.items():
+        o = old.get(path)
+        if o is None:
+            return f"{path} is new"
+        if o.get("size") != e.get("size"):
+            return f"{path} changed size ({o.get('size')} -> {e.get('size')} bytes)"
+        if o.get("hash") != e.get("hash"):
+            return f"{path} changed content"
+        if o.get("mtime_ns") != e.get("mtime_ns"):
+            return f"{path} was modified"
+        if o.get("problem") != e.get("problem"):
+            return f"{path}: {e.get('problem') or 'now readable'}"
+    gone = [p for p in old if p not in new]
+    if gone:
+        return f"{gone[0]} is gone"
+    if list(old) != list(new):
+        return "the inputs are in another order"
+    return None
+
+
 class ResumableJSONL:
     """Append-only JSON lines with a checkpoint per chunk; see the module docstring.
 
     ``skip`` is how many input items an earlier run already consumed (0 for a fresh run);
     ``stats`` carries on its counters; ``complete`` is True when ``resume`` finds ``path``
-    finished and nothing to resume.
+    finished and nothing to resume. ``inputs`` is :func:`input_state` of the inputs: a
+    resumption whose inputs changed is refused. An interrupted run's partial output is never
+    started over unless ``restart``.
     """
 
-    def __init__(self, path: str | Path, fp: str, *, resume: bool = False) -> None:
+    def __init__(self, path: str | Path, fp: str, *, resume: bool = False, restart: bool = False,
+                 inputs: list[dict[str, Any]] | None = None) -> None:
         self.path = Path(path)
         self.part = self.path.with_name(self.path.name + ".part")
         self.err_path = self.path.with_name(self.path.name + ".part.errors")
         self.state_path = self.path.with_name(self.path.name + ".part.json")
         self.fp = fp
+        self.inputs = inputs
         self.skip = 0
         self.stats = Stats()
         self.complete = False
         self.resumed = False
-        state = self._state() if resume else None
+        state = None if restart else self._state()
+        if state is not None and not int(state.get("consumed") or 0):
+            state = None  # interrupted before its first checkpoint: nothing to keep
+        if state is not None and not resume:
+            raise ValueError(f"{self.part} holds an interrupted run ({int(state.get('consumed', 0)):,} input item(s) "
+                             "done): add --resume to continue it, or --restart to start over")
         if state is not None:
             if state.get("fingerprint") != fp:
                 raise ValueError(f"{self.part} was written from other inputs or options; "
-                                 "rerun them, or run without --resume to start over")
+                                 "rerun them, or run with --restart to start over")
+            if inputs is not None and "inputs" in state:
+                change = _input_change(state["inputs"], inputs)
+                if change:
+                    raise ValueError(f"the input changed since {self.part} was written: {change}; "
+                                     "run with --restart to start over")
             self.skip = int(state["consumed"])
             self.stats = Stats.from_dict(state["stats"])
             self._truncate(self.part, int(state["bytes"]))
@@ -587,7 +667,7 @@ class ResumableJSONL:
             state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             return None
-        if not self.part.exists() or not self.err_path.exists():
+        if not isinstance(state, dict) or not self.part.exists() or not self.err_path.exists():
             return None
         return state
 
@@ -595,7 +675,7 @@ class ResumableJSONL:
     def _truncate(path: Path, size: int) -> None:
         with open(path, "r+b") as f:
             if os.fstat(f.fileno()).st_size < size:
-                raise ValueError(f"{path} is shorter than its checkpoint says; run without --resume to start over")
+                raise ValueError(f"{path} is shorter than its checkpoint says; run with --restart to start over")
             f.truncate(size)
             f.flush()
             os.fsync(f.fileno())
@@ -604,7 +684,7 @@ class ResumableJSONL:
         stats = self.stats.to_dict()
         stats["seconds"] += seconds  # this session's time so far, on top of the earlier sessions'
         state = {"fingerprint": self.fp, "consumed": consumed, "bytes": out_bytes, "error_bytes": err_bytes,
-                 "stats": stats, "saved": time.time()}
+                 "stats": stats, "saved": time.time(), "inputs": self.inputs}
         tmp = self.state_path.with_name(self.state_path.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(state, f)
@@ -613,10 +693,10 @@ class ResumableJSONL:
         os.replace(tmp, self.state_path)
 
     def write(self, doc: Document) -> None:
-        self._lines.append((json.dumps(doc.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+        self._lines.append((dumps(doc.to_dict()) + "\n").encode("utf-8"))
 
     def write_error(self, err: InputError) -> None:
-        self._errors.append((json.dumps(err.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+        self._errors.append((dumps(err.to_dict()) + "\n").encode("utf-8"))
 
     def commit(self, consumed: int, seconds: float = 0.0) -> None:
         """Make everything written so far durable, then record that ``consumed`` items are done."""
@@ -631,13 +711,13 @@ class ResumableJSONL:
 
     def finish(self, errors_to: str | Path | None, seconds: float = 0.0) -> None:
         """Rename the output into place; copy the error report to ``errors_to``; remove the side files."""
-        from .io import atomic_writer
+        from .ingest import open_output
 
         self.commit(self.consumed, seconds)
         self.out.close()
         self.err.close()
         if errors_to:
-            with atomic_writer(errors_to, "wb") as f, open(self.err_path, "rb") as src:
+            with open_output(errors_to, "wb") as f, open(self.err_path, "rb") as src:
                 while block := src.read(1 << 20):
                     f.write(block)
         os.chmod(self.part, 0o666 & ~_umask())

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
+import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from . import __version__
-from .io import InputError, Record, atomic_writer, write_jsonl
+from .ingest import InputError, Record, check_output, dumps, open_output, write_jsonl
 from .model import Document
 
 __all__ = ["main"]
@@ -25,6 +26,11 @@ class _Run:
         from .batch import Stats
 
         self.args = args
+        check_output(getattr(args, "output", None))  # before any work: a folder given as -o fails now
+        check_output(getattr(args, "errors", None), flag="--errors")
+        from .gazetteer.store import get_store
+
+        get_store(args.gazetteer)  # a path that is not a store is refused now, before any output is begun
         self.errors: list[InputError] = []
         self.keep_errors = True  # False when the errors go to a resumable side file
         self.stats = Stats()
@@ -51,7 +57,7 @@ class _Run:
     def outcomes(self, skip: int = 0) -> Iterator[tuple[Any, InputError | None]]:
         """Each input item's outcome in input order, with its error report line (or None)."""
         from .batch import Progress, iter_outcomes
-        from .io import count_inputs, stream_inputs
+        from .ingest import count_inputs, read_inputs
 
         a = self.args
         engine = getattr(a, "engine", "local")
@@ -60,7 +66,7 @@ class _Run:
             workers = 2 if engine == "dask" else 1
         show = not getattr(a, "quiet", False) and sys.stderr.isatty()
         total = count_inputs(a.inputs) if show else None
-        items: Iterator[Any] = stream_inputs(a.inputs)
+        items: Iterator[Any] = read_inputs(a.inputs)
         if skip:
             items = itertools.islice(items, skip, None)
         self.progress = Progress(total, enabled=show, stats=self.stats,
@@ -92,7 +98,7 @@ class _Run:
 
     def finish(self, *, write_errors: bool = True) -> int:
         if write_errors and self.args.errors:
-            with atomic_writer(self.args.errors) as f:
+            with open_output(self.args.errors) as f:
                 write_jsonl((e.to_dict() for e in self.errors), f)
         if not getattr(self.args, "quiet", False):
             print(f"geomap: {self.stats.summary(self.elapsed)}", file=sys.stderr)
@@ -102,27 +108,30 @@ class _Run:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from .batch import ResumableJSONL, fingerprint
+    from .batch import ResumableJSONL, fingerprint, input_state
+    from .ingest.writers import is_regular_target
     from .pipeline import DEFAULT_MODEL
 
     run = _Run(args)
-    if args.output in (None, "-"):
-        if args.resume:
-            raise ValueError("--resume needs -o FILE")
-        out = sys.stdout
-        flushed = 0.0
-        for o, _ in run.outcomes():
-            if o.doc is not None:
-                out.write(json.dumps(o.doc.to_dict(), ensure_ascii=False) + "\n")
-                now = time.perf_counter()
-                if now - flushed > 0.2:  # a pipe reader sees documents as they come, not per 8 KB block
-                    out.flush()
-                    flushed = now
-        out.flush()
+    if args.output in (None, "-") or not is_regular_target(args.output):
+        if args.resume or args.restart:
+            raise ValueError("--resume and --restart need -o FILE, a regular file")
+        with open_output(args.output) as out:  # stdout, a pipe or a device: written as it comes
+            flushed = 0.0
+            for o, _ in _worker_guard(run.outcomes(), None):
+                if o.doc is not None:
+                    out.write(dumps(o.doc.to_dict()) + "\n")
+                    now = time.perf_counter()
+                    if now - flushed > 0.2:  # a pipe reader sees documents as they come, not per 8 KB block
+                        out.flush()
+                        flushed = now
+            out.flush()
         return run.finish()
+    if args.resume and "-" in args.inputs:
+        raise ValueError("--resume cannot check what stdin held; give the input as files")
     fp = fingerprint(args.inputs, explain=bool(args.explain), model=DEFAULT_MODEL, min_score=args.min_score,
                      gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
-    sink = ResumableJSONL(args.output, fp, resume=args.resume)
+    sink = ResumableJSONL(args.output, fp, resume=args.resume, restart=args.restart, inputs=input_state(args.inputs))
     if sink.complete:
         print(f"geomap: {args.output} is complete; nothing to resume", file=sys.stderr)
         return 0
@@ -133,7 +142,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     consumed, since = sink.skip, 0
     every = args.batch_size or 128
     try:
-        for o, err in run.outcomes(skip=sink.skip):
+        for o, err in _worker_guard(run.outcomes(skip=sink.skip), sink.part):
             consumed += 1
             if o.doc is not None:
                 sink.write(o.doc)
@@ -152,6 +161,22 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return run.finish(write_errors=False)
 
 
+class WorkerDied(RuntimeError):
+    """A worker process of a batch run died."""
+
+
+def _worker_guard(outcomes: Iterator[Any], part: Path | None) -> Iterator[Any]:
+    """``outcomes``, with a dead worker process (killed, out of memory) said in one line."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from outcomes
+    except BrokenProcessPool:
+        hint = (f"rerun with --resume to continue from {part}" if part is not None
+                else "rerun, with fewer --workers if memory is short")
+        raise WorkerDied(f"a worker process died (killed, or out of memory?); {hint}") from None
+
+
 def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> None:
     from .batch import DEFAULT_BATCH_SIZE, ENGINES
 
@@ -166,8 +191,12 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
                    help=f"documents per task{' and per checkpoint' if resume else ''} (default {DEFAULT_BATCH_SIZE})")
     g.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     if resume:
-        g.add_argument("--resume", action="store_true",
-                       help="continue an interrupted run from -o FILE's partial output (FILE.part)")
+        r = g.add_mutually_exclusive_group()
+        r.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run from -o FILE's partial output (FILE.part); "
+                            "refused when the inputs changed")
+        r.add_argument("--restart", action="store_true",
+                       help="discard an interrupted run's partial output (FILE.part) and start over")
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
@@ -255,7 +284,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
         add_evaluate(sub)
     if want("filter"):
-        from .filter import add_parser as add_filter
+        from .filter_cli import add_parser as add_filter
 
         add_filter(sub)
     if want("serve"):
@@ -266,19 +295,49 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``geomap`` command."""
+    """Entry point of the ``geomap`` command. Every failure is one line on stderr, never a
+    traceback (set ``GEOMAP_DEBUG=1`` to see one)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(_command(argv)).parse_args(argv)
-    try:
-        return int(args.func(args))
-    except KeyboardInterrupt:
-        print("geomap: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except (OSError, ValueError) as e:
-        print(f"geomap: error: {e}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            return int(args.func(args))
+        except KeyboardInterrupt:
+            print("geomap: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
+        except Exception as e:  # noqa: BLE001 - one line, not a traceback
+            if os.environ.get("GEOMAP_DEBUG"):
+                raise
+            print(f"geomap: error: {_message(e)}", file=sys.stderr)
+            return 2
+
+
+def _message(e: BaseException) -> str:
+    """One line saying what went wrong."""
+    import errno
+    import sqlite3
+    import zipfile
+
+    if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+        return f"no space left on the device{f' writing {e.filename}' if e.filename else ''}"
+    if isinstance(e, sqlite3.OperationalError) and "full" in str(e):
+        return f"no space left on the device ({e})"
+    if isinstance(e, OSError) and e.filename and e.strerror:
+        return f"{e.filename}: {e.strerror}"
+    if isinstance(e, zipfile.BadZipFile):
+        return f"not a readable zip file ({e})"
+    text = " ".join(str(e).split()) or type(e).__name__
+    if isinstance(e, (OSError, ValueError, WorkerDied)):
+        return text
+    return f"{type(e).__name__}: {text}"
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    print(f"geomap: warning: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

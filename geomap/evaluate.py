@@ -575,9 +575,9 @@ def run_evaluation(gold_path: str | Path, *, spans: str = "extracted", geoparser
         counts[e["error"]] += 1
     result["error_counts"] = counts
     if errors_path is not None:
-        from .io import atomic_writer, write_jsonl
+        from .ingest import open_output, write_jsonl
 
-        with atomic_writer(str(errors_path)) as f:
+        with open_output(str(errors_path)) as f:
             write_jsonl(errs, f)
         result["errors_path"] = str(errors_path)
     return result

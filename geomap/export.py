@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .io import atomic_writer
+from .ingest import dumps, open_output
 from .model import Document
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,10 +103,8 @@ def to_geojson(
 
 def write_geojson(docs: Iterable[Document], path: str | os.PathLike[str], **kw: Any) -> Path:
     """Write :func:`to_geojson` to ``path`` atomically."""
-    import json
-
-    with atomic_writer(path, "w") as f:
-        json.dump(to_geojson(docs, **kw), f, ensure_ascii=False)
+    with open_output(path, "w") as f:
+        f.write(dumps(to_geojson(docs, **kw)))
     return Path(path)
 
 
@@ -191,6 +189,6 @@ def snapshot(m: "Map", path: str | os.PathLike[str], *, format: str | None = Non
     unless given). Raises :class:`SnapshotUnavailable` without Chromium."""
     fmt = format or ("pdf" if str(path).lower().endswith(".pdf") else "png")
     data = snapshot_bytes(m, format=fmt, **kw)
-    with atomic_writer(path, "wb") as f:
+    with open_output(path, "wb") as f:
         f.write(data)
     return Path(path)

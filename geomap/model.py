@@ -2,16 +2,15 @@
 
 JSON keys match field names; ``to_dict``/``from_dict`` give the schema used by
 ``geomap extract``. Offsets are Python string indices into ``Document.text``,
-and ``text[m.start:m.end] == m.text`` holds for every mention.
+and ``text[m.start:m.end] == m.text`` holds for every mention. This module imports nothing
+from geomap: a document's focus and whether it is about a region are
+:func:`geomap.focus` and :func:`geomap.within` (:mod:`geomap.analysis`).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .filter import Focus
+from typing import Any, Iterator
 
 __all__ = ["Place", "Sentence", "Mention", "Document", "PlaceGroup", "MENTION_KINDS"]
 
@@ -170,22 +169,6 @@ class Document:
             else:
                 g.mentions.append(m)
         return list(groups.values())
-
-    @property
-    def focus(self) -> "Focus":
-        """The countries, admin-1 areas and cities the document is mainly about (see :func:`geomap.filter.focus`)."""
-        from .filter import focus
-
-        return focus(self)
-
-    def within(self, region: Any, **kw: Any) -> bool:
-        """Whether the document passes ``geomap.filter`` for ``region`` (a Region or a spec like ``"country:UA"``).
-
-        Keywords are those of :func:`geomap.filter.filter` (``area``, ``demonyms``, ``min_mentions``, ``focus``…).
-        """
-        from .filter import explain
-
-        return explain(self, region, **kw).kept
 
     def unplace_below(self, min_score: float) -> int:
         """Drop the place of every mention whose ``score`` (the probability that its place is

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from .extract import extract_spans, sentence_index
 from .gazetteer.names import normalize
 from .gazetteer.store import Candidate, GazetteerStore, get_store
+from .ingest import as_document
 from .language import LanguageTally, LanguageWarning
 from .model import Document, Mention, Sentence
 from .resolve import resolve_spans
@@ -127,9 +128,20 @@ class Geoparser:
     def nlp(self) -> Any:
         return self._nlp if self._nlp is not None else load_nlp(self.model)
 
+    @property
+    def portable(self) -> bool:
+        """Whether another process can rebuild this Geoparser from its store path and model name
+        alone (:func:`geomap.batch.worker_spec`): no pipeline, ranker, aliases or switches of its own."""
+        return self._nlp is None and self.ranker is None and not self.aliases and not self.disable
+
     def parse(self, text: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
-        """Parse one text into a :class:`Document`."""
-        return next(self.parse_many([Document(text=text, id=id, meta=dict(meta or {}))]))
+        """Parse one text into a :class:`Document`.
+
+        The text is cleaned as every input is (:func:`geomap.ingest.as_document`): control
+        characters become spaces and lone surrogates U+FFFD, offsets kept, with an
+        :class:`~geomap.ingest.InputWarning`. Bytes, None and other non-texts raise ``TypeError``.
+        """
+        return next(self.parse_many([as_document(text, id=id, meta=meta)]))
 
     def parse_many(
         self,
@@ -138,7 +150,8 @@ class Geoparser:
         batch_size: int = 32,
         on_error: Callable[[Document, Exception], None] | None = None,
     ) -> Iterator[Document]:
-        """Parse texts, mappings with a ``text`` key, or Documents, in order.
+        """Parse texts, mappings with a ``text`` key, or Documents, in order (each read by
+        :func:`geomap.ingest.as_document`, so misuse raises ``TypeError`` or ``ValueError``).
 
         A document whose resolution fails is passed to ``on_error`` (and skipped) when
         given, so one bad document does not stop a batch; otherwise the error propagates.
@@ -147,7 +160,7 @@ class Geoparser:
 
         def counted(items: Iterable[DocInput]) -> Iterator[Document]:
             for it in items:
-                d = _as_document(it)
+                d = as_document(it)
                 if tally is not None:
                     tally.add(d.text)
                 yield d
@@ -276,18 +289,3 @@ def _frozen(value: Any) -> Any:
     if value is None or isinstance(value, (str, frozenset)):
         return value
     return tuple(value)
-
-
-def _as_document(item: DocInput) -> Document:
-    if isinstance(item, Document):
-        return item
-    if isinstance(item, str):
-        return Document(text=item)
-    if isinstance(item, Mapping):
-        text = item.get("text")
-        if not isinstance(text, str):
-            raise ValueError("record has no 'text' string")
-        meta = {k: v for k, v in item.items() if k not in ("text", "id")}
-        rid = item.get("id")
-        return Document(text=text, id=None if rid is None else str(rid), meta=meta)
-    raise TypeError(f"cannot parse a {type(item).__name__}")

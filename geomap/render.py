@@ -52,7 +52,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from .io import atomic_writer
+from .ingest import dumps, open_output
 from .model import Document, Mention, Place
 
 __all__ = [
@@ -322,7 +322,7 @@ def _js(value: Any) -> str:
     """JSON for a JS expression inside ``<script>``: with ``<`` and ``>`` escaped
     it can neither close the tag nor open or close a comment."""
     return (
-        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        dumps(value, separators=(",", ":"))
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("\u2028", "\\u2028")
@@ -332,7 +332,7 @@ def _js(value: Any) -> str:
 
 def _pack(value: Any) -> str:
     """``value`` as a JS string literal of base64(gzip(JSON)), unpacked by ``geomap.unpack``."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = dumps(value, separators=(",", ":")).encode("utf-8")
     return '"' + base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii") + '"'
 
 
@@ -798,7 +798,10 @@ class Map:
             self.add(doc)
 
     def add(self, doc: Document, *, name: str | None = None) -> "Map":
-        """Add an article (named ``name`` or its title or id in popups and layers)."""
+        """Add a parsed article (named ``name`` or its title or id in popups and layers)."""
+        if not isinstance(doc, Document):
+            hint = " (parse it first: geomap.parse(text))" if isinstance(doc, (str, bytes, dict)) else ""
+            raise TypeError(f"a Map shows parsed Documents, not {type(doc).__name__}{hint}")
         self._docs.append((doc, name))
         return self
 
@@ -1025,7 +1028,7 @@ class Map:
         if format == "html":
             return self.to_html().encode("utf-8")
         if format == "geojson":
-            return json.dumps(self.to_geojson(), ensure_ascii=False, indent=1).encode("utf-8")
+            return dumps(self.to_geojson(), indent=1).encode("utf-8")
         if format in ("png", "pdf"):
             from .export import snapshot_bytes
 
@@ -1036,7 +1039,7 @@ class Map:
         """Write the map to ``path`` atomically (temp file + ``os.replace``);
         ``format`` defaults to what the suffix says, else HTML."""
         data = self.to_bytes(format or format_for(path))
-        with atomic_writer(path, "wb") as f:
+        with open_output(path, "wb") as f:
             f.write(data)
         return Path(path)
 

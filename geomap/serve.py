@@ -19,18 +19,26 @@ Endpoints
 Behaviour
 ---------
 * The spaCy model and the gazetteer load once, at start-up (or on the first request when the
-  app runs without its lifespan). One worker thread parses: concurrent requests are gathered
-  into batches for ``nlp.pipe`` (up to ``batch_size`` documents), so the model is never used
-  from two threads at once.
-* A body over ``max_body`` bytes gets **413** (checked on ``Content-Length`` before reading, and
-  while reading chunked bodies); a malformed body **422**; a request waiting longer than
-  ``timeout`` seconds for its parse **504**; more than ``max_pending`` documents queued
-  **503** with ``Retry-After``. A document that fails to parse is reported in ``errors`` (batch)
-  or as **422** (single text); the server goes on serving.
+  app runs without its lifespan). Requests of up to :data:`SMALL_CHARS` characters are parsed
+  by one worker thread, gathered into batches for ``nlp.pipe`` (up to ``batch_size`` documents
+  and :data:`BATCH_CHARS` characters), so the model is never used from two threads at once.
+  Larger requests are parsed one at a time in a worker process of their own, started on first
+  use and replaced when a parse outlives its request's ``timeout``: one heavy client can
+  neither starve the others nor keep the server busy after its requests have timed out.
+* Articles are read by :mod:`geomap.ingest`, as the command line reads them (HTML extraction,
+  cleaning, limits), in a thread pool: the event loop only moves bytes.
+* Bounds: a body over ``max_body`` bytes gets **413** (checked on ``Content-Length`` before
+  reading, and while reading chunked bodies); a request holding more than ``max_chars``
+  characters of text (an HTML page counts by its visible text) **413**; a body not received
+  within ``body_timeout`` seconds **408**; headers not received within ``header_timeout``
+  seconds close the connection (``geomap serve``); a malformed body **422**; a request waiting longer than ``timeout`` seconds for its parse
+  **504**; more than ``max_pending`` documents queued **503** with ``Retry-After``.
+* An article that cannot be read (empty, too long, fields nested too deeply) or parsed is
+  reported in ``errors`` (batch) or as **422** (single text); the server goes on serving.
 * Offsets index ``Document.text``: for ``"format": "html"`` that is the page's visible text,
-  and ``meta.source_offsets`` maps back to the page (see :mod:`geomap.text`).
+  and ``meta.source_offsets`` maps back to the page (see :mod:`geomap.ingest.html`).
 * Lone surrogates and control characters are replaced (length kept) and said in ``warnings``
-  (header ``X-Geomap-Warning`` for a single text).
+  (header ``X-Geomap-Warning`` for a single text); NaN and Infinity in ``meta`` become null.
 * CORS is off unless ``cors_origins`` is given; the CLI listens on 127.0.0.1 unless told otherwise.
 """
 
@@ -38,39 +46,51 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import dataclasses
 import functools
 import json
 import math
-import queue
+import socket
 import sys
 import threading
+import time
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from .io import MAX_TEXT_CHARS, _scrub
-from .filter import Match
+from .analysis.judge import Match
+from .ingest import MAX_TEXT_CHARS, InputError, NestingError, Reader, clean, dumps, json_safe
 from .model import Document, Place, Sentence
-from .text import clean, html_to_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi import FastAPI
 
     from .pipeline import Geoparser
 
-__all__ = ["create_app", "add_parser", "DEFAULT_MAX_BODY", "DEFAULT_TIMEOUT", "MAX_ARTICLES"]
+__all__ = ["create_app", "make_server", "run_server", "add_parser", "DEFAULT_MAX_BODY", "DEFAULT_MAX_CHARS", "DEFAULT_TIMEOUT",
+           "DEFAULT_HEADER_TIMEOUT", "DEFAULT_BODY_TIMEOUT", "MAX_ARTICLES", "SMALL_CHARS", "BATCH_CHARS"]
 
 #: Default request body limit (bytes).
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
+#: Default limit on the characters of text in one request (the articles' texts together):
+#: about 2 s of the parsing worker's time.
+DEFAULT_MAX_CHARS = 100_000
 #: Default time a request may wait for its parse (seconds).
 DEFAULT_TIMEOUT = 30.0
+#: Default time a client has to send a request's headers, and then its body (seconds).
+DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_BODY_TIMEOUT = 30.0
 #: Most articles in one request.
 MAX_ARTICLES = 1000
 #: Most documents queued for parsing at once (beyond: 503).
 DEFAULT_MAX_PENDING = 4096
+#: Requests with at most this many characters are batched together; larger ones are parsed alone.
+SMALL_CHARS = 20_000
+#: Most characters in one batch of small requests.
+BATCH_CHARS = 50_000
 
 
 # --------------------------------------------------------------------------- schema
@@ -82,8 +102,9 @@ class _Strict(BaseModel):
 class ArticleIn(_Strict):
     """One article to parse."""
 
-    text: str = Field(max_length=MAX_TEXT_CHARS, description="the article text (or HTML page, with format=html)")
-    id: str | None = Field(None, max_length=1024)
+    text: str = Field(description=f"the article text (or HTML page, with format=html); at most {MAX_TEXT_CHARS:,} "
+                                  "characters, and the request's texts together at most the server's max_chars")
+    id: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict, description="carried into Document.meta unchanged")
     format: Literal["text", "html"] = "text"
 
@@ -240,39 +261,104 @@ class _Job:
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future
     cancelled: bool = False
+    chars: int = 0
+    deadline: float = math.inf  # time.monotonic() after which nobody waits for the result
 
 
 class _Engine:
-    """One worker thread owning the model; requests' documents gathered into batches."""
+    """Two lanes. Small requests are parsed in this process by one worker thread, gathered into
+    batches. Large ones are parsed one at a time in a worker process of their own (spawned on
+    first use), which is killed and replaced when a parse outlives its request's timeout: a large
+    request, however long it takes, neither holds up the small ones nor competes with them for
+    the interpreter lock, and its work ends when its caller stops waiting. (A Geoparser that
+    cannot be rebuilt in another process, with a pipeline, ranker, aliases or switches of its
+    own, parses every request in the small lane.)"""
 
-    def __init__(self, geoparser: "Geoparser", *, batch_size: int = 32, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+    def __init__(self, geoparser: "Geoparser", *, batch_size: int = 32, max_pending: int = DEFAULT_MAX_PENDING,
+                 small_chars: int = SMALL_CHARS, batch_chars: int = BATCH_CHARS) -> None:
         self.geoparser = geoparser
         self.batch_size = batch_size
         self.max_pending = max_pending
+        self.small_chars, self.batch_chars = small_chars, batch_chars
         self.pending = 0
         self.ready = False
-        self._q: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._queues: dict[str, collections.deque[_Job]] = {"small": collections.deque(), "large": collections.deque()}
+        self._cv = threading.Condition()
+        self._stopping = False
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._threads: dict[str, threading.Thread] = {}
+        self._pool: Any = None  # the large lane's process (a ParseWorker)
+        self._spec: Any = None
 
     def start(self) -> None:
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="geomap-parse", daemon=True)
-                self._thread.start()
+            with self._cv:
+                self._stopping = False
+            for lane in ("small", "large"):
+                t = self._threads.get(lane)
+                if t is None or not t.is_alive():
+                    t = self._threads[lane] = threading.Thread(target=self._run, args=(lane,),
+                                                               name=f"geomap-parse-{lane}", daemon=True)
+                    t.start()
 
     def stop(self) -> None:
         with self._lock:
-            if self._thread is not None:
-                self._q.put(None)
-                self._thread = None
+            with self._cv:
+                self._stopping = True
+                self._cv.notify_all()
+            self._threads.clear()
+            self._kill_pool()
+
+    def _kill_pool(self) -> None:
+        worker, self._pool = self._pool, None
+        if worker is not None:
+            worker.kill()
+
+    def _large_pool(self) -> Any:
+        """The large lane's worker process (:class:`~geomap.parse_worker.ParseWorker`)."""
+        g = self.geoparser
+        if self._pool is None or not self._pool.alive():
+            from .batch import worker_spec
+            from .parse_worker import ParseWorker
+
+            self._kill_pool()
+            self._spec = worker_spec(g)
+            self._pool = ParseWorker(self._spec)
+        return self._pool
+
+    def _parse_large(self, job: _Job) -> list[Document | Exception]:
+        """One large job, in the worker process until its deadline (then the process is killed)."""
+        from .batch import ParseError
+
+        worker = self._large_pool()
+        try:
+            results = worker.parse([d.text for d in job.docs], self.batch_size, job.deadline)
+        except TimeoutError:
+            self._kill_pool()  # nobody waits for it any more: stop the work
+            return [TimeoutError("parsing took longer than the time limit")] * len(job.docs)
+        except (EOFError, OSError) as e:
+            self._kill_pool()
+            return [RuntimeError(f"the parsing process died ({e})")] * len(job.docs)
+        out: list[Document | Exception] = []
+        for d, r in zip(job.docs, results):
+            if isinstance(r, str):
+                out.append(ParseError(r))
+            else:
+                d.sentences, d.mentions = r
+                out.append(d)
+        return out
 
     def load(self) -> None:
-        """Load the model and gazetteer and parse one text (in the worker's batch path)."""
+        """Load the model and gazetteer and parse one text (the large lane starts on first use)."""
         g = self.geoparser
         g.nlp, g.gazetteer  # noqa: B018 - load once
-        self._parse([Document(text="Warm-up: rain fell in Paris, France.")])
+        self._parse(g, [Document(text="Warm-up: rain fell in Paris, France.")])
         self.ready = True
+
+    def lane(self, chars: int) -> str:
+        """Where a request of ``chars`` characters is parsed: the large lane only when the
+        Geoparser can be rebuilt in a worker process (``Geoparser.portable``)."""
+        return "large" if chars > self.small_chars and getattr(self.geoparser, "portable", False) else "small"
 
     async def parse(self, docs: list[Document], timeout: float) -> list[Document | Exception]:
         from fastapi import HTTPException
@@ -283,33 +369,46 @@ class _Engine:
                 raise HTTPException(503, "too many documents queued; retry later", headers={"Retry-After": "5"})
             self.pending += len(docs)
         loop = asyncio.get_running_loop()
-        job = _Job(docs, loop, loop.create_future())
-        self._q.put(job)
+        job = _Job(docs, loop, loop.create_future(), chars=sum(len(d.text) for d in docs),
+                   deadline=time.monotonic() + timeout)
+        with self._cv:
+            self._queues[self.lane(job.chars)].append(job)
+            self._cv.notify_all()
         try:
             return await asyncio.wait_for(asyncio.shield(job.future), timeout)
         except asyncio.TimeoutError:
             job.cancelled = True
             raise HTTPException(504, f"parsing took longer than {timeout:g} s") from None
 
-    def _run(self) -> None:
+    def _next(self, lane: str) -> list[_Job] | None:
+        """The lane's next jobs to parse together (None: stop): one large job, or a batch of
+        small ones (up to ``batch_size`` documents and ``batch_chars`` characters)."""
+        queue = self._queues[lane]
+        with self._cv:
+            while not queue:
+                if self._stopping:
+                    return None
+                self._cv.wait()
+            if lane == "large":
+                return [queue.popleft()]
+            jobs, n, chars = [], 0, 0
+            while queue and n < self.batch_size and chars < self.batch_chars:
+                job = queue.popleft()
+                jobs.append(job)
+                n, chars = n + len(job.docs), chars + job.chars
+            return jobs
+
+    def _run(self, lane: str) -> None:
         while True:
-            job = self._q.get()
-            if job is None:
+            jobs = self._next(lane)
+            if jobs is None:
                 return
-            jobs, n = [job], len(job.docs)
-            while n < self.batch_size:
-                try:
-                    nxt = self._q.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is None:
-                    self._q.put(None)
-                    break
-                jobs.append(nxt)
-                n += len(nxt.docs)
             live = [j for j in jobs if not j.cancelled and not j.future.done()]
             try:
-                results = self._parse([d for j in live for d in j.docs]) if live else []
+                if lane == "large":
+                    results = self._parse_large(live[0]) if live else []
+                else:
+                    results = self._parse(self.geoparser, [d for j in live for d in j.docs]) if live else []
                 self.ready = True
                 i = 0
                 for j in live:
@@ -323,19 +422,19 @@ class _Engine:
                 with self._lock:
                     self.pending -= sum(len(j.docs) for j in jobs)
 
-    def _parse(self, docs: list[Document]) -> list[Document | Exception]:
+    def _parse(self, parser: Any, docs: list[Document]) -> list[Document | Exception]:
         if not docs:
             return []
         failed: dict[int, Exception] = {}
         done: dict[int, Document] = {}
         try:
-            for d in self.geoparser.parse_many(docs, batch_size=self.batch_size,
-                                               on_error=lambda d, e: failed.__setitem__(id(d), e)):
+            for d in parser.parse_many(docs, batch_size=self.batch_size,
+                                       on_error=lambda d, e: failed.__setitem__(id(d), e)):
                 done[id(d)] = d
         except Exception as exc:  # noqa: BLE001 - a batch-level failure: isolate the culprit
             if len(docs) == 1:
                 return [exc]
-            return [r for d in docs for r in self._parse([d])]
+            return [r for d in docs for r in self._parse(parser, [d])]
         return [done.get(id(d)) or failed.get(id(d)) or RuntimeError("not parsed") for d in docs]
 
 
@@ -355,44 +454,46 @@ def _resolve(job: _Job, result: Any) -> None:
 
 # --------------------------------------------------------------------------- helpers
 
-def _finite(value: Any) -> Any:
-    """JSON-safe: no NaN/Infinity (Python's json accepts them in requests), no lone surrogates."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
+@dataclass
+class _Read:
+    """The articles of a request as read by :mod:`geomap.ingest`."""
+
+    docs: list[tuple[int, Document]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _document(a: ArticleIn, index: int) -> tuple[Document, list[str]]:
-    text, notes = a.text, []
-    meta = _finite(_scrub(a.meta))
-    if a.format == "html":
-        h = html_to_text(text)
-        text = h.text
-        meta = {**meta, "format": "html", "source_offsets": h.runs}
-        if h.title and "title" not in meta:
-            meta["title"] = h.title
-    text, cleaned = clean(text)
-    notes.extend(cleaned)
-    rid = _scrub(a.id) if a.id is not None else None
-    return Document(text=text, id=rid, meta=meta), notes
+def _read_articles(articles: list[ArticleIn]) -> _Read:
+    """Each article through the one reading path (HTML, cleaning, limits), or its error."""
+    reader, out = Reader(), _Read()
+    for i, a in enumerate(articles):
+        rid = clean(a.id)[0] if a.id is not None else None
+        try:
+            meta, notes = json_safe(a.meta)
+        except NestingError as e:
+            out.errors.append({"index": i, "id": rid, "reason": f"meta is {e}"})
+            continue
+        for item in reader.document(a.text, rid, meta, f"articles[{i}]", None, notes, html=a.format == "html"):
+            if isinstance(item, InputError):
+                (out.warnings if item.is_warning else out.errors).append({"index": i, "id": rid, "reason": item.reason})
+            else:
+                out.docs.append((i, item.doc))
+    return out
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Any:
     from fastapi.responses import Response
 
-    body = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    body = dumps(data, separators=(",", ":")).encode("utf-8")
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-class _BodyLimit:
-    """ASGI middleware: 413 for bodies over ``max_body`` bytes, by header or while reading."""
+class _BodyGuard:
+    """ASGI middleware: the whole body read before the app runs, within ``max_body`` bytes
+    (**413**, by header or while reading) and ``timeout`` seconds (**408**)."""
 
-    def __init__(self, app: Any, max_body: int) -> None:
-        self.app, self.max_body = app, max_body
+    def __init__(self, app: Any, max_body: int, timeout: float = DEFAULT_BODY_TIMEOUT) -> None:
+        self.app, self.max_body, self.timeout = app, max_body, timeout
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -411,24 +512,40 @@ class _BodyLimit:
                               else "bad Content-Length header")
                     await _send_json(send, status, {"detail": detail})
                     return
+        chunks: list[bytes] = []
         seen = 0
+        try:
+            async with asyncio.timeout(self.timeout):
+                while True:
+                    msg = await receive()
+                    if msg["type"] != "http.request":
+                        return  # the client went away
+                    chunk = msg.get("body", b"")
+                    seen += len(chunk)
+                    if seen > limit:
+                        await _send_json(send, 413, {"detail": f"request body is over the limit of {limit:,} bytes"})
+                        return
+                    chunks.append(chunk)
+                    if not msg.get("more_body", False):
+                        break
+        except TimeoutError:
+            await _send_json(send, 408, {"detail": f"the request body did not arrive within {self.timeout:g} s"})
+            return
+        body = b"".join(chunks)
+        sent = False
 
-        async def limited() -> dict:
-            nonlocal seen
-            msg = await receive()
-            if msg.get("type") == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > limit:
-                    from fastapi import HTTPException
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-                    raise HTTPException(413, f"request body is over the limit of {limit:,} bytes")
-            return msg
-
-        await self.app(scope, limited, send)
+        await self.app(scope, replay, send)
 
 
 async def _send_json(send: Any, status: int, data: Any) -> None:
-    body = json.dumps(data).encode()
+    body = dumps(data).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
@@ -437,7 +554,8 @@ async def _send_json(send: Any, status: int, data: Any) -> None:
 
 _ERRORS = {
     400: {"model": ErrorOut, "description": "the body is not JSON text (e.g. not UTF-8)"},
-    413: {"model": ErrorOut, "description": "request body over the limit"},
+    408: {"model": ErrorOut, "description": "the request body did not arrive in time"},
+    413: {"model": ErrorOut, "description": "request body, or its characters of text, over the limit"},
     422: {"model": ErrorOut, "description": "malformed request"},
     503: {"model": ErrorOut, "description": "overloaded: too many documents queued"},
     504: {"model": ErrorOut, "description": "parsing took longer than the time limit"},
@@ -466,9 +584,13 @@ def _region(spec: str) -> Any:
 # --------------------------------------------------------------------------- the app
 
 def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_MAX_BODY,
-               timeout: float = DEFAULT_TIMEOUT, cors_origins: tuple[str, ...] | list[str] = (),
+               max_chars: int = DEFAULT_MAX_CHARS, timeout: float = DEFAULT_TIMEOUT,
+               body_timeout: float = DEFAULT_BODY_TIMEOUT, cors_origins: tuple[str, ...] | list[str] = (),
                batch_size: int = 32, max_pending: int = DEFAULT_MAX_PENDING) -> "FastAPI":
-    """The FastAPI app over ``geoparser`` (default: a new :class:`~geomap.pipeline.Geoparser`)."""
+    """The FastAPI app over ``geoparser`` (default: a new :class:`~geomap.pipeline.Geoparser`).
+
+    See the module docstring for the limits; the header timeout belongs to the server
+    (:func:`run_server`)."""
     from contextlib import asynccontextmanager
 
     from fastapi import FastAPI, HTTPException, Query
@@ -511,22 +633,31 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
 
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    app.add_middleware(_BodyLimit, max_body=max_body)
+    app.add_middleware(_BodyGuard, max_body=max_body, timeout=body_timeout)
 
     async def parse_articles(articles: list[ArticleIn]) -> tuple[list[tuple[int, Document]], list[dict], list[dict]]:
-        docs, warnings = [], []
-        for i, a in enumerate(articles):
-            d, notes = _document(a, i)
-            docs.append(d)
-            warnings.extend({"index": i, "id": d.id, "reason": n} for n in notes)
-        results = await engine.parse(docs, timeout)
-        ok, errors = [], []
-        for i, r in enumerate(results):
+        def over(chars: int) -> HTTPException:
+            return HTTPException(413, f"the request holds {chars:,} characters of text, over the limit of "
+                                      f"{max_chars:,}; send fewer or shorter articles per request")
+
+        chars = sum(len(a.text) for a in articles if a.format == "text")  # HTML counts by its visible text
+        if chars > max_chars:
+            raise over(chars)
+        read = await run_in_threadpool(_read_articles, articles)  # HTML extraction off the event loop
+        chars = sum(len(d.text) for _, d in read.docs)
+        if chars > max_chars:
+            raise over(chars)
+        results = await engine.parse([d for _, d in read.docs], timeout) if read.docs else []
+        if any(isinstance(r, TimeoutError) for r in results):  # the lane gave up at the same deadline
+            raise HTTPException(504, f"parsing took longer than {timeout:g} s")
+        ok, errors = [], list(read.errors)
+        for (i, d), r in zip(read.docs, results):
             if isinstance(r, Document):
                 ok.append((i, r))
             else:
-                errors.append({"index": i, "id": docs[i].id, "reason": f"could not be parsed: {type(r).__name__}: {r}"})
-        return ok, errors, warnings
+                errors.append({"index": i, "id": d.id, "reason": f"could not be parsed: {type(r).__name__}: {r}"})
+        errors.sort(key=lambda e: e["index"])
+        return ok, errors, read.warnings
 
     @app.post("/parse", response_model=Union[DocumentOut, BatchOut], responses=_ERRORS,
               summary="Parse one text, or a batch of articles")
@@ -536,10 +667,12 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
             ok, errors, warnings = await parse_articles([body])
             if errors:
                 raise HTTPException(422, errors[0]["reason"])
-            headers = {"X-Geomap-Warning": "; ".join(w["reason"] for w in warnings)} if warnings else None
-            return _json(ok[0][1].to_dict(), headers=headers)
+            note = "; ".join(w["reason"] for w in warnings).encode("ascii", "backslashreplace").decode("ascii")
+            headers = {"X-Geomap-Warning": note} if warnings else None
+            return await run_in_threadpool(_json, ok[0][1].to_dict(), 200, headers)
         ok, errors, warnings = await parse_articles(body.articles)
-        return _json({"documents": [d.to_dict() for _, d in ok], "errors": errors, "warnings": warnings})
+        return await run_in_threadpool(lambda: _json({"documents": [d.to_dict() for _, d in ok], "errors": errors,
+                                                      "warnings": warnings}))
 
     json_errors = {code: {"description": r["description"], "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/ErrorOut"}}}} for code, r in _ERRORS.items()}
@@ -565,13 +698,13 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
     @app.post("/filter", response_model=FilterOut, responses=_ERRORS,
               summary="Which articles have places in a region, and why")
     async def filter_(body: FilterIn) -> Any:
-        from .filter import _Judge
+        from .analysis import Judge
 
         try:
             region = await run_in_threadpool(_region, body.region.strip())
         except Exception as e:  # noqa: BLE001 - any bad spec is the client's
             raise HTTPException(422, f"bad region: {e}") from None
-        judge = _Judge(region, area=body.area, demonyms=body.demonyms, min_mentions=body.min_mentions,
+        judge = Judge(region, area=body.area, demonyms=body.demonyms, min_mentions=body.min_mentions,
                        focus=body.focus, exclude=body.exclude, store=geoparser.gazetteer)
         ok, errors, warnings = await parse_articles(body.articles)
 
@@ -587,8 +720,8 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
 
         results = await run_in_threadpool(judge_all)
         kept = sum(r["kept"] for r in results)
-        return _json({"results": results, "kept": kept, "dropped": len(results) - kept, "errors": errors,
-                      "warnings": warnings})
+        return await run_in_threadpool(_json, {"results": results, "kept": kept, "dropped": len(results) - kept,
+                                               "errors": errors, "warnings": warnings})
 
     @app.get("/geocode", response_model=GeocodeOut, responses=_ERRORS, summary="Places called a name, best first")
     async def geocode(q: str = Query(min_length=1, max_length=200, description="a place name"),
@@ -618,9 +751,70 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
 
 # --------------------------------------------------------------------------- CLI
 
+def _header_timeout_protocol(header_timeout: float) -> type:
+    """uvicorn's h11 protocol, closing a connection whose request headers have not all arrived
+    ``header_timeout`` seconds after it opened (or after its previous response): a client that
+    sends headers slowly cannot hold a connection slot for long."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeoutH11Protocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(header_timeout, self._headers_late)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.conn.their_state is not h11.IDLE:
+                self._disarm()  # the headers are in
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+                self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderTimeoutH11Protocol
+
+
+def make_server(app: Any, *, host: str = "127.0.0.1", port: int = 8000,
+                header_timeout: float = DEFAULT_HEADER_TIMEOUT, limit_concurrency: int = 256,
+                log_level: str = "info") -> Any:
+    """A ``uvicorn.Server`` for ``app`` whose connections time out while sending headers."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, limit_concurrency=limit_concurrency,
+                            timeout_keep_alive=5, http=_header_timeout_protocol(header_timeout))
+    return uvicorn.Server(config)
+
+
+def run_server(app: Any, *, sock: socket.socket | None = None, **kw: Any) -> None:
+    """Serve ``app`` (on ``sock`` when given) until interrupted; keywords are :func:`make_server`'s."""
+    make_server(app, **kw).run(sockets=[sock] if sock is not None else None)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ImportError:
         print("geomap: serve needs the 'serve' extra: pip install 'geomap[serve]'", file=sys.stderr)
         return 2
@@ -629,9 +823,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"geomap: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
     app = create_app(Geoparser(gazetteer=args.gazetteer), max_body=int(args.max_body_mb * 1024 * 1024),
-                     timeout=args.timeout, cors_origins=tuple(args.cors or ()))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                limit_concurrency=args.limit_concurrency, timeout_keep_alive=5)
+                     max_chars=args.max_chars, timeout=args.timeout, body_timeout=args.body_timeout,
+                     cors_origins=tuple(args.cors or ()))
+    run_server(app, host=args.host, port=args.port, header_timeout=args.header_timeout,
+               limit_concurrency=args.limit_concurrency, log_level=args.log_level)
     return 0
 
 
@@ -642,8 +837,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY / 1024 / 1024,
                    help="largest request body in MiB (default: %(default)s); larger ones get 413")
+    p.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
+                   help="most characters of text in one request, all its articles together (default: %(default)s); "
+                        "more get 413")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help="seconds a request may wait for its parse (default: %(default)s); then 504")
+    p.add_argument("--header-timeout", type=float, default=DEFAULT_HEADER_TIMEOUT,
+                   help="seconds a client has to send a request's headers (default: %(default)s); then the "
+                        "connection is closed")
+    p.add_argument("--body-timeout", type=float, default=DEFAULT_BODY_TIMEOUT,
+                   help="seconds a client has to send a request's body (default: %(default)s); then 408")
     p.add_argument("--cors", action="append", metavar="ORIGIN", help="allow this browser origin (repeatable); off by default")
     p.add_argument("--limit-concurrency", type=int, default=256,
                    help="connections served at once; beyond, 503 (default: %(default)s)")

@@ -120,10 +120,69 @@ def test_resume_refuses_other_inputs(corpus, tmp_path):
     out = tmp_path / "o.jsonl"
     (tmp_path / "o.jsonl.part").write_bytes(b"")
     (tmp_path / "o.jsonl.part.errors").write_bytes(b"")
-    (tmp_path / "o.jsonl.part.json").write_text(json.dumps({"fingerprint": "x", "consumed": 0, "bytes": 0,
+    (tmp_path / "o.jsonl.part.json").write_text(json.dumps({"fingerprint": "x", "consumed": 5, "bytes": 0,
                                                             "error_bytes": 0, "stats": {}}))
     proc = geomap("extract", str(other), "-o", str(out), "--resume")
     assert proc.returncode == 2 and b"other inputs or options" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def _interrupted(out, src, consumed: int = 2) -> None:
+    """The side files of an `extract SRC -o OUT` run interrupted after ``consumed`` items."""
+    from geomap.batch import ResumableJSONL, fingerprint, input_state
+    from geomap.pipeline import DEFAULT_MODEL
+
+    fp = fingerprint([str(src)], explain=False, model=DEFAULT_MODEL, min_score=0.0, gazetteer=None)
+    sink = ResumableJSONL(out, fp, restart=True, inputs=input_state([str(src)]))
+    sink.commit(consumed)
+    sink.close()
+
+
+def test_resume_refuses_an_input_that_changed_since(tmp_path, capsys, store):
+    """Issue 18, defect 6: the fingerprint holds each input's size, mtime and head/tail hash."""
+    from geomap.cli import main
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    rows = make_docs(4)
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    _interrupted(out, src)
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows[:3]))  # edited while the run was stopped
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert main(["extract", str(src), "-o", str(out), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "the input changed since" in err and "changed size" in err and "--restart" in err and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing touched
+    # the same bytes, touched: refused too (mtime)
+    _interrupted(out, src)
+    import os
+
+    st = os.stat(src)
+    os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert main(["extract", str(src), "-o", str(out), "--resume"]) == 2
+    assert "was modified" in capsys.readouterr().err
+    # --restart starts over
+    assert main(["extract", str(src), "-o", str(out), "--restart", "--quiet"]) == 0
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["d0", "d1", "d2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_an_interrupted_run_is_never_started_over_silently(tmp_path, capsys):
+    from geomap.cli import main
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in make_docs(4)))
+    _interrupted(out, src)
+    assert main(["extract", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "holds an interrupted run (2 input item(s) done): add --resume" in err and "--restart" in err
+    assert (tmp_path / "out.jsonl.part.json").exists()
+
+
+def test_a_resumed_summary_divides_by_every_session_time():
+    """Issue 18, defect 16: 1,000 documents over 100 s earlier and 1 s now is 9.9 docs/s, not 1,000."""
+    from geomap.batch import Stats
+
+    s = Stats(documents=1000, words=20_000, seconds=100.0)
+    assert "in 101.0 s (9.9 docs/s, 198 words/s)" in s.summary(1.0)
 
 
 def test_errors_interleaved_with_good_records_are_all_accounted_for(tmp_path, store):

@@ -113,3 +113,265 @@ def test_min_score_keeps_only_places_likely_to_be_right(tmp_path, store):
     assert any(m["place"] for m in runs["0"]["mentions"])
     assert [m["text"] for m in runs["1.01"]["mentions"]] == [m["text"] for m in runs["0"]["mentions"]]
     assert not any(m["place"] for m in runs["1.01"]["mentions"])  # no place is that sure: mentions stay, places go
+
+
+# --------------------------------------------------------------------------- issue 18: input and output you can trust
+# Each test runs `geomap` in-process in a scratch folder and checks: a one-line error (never a
+# traceback) naming the file, line and problem, or correct output; input records = documents out
+# + errors reported; nothing written or changed but the named outputs.
+
+
+def run(*argv: object, capsys: pytest.CaptureFixture) -> tuple[int, str]:
+    from geomap.cli import main
+
+    rc = main([str(a) for a in argv])
+    return rc, capsys.readouterr().err
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every entry under ``root`` with its kind and content hash."""
+    import hashlib
+
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = str(p.relative_to(root))
+        if p.is_symlink():
+            out[rel] = f"link:{p.readlink()}"
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir" if p.is_dir() else "special"
+    return out
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def one_line(err: str) -> str:
+    lines = [x for x in err.splitlines() if not x.startswith("geomap: ") or "error" in x]
+    assert "Traceback" not in err and len(lines) == 1, err
+    return lines[0]
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def strict(path: Path) -> list[dict]:
+    """The lines of ``path`` parsed as strict JSON (NaN and Infinity refused)."""
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    return [json.loads(x, parse_constant=refuse) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_18_1_a_gazetteer_path_that_is_not_a_store_is_refused_and_left_unchanged(tmp_path, capsys, store):
+    import sqlite3
+
+    (tmp_path / "notes.txt").write_text("notes\n")
+    con = sqlite3.connect(tmp_path / "foreign.sqlite")
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    (tmp_path / "in.txt").write_text("Rain in Lima.")
+    before = tree(tmp_path)
+    for gz, what in (("notes.txt", "not a geomap gazetteer"), ("foreign.sqlite", "SQLite database"),
+                     ("missing.sqlite", "no gazetteer at")):
+        path = tmp_path / gz
+        for argv in (["gazetteer", "lookup", "Paris"], ["gazetteer", "info"], ["gazetteer", "build", "--force"],
+                     ["extract", tmp_path / "in.txt", "-o", tmp_path / "out.jsonl"]):
+            if gz == "missing.sqlite" and argv[1] == "build":
+                continue  # building a new store at a new path is what `gazetteer build` is for
+            rc, err = run("--gazetteer", path, *argv, capsys=capsys)
+            assert rc == 2 and what in one_line(err) and str(path.name) in err, (gz, argv, err)
+    assert tree(tmp_path) == before  # nothing replaced, nothing created
+
+
+def test_18_2_an_integer_over_the_digit_limit_is_one_error_naming_its_line(tmp_path, capsys, store):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Rain in Lima."}) + "\n"
+                   + '{"id": "b", "text": "Rome", "n": ' + "9" * 4301 + "}\n"
+                   + json.dumps({"id": "c", "text": "Snow in Oslo."}) + "\n")
+    before = tree(tmp_path)
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl", capsys=capsys)
+    assert rc == 1 and "in.jsonl:2: invalid JSON (a number of over 4,300 digits)" in err
+    assert [d["id"] for d in jsonl(tmp_path / "out.jsonl")] == ["a", "c"]
+    assert [(e["line"], e["level"]) for e in jsonl(tmp_path / "errors.jsonl")] == [(2, "error")]  # 3 in = 2 + 1
+    assert changed(before, tree(tmp_path)) == {"out.jsonl", "errors.jsonl"}
+
+
+def test_18_3_parquet_dates_times_decimals_and_binary_are_read_and_written(tmp_path, capsys, store):
+    import datetime
+    import decimal
+
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "id": ["p1", "p2"],
+        "text": ["Floods hit Porto Alegre in Brazil.", "Talks resumed in Doha, Qatar."],
+        "published": pa.array([datetime.datetime(2024, 5, 1, 12, 30), None], pa.timestamp("us")),
+        "date": pa.array([datetime.date(2024, 5, 1), datetime.date(2024, 5, 2)]),
+        "price": pa.array([decimal.Decimal("12.50"), decimal.Decimal("-1.05")], pa.decimal128(6, 2)),
+        "blob": pa.array([b"\x00\xff", b"ok"], pa.binary()),
+    })
+    pq.write_table(table, tmp_path / "news.parquet")
+    rc, err = run("extract", tmp_path / "news.parquet", "-o", tmp_path / "out.jsonl", capsys=capsys)
+    assert rc == 0, err
+    docs = strict(tmp_path / "out.jsonl")
+    assert docs[0]["meta"] == {"published": "2024-05-01T12:30:00", "date": "2024-05-01", "price": "12.50",
+                               "blob": "AP8="}
+    assert docs[1]["meta"]["published"] is None and docs[1]["meta"]["blob"] == "b2s="
+    rc, err = run("map", tmp_path / "news.parquet", "--format", "geojson", "-o", tmp_path / "map.geojson",
+                  capsys=capsys)
+    assert rc == 0, err
+    fc = json.loads((tmp_path / "map.geojson").read_text(encoding="utf-8"))
+    assert {a["date"] for f in fc["features"] for a in f["properties"]["articles"]} == {"2024-05-01", "2024-05-02"}
+
+
+def test_18_4_an_unclosed_csv_quote_is_one_error_and_the_records_after_it_are_read(tmp_path, capsys, store):
+    src = tmp_path / "in.csv"
+    src.write_text('id,text\n1,Rain in Lima.\n2,"Snow in Oslo.\n3,Fog in Riga.\n4,Sun in Rome.\n')
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl", capsys=capsys)
+    assert rc == 1 and "in.csv:3: unclosed quote" in err
+    assert [d["id"] for d in jsonl(tmp_path / "out.jsonl")] == ["1", "3", "4"]
+    assert [e["line"] for e in jsonl(tmp_path / "errors.jsonl")] == [3]  # 4 records in = 3 out + 1 error
+
+
+def test_18_8_an_existing_folder_as_output_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    import geomap.batch
+
+    def no_work(*a, **k):
+        raise AssertionError("the run started")
+
+    monkeypatch.setattr(geomap.batch, "iter_outcomes", no_work)
+    (tmp_path / "in.txt").write_text("Rain in Lima.")
+    (tmp_path / "out").mkdir()
+    before = tree(tmp_path)
+    for cmd in ("extract", "map"):
+        rc, err = run(cmd, tmp_path / "in.txt", "-o", tmp_path / "out", capsys=capsys)
+        assert rc == 2 and "is a folder" in one_line(err)
+    rc, err = run("extract", tmp_path / "in.txt", "--errors", tmp_path / "out", capsys=capsys)
+    assert rc == 2 and "--errors" in one_line(err)
+    assert tree(tmp_path) == before
+
+
+def test_18_8_a_fifo_as_output_is_written_through_not_replaced(tmp_path, capsys, store):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    (tmp_path / "in.txt").write_text("Rain in Lima.")
+    rc, err = run("extract", tmp_path / "in.txt", "-o", fifo, capsys=capsys)
+    reader.join(30)
+    assert rc == 0, err
+    assert [json.loads(x)["text"] for x in got[0].splitlines()] == ["Rain in Lima."]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "pipe"]
+    rc, err = run("extract", tmp_path / "in.txt", "-o", fifo, "--resume", capsys=capsys)
+    assert rc == 2 and "regular file" in one_line(err)
+
+
+def test_18_9_nan_and_infinity_become_null_with_a_warning(tmp_path, capsys, store):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Rain in Lima.", "score": NaN, "x": [Infinity, -Infinity], "date": NaN}\n')
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl", capsys=capsys)
+    assert rc == 0 and "in.jsonl:1: warning: 4 NaN or Infinity value(s) written as null" in err
+    assert strict(tmp_path / "out.jsonl")[0]["meta"] == {"score": None, "x": [None, None], "date": None}
+    assert [e["level"] for e in jsonl(tmp_path / "errors.jsonl")] == ["warning"]
+    rc, err = run("map", src, "--format", "geojson", "-o", tmp_path / "map.geojson", capsys=capsys)
+    assert rc == 0
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    json.loads((tmp_path / "map.geojson").read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def test_18_10_unreadable_folders_and_broken_links_are_reported(tmp_path, capsys, store, monkeypatch):
+    import os
+
+    d = tmp_path / "in"
+    (d / "locked").mkdir(parents=True)
+    (d / "locked" / "hidden.txt").write_text("Rain in Lima.")
+    (d / "good.txt").write_text("Snow in Oslo.")
+    (d / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    real = os.scandir
+
+    def scandir(path):  # a folder we may not list (tests run as root, who may list any)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    rc, err = run("extract", d, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl", capsys=capsys)
+    assert rc == 1
+    assert "gone.txt: broken symbolic link" in err and "locked: unreadable folder (Permission denied)" in err
+    assert [x["text"] for x in jsonl(tmp_path / "out.jsonl")] == ["Snow in Oslo."]
+    assert len(jsonl(tmp_path / "errors.jsonl")) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_18_11_utf16_jsonl_is_decoded(tmp_path, capsys, store, encoding):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes((json.dumps({"id": "a", "text": "Rain in Київ."}, ensure_ascii=False) + "\n"
+                     + json.dumps({"id": "b", "text": "Snow in Oslo."}) + "\n").encode(encoding))
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", capsys=capsys)
+    assert rc == 0, err
+    assert [(d["id"], d["text"]) for d in jsonl(tmp_path / "out.jsonl")] == [("a", "Rain in Київ."),
+                                                                              ("b", "Snow in Oslo.")]
+
+
+def test_18_12_deeply_nested_fields_are_one_error(tmp_path, capsys, store):
+    src = tmp_path / "in.jsonl"
+    deep = "[" * 500 + "]" * 500
+    src.write_text('{"id": "deep", "text": "Rain in Lima.", "meta": ' + deep + "}\n"
+                   + json.dumps({"id": "ok", "text": "Snow in Oslo."}) + "\n")
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", capsys=capsys)
+    assert rc == 1 and "in.jsonl:1: its fields are nested deeper than 100 levels" in err and "Traceback" not in err
+    assert [d["id"] for d in jsonl(tmp_path / "out.jsonl")] == ["ok"]
+
+
+def test_18_14_a_device_that_never_ends_is_refused_after_the_limit(capsys, monkeypatch):
+    import geomap.ingest.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1 << 20)  # /dev/zero says it is 0 bytes long
+    rc, err = run("extract", "/dev/zero", capsys=capsys)
+    assert rc == 2 and "/dev/zero: file holds over 1,048,576 bytes" in err and "Traceback" not in err
+
+
+def test_18_14_a_dead_worker_is_one_line_that_says_resume_continues(tmp_path, capsys, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import geomap.batch
+
+    def dies(items, **kw):
+        yield from ()
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(geomap.batch, "iter_outcomes", dies)
+    (tmp_path / "in.txt").write_text("Rain in Lima.")
+    out = tmp_path / "out.jsonl"
+    rc, err = run("extract", tmp_path / "in.txt", "-o", out, "--workers", "2", capsys=capsys)
+    assert rc == 2 and "a worker process died" in one_line(err) and f"--resume to continue from {out}.part" in err
+    assert (tmp_path / "out.jsonl.part.json").exists() and not out.exists()
+
+
+def test_18_14_a_full_disk_during_the_first_build_is_one_line(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    from geomap.gazetteer import store as store_module
+
+    def full(path, **kw):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store_module, "build_default", full)
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(tmp_path / "gz.sqlite"))
+    rc, err = run("gazetteer", "lookup", "Paris", capsys=capsys)
+    assert rc == 2 and "cannot build the gazetteer at" in err and "no space left on the device" in err
+    assert "Traceback" not in err and not (tmp_path / "gz.sqlite").exists()

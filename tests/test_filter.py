@@ -36,24 +36,24 @@ def moscow_doc(geoparser):
 # --------------------------------------------------------------------------- acceptance
 
 def test_kursk_article_within_ukraine(kursk_doc, moscow_doc):
-    assert kursk_doc.within("country:UA")
-    assert not moscow_doc.within("country:UA")
-    assert moscow_doc.within("country:RU")
+    assert geomap.within(kursk_doc, "country:UA")
+    assert not geomap.within(moscow_doc, "country:UA")
+    assert geomap.within(moscow_doc, "country:RU")
 
 
 def test_kursk_article_near_tsukuryne_and_not_brazil(kursk_doc):
     why = explain(kursk_doc, "near:Tsukuryne:30km")
     assert why.kept and [m.text for m in why.matches] == ["Tsukuryne"]
-    assert not kursk_doc.within("country:BR")
+    assert not geomap.within(kursk_doc, "country:BR")
 
 
 def test_kursk_focus_is_russia_ukraine_north_korea(kursk_doc):
-    f = kursk_doc.focus
+    f = geomap.focus(kursk_doc)
     assert {i.place.country_code for i in f.countries[:3]} == {"RU", "UA", "KP"}
     assert "JP" not in {i.place.country_code for i in f.countries}
-    assert kursk_doc.within("country:JP")  # Japan is mentioned…
-    assert not kursk_doc.within("country:JP", focus=True)  # …but it is not the focus
-    assert kursk_doc.within("country:UA", focus=True)
+    assert geomap.within(kursk_doc, "country:JP")  # Japan is mentioned…
+    assert not geomap.within(kursk_doc, "country:JP", focus=True)  # …but it is not the focus
+    assert geomap.within(kursk_doc, "country:UA", focus=True)
 
 
 def test_containment_counts_cities_for_their_admin1_and_country(store):
@@ -72,15 +72,15 @@ def test_demonyms_count_only_when_asked():
     ua = Place(690791, "Ukraine", 49.0, 32.0, "A", "PCLI", "UA")
     doc = Document(text="Ukrainian troops advanced.",
                    mentions=[Mention("Ukrainian", 0, 9, 0, kind="demonym", place=ua)])
-    assert not doc.within("country:UA")
-    assert doc.within("country:UA", demonyms=True)
+    assert not geomap.within(doc, "country:UA")
+    assert geomap.within(doc, "country:UA", demonyms=True)
 
 
 def test_min_mentions_exclude_and_area(kursk_doc):
-    assert kursk_doc.within("admin1:UA-14", min_mentions=3)  # Donetsk region, Donetsk, Tsukuryne
-    assert not kursk_doc.within("admin1:UA-14", min_mentions=4)
-    assert not kursk_doc.within("country:UA", exclude=True)
-    assert kursk_doc.within("country:BR", exclude=True)
+    assert geomap.within(kursk_doc, "admin1:UA-14", min_mentions=3)  # Donetsk region, Donetsk, Tsukuryne
+    assert not geomap.within(kursk_doc, "admin1:UA-14", min_mentions=4)
+    assert not geomap.within(kursk_doc, "country:UA", exclude=True)
+    assert geomap.within(kursk_doc, "country:BR", exclude=True)
     donbas = "bbox:36.5,47,40,49.5"
     assert explain(kursk_doc, donbas).matches[0].text != "Ukraine"
     assert "Ukraine" in [m.text for m in explain(kursk_doc, donbas, area="intersects").matches]
@@ -142,7 +142,7 @@ def test_cli_jsonl_10000_round_trip(tmp_path, kursk_doc, moscow_doc, capsys):
 
 
 def test_cli_without_msgspec_reads_the_same(tmp_path, kursk_doc, monkeypatch, capsys):
-    import geomap.filter as gf
+    import geomap.filter_cli as gf
 
     monkeypatch.setattr(gf, "_fast_decoder", lambda column: None)
     lines = [json.dumps(_extracted(kursk_doc, 600)), '{"text": NaN', json.dumps({"id": 1, "x": NaN_free()}),
@@ -150,10 +150,13 @@ def test_cli_without_msgspec_reads_the_same(tmp_path, kursk_doc, monkeypatch, ca
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("\n".join(lines) + "\n")
     assert run_filter(src, "--within", "country:UA", "-o", out) == 1
-    assert out.read_text().splitlines() == [lines[0], lines[3]]
+    kept = out.read_text().splitlines()
+    assert kept[0] == lines[0]
+    assert json.loads(kept[1]) == {**json.loads(kept[1]), "x": None}  # NaN written as null: strict JSON out
     err = capsys.readouterr().err
     assert "in.jsonl:2: invalid JSON" in err and "in.jsonl:3: no 'text' string" in err
-    assert "4 input, 2 kept, 0 dropped, 2 error(s)" in err
+    assert "in.jsonl:4: warning: 1 NaN or Infinity value(s) written as null" in err
+    assert "4 input, 2 kept, 0 dropped, 2 error(s), 1 warning(s)" in err
 
 
 def NaN_free() -> dict:
@@ -291,3 +294,26 @@ def test_min_score_counts_only_sure_mentions(geoparser):
     doc = geoparser.parse("Shelling hit Donetsk overnight.")
     assert explain(doc, "country:UA").kept
     assert not explain(doc, "country:UA", min_score=1.01).kept
+
+
+def test_cli_reads_a_csv_field_over_the_csv_module_limit(tmp_path, capsys, store):
+    """Issue 18, defect 5: the filter reads CSV with the shared reader (and its field limit)."""
+    src = tmp_path / "in.csv"
+    notes = "n" * 140_000
+    src.write_text(f"id,notes,text\n1,{notes},Shelling hit Donetsk in Ukraine.\n2,short,Rain in Lisbon.\n",
+                   encoding="utf-8")
+    out = tmp_path / "kept.csv"
+    assert run_filter(src, "--within", "country:UA", "-o", out) == 0
+    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert rows == [["id", "notes", "text"], ["1", notes, "Shelling hit Donetsk in Ukraine."]]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cli_reports_an_unclosed_csv_quote_and_judges_the_rest(tmp_path, capsys, store):
+    src = tmp_path / "in.csv"
+    src.write_text('id,text\n1,Shelling hit Donetsk.\n2,"Rain in Lisbon.\n3,Drones over Kharkiv.\n', encoding="utf-8")
+    out = tmp_path / "kept.csv"
+    assert run_filter(src, "--within", "country:UA", "-o", out) == 1
+    assert [r[0] for r in csv.reader(out.open(encoding="utf-8", newline=""))] == ["id", "1", "3"]
+    err = capsys.readouterr().err
+    assert "in.csv:3: unclosed quote" in err and "3 input, 2 kept, 0 dropped, 1 error(s)" in err

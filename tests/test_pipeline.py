@@ -464,3 +464,32 @@ def test_divisions_airports_seas_and_regions_are_found_and_placed(geoparser, tex
 def test_an_airline_code_of_an_agency_is_no_airport(geoparser):
     doc = geoparser.parse("Officials at the CDC said the outbreak had slowed. She spoke about JFK and his legacy.")
     assert all(m.place is None or m.place.feature_code != "AIRP" for m in doc.mentions)
+
+
+def test_the_api_cleans_text_as_the_cli_does_and_refuses_what_is_not_text(geoparser):
+    """Issue 18, defect 15: bytes and None are a TypeError saying what to do; control characters
+    and lone surrogates are replaced (offsets kept) with a warning, and do not hide a place."""
+    from geomap.ingest import InputWarning
+
+    for bad, word in ((b"Rain in Paris.", "decode it first"), (None, "not None"), (42, "not int")):
+        with pytest.raises(TypeError, match=word):
+            geoparser.parse(bad)
+    with pytest.warns(InputWarning, match="2 control character"):
+        doc = geoparser.parse("Paris\x00\x07 is in France.")
+    assert doc.text == "Paris   is in France." and "Paris" in {m.text for m in doc.mentions}
+    with pytest.warns(InputWarning, match="lone surrogate"):
+        doc = geoparser.parse("Paris \ud800 is in France.")
+    assert doc.text == "Paris \ufffd is in France."
+    doc.text.encode("utf-8")
+    with pytest.warns(InputWarning, match="NaN"):
+        doc = geoparser.parse("Rain in Lima.", meta={"x": float("nan")})
+    assert doc.meta == {"x": None}
+    with pytest.raises(ValueError, match="nested deeper"):
+        geoparser.parse("Rain in Lima.", meta={"x": _deep(200)})
+
+
+def _deep(n: int) -> list:
+    v: list = []
+    for _ in range(n):
+        v = [v]
+    return v

@@ -335,7 +335,7 @@ def test_save_failure_leaves_no_temp_file(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("geomap.io.os.replace", boom)
+    monkeypatch.setattr("geomap.ingest.writers.os.replace", boom)
     with pytest.raises(OSError):
         Map([kursk_doc()], tiles=None).save(tmp_path / "map.html")
     assert list(tmp_path.iterdir()) == []
@@ -536,3 +536,11 @@ def test_a_landmark_popup_names_its_kind_and_source():
     house = Place(990000101, "White House", 38.8977, -77.0365, "S", "BLDG", "US", None, 0)
     html = place_details_html(house)
     assert "building (BLDG)" in html and "curated place" in html
+
+
+def test_a_map_refuses_what_is_not_a_parsed_document_when_it_is_added():
+    """Issue 18, defect 15: ``Map(["text"])`` fails at once, not when rendering."""
+    with pytest.raises(TypeError, match=r"parsed Documents, not str \(parse it first"):
+        Map(["Rain in Lima."])
+    with pytest.raises(TypeError, match="not dict"):
+        Map().add({"text": "Rain in Lima."})

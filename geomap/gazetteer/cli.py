@@ -31,7 +31,10 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from geomap.gazetteer.check import check_store_path
+
     path = _path(args)
+    check_store_path(path, create=True)  # a file that is not a store is never replaced, even with --force
     progress = sys.stderr.isatty()
     t = time.perf_counter()
     if not args.sources:

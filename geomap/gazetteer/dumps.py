@@ -33,6 +33,7 @@ import sqlite3
 import sys
 import time
 import zipfile
+import zlib
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,8 +43,7 @@ from typing import Any, Collection, Iterator, TextIO
 from geomap.gazetteer import build
 from geomap.gazetteer.build import (ATTRIBUTION, CUSTOM_SOURCE, KIND_RANK, MAX_NAME_LEN, PLACE_COLUMNS,
                                     atomic_store, create_schema, finish_store, index_points, insert_places)
-from geomap.gazetteer import names as _names
-from geomap.gazetteer.names import core_name, normalize
+from geomap.gazetteer.names import core_name, normalize, normalize_ascii
 
 __all__ = ["GEONAMES_COLUMNS", "ImportReport", "import_dumps", "add_custom", "read_custom_csv", "dump_kind"]
 
@@ -65,16 +65,8 @@ _LONG_NUMBER = re.compile(r"\d{5}")
 _NORMALIZED_CACHE = 200_000
 
 
-def _normalize_ascii(name: str) -> str:
-    """:func:`normalize` for an ASCII name, without the Unicode decomposition (same result)."""
-    s = name.translate(_names._APOSTROPHES).lower()
-    s = _names._DASHES.sub(" ", s)
-    s = _names._DROP.sub("", s)
-    return _names._SPACES.sub(" ", s).strip()
-
-
 def _junk(key: str, kind: str) -> bool:
-    """:func:`build._is_junk_key`, faster: no letter, a long number, or a core with digits."""
+    """:func:`build.is_junk_key`, faster: no letter, a long number, or a core with digits."""
     if not _LETTER.search(key) or _LONG_NUMBER.search(key):
         return True
     return kind == "core" and any(ch.isdigit() for ch in key)
@@ -174,7 +166,15 @@ class _Progress:
 
 
 def _lines(path: Path, progress: bool | None) -> Iterator[tuple[int, str]]:
-    """``(line number, line without its newline)``, with a progress bar."""
+    """``(line number, line without its newline)``, with a progress bar; a corrupt zip is
+    one ValueError naming the file."""
+    try:
+        yield from _lines_of(path, progress)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise ValueError(f"{path}: not a readable zip file ({e})") from None
+
+
+def _lines_of(path: Path, progress: bool | None) -> Iterator[tuple[int, str]]:
     with _open_text(path) as (f, size):
         bar = _Progress(progress, size, path.name)
         pending = 0
@@ -191,6 +191,14 @@ def _lines(path: Path, progress: bool | None) -> Iterator[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- the importer
+
+def _int64(s: str) -> int:
+    """An integer SQLite can store (ValueError for one of 20 digits)."""
+    n = int(s)
+    if not -(1 << 63) <= n < 1 << 63:
+        raise ValueError(f"{s} does not fit in 64 bits")
+    return n
+
 
 def _float(s: str, lo: float, hi: float) -> float:
     x = float(s)
@@ -224,7 +232,7 @@ class _Importer:
             return
         key = self._keys.get(name)
         if key is None:
-            key = _normalize_ascii(name) if name.isascii() else normalize(build._clean_text(name))
+            key = normalize_ascii(name) if name.isascii() else normalize(build.clean_text(name))
             if len(self._keys) >= _NORMALIZED_CACHE:
                 self._keys.clear()
             self._keys[name] = key
@@ -260,10 +268,10 @@ class _Importer:
                 self.report.skip(label, lineno, f"expected 19 tab-separated columns, got {len(f)}")
                 continue
             try:
-                gid = int(f[0])
+                gid = _int64(f[0])
                 lat = _float(f[4], -90, 90)
                 lon = _float(f[5], -180, 180)
-                pop = int(f[14] or 0)
+                pop = _int64(f[14] or 0)
             except ValueError as e:
                 self.report.skip(label, lineno, f"bad number: {e}")
                 continue
@@ -283,7 +291,7 @@ class _Importer:
                 keep_codes = fclass == "A" and (fcode.startswith("PCL") or fcode == "ADM1")
                 for alt in f[3].split(","):
                     if alt and (keep_codes or not _SHORT_CODE.fullmatch(alt)):
-                        self.stage_name(alt, gid, "abbr" if build._is_code_like(alt) else "alt")
+                        self.stage_name(alt, gid, "abbr" if build.is_code_like(alt) else "alt")
             if fclass == "P":
                 w = max(pop, 0)
                 for acc in ((self.admin_points[(cc, a1)] if a1 else None), self.country_points[cc]):
@@ -314,7 +322,7 @@ class _Importer:
                 continue
             if self.languages is not None and lang not in self.languages and lang not in ("", "abbr"):
                 continue
-            kind = "abbr" if lang == "abbr" or build._is_code_like(f[3]) else "alt"
+            kind = "abbr" if lang == "abbr" or build.is_code_like(f[3]) else "alt"
             self.stage_name(f[3], int(f[1]), kind)
             if len(self.name_rows) >= _BATCH:
                 self.flush()
@@ -349,7 +357,7 @@ class _Importer:
                 lat, lon = _mean(acc)
                 insert_places_ignore(self.con, [(gid, name, lat, lon, "A", "ADM1", cc, a1, None, int(acc[2]), source)])
             for n in [name, *alts]:
-                self.stage_name(n, gid, "name" if n == name else ("abbr" if build._is_code_like(n) else "alt"))
+                self.stage_name(n, gid, "name" if n == name else ("abbr" if build.is_code_like(n) else "alt"))
         self.flush()
 
     def countries_table(self, rows: list[dict[str, Any]], source: str) -> None:
@@ -388,7 +396,7 @@ class _Importer:
         countries = dict(self.con.execute("SELECT iso2, geonameid FROM countries"))
         for r in build.load_curated("regions.tsv"):
             code = r.get("feature_code") or "RGN"
-            fclass = build._CODE_CLASS.get(code, "L")
+            fclass = build.CODE_CLASS.get(code, "L")
             if self.classes is not None and fclass not in self.classes:
                 continue
             if self.countries is not None and (r.get("country_code") or "") not in self.countries:
@@ -404,7 +412,7 @@ class _Importer:
                 gid = countries.get(target.upper()) if len(target) == 2 and target.isalpha() else int(target)
                 if gid is None or not self.con.execute("SELECT 1 FROM places WHERE geonameid = ?", (gid,)).fetchone():
                     continue
-                self.stage_name(r[column], gid, kind or ("abbr" if build._is_code_like(r[column]) else "alt"))
+                self.stage_name(r[column], gid, kind or ("abbr" if build.is_code_like(r[column]) else "alt"))
         self.flush()
 
     def cores(self) -> None:
@@ -422,7 +430,7 @@ class _Importer:
         rows = self.con.execute("SELECT DISTINCT s.name, s.geonameid FROM names_stage s JOIN places p "
                                 "USING (geonameid) WHERE p.feature_code = 'ADM1'").fetchall()
         self.name_rows.extend((core, gid, KIND_RANK["core"]) for key, gid in rows
-                              if (core := core_name(key)) and not build._is_junk_key(core, "core"))
+                              if (core := core_name(key)) and not build.is_junk_key(core, "core"))
         self.flush()
 
     def finish_names(self) -> None:
@@ -592,11 +600,9 @@ def import_dumps(files: list[str | Path], path: str | Path, *, countries: Collec
 
 def _forget_cached(path: Path) -> None:
     """Drop cached lookups of a store open in this process (its file changed)."""
-    from geomap.gazetteer import store as store_module
+    from geomap.gazetteer.store import forget_cached
 
-    cached = store_module._STORES.get(Path(path).resolve())
-    if cached is not None:
-        cached.clear_cache()
+    forget_cached(path)
 
 
 # --------------------------------------------------------------------------- custom places
@@ -626,7 +632,7 @@ def _feature(type_: str, fclass: str) -> tuple[str, str]:
     for prefix, c in _CODE_PREFIX_CLASS:
         if code.startswith(prefix):
             return c, code
-    return fclass.upper() or build._CODE_CLASS.get(code, "S"), code
+    return fclass.upper() or build.CODE_CLASS.get(code, "S"), code
 
 
 def read_custom_csv(csv_path: str | Path, report: ImportReport | None = None) -> list[dict[str, Any]]:
@@ -642,7 +648,14 @@ def read_custom_csv(csv_path: str | Path, report: ImportReport | None = None) ->
         missing = {"name", "lat", "lon"} - fields
         if missing:
             raise ValueError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}")
-        for row in reader:
+        rows = iter(reader)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as e:  # a field over the csv module's limit, a NUL byte...
+                raise ValueError(f"{csv_path}:{reader.line_num + 1}: unreadable CSV ({e})") from None  # the line being read
             r = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
             lineno = reader.line_num
             try:
@@ -696,7 +709,7 @@ def add_custom(csv_path: str | Path, path: str | Path | None = None) -> ImportRe
             insert_places(con, [(gid, r["name"], r["lat"], r["lon"], r["feature_class"], r["feature_code"],
                                  r["country_code"], admin1, None, r["population"], CUSTOM_SOURCE)], replace=True)
             names: dict[str, str] = {}
-            for n, kind in [(r["name"], "name"), *((a, "abbr" if build._is_code_like(a) else "alt")
+            for n, kind in [(r["name"], "name"), *((a, "abbr" if build.is_code_like(a) else "alt")
                                                   for a in r["alternate_names"])]:
                 key_ = normalize(n)
                 if key_ and key_ not in names and len(n) <= MAX_NAME_LEN:

@@ -9,7 +9,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["normalize", "core_name", "ADMIN_DESIGNATORS"]
+__all__ = ["normalize", "normalize_ascii", "core_name", "ADMIN_DESIGNATORS"]
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _DASHES = re.compile(r"[\u2010-\u2015\-_/]+")
@@ -37,11 +37,16 @@ _ASCII = str.maketrans({"-": " ", "_": " ", "/": " ", ".": None, "'": None, "`":
                         "(": None, ")": None, "[": None, "]": None, ",": None})
 
 
+def normalize_ascii(name: str) -> str:
+    """:func:`normalize` of an ASCII name, uncached (for bulk imports that meet each name once)."""
+    return " ".join(name.lower().translate(_ASCII).split())
+
+
 @functools.lru_cache(maxsize=262144)
 def normalize(name: str) -> str:
     """Fold a place name for lookup: NFKD, no accents, casefolded, no dots or quotes."""
     if name.isascii():
-        return " ".join(name.lower().translate(_ASCII).split())
+        return normalize_ascii(name)
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.translate(_APOSTROPHES).casefold()

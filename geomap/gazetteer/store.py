@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sqlite3
@@ -13,10 +14,11 @@ from typing import Any, Collection, Iterator
 
 from geomap.gazetteer.build import (CUSTOM_SOURCE, curated_digest, KIND_RANK, PHRASE_WHERE, PLACE_COLUMNS, SCHEMA_VERSION,
                                     stored_value, build_default, default_path)
+from geomap.gazetteer.check import StoreError, check_store_path
 from geomap.gazetteer.names import normalize
 from geomap.model import Place
 
-__all__ = ["Candidate", "GazetteerStore", "get_store"]
+__all__ = ["Candidate", "GazetteerStore", "get_store", "forget_cached"]
 
 #: About how long the default build takes on a small machine (2 cores), for the first-run notice.
 BUILD_SECONDS = 30
@@ -49,24 +51,35 @@ def _stale_default(path: Path) -> bool:
 
 
 class GazetteerStore:
-    """Lookups against the gazetteer; builds the store first when it is missing or stale.
+    """Lookups against the gazetteer.
 
-    The connection is read-only and re-opened after a ``fork``; lookups are cached
-    per instance.
+    A path that holds anything but a geomap store is refused (:class:`StoreError`), never
+    replaced. Only the default store (``build=None`` and no path, or the default path) is built
+    when missing or stale; ``build=True`` allows it for any path, ``build=False`` never. The
+    connection is read-only and re-opened after a ``fork``; lookups are cached per instance.
     """
 
-    def __init__(self, path: str | Path | None = None, *, build: bool = True) -> None:
+    def __init__(self, path: str | Path | None = None, *, build: bool | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        if build is None:  # only the default store is built (or rebuilt) when missing or stale
+            build = path is None or self.path.resolve() == default_path().resolve()
+        check_store_path(self.path, create=build)  # a file that is not a store is never replaced
         if _stored_schema_version(self.path) != str(SCHEMA_VERSION) or _stale_default(self.path):
             if not build:
-                raise FileNotFoundError(f"no gazetteer (schema v{SCHEMA_VERSION}) at {self.path}")
+                raise StoreError(f"{self.path} was built by another version of geomap; rebuild it with "
+                                 f"`geomap --gazetteer {self.path} gazetteer build --force`")
             if stored_value(self.path, "builder") not in (None, "default"):
                 # a store imported from GeoNames dumps is never silently replaced by the default one
-                raise ValueError(f"{self.path} was built from GeoNames dumps with an older schema; "
+                raise StoreError(f"{self.path} was built from GeoNames dumps with an older schema; "
                                  "rebuild it with `geomap gazetteer build --from ... --force`")
             print(f"geomap: building the gazetteer once, about {BUILD_SECONDS} s, at {self.path}",
                   file=sys.stderr, flush=True)
-            build_default(self.path, force=True, progress=sys.stderr.isatty())
+            try:
+                build_default(self.path, force=True, progress=sys.stderr.isatty())
+            except (OSError, sqlite3.Error) as e:  # a full disk, a read-only folder
+                full = getattr(e, "errno", None) == errno.ENOSPC or "full" in str(e)
+                raise StoreError(f"cannot build the gazetteer at {self.path}: "
+                                 f"{'no space left on the device' if full else e}") from None
         self._lock = threading.RLock()
         self._con: sqlite3.Connection | None = None
         self._pid = -1
@@ -304,3 +317,11 @@ def get_store(path: str | Path | None = None) -> GazetteerStore:
         if store is None:
             store = _STORES[key] = GazetteerStore(key)
         return store
+
+
+def forget_cached(path: str | Path) -> None:
+    """Drop the cached lookups of the store at ``path`` if this process has it open (its file changed)."""
+    with _STORES_LOCK:
+        store = _STORES.get(Path(path).resolve())
+    if store is not None:
+        store.clear_cache()

@@ -104,3 +104,16 @@ def test_custom_places_reach_extraction_and_maps(custom, geoparser):
     m = Map()
     m.add(docs[0])
     assert "Novaya Zorya" in m.to_html()
+
+
+def test_a_name_over_the_csv_field_limit_is_one_line_naming_file_and_line(tmp_path, world, capsys):
+    """Issue 18, defect 14: `gazetteer add` with a 131,073-character name."""
+    from geomap.cli import main
+
+    csv_path = tmp_path / "long.csv"
+    csv_path.write_text("name,lat,lon\nOk,1.0,2.0\n" + "x" * 131_073 + ",1.0,2.0\n", encoding="utf-8")
+    before = world.read_bytes()
+    assert main(["--gazetteer", str(world), "gazetteer", "add", str(csv_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{csv_path}:3: unreadable CSV (field larger than field limit" in err
+    assert world.read_bytes() == before

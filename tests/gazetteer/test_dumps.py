@@ -178,15 +178,6 @@ def test_cli_build_info_lookup(tmp_path, dumps, capsys):
     assert "name=-" in lines[1][9] and "population=" in lines[0][9]  # contributions: the core name counts against
 
 
-def test_fast_ascii_normalisation_matches_normalize():
-    from geomap.gazetteer.dumps import _normalize_ascii
-    from geomap.gazetteer.names import normalize
-
-    for name in ["Kursk Oblast", "U.S.", "Kurs'k", "St. John's", "Saint-Denis", "  A  b ", "O`Higgins",
-                 "Ba_Dinh/Hanoi", 'The "Big" (Apple)', "Kuwait, State of", "NEW YORK"]:
-        assert _normalize_ascii(name) == normalize(name), name
-
-
 def test_full_dump_keeps_rivers_and_mountains_and_finds_them_in_text(tmp_path, dumps, capsys):
     """``--from a.zip b.zip`` (several files after one flag) keeps every feature class, and the
     multi-word names of natural features are found in text even where the model misses them."""
@@ -205,3 +196,19 @@ def test_full_dump_keeps_rivers_and_mountains_and_finds_them_in_text(tmp_path, d
         "Barges carried grain down the Dnipro River. Climbers on Mount Everest waited out the storm.")
     placed = {m.text: m.place.geonameid for m in doc.mentions if m.place}
     assert placed == {"Dnipro River": 703845, "Mount Everest": 1283416}
+
+
+def test_ids_over_64_bits_and_corrupt_zips_are_one_line_not_a_traceback(tmp_path, capsys):
+    """Issue 18, defect 14: `build --from` with a 20-digit id, or a zip that is not one."""
+    from geomap.cli import main
+
+    lines = [place_line(PLACES[0]), place_line(PLACES[1]).replace(str(PLACES[1][0]), "9" * 20, 1)]
+    path = write_text(tmp_path / "RU.txt", lines)
+    report = import_dumps([path], tmp_path / "s.sqlite", progress=False)
+    assert [(f, n) for f, n, _ in report.skipped] == [("RU.txt", 2)] and "64 bits" in report.skipped[0][2]
+    bad = tmp_path / "allCountries.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["--gazetteer", str(tmp_path / "t.sqlite"), "gazetteer", "build", "--from", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "allCountries.zip: not a readable zip file" in err and "Traceback" not in err
+    assert not (tmp_path / "t.sqlite").exists()

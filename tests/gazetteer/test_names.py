@@ -31,3 +31,13 @@ def test_ascii_fast_path_matches_the_general_path():
                 for _ in range(20000)]
     for s in samples:
         assert N.normalize.__wrapped__(s) == general(s), repr(s)
+
+
+def test_fast_ascii_normalisation_matches_the_unicode_path():
+    from geomap.gazetteer.names import normalize, normalize_ascii
+
+    for name in ["Kursk Oblast", "U.S.", "Kurs'k", "St. John's", "Saint-Denis", "  A  b ", "O`Higgins",
+                 "Ba_Dinh/Hanoi", 'The "Big" (Apple)', "Kuwait, State of", "NEW YORK"]:
+        # a trailing " é" sends the name down normalize's Unicode path (NFKD, casefold), which folds it to " e"
+        assert normalize_ascii(name) + " e" == normalize(name + " \u00e9"), name
+

@@ -185,7 +185,8 @@ def test_a_first_run_says_it_is_building_the_store(tmp_path, monkeypatch, capsys
 
     monkeypatch.setattr(store_module, "build_default", fake_build)
     target = tmp_path / "new.sqlite"
-    store_module.GazetteerStore(target)
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(target))  # only the default store is built when missing
+    store_module.GazetteerStore()
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "building the gazetteer once" in err and str(target) in err
     assert calls == [False]  # no step lines when stderr is no terminal

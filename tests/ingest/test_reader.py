@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from geomap.io import (
+from geomap.ingest import (
     MAX_TEXT_CHARS,
     DecodeError,
     InputError,
@@ -15,8 +15,8 @@ from geomap.io import (
     decode_bytes,
     decode_text,
     read_inputs,
+    to_original,
 )
-from geomap.text import to_original
 
 
 def _split(items):
@@ -110,9 +110,9 @@ def test_utf16_html_and_big_files(tmp_path, monkeypatch):
             "<body><h1>Floods in   Porto Alegre</h1><p>Rain hit <b>Brazil</b> &amp; Uruguay.</p></body></html>")
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     (tmp_path / "page.txt").write_text(page, encoding="utf-8")  # sniffed as HTML
-    import geomap.io as gio
+    import geomap.ingest.reader as reader
 
-    monkeypatch.setattr(gio, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1000)
     (tmp_path / "big.txt").write_bytes(b"word " * 1000)
     items = list(read_inputs([str(tmp_path / n) for n in ("u16.txt", "page.html", "page.txt", "big.txt")]))
     recs, errs = _split(items)
@@ -164,7 +164,8 @@ def test_jsonl_hardening(tmp_path):
     warnings = [(e.line, e.reason) for e in errs if e.level == "warning"]
     assert sorted(errors) == [5, 6, 7, 8, 9, 10]
     assert "whitespace" in errors[5].reason and "empty" in errors[6].reason and errors[7].id == "f"
-    assert [w[0] for w in warnings] == [2, 3, 4, 11] and "duplicate id 'a'" in warnings[0][1]
+    # line 4: a surrogate in the text and one in a field (both replaced, both said)
+    assert [w[0] for w in warnings] == [2, 3, 4, 4, 11] and "duplicate id 'a'" in warnings[0][1]
     # input = output + errors
     assert len(recs) + len(errors) == len(lines)
 
@@ -190,7 +191,7 @@ def test_csv_embedded_newlines_odd_quoting_and_missing_text(tmp_path):
     assert "fields" in by_line[7].reason and by_line[7].id == "4"
     assert "empty" in by_line[8].reason
     assert by_line[9].level == "warning"
-    assert by_line[10].level == "error"  # the unterminated quote runs to the end: one bad record
+    assert by_line[10].level == "error" and "unclosed quote" in by_line[10].reason  # one bad record
     (tmp_path / "notext.csv").write_text("id,body\n1,x\n")
     (tmp_path / "u16.tsv").write_bytes("id\ttext\n1\tRain in Київ\n".encode("utf-16"))
     recs, errs = _split(list(read_inputs([str(tmp_path / "notext.csv"), str(tmp_path / "u16.tsv")])))
