@@ -40,6 +40,10 @@ _MAX_WORDS = 4
 ADMIN2_KM = 60.0
 
 
+#: ``ADMIN2_KM`` in degrees of latitude.
+_DEG = ADMIN2_KM / 111.0
+
+
 @dataclass(slots=True)
 class _Hit:
     start: int
@@ -56,6 +60,9 @@ class Evidence:
     admin1: dict[tuple[str, str], list[_Hit]] = field(default_factory=dict)
     admin2: list[tuple[float, float, _Hit]] = field(default_factory=list)
     sentence_starts: list[int] = field(default_factory=list)
+    #: ``admin2`` by grid cell of ``ADMIN2_KM`` (built on first use): a candidate looks at nine
+    #: cells or so, not at every county the article names (which made long texts quadratic)
+    _cells: "dict[tuple[int, int], list[tuple[float, float, _Hit]]] | None" = None
 
     def sentence(self, offset: int) -> int:
         return sentence_index(self.sentence_starts, offset)
@@ -87,9 +94,18 @@ class Evidence:
         """A second-level division named in the article lies within ``ADMIN2_KM`` of the place."""
         if place.feature_class not in ("P", "A") or place.feature_code in ("ADM1", "ADM2") or place.feature_code.startswith("PCL"):
             return 0
-        deg = ADMIN2_KM / 111.0
-        near = [h for lat, lon, h in self.admin2
-                if abs(lat - place.lat) < deg and abs(lon - place.lon) * math.cos(math.radians(place.lat)) < deg]
+        if not self.admin2:
+            return 0
+        if self._cells is None:
+            self._cells = {}
+            for entry in self.admin2:
+                self._cells.setdefault((int(entry[0] // _DEG), int(entry[1] // _DEG)), []).append(entry)
+        cos = math.cos(math.radians(place.lat))
+        reach = min(360, math.ceil(1 / max(cos, 1e-3)))  # cells of longitude a box of ADMIN2_KM spans here
+        row, col = int(place.lat // _DEG), int(place.lon // _DEG)
+        near = [h for dr in (-1, 0, 1) for dc in range(-reach, reach + 1)
+                for lat, lon, h in self._cells.get((row + dr, col + dc), ())
+                if abs(lat - place.lat) < _DEG and abs(lon - place.lon) * cos < _DEG]
         return self.proximity(near, own, start, end)
 
 
