@@ -13,6 +13,7 @@ from typing import Any, Iterator, Sequence
 
 from . import __version__
 from .ingest import InputError, Record, check_output, dumps, open_output, write_jsonl
+from .language import LanguageTally
 from .model import Document
 
 __all__ = ["main"]
@@ -31,9 +32,17 @@ class _Run:
         from .gazetteer.store import get_store
 
         get_store(args.gazetteer)  # a path that is not a store is refused now, before any output is begun
+        model = getattr(args, "model", None)
+        if model:
+            from spacy.util import is_package
+
+            if not is_package(model) and not Path(model).is_dir():
+                raise ValueError(f"--model {model}: no spaCy pipeline of that name is installed "
+                                 f"(pip install it, or give the folder of a saved pipeline)")
         self.errors: list[InputError] = []
         self.keep_errors = True  # False when the errors go to a resumable side file
         self.stats = Stats()
+        self.language = LanguageTally()  # one warning per run, whatever the workers
         self.progress: Any = None
         self.start = time.perf_counter()
 
@@ -59,7 +68,10 @@ class _Run:
         from .batch import Progress, iter_outcomes
         from .ingest import count_inputs, read_inputs
 
+        from .pipeline import DEFAULT_MODEL
+
         a = self.args
+        model = getattr(a, "model", None) or DEFAULT_MODEL
         engine = getattr(a, "engine", "local")
         workers = getattr(a, "workers", None)
         if workers is None:
@@ -74,8 +86,10 @@ class _Run:
         try:
             for o in iter_outcomes(items, workers=workers, engine=engine, scheduler=getattr(a, "scheduler", None),
                                    batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
-                                   explain=getattr(a, "explain", False)):
+                                   model=model, explain=getattr(a, "explain", False)):
                 self.progress.update(o)
+                if o.doc is not None and model == DEFAULT_MODEL:
+                    self.language.add(o.doc.text)
                 if o.doc is not None and getattr(a, "min_score", 0.0):
                     o.doc.unplace_below(a.min_score)
                 err = None
@@ -100,6 +114,9 @@ class _Run:
         if write_errors and self.args.errors:
             with open_output(self.args.errors) as f:
                 write_jsonl((e.to_dict() for e in self.errors), f)
+        foreign = self.language.message()
+        if foreign:
+            print(f"geomap: warning: {foreign}", file=sys.stderr)
         if not getattr(self.args, "quiet", False):
             print(f"geomap: {self.stats.summary(self.elapsed)}", file=sys.stderr)
         if self.stats.errors:
@@ -110,7 +127,6 @@ class _Run:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .batch import ResumableJSONL, fingerprint, input_state
     from .ingest.writers import is_regular_target
-    from .pipeline import DEFAULT_MODEL
 
     run = _Run(args)
     if args.output in (None, "-") or not is_regular_target(args.output):
@@ -129,7 +145,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         return run.finish()
     if args.resume and "-" in args.inputs:
         raise ValueError("--resume cannot check what stdin held; give the input as files")
-    fp = fingerprint(args.inputs, explain=bool(args.explain), model=DEFAULT_MODEL, min_score=args.min_score,
+    fp = fingerprint(args.inputs, explain=bool(args.explain), model=args.model, min_score=args.min_score,
                      gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
     sink = ResumableJSONL(args.output, fp, resume=args.resume, restart=args.restart, inputs=input_state(args.inputs))
     if sink.complete:
@@ -252,11 +268,15 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     def inputs(p: argparse.ArgumentParser) -> None:
+        from .pipeline import DEFAULT_MODEL
+
         p.add_argument("inputs", nargs="+", metavar="INPUT", help="text files, folders of them, JSONL files, or - for stdin")
         p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
         p.add_argument("--errors", metavar="FILE", help="write unreadable records to this JSONL error report")
         p.add_argument("--min-score", type=float, default=0.0, metavar="P",
                        help="keep a mention's place only when it is right with probability at least P (0-1; default 0)")
+        p.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME",
+                       help=f"the spaCy pipeline to read the text with, any installed one with NER (default {DEFAULT_MODEL})")
 
     if want("extract"):
         ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")

