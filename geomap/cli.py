@@ -128,7 +128,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from .batch import ResumableJSONL, fingerprint, input_state
     from .ingest.writers import is_regular_target
 
+    fmt = _output_format(args)
     run = _Run(args)
+    if fmt != "jsonl":
+        if args.resume or args.restart:
+            raise ValueError(f"--resume and --restart work with JSONL output, not {fmt}")
+        if fmt == "geojson":
+            from .export import write_geojson
+
+            write_geojson(run.documents(), args.output or "-")
+        else:
+            from .tables import write_table
+
+            write_table(run.documents(), args.output, fmt)
+        return run.finish()
     if args.output in (None, "-") or not is_regular_target(args.output):
         if args.resume or args.restart:
             raise ValueError("--resume and --restart need -o FILE, a regular file")
@@ -175,6 +188,21 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     finally:
         sink.close()
     return run.finish(write_errors=False)
+
+
+#: ``extract --format`` choices and the ``-o`` suffixes that imply them.
+EXTRACT_FORMATS = {"jsonl": (".jsonl", ".ndjson", ".json"), "csv": (".csv",), "parquet": (".parquet", ".pq"),
+                   "geojson": (".geojson",)}
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    """``--format``, else the one ``-o``'s suffix names, else JSONL; a suffix that names another
+    format than ``--format`` is refused."""
+    suffix = Path(args.output).suffix.lower() if args.output not in (None, "-") else ""
+    implied = next((f for f, sfx in EXTRACT_FORMATS.items() if suffix in sfx), None)
+    if args.format and implied and args.format != implied:
+        raise ValueError(f"-o {args.output} names {implied} output, but --format is {args.format}")
+    return args.format or implied or "jsonl"
 
 
 class WorkerDied(RuntimeError):
@@ -282,6 +310,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")
         inputs(ex)
         ex.add_argument("--explain", action="store_true", help="keep each mention's ranked candidates and their features")
+        ex.add_argument("--format", choices=list(EXTRACT_FORMATS),
+                        help="jsonl: one document per line (default); csv, parquet: one row per mention "
+                             "(geomap.to_dataframe's columns); geojson: one feature per place. "
+                             "Default: from -o's suffix, else jsonl")
         _batch_arguments(ex, resume=True)
         ex.set_defaults(func=_cmd_extract)
 

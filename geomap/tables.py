@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 from typing import Any, Iterable, Iterator
 
 from .model import Document
 
-__all__ = ["COLUMNS", "mention_rows", "to_dataframe", "to_geodataframe"]
+__all__ = ["COLUMNS", "TABLE_FORMATS", "mention_rows", "to_dataframe", "to_geodataframe", "write_table"]
 
 #: The columns of every row, in order; the documents' meta fields follow as ``meta.<key>``.
 COLUMNS = ("id", "text", "start", "end", "sentence", "kind", "name", "lat", "lon", "country_code",
@@ -67,3 +69,35 @@ def to_geodataframe(docs: Iterable[Document]) -> Any:
     frame = to_dataframe(docs)
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+#: Table formats :func:`write_table` writes.
+TABLE_FORMATS = ("csv", "parquet")
+
+
+def write_table(docs: Iterable[Document], path: "str | os.PathLike[str] | None", format: str) -> int:
+    """Write one row per mention (:func:`mention_rows`) as CSV or Parquet to ``path`` (atomically
+    for a regular file; ``None`` or ``-`` is stdout); returns the number of rows. Parquet needs
+    pyarrow. Every row has the same columns: :data:`COLUMNS`, then the meta fields seen."""
+    from .ingest import open_output
+
+    if format not in TABLE_FORMATS:
+        raise ValueError(f"unknown table format {format!r} (choose from {', '.join(TABLE_FORMATS)})")
+    rows = list(mention_rows(docs))
+    columns = [*COLUMNS, *sorted({k for r in rows for k in r} - set(COLUMNS))]
+    if format == "csv":
+        with open_output(path, "w") as f:
+            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        return len(rows)
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ValueError("Parquet output needs pyarrow: pip install pyarrow") from exc
+    table = pa.Table.from_pylist(rows, schema=None) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
+    table = table.select([c for c in columns if c in table.column_names])
+    with open_output(path, "wb") as f:
+        pq.write_table(table, f)
+    return len(rows)

