@@ -98,3 +98,58 @@ def test_the_checker_catches_what_it_forbids(tmp_path, monkeypatch):
     assert len(_violations("geomap.model")) == 1
     assert [v.split(":")[0] for v in _violations("geomap.bad")] == ["line 1", "line 3"]
     assert _violations("geomap.good") == []
+
+
+#: The layers of the core chain, lowest first: a module may import from its own layer and the ones
+#: below, never from one above (nor from a module outside the chain, such as the CLI or the maps).
+#: The gazetteer's storage (names, build, store, dumps, check) is below recognition and resolution;
+#: its geopy geocoder, online geocoders and CLI are an API over the resolver's ranking, above them.
+LAYERS = (
+    ("geomap.model",),
+    ("geomap.gazetteer.names", "geomap.gazetteer.build", "geomap.gazetteer.store", "geomap.gazetteer.dumps",
+     "geomap.gazetteer.check", "geomap.ingest", "geomap.language", "geomap.descriptions"),
+    ("geomap.extract",),
+    ("geomap.resolve",),
+    ("geomap.pipeline",),
+)
+
+
+def _layer(module: str) -> int | None:
+    for i, group in enumerate(LAYERS):
+        if any(module == g or module.startswith(g + ".") for g in group):
+            return i
+    return None
+
+
+def _upward_imports(module: str) -> list[str]:
+    """Imports (at any depth, lazy ones included) of ``module`` that reach above its layer."""
+    own = _layer(module)
+    if own is None:
+        return []
+    found = []
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            source = _absolute(module, node)  # "from pkg import submodule" imports the submodule
+            targets = [f"{source}.{a.name}" if f"{source}.{a.name}" in MODULES else source for a in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        else:
+            continue
+        for t in targets:
+            if t.startswith("geomap.") and t in MODULES:
+                layer = _layer(t)
+                if layer is None or layer > own:
+                    found.append(f"line {node.lineno}: imports {t}")
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) is not None))
+def test_lower_layers_never_import_higher_ones(module):
+    assert _upward_imports(module) == []
+
+
+def test_the_layer_rule_catches_an_upward_import(tmp_path, monkeypatch):
+    f = tmp_path / "store.py"
+    f.write_text("def lookup():\n    from geomap.resolve import rank_candidates\n")
+    monkeypatch.setitem(MODULES, "geomap.gazetteer.store", f)
+    assert _upward_imports("geomap.gazetteer.store") == ["line 2: imports geomap.resolve"]
