@@ -123,12 +123,20 @@ def browser_missing() -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def browser(*, width: int = 1200, height: int = 800, offline: bool = True, log_network: bool = False) -> Iterator[Any]:
-    """A headless Chromium selenium driver, quit on exit.
+#: What Chromium's mobile emulation reports itself as (an iPhone's Safari).
+MOBILE_USER_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 
-    ``offline`` makes every host lookup fail; ``log_network`` turns on the
-    DevTools performance log (``driver.get_log("performance")``).
+
+@contextlib.contextmanager
+def browser(*, width: int = 1200, height: int = 800, scale: float = 1.0, mobile: bool = False,
+            offline: bool = True, log_network: bool = False) -> Iterator[Any]:
+    """A headless Chromium selenium driver whose page is exactly ``width`` × ``height`` CSS
+    pixels at ``scale`` device pixels each, quit on exit.
+
+    ``mobile`` emulates a phone (touch, a mobile user agent; ``scale`` defaults to 3 then);
+    ``offline`` makes every host lookup fail; ``log_network`` turns on the DevTools
+    performance log (``driver.get_log("performance")``).
     """
     reason = browser_missing()
     if reason:
@@ -142,10 +150,18 @@ def browser(*, width: int = 1200, height: int = 800, offline: bool = True, log_n
         if offline or not flag.startswith("--host-resolver-rules"):
             options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    if mobile:
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": scale if scale != 1.0 else 3.0,
+                              "touch": True},
+            "userAgent": MOBILE_USER_AGENT})
     if log_network:
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
     try:
+        if not mobile:  # the window's size includes its frame: give the page the size asked for
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
         yield driver
     finally:
         driver.quit()
