@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 try:
-    from tests.test_render import layer_names
+    from tests.test_render import layer_names, rows
 except ImportError:
-    from test_render import layer_names
+    from test_render import layer_names, rows
 
 DATA = Path(__file__).parent / "data"
 
@@ -380,3 +380,47 @@ def test_18_14_a_full_disk_during_the_first_build_is_one_line(tmp_path, capsys, 
     rc, err = run("gazetteer", "lookup", "Paris", capsys=capsys)
     assert rc == 2 and "cannot build the gazetteer at" in err and "no space left on the device" in err
     assert "Traceback" not in err and not (tmp_path / "gz.sqlite").exists()
+
+
+PARIS_TEXAS = {"geonameid": 4717560, "name": "Paris", "lat": 33.66094, "lon": -95.55551, "feature_class": "P",
+               "feature_code": "PPLA2", "country_code": "US", "admin1": "TX", "population": 24_782}
+
+
+def test_map_draws_what_extract_wrote_with_edits(tmp_path, store):
+    src = tmp_path / "day.txt"
+    src.write_text("Officials in Paris met envoys from Warsaw on Monday.", encoding="utf-8")
+    extracted = tmp_path / "day.jsonl"
+    assert geomap("extract", str(src), "-o", str(extracted), "-q").returncode == 0
+    record = json.loads(extracted.read_text(encoding="utf-8"))
+    paris = next(m for m in record["mentions"] if m["text"] == "Paris")
+    assert paris["place"]["country_code"] == "FR"
+    paris["place"] = PARIS_TEXAS  # the reader knows better: Paris, Texas
+    extracted.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    page = tmp_path / "map.html"
+    proc = geomap("map", str(extracted), "-o", str(page), "--tiles", "none", "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    by_name = {r[2]: r for r in rows(page.read_text(encoding="utf-8"))}
+    assert by_name["Paris"][:2] == [33.66094, -95.55551] and "Warsaw" in by_name
+    assert layer_names(page.read_text(encoding="utf-8")) == ["Officials in Paris met envoys from Warsaw on…"]
+    places = tmp_path / "places.geojson"
+    assert geomap("map", str(extracted), "-o", str(places), "-q").returncode == 0
+    assert 4717560 in {f["id"] for f in json.loads(places.read_text())["features"]}
+
+    # --reparse parses the text again: the edit is gone
+    assert geomap("map", str(extracted), "--reparse", "-o", str(places), "-q").returncode == 0
+    ids = {f["id"] for f in json.loads(places.read_text())["features"]}
+    assert 4717560 not in ids and record["mentions"][0]["place"]["geonameid"] in ids | {4717560}
+
+
+def test_map_refuses_a_stored_mention_that_no_longer_matches_its_text(tmp_path):
+    record = {"id": "x", "text": "Rain in Lima.", "sentences": [{"start": 0, "end": 13}],
+              "mentions": [{"text": "Lima", "start": 0, "end": 4, "sentence": 0, "place": None}], "meta": {}}
+    good = dict(record, id="y", mentions=[dict(record["mentions"][0], start=8, end=12)])
+    src = tmp_path / "edited.jsonl"
+    src.write_text(json.dumps(record) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    proc = geomap("map", str(src), "-o", str(tmp_path / "m.html"), "--tiles", "none")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert re.search(r"edited\.jsonl:1: .*mention 0 \('Lima'\) does not match the text at 0-4", err), err
+    assert "1 documents" in err  # the good record is still mapped
