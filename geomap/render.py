@@ -25,7 +25,8 @@ URLs; the panel is built with ``textContent``. folium's own
 would list the articles a second time beside the legend).
 
 By default (``cdn=False``) the page needs no network: Leaflet,
-leaflet.markercluster, leaflet.heat and the country outlines are inlined from
+leaflet.markercluster, leaflet.heat, topojson-client and the country outlines
+(TopoJSON, :mod:`geomap.outlines`) are inlined from
 ``geomap/assets/`` (see ``scripts/vendor_assets.py``) and only a tile layer, if
 any, is fetched. The country outlines sit *under* the tiles, so when tiles
 cannot load the map still shows where things are; with ``tiles=None`` they are
@@ -61,7 +62,7 @@ from folium.template import Template
 from .ingest import dumps, open_output
 from .markers import Content, Marker, collect, unplaced
 from .model import Document, Place
-from .outlines import countries, country_names
+from .outlines import country_names, topology
 from .popups import approximate_html, articles_html, escape, place_html, plural, safe_url
 
 __all__ = [
@@ -107,6 +108,7 @@ CDN = {
     "MarkerCluster.css": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.css",
     "MarkerCluster.Default.css": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.Default.css",
     "leaflet-heat.js": "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js",
+    "topojson-client.min.js": "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js",
 }
 
 
@@ -278,7 +280,7 @@ def _inline_js(name: str) -> str:
 
 @functools.cache
 def _countries_script() -> str:
-    return f"<script>var geomap_countries = {script_json(countries())};</script>"
+    return f"<script>var geomap_topology = {script_json(topology())};</script>"
 
 
 def _add_assets(figure: Figure, *, cdn: bool, cluster: bool, heat: bool, countries: bool) -> None:
@@ -293,6 +295,9 @@ def _add_assets(figure: Figure, *, cdn: bool, cluster: bool, heat: bool, countri
     figure.header.add_child(_Raw(_inline_css("geomap.css")), name="geomap:css")
     figure.header.add_child(_Raw(_inline_js("geomap.js")), name="geomap:js")
     if countries:
+        client = (f'<script src="{CDN["topojson-client.min.js"]}"></script>' if cdn
+                  else _inline_js("topojson-client.min.js"))
+        figure.header.add_child(_Raw(client), name="geomap:topojson-client")
         figure.header.add_child(_Raw(_countries_script()), name="geomap:countries")
 
 

@@ -179,6 +179,8 @@ def test_vendored_assets_present_and_match_package_json():
     assert f"Leaflet {pins['leaflet']}," in (ASSETS / "leaflet.js").read_text()[:300]
     banner = (ASSETS / "leaflet.markercluster.js").read_text()[:200]
     assert f"leaflet.markercluster {pins['leaflet.markercluster']} " in banner
+    assert f"topojson-client v{pins['topojson-client']} " in (ASSETS / "topojson-client.min.js").read_text()[:200]
+    assert (ASSETS / "LICENSE.topojson-client").stat().st_size > 0
 
 
 # --- markers and popups ------------------------------------------------------------
@@ -284,8 +286,8 @@ def test_hostile_text_is_escaped_everywhere():
     tags = Tags(page)
     assert "img" not in tags.names()
     assert all(attrs == {} for tag, attrs in tags.tags if tag == "script")
-    # leaflet.js, the geomap helper, the country outlines, folium's switches, the map
-    assert tags.names().count("script") == 5
+    # leaflet.js, the geomap helper, topojson-client, the country outlines, folium's switches, the map
+    assert tags.names().count("script") == 6
 
     pops = popups(page)
     for fragment in pops + [r[3] for r in rows(page)]:
@@ -530,19 +532,26 @@ def test_choropleth_counts_by_country():
     assert legend[0][1] == "1" and legend[-1][1].endswith("5")
 
 
-def test_country_outlines_are_small_coded_and_under_the_tiles():
+def test_country_outlines_are_small_topojson_coded_and_under_the_tiles():
+    from geomap.outlines import topology
     from geomap.render import country_names
 
-    assert (ASSETS / "countries.geojson").stat().st_size < 1_500_000
+    assert (ASSETS / "countries.topojson").stat().st_size < 200_000  # the GeoJSON was 717 KB
+    assert not (ASSETS / "countries.geojson").exists()
+    topo = topology()
+    assert topo["type"] == "Topology" and "transform" in topo  # quantized, delta-encoded arcs
     names = country_names()
     assert len(names) > 200 and names["UA"] == "Ukraine" and names["RU"] == "Russia"
+    assert {"NR", "TV", "MT", "SG"} <= set(names)  # small countries keep their land
     plain = Map([kursk_doc()], tiles=None).to_html()
-    assert "var geomap_countries = {" in plain and "geomap.outline(" in plain
+    assert "var geomap_topology = {" in plain and "geomap.outline(" in plain
+    assert "topojson-client v3.1.0" in plain  # the decoder, inlined
     assert "Borders © Natural Earth" in plain
     osm = Map([kursk_doc()]).to_html()
     assert "geomap.outline(" in osm
-    assert "var geomap_countries" not in Map([kursk_doc()], cdn=True).to_html()
-    assert "var geomap_countries" not in Map([kursk_doc()], tiles=None, outline=False).to_html()
+    assert "var geomap_topology" not in Map([kursk_doc()], cdn=True).to_html()
+    assert "var geomap_topology" not in Map([kursk_doc()], tiles=None, outline=False).to_html()
+    assert len(Map([kursk_doc()], tiles=None).to_html()) < 400_000
 
 
 def test_side_list_in_the_panel_when_there_are_places():

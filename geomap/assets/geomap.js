@@ -206,16 +206,22 @@ var geomap = (function () {
     return name;
   }
 
+  var decoded = null;
+  /* The country outlines, decoded once from the inlined TopoJSON (geomap_topology). */
+  function countries() {
+    return decoded || (decoded = topojson.feature(geomap_topology, geomap_topology.objects.countries));
+  }
+
   function outline(map, plain) {
     if (plain) map.getContainer().classList.add("geomap-plain");
-    return L.geoJSON(geomap_countries, {
+    return L.geoJSON(countries(), {
       pane: pane(map, "geomapOutline", 150), interactive: false,
       style: {color: "#8795a1", weight: 0.7, fillColor: "#f6f4ef", fillOpacity: 1}
     });
   }
 
   function choropleth(map, counts) {
-    return L.geoJSON(geomap_countries, {
+    return L.geoJSON(countries(), {
       pane: pane(map, "geomapChoropleth", 350),
       filter: function (f) { return Object.prototype.hasOwnProperty.call(counts, f.properties.iso); },
       style: function (f) {
