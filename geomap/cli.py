@@ -237,7 +237,7 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from .export import SnapshotUnavailable
-    from .render import Map, format_for, map_options
+    from .render import Map, format_for, map_options, snapshot_options
 
     args.stored = "reparse" if args.reparse else "keep"
     run = _Run(args)
@@ -251,9 +251,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.output in (None, "-"):
-            sys.stdout.buffer.write(m.to_bytes(fmt))
+            sys.stdout.buffer.write(m.to_bytes(fmt, **snapshot_options(args)))
         else:
-            m.save(args.output, format=fmt)
+            m.save(args.output, format=fmt, **snapshot_options(args))
             print(f"geomap: wrote {args.output} ({run.count} document(s))", file=sys.stderr)
     except SnapshotUnavailable as e:
         print(f"geomap: {e}", file=sys.stderr)

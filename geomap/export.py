@@ -178,25 +178,46 @@ def wait_ready(driver: Any, timeout: float = 30.0) -> float:
     raise TimeoutError(f"the map did not finish loading within {timeout:.0f} s")
 
 
+#: Put the page in snapshot mode (no controls, no credit for tiles not drawn), then call back
+#: once the map is still.
+_EXPORT_MODE = """const done = arguments[arguments.length - 1];
+const map = Object.keys(window).filter(k => /^map_[0-9a-f]+$/.test(k)).map(k => window[k])[0];
+geomap.exportMode(map);
+geomap.idle(map, () => requestAnimationFrame(() => done(true)));"""
+
+CSS_PX_PER_CM = 96 / 2.54
+
+
 def snapshot_bytes(m: "Map", *, format: str = "png", width: int = 1200, height: int = 800,
-                   settle: float = 0.5) -> bytes:
-    """The map rendered by headless Chromium, as PNG or PDF bytes."""
+                   scale: float = 1.0) -> bytes:
+    """The map rendered by headless Chromium, as PNG or PDF bytes.
+
+    The page is ``width`` × ``height`` CSS pixels; a PNG has ``scale`` device pixels per
+    CSS pixel (``width * scale`` × ``height * scale``), a PDF is one page of that size.
+    Controls (zoom buttons, the panel) are left out; the credits stay, without those of
+    tiles that were not drawn (the browser is offline: tiles never are).
+    """
     if format not in ("png", "pdf"):
         raise ValueError(f"snapshot format must be png or pdf, not {format!r}")
+    if width < 1 or height < 1 or not 0 < scale <= 8:
+        raise ValueError(f"snapshot size must be positive and scale in (0, 8], not {width}x{height} at {scale}")
     with tempfile.TemporaryDirectory(prefix="geomap-") as tmp:
         page = Path(tmp) / "map.html"
         page.write_text(m.to_html(), encoding="utf-8")
-        with browser(width=width, height=height) as driver:
+        with browser(width=width, height=height, scale=scale) as driver:
             driver.get(page.as_uri())
             wait_ready(driver)
-            time.sleep(settle)  # let tiles (if any) and cluster animations settle
+            driver.set_script_timeout(30)
+            driver.execute_async_script(_EXPORT_MODE)
             if format == "png":
                 return driver.get_screenshot_as_png()
             from selenium.webdriver.common.print_page_options import PrintOptions
 
             opts = PrintOptions()
-            opts.orientation = "landscape" if width >= height else "portrait"
+            opts.page_width, opts.page_height = width / CSS_PX_PER_CM, height / CSS_PX_PER_CM
+            opts.margin_top = opts.margin_bottom = opts.margin_left = opts.margin_right = 0
             opts.background = True
+            opts.shrink_to_fit = False
             return base64.b64decode(driver.print_page(opts))
 
 

@@ -67,7 +67,7 @@ from .popups import approximate_html, articles_html, escape, place_html, plural,
 
 __all__ = [
     "Map", "PALETTE", "CLUSTER_THRESHOLD", "FORMATS", "safe_url", "country_names", "script_json",
-    "add_map_arguments", "map_options", "format_for", "APPROXIMATE_BELOW",
+    "add_map_arguments", "map_options", "snapshot_options", "format_for", "APPROXIMATE_BELOW",
 ]
 
 #: Layer / country colours: CARTO's "Safe" qualitative palette (after Paul Tol), told apart
@@ -103,6 +103,8 @@ LIST_OPEN = 30
 LIST_LIMIT = 300
 COLOR_BY = ("article", "country")
 FORMATS = ("html", "geojson", "png", "pdf")
+#: PNG/PDF size in CSS pixels (width, height), unless asked otherwise.
+SNAPSHOT_SIZE = (1200, 800)
 CDN = {
     "leaflet.markercluster.js": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js",
     "MarkerCluster.css": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.css",
@@ -621,8 +623,9 @@ class Map:
         labels = {id(a.doc): a.label for a in self.content().articles}
         return to_geojson(self.documents, demonyms=self.demonyms, names=labels)
 
-    def to_bytes(self, format: str = "html") -> bytes:
-        """The map in ``format`` (``html``, ``geojson``, ``png`` or ``pdf``)."""
+    def to_bytes(self, format: str = "html", *, size: tuple[int, int] = SNAPSHOT_SIZE, scale: float = 1.0) -> bytes:
+        """The map in ``format`` (``html``, ``geojson``, ``png`` or ``pdf``); a PNG or PDF is
+        ``size`` (width, height) CSS pixels at ``scale`` device pixels each, without controls."""
         if format == "html":
             return self.to_html().encode("utf-8")
         if format == "geojson":
@@ -630,13 +633,14 @@ class Map:
         if format in ("png", "pdf"):
             from .export import snapshot_bytes
 
-            return snapshot_bytes(self, format=format)
+            return snapshot_bytes(self, format=format, width=size[0], height=size[1], scale=scale)
         raise ValueError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
 
-    def save(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
+    def save(self, path: str | os.PathLike[str], *, format: str | None = None,
+             size: tuple[int, int] = SNAPSHOT_SIZE, scale: float = 1.0) -> Path:
         """Write the map to ``path`` atomically (temp file + ``os.replace``);
-        ``format`` defaults to what the suffix says, else HTML."""
-        data = self.to_bytes(format or format_for(path))
+        ``format`` defaults to what the suffix says, else HTML (``size``, ``scale``: as :meth:`to_bytes`)."""
+        data = self.to_bytes(format or format_for(path), size=size, scale=scale)
         with open_output(path, "wb") as f:
             f.write(data)
         return Path(path)
@@ -675,7 +679,24 @@ def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
                         f"(default {APPROXIMATE_BELOW}); --min-score P hides them")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: from the output file's suffix, else html); png/pdf need chromium")
+    p.add_argument("--size", type=_size, default=SNAPSHOT_SIZE, metavar="WxH",
+                   help="png/pdf: the page in CSS pixels (default %dx%d)" % SNAPSHOT_SIZE)
+    p.add_argument("--scale", type=float, default=1.0, metavar="N",
+                   help="png: device pixels per CSS pixel, e.g. 2 for a sharp picture on high-density screens (default 1)")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    """``"1200x800"`` -> ``(1200, 800)``."""
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[x×]\s*(\d{2,5})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, like 1200x800, not {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def snapshot_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``Map.save(..., **snapshot_options(args))`` keywords from :func:`add_map_arguments` options."""
+    return {"size": args.size, "scale": args.scale}
 
 
 def map_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -424,3 +424,11 @@ def test_map_refuses_a_stored_mention_that_no_longer_matches_its_text(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in err
     assert re.search(r"edited\.jsonl:1: .*mention 0 \('Lima'\) does not match the text at 0-4", err), err
     assert "1 documents" in err  # the good record is still mapped
+
+
+def test_the_bundled_example_maps_under_400_kb(tmp_path, store):
+    out = tmp_path / "sample.html"
+    proc = geomap("map", str(EXAMPLE), "--tiles", "none", "-o", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.stat().st_size < 400_000  # 905 KB with GeoJSON outlines
+    assert len(rows(out.read_text(encoding="utf-8"))) >= 10

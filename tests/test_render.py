@@ -579,7 +579,7 @@ def test_save_geojson_by_suffix(tmp_path):
 def test_map_cli_options_round_trip():
     import argparse
 
-    from geomap.render import add_map_arguments, format_for, map_options
+    from geomap.render import add_map_arguments, format_for, map_options, snapshot_options
 
     ap = add_map_arguments(argparse.ArgumentParser())
     opts = map_options(ap.parse_args([]))
@@ -593,6 +593,10 @@ def test_map_cli_options_round_trip():
                     "color_by": "country", "group_by": "date", "heat": True, "choropleth": True,
                     "outline": None, "side_list": False, "approximate_below": 0.3}
     Map(**opts)  # every option is a Map keyword
+    assert snapshot_options(args) == {"size": (1200, 800), "scale": 1.0}
+    assert snapshot_options(ap.parse_args(["--size", "640x400", "--scale", "2"])) == {"size": (640, 400), "scale": 2.0}
+    with pytest.raises(SystemExit):
+        ap.parse_args(["--size", "big"])
     assert format_for("x.png", args.format) == "geojson"
     assert [format_for(p) for p in ("a.png", "a.PDF", "a.json", "a.geojson", "a.html", None, "-")] == \
         ["png", "pdf", "geojson", "geojson", "html", "html", "html"]

@@ -477,7 +477,9 @@ var geomap = (function () {
 
   /* For snapshots: no controls, and no credit for tiles that did not load. */
   function exportMode(map) {
+    var v = state(map).view;
     map.getContainer().classList.add("geomap-export");
+    if (v) map.fitBounds(v.bounds, v.options);  // the panel is gone: fit the places to the whole page
     if (map.attributionControl && !map.getContainer().querySelector(".leaflet-tile-loaded")) {
       map.eachLayer(function (layer) {
         if (layer instanceof L.TileLayer) {
