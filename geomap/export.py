@@ -130,13 +130,13 @@ MOBILE_USER_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) App
 
 @contextlib.contextmanager
 def browser(*, width: int = 1200, height: int = 800, scale: float = 1.0, mobile: bool = False,
-            offline: bool = True, log_network: bool = False) -> Iterator[Any]:
+            offline: bool = True, log_network: bool = False, flags: Iterable[str] = ()) -> Iterator[Any]:
     """A headless Chromium selenium driver whose page is exactly ``width`` × ``height`` CSS
     pixels at ``scale`` device pixels each, quit on exit.
 
     ``mobile`` emulates a phone (touch, a mobile user agent; ``scale`` defaults to 3 then);
     ``offline`` makes every host lookup fail; ``log_network`` turns on the DevTools
-    performance log (``driver.get_log("performance")``).
+    performance log (``driver.get_log("performance")``); ``flags`` are more Chromium flags.
     """
     reason = browser_missing()
     if reason:
@@ -150,6 +150,8 @@ def browser(*, width: int = 1200, height: int = 800, scale: float = 1.0, mobile:
         if offline or not flag.startswith("--host-resolver-rules"):
             options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    for flag in flags:
+        options.add_argument(flag)
     if mobile:
         options.add_experimental_option("mobileEmulation", {
             "deviceMetrics": {"width": width, "height": height, "pixelRatio": scale if scale != 1.0 else 3.0,
