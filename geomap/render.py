@@ -429,11 +429,11 @@ class Map:
 
     # --- colours ------------------------------------------------------------------
 
-    def _layer_colors(self, content: Content) -> tuple[list[str], str | None, str | None]:
+    def _layer_colors(self, content: Content) -> tuple[list[str | None], str | None, str | None]:
         """Each layer's colour, the colour of a marker in several layers, and a note for the panel."""
         n = len(content.layers)
-        if self.color_by == "country":
-            return [OTHER_COLOR] * n, None, None
+        if self.color_by == "country":  # the panel lists the countries' colours instead
+            return [None] * n, None, None
         if n <= len(PALETTE):
             return list(PALETTE[:n]), SEVERAL_COLOR if n > 1 else None, None
         noun = "articles" if not self.group_by else "groups"

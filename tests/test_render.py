@@ -456,6 +456,7 @@ def test_color_by_country_with_legend():
     page = Map([article("a"), article("b")], tiles=None, color_by="country").to_html()
     by_name = {r[2]: r[5] for r in rows(page)}
     assert by_name["Kursk"] != by_name["Kyiv"] and None not in by_name.values()
+    assert [g["color"] for g in options(page)["groups"]] == [None, None]  # articles: no colour of their own
     legend = panel(page)["legend"]
     assert legend["title"] == "Colour: country"
     assert [label for _, label in legend["rows"]] == ["Russia", "Ukraine"]

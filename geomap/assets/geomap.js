@@ -44,6 +44,13 @@ var geomap = (function () {
     return approx ? px + 3 : px;  // an approximate ring goes round a dot at the same place
   }
 
+  /* The outline of a marker: its colour darkened, so light colours stand out on a light map. */
+  function darker(hex) {
+    var n = parseInt(hex.slice(1), 16), k = 0.6;
+    return "rgb(" + Math.round((n >> 16) * k) + "," + Math.round(((n >> 8) & 255) * k) + "," +
+           Math.round((n & 255) * k) + ")";
+  }
+
   function tooltip(e) { return e.nameHtml + " — " + plural(e.count, "mention"); }
 
   function places(map, rows, opts) {
@@ -106,7 +113,7 @@ var geomap = (function () {
       else if (!n && e.shown) remove.push(e.marker);
       e.shown = n > 0;
       if (n) {
-        e.marker.setStyle({color: color, fillColor: color});
+        e.marker.setStyle({color: darker(color), fillColor: color});
         e.marker.setRadius(radius(st, n, e.approx));
         e.marker.setTooltipContent(tooltip(e));
       }
@@ -282,7 +289,7 @@ var geomap = (function () {
       box.type = "checkbox"; box.checked = true;
       box.addEventListener("change", function () { setGroup(map, i, box.checked); });
       boxes.push(box);
-      swatch(label, g.color);
+      if (g.color) swatch(label, g.color);
       el("span", "geomap-label", label, g.label);
       if (g.date) el("span", "geomap-date", label, g.date);
     });
