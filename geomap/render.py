@@ -437,7 +437,8 @@ class Map:
         if n <= len(PALETTE):
             return list(PALETTE[:n]), SEVERAL_COLOR if n > 1 else None, None
         noun = "articles" if not self.group_by else "groups"
-        return [PALETTE[0]] * n, None, f"More than {len(PALETTE)} {noun}: one colour for all. Switch them on and off to compare."
+        note = f"More than {len(PALETTE)} {noun}: one colour for all. Switch them on and off to compare."
+        return [PALETTE[0]] * n, None, note
 
     def _country_colors(self, content: Content) -> tuple[dict[str | None, str], list[tuple[str, str]]]:
         counts: Counter[str | None] = Counter()
@@ -484,30 +485,35 @@ class Map:
         self._fit(m, [mk.place for mk in markers])
         if choropleth:
             self._add_choropleth(m, content)
-        layer_colors, several, note = self._layer_colors(content)
-        legend, country_colors = None, {}
-        if self.color_by == "country":
-            country_colors, rows = self._country_colors(content)
-            legend = {"title": "Colour: country", "rows": rows}
-        if n_markers:
-            names = country_names()
-            rows = [self._row(mk, names, country_colors.get(mk.place.country_code, OTHER_COLOR)
-                              if self.color_by == "country" else None) for mk in markers]
-            groups = [{"label": layer.label, "color": layer_colors[i],
-                       "date": _date(layer.articles[0].doc) if not self.group_by and len(layer.articles) == 1 else None}
-                      for i, layer in enumerate(content.layers)]
-            options = {
-                "groups": groups, "several": several, "maxArticles": MAX_ARTICLES,
-                "radius": [RADIUS_MIN, RADIUS_STEP, RADIUS_MAX],
-                "cluster": CLUSTER_OPTIONS if cluster else None,
-                "canvas": not cluster and n_markers > CLUSTER_THRESHOLD,
-            }
-            PlaceMarkers(rows, options, cdn=self.cdn, pack=n_markers > PACK_ROWS).add_to(m)
+        legend, note = self._add_places(m, content, cluster=cluster) if n_markers else (None, None)
         if heat:
             self._add_heat(m, content)
         self._add_panel(m, content, legend=legend, note=note, n_markers=n_markers)
         _Helper("done").add_to(m)
         return m
+
+    def _add_places(self, m: folium.Map, content: Content, *,
+                    cluster: bool) -> tuple[dict[str, Any] | None, str | None]:
+        """The markers (:class:`PlaceMarkers`); the colour legend and note the panel shows."""
+        layer_colors, several, note = self._layer_colors(content)
+        legend, country_colors = None, {}
+        if self.color_by == "country":
+            country_colors, legend_rows = self._country_colors(content)
+            legend = {"title": "Colour: country", "rows": legend_rows}
+        names = country_names()
+        rows = [self._row(mk, names, country_colors.get(mk.place.country_code, OTHER_COLOR)
+                          if self.color_by == "country" else None) for mk in content.markers]
+        groups = [{"label": layer.label, "color": layer_colors[i],
+                   "date": _date(layer.articles[0].doc) if not self.group_by and len(layer.articles) == 1 else None}
+                  for i, layer in enumerate(content.layers)]
+        options = {
+            "groups": groups, "several": several, "maxArticles": MAX_ARTICLES,
+            "radius": [RADIUS_MIN, RADIUS_STEP, RADIUS_MAX],
+            "cluster": CLUSTER_OPTIONS if cluster else None,
+            "canvas": not cluster and len(rows) > CLUSTER_THRESHOLD,
+        }
+        PlaceMarkers(rows, options, cdn=self.cdn, pack=len(rows) > PACK_ROWS).add_to(m)
+        return legend, note
 
     def _row(self, mk: Marker, countries: dict[str, str], color: str | None) -> list[Any]:
         """One place for ``geomap.places`` (see :class:`PlaceMarkers`)."""
@@ -673,7 +679,8 @@ def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     p.add_argument("--choropleth", action="store_true", help="add a country layer shaded by mention counts")
     p.add_argument("--outline", action=argparse.BooleanOptionalAction, default=None,
                    help="draw country outlines under the tiles (default: unless --cdn)")
-    p.add_argument("--side-list", action=argparse.BooleanOptionalAction, default=True, help="list the places beside the map")
+    p.add_argument("--side-list", action=argparse.BooleanOptionalAction, default=True,
+                   help="list the places in the map's panel")
     p.add_argument("--approximate-below", type=float, default=APPROXIMATE_BELOW, metavar="P",
                    help="draw places right with probability below P as approximate, dashed and listed apart "
                         f"(default {APPROXIMATE_BELOW}); --min-score P hides them")
@@ -682,7 +689,7 @@ def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     p.add_argument("--size", type=_size, default=SNAPSHOT_SIZE, metavar="WxH",
                    help="png/pdf: the page in CSS pixels (default %dx%d)" % SNAPSHOT_SIZE)
     p.add_argument("--scale", type=float, default=1.0, metavar="N",
-                   help="png: device pixels per CSS pixel, e.g. 2 for a sharp picture on high-density screens (default 1)")
+                   help="png: device pixels per CSS pixel, e.g. 2 for high-density screens (default 1)")
     return parser
 
 
