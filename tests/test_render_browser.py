@@ -68,11 +68,14 @@ def spread_places(n: int) -> list[Place]:
     return out
 
 
-def wait_for(driver, selector: str, timeout: float = 15.0):
-    """The element once it exists: animations take longer on a loaded machine than on a quiet one."""
+def open_popup(driver, timeout: float = 15.0):
+    """The open popup's content once it has faded in (selenium reads no text from a transparent
+    element, and the fade takes longer on a loaded machine)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(lambda d: d.find_element("css selector", selector))
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(
+        "const p = document.querySelector('.leaflet-popup');"
+        "return p && getComputedStyle(p).opacity === '1' ? p.querySelector('.leaflet-popup-content') : null;"))
 
 
 def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
@@ -81,7 +84,7 @@ def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
     paths = circles(driver)
     assert len(paths) == 2  # Kursk, Sudzha (the demonym is left out)
     paths[0].click()
-    popup = wait_for(driver, ".leaflet-popup-content")
+    popup = open_popup(driver)
     marks = popup.find_elements("css selector", "mark")
     assert [m.text for m in marks] == ["Kursk"] * 3
     assert "Not placed: 1 name" in driver.find_element("css selector", ".geomap-unplaced").text
@@ -103,7 +106,7 @@ def test_a_place_named_in_three_articles_is_one_marker(driver, tmp_path):
     load(driver, Map(washington_articles(), tiles=None), tmp_path / "washington.html")
     assert len(circles(driver)) == 1
     circles(driver)[0].click()
-    popup = wait_for(driver, ".leaflet-popup-content")
+    popup = open_popup(driver)
     headings = [e.text for e in popup.find_elements("css selector", ".geomap-article")]
     assert headings == ["Budget talks", "Rain fell on Washington all week. Traffic slowed.", "Envoy visit"]
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Washington"] * 4
@@ -137,7 +140,7 @@ def test_approximate_places_are_dashed_and_listed_apart(driver, tmp_path):
     approximate = driver.find_elements("css selector", ".geomap-places .geomap-approximate li")
     assert [li.text for li in approximate] == ["Royal Street (in Kyiv)(1)"]
     approximate[0].click()
-    popup = wait_for(driver, ".leaflet-popup-content")
+    popup = open_popup(driver)
     assert "approximately" in popup.find_element("css selector", ".geomap-approx").text
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Royal Street"]
 
@@ -175,7 +178,7 @@ def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
     driver.find_element("css selector", ".geomap-places summary").click()  # open the list
     entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Town007" in li.text)
     entry.click()
-    popup = wait_for(driver, ".leaflet-popup-content")  # zoomToShowLayer animates first
+    popup = open_popup(driver)
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["w007"]
     assert "Town007" in popup.text
 
@@ -326,7 +329,7 @@ def test_large_packed_map_draws_and_opens(driver, tmp_path):
     driver.find_element("css selector", ".geomap-places summary").click()
     entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Kursk" in li.text)
     entry.click()
-    popup = wait_for(driver, ".leaflet-popup-content")
+    popup = open_popup(driver)
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Kursk"] * 3
 
 
