@@ -5,8 +5,9 @@
 
 Each place gets 10 sentences (one mention each) spread over articles of 100
 places; ``tiles=None`` (offline). "interactive" is ``performance.now()`` when the
-map's script has built every marker (``window.geomapReadyAt``), measured from
-navigation start in a fresh tab. Goal: 10,000 places open in < 3 s and < 30 MB.
+map says it is ready (``window.geomapReadyAt``: every marker built and clustered,
+the panel wired, the view still), measured from navigation start in a fresh tab.
+Goal: 10,000 places open in < 3 s and < 30 MB (measured: 1.0-1.1 s, 1.8 MB).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A Dash app showing a geomap map: ``python examples/dash_app.py``, then open http://127.0.0.1:8050.
 
-Needs the ``dashboards`` extra (``pip install geomap[dashboards]``).
+Needs the ``dashboards`` extra, installed from this checkout: ``pip install -e '.[dashboards]'``.
 """
 
 from pathlib import Path

@@ -1,6 +1,6 @@
 """A Streamlit app showing a geomap map: ``streamlit run examples/streamlit_app.py``.
 
-Needs the ``dashboards`` extra (``pip install geomap[dashboards]``).
+Needs the ``dashboards`` extra, installed from this checkout: ``pip install -e '.[dashboards]'``.
 """
 
 from pathlib import Path

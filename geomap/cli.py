@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import os
 import sys
@@ -67,7 +68,6 @@ class _Run:
         """Each input item's outcome in input order, with its error report line (or None)."""
         from .batch import Progress, iter_outcomes
         from .ingest import count_inputs, read_inputs
-
         from .pipeline import DEFAULT_MODEL
 
         a = self.args
@@ -83,10 +83,15 @@ class _Run:
             items = itertools.islice(items, skip, None)
         self.progress = Progress(total, enabled=show, stats=self.stats,
                                  initial=self.stats.documents + self.stats.errors)
+
+        def parse(todo: Iterator[Any]) -> Iterator[Any]:
+            return iter_outcomes(todo, workers=workers, engine=engine, scheduler=getattr(a, "scheduler", None),
+                                 batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
+                                 model=model, explain=getattr(a, "explain", False))
+
         try:
-            for o in iter_outcomes(items, workers=workers, engine=engine, scheduler=getattr(a, "scheduler", None),
-                                   batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
-                                   model=model, explain=getattr(a, "explain", False)):
+            stored = getattr(a, "stored", None)  # geomap map: "keep" or "reparse" extracted records
+            for o in (_keep_extracted(items, parse, reparse=stored == "reparse") if stored else parse(items)):
                 self.progress.update(o)
                 if o.doc is not None and model == DEFAULT_MODEL:
                     self.language.add(o.doc.text)
@@ -122,6 +127,37 @@ class _Run:
         if self.stats.errors:
             return 1 if self.count else 2
         return 0
+
+
+def _keep_extracted(items: Iterator[Any], parse: Any, *, reparse: bool = False) -> Iterator[Any]:
+    """Outcomes in input order: a ``geomap extract`` record becomes its Document as stored (edits
+    kept, no parsing), or with ``reparse`` is parsed again with its own meta; everything else
+    goes through ``parse``."""
+    from .batch import Outcome
+    from .extracted import is_extracted, stored_document
+
+    queue: collections.deque[Any] = collections.deque()  # stored outcomes, and None for each item parsed
+
+    def to_parse() -> Iterator[Any]:
+        for item in items:
+            if reparse and isinstance(item, Record) and is_extracted(item.doc):
+                meta = item.doc.meta.get("meta")
+                item.doc.meta = dict(meta) if isinstance(meta, dict) else {}
+            elif isinstance(item, Record) and is_extracted(item.doc):
+                try:
+                    queue.append(Outcome(item, stored_document(item.doc)))
+                except ValueError as e:
+                    queue.append(Outcome(item, None, InputError(item.source, str(e), item.line, item.doc.id)))
+                continue
+            queue.append(None)
+            yield item
+
+    for o in parse(to_parse()):
+        while queue[0] is not None:
+            yield queue.popleft()
+        queue.popleft()
+        yield o
+    yield from queue
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -245,8 +281,9 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from .export import SnapshotUnavailable
-    from .render import Map, format_for, map_options
+    from .render import Map, format_for, map_options, snapshot_options
 
+    args.stored = "reparse" if args.reparse else "keep"
     run = _Run(args)
     fmt = format_for(args.output, args.format)
     m = Map(**map_options(args))
@@ -258,9 +295,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.output in (None, "-"):
-            sys.stdout.buffer.write(m.to_bytes(fmt))
+            sys.stdout.buffer.write(m.to_bytes(fmt, **snapshot_options(args)))
         else:
-            m.save(args.output, format=fmt)
+            m.save(args.output, format=fmt, **snapshot_options(args))
             print(f"geomap: wrote {args.output} ({run.count} document(s))", file=sys.stderr)
     except SnapshotUnavailable as e:
         print(f"geomap: {e}", file=sys.stderr)
@@ -323,6 +360,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         from .render import add_map_arguments
 
         add_map_arguments(mp)
+        mp.add_argument("--reparse", action="store_true",
+                        help="parse the text of `geomap extract` records again instead of drawing their stored "
+                             "mentions (edits to them are then lost)")
         _batch_arguments(mp)
         mp.set_defaults(func=_cmd_map)
 

@@ -9,8 +9,9 @@
 
 The map is always the self-contained page (inlined Leaflet and plugins), so it
 works offline and in sandboxed iframes. Dashboards are optional: install the
-``dashboards`` extra (``pip install geomap[dashboards]``); each helper imports
-its framework only when called.
+``dashboards`` extra from this checkout (``pip install -e '.[dashboards]'``; the
+PyPI project called geomap is another one); each helper imports its framework
+only when called.
 """
 
 from __future__ import annotations
@@ -54,11 +55,11 @@ def jupyter(m: "Map", *, height: int | str = DEFAULT_HEIGHT) -> Any:
 def streamlit(m: "Map", *, height: int = DEFAULT_HEIGHT, backend: str = "html", key: str | None = None) -> Any:
     """Show the map in a Streamlit app.
 
-    ``backend="html"`` (default) embeds the self-contained page with
-    ``streamlit.components.v1.html``: everything works offline. ``"folium"``
-    hands ``m.to_folium()`` to ``streamlit_folium.st_folium`` (the
-    ``streamlit-folium`` package), which reports clicks and bounds back to the
-    script but loads Leaflet its own way.
+    ``backend="html"`` (default) embeds the self-contained page with ``st.iframe``
+    (Streamlit 1.56+; it replaces ``components.v1.html``, which logs a removal
+    notice): everything works offline. ``"folium"`` hands ``m.to_folium()`` to
+    ``streamlit_folium.st_folium`` (the ``streamlit-folium`` package), which
+    reports clicks and bounds back to the script but loads Leaflet its own way.
     """
     if backend == "folium":
         from streamlit_folium import st_folium
@@ -66,9 +67,9 @@ def streamlit(m: "Map", *, height: int = DEFAULT_HEIGHT, backend: str = "html", 
         return st_folium(m.to_folium(), height=height, key=key, returned_objects=[], use_container_width=True)
     if backend != "html":
         raise ValueError(f"backend must be 'html' or 'folium', not {backend!r}")
-    import streamlit.components.v1 as components
+    import streamlit as st
 
-    return components.html(m.to_html(), height=height, scrolling=False)
+    return st.iframe(m.to_html(), height=height)
 
 
 def dash(m: "Map", *, height: int | str = DEFAULT_HEIGHT, id: str | None = None, **style: Any) -> Any:

@@ -123,12 +123,20 @@ def browser_missing() -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def browser(*, width: int = 1200, height: int = 800, offline: bool = True, log_network: bool = False) -> Iterator[Any]:
-    """A headless Chromium selenium driver, quit on exit.
+#: What Chromium's mobile emulation reports itself as (an iPhone's Safari).
+MOBILE_USER_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 
-    ``offline`` makes every host lookup fail; ``log_network`` turns on the
-    DevTools performance log (``driver.get_log("performance")``).
+
+@contextlib.contextmanager
+def browser(*, width: int = 1200, height: int = 800, scale: float = 1.0, mobile: bool = False,
+            offline: bool = True, log_network: bool = False, flags: Iterable[str] = ()) -> Iterator[Any]:
+    """A headless Chromium selenium driver whose page is exactly ``width`` × ``height`` CSS
+    pixels at ``scale`` device pixels each, quit on exit.
+
+    ``mobile`` emulates a phone (touch, a mobile user agent; ``scale`` defaults to 3 then);
+    ``offline`` makes every host lookup fail; ``log_network`` turns on the DevTools
+    performance log (``driver.get_log("performance")``); ``flags`` are more Chromium flags.
     """
     reason = browser_missing()
     if reason:
@@ -142,10 +150,20 @@ def browser(*, width: int = 1200, height: int = 800, offline: bool = True, log_n
         if offline or not flag.startswith("--host-resolver-rules"):
             options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    for flag in flags:
+        options.add_argument(flag)
+    if mobile:
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": scale if scale != 1.0 else 3.0,
+                              "touch": True},
+            "userAgent": MOBILE_USER_AGENT})
     if log_network:
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
     try:
+        if not mobile:  # the window's size includes its frame: give the page the size asked for
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
         yield driver
     finally:
         driver.quit()
@@ -162,25 +180,46 @@ def wait_ready(driver: Any, timeout: float = 30.0) -> float:
     raise TimeoutError(f"the map did not finish loading within {timeout:.0f} s")
 
 
+#: Put the page in snapshot mode (no controls, no credit for tiles not drawn), then call back
+#: once the map is still.
+_EXPORT_MODE = """const done = arguments[arguments.length - 1];
+const map = Object.keys(window).filter(k => /^map_[0-9a-f]+$/.test(k)).map(k => window[k])[0];
+geomap.exportMode(map);
+geomap.idle(map, () => requestAnimationFrame(() => done(true)));"""
+
+CSS_PX_PER_CM = 96 / 2.54
+
+
 def snapshot_bytes(m: "Map", *, format: str = "png", width: int = 1200, height: int = 800,
-                   settle: float = 0.5) -> bytes:
-    """The map rendered by headless Chromium, as PNG or PDF bytes."""
+                   scale: float = 1.0) -> bytes:
+    """The map rendered by headless Chromium, as PNG or PDF bytes.
+
+    The page is ``width`` × ``height`` CSS pixels; a PNG has ``scale`` device pixels per
+    CSS pixel (``width * scale`` × ``height * scale``), a PDF is one page of that size.
+    Controls (zoom buttons, the panel) are left out; the credits stay, without those of
+    tiles that were not drawn (the browser is offline: tiles never are).
+    """
     if format not in ("png", "pdf"):
         raise ValueError(f"snapshot format must be png or pdf, not {format!r}")
+    if width < 1 or height < 1 or not 0 < scale <= 8:
+        raise ValueError(f"snapshot size must be positive and scale in (0, 8], not {width}x{height} at {scale}")
     with tempfile.TemporaryDirectory(prefix="geomap-") as tmp:
         page = Path(tmp) / "map.html"
         page.write_text(m.to_html(), encoding="utf-8")
-        with browser(width=width, height=height) as driver:
+        with browser(width=width, height=height, scale=scale) as driver:
             driver.get(page.as_uri())
             wait_ready(driver)
-            time.sleep(settle)  # let tiles (if any) and cluster animations settle
+            driver.set_script_timeout(30)
+            driver.execute_async_script(_EXPORT_MODE)
             if format == "png":
                 return driver.get_screenshot_as_png()
             from selenium.webdriver.common.print_page_options import PrintOptions
 
             opts = PrintOptions()
-            opts.orientation = "landscape" if width >= height else "portrait"
+            opts.page_width, opts.page_height = width / CSS_PX_PER_CM, height / CSS_PX_PER_CM
+            opts.margin_top = opts.margin_bottom = opts.margin_left = opts.margin_right = 0
             opts.background = True
+            opts.shrink_to_fit = False
             return base64.b64decode(driver.print_page(opts))
 
 

@@ -1,32 +1,42 @@
 """Render parsed documents as a standalone Leaflet map (via folium).
 
-One circle marker per distinct resolved place per layer (a layer is an article,
-or every article sharing a ``group_by`` metadata value), sized by mention
-count, coloured by layer or by country (a legend says which), with a popup
-quoting every sentence that mentions the place (the mention highlighted), the
-article's title, date and link, and the place's GeoNames details. Optional: a
-heat layer and a country choropleth of mention counts. A side list of places
-pans to a marker and opens it. Unresolved names are listed, not dropped.
+One circle marker per place, however many articles name it (see
+:mod:`geomap.markers`), sized by the number of mentions and coloured by layer
+or by country. Its popup lists every article naming the place, with its title
+(or first words), date and link and each sentence naming it, the name marked
+(:mod:`geomap.popups`). A layer is an article, or every article sharing a
+``group_by`` metadata value; switching one off in the panel recounts the
+markers and hides those no shown layer names. Mentions placed only
+approximately (at the place holding a name the gazetteer lacks, or with a low
+score) are dashed rings of their own, listed apart. Optional: a heat layer and
+a country choropleth of mention counts.
+
+The panel (top right; one button on a narrow screen) holds the layers with
+their colours, the key, the list of places (a click zooms to the place and
+opens its popup) and the names not placed.
 
 Article text is untrusted. Every piece of it that becomes HTML is escaped in
-Python (:func:`_text`); everything that goes into ``<script>`` is JSON with
-``<``, ``>`` and ``&`` written as ``\\u003c`` etc. (:func:`_js`), so no string
-can close the script or open a comment; links keep only ``http(s)`` URLs
-(:func:`safe_url`); the side list is built with ``textContent``. folium's own
-``Popup``/``Tooltip`` are not used (``Popup`` needs jQuery and ``Tooltip``
-pastes raw text into a JS template literal).
+Python (:func:`geomap.popups.escape`); everything that goes into ``<script>``
+is JSON with ``<``, ``>`` written as ``\\u003c`` etc. (:func:`script_json`), so
+no string can close the script or open a comment; links keep only ``http(s)``
+URLs; the panel is built with ``textContent``. folium's own
+``Popup``/``Tooltip``/``LayerControl`` are not used (``Popup`` needs jQuery,
+``Tooltip`` pastes raw text into a JS template literal, and the layer control
+would list the articles a second time beside the legend).
 
 By default (``cdn=False``) the page needs no network: Leaflet,
-leaflet.markercluster, leaflet.heat and the country outlines are inlined from
+leaflet.markercluster, leaflet.heat, topojson-client and the country outlines
+(TopoJSON, :mod:`geomap.outlines`) are inlined from
 ``geomap/assets/`` (see ``scripts/vendor_assets.py``) and only a tile layer, if
 any, is fetched. The country outlines sit *under* the tiles, so when tiles
 cannot load the map still shows where things are; with ``tiles=None`` they are
 the base map.
 
-Markers are not folium elements each: one :class:`PlaceLayer` per layer holds
-its places as one JSON array and a shared helper builds the markers in the
-browser (bulk ``addLayers`` into the cluster group), which keeps a 10,000-place
-page small and quick to open.
+Markers are not folium elements each: one :class:`PlaceMarkers` element holds
+every place as one JSON array (gzipped above :data:`PACK_ROWS`) and
+``geomap/assets/geomap.js`` builds the markers in the browser (bulk
+``addLayers`` into the cluster group), which keeps a 10,000-place page small
+and quick to open.
 """
 
 from __future__ import annotations
@@ -35,16 +45,13 @@ import argparse
 import base64
 import functools
 import gzip
-import html
-import json
 import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -53,22 +60,29 @@ from folium.map import Layer
 from folium.template import Template
 
 from .ingest import dumps, open_output
-from .model import Document, Mention, Place
+from .markers import Content, Marker, collect, unplaced
+from .model import Document, Place
+from .outlines import country_names, topology
+from .popups import approximate_html, articles_html, escape, place_html, plural, safe_url
 
 __all__ = [
-    "Map", "PALETTE", "CLUSTER_THRESHOLD", "FORMATS", "safe_url",
-    "add_map_arguments", "map_options", "format_for",
+    "Map", "PALETTE", "CLUSTER_THRESHOLD", "FORMATS", "safe_url", "country_names", "script_json",
+    "add_map_arguments", "map_options", "snapshot_options", "format_for", "APPROXIMATE_BELOW",
 ]
 
-#: Layer / country colours, used in order and then repeated (Tableau 10).
+#: Layer / country colours: CARTO's "Safe" qualitative palette (after Paul Tol), told apart
+#: with the common kinds of colour blindness. More layers than colours: one colour for all.
 PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f",
+    "#332288", "#117733", "#cc6677", "#88ccee", "#ddcc77", "#aa4499",
+    "#44aa99", "#882255", "#999933", "#661100", "#6699cc", "#888888",
 )
-OTHER_COLOR = "#7f7f7f"  # colour_by="country": countries past the ninth, and no country
+SEVERAL_COLOR = "#222222"  # a marker named by several shown layers (colour_by="article")
+OTHER_COLOR = "#888888"  # colour_by="country": countries past the eleventh, and no country
 CHOROPLETH_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")  # YlOrRd
 #: ``cluster=None`` clusters when the map has more markers than this.
 CLUSTER_THRESHOLD = 200
+#: Mentions less likely than this to be placed right are drawn as approximate.
+APPROXIMATE_BELOW = 0.5
 MAX_ZOOM = 18
 GEONAMES_ATTRIBUTION = (
     '<a href="https://www.geonames.org/" target="_blank" rel="noopener">'
@@ -79,246 +93,31 @@ BOUNDARIES_ATTRIBUTION = (
 )
 WORLD = [[-58.0, -170.0], [75.0, 170.0]]
 RADIUS_MIN, RADIUS_STEP, RADIUS_MAX = 6.0, 4.0, 22.0
-CONTEXT_CHARS = 120  # snippet half-width when a mention has no usable sentence
-MAX_SENTENCES = 25  # per article in one popup; the rest are counted
 MAX_ARTICLES = 20  # per popup; the rest are counted
-LEGEND_ROWS = 12
-#: Maps with more markers than this ship each layer's rows gzipped (base64): a
-#: 10,000-place page is several times smaller and the browser parses it far faster.
+#: Maps with more markers than this ship their rows gzipped (base64): a 10,000-place
+#: page is several times smaller and the browser parses it far faster.
 PACK_ROWS = 500
 CLUSTER_OPTIONS = {"chunkedLoading": True, "chunkDelay": 1, "maxClusterRadius": 60, "disableClusteringAtZoom": 12}
-POPUP_OPTIONS = {"maxWidth": 400, "minWidth": 200, "maxHeight": 320}
+#: The list of places starts open up to this many places (on a wide screen).
+LIST_OPEN = 30
+LIST_LIMIT = 300
 COLOR_BY = ("article", "country")
 FORMATS = ("html", "geojson", "png", "pdf")
+#: PNG/PDF size in CSS pixels (width, height), unless asked otherwise.
+SNAPSHOT_SIZE = (1200, 800)
 CDN = {
     "leaflet.markercluster.js": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js",
     "MarkerCluster.css": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.css",
     "MarkerCluster.Default.css": "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.Default.css",
     "leaflet-heat.js": "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js",
+    "topojson-client.min.js": "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js",
 }
 
-#: Ids from here up are geomap's curated regions and landmarks (data/gazetteer/regions.tsv), not GeoNames'.
-CURATED_IDS = 990_000_000
 
-#: GeoNames feature codes worth a word in the popup (the rest: by feature class).
-FEATURE_NAMES = {
-    "PCLI": "country", "PCLD": "dependent territory", "PCLF": "freely associated state",
-    "PCLS": "semi-independent state", "PCL": "country", "TERR": "territory",
-    "ADM1": "first-order administrative division", "ADM2": "second-order administrative division",
-    "ADM3": "third-order administrative division", "PPLC": "capital", "PPLA": "seat of a first-order division",
-    "PPLA2": "seat of a second-order division", "PPLA3": "seat of a third-order division",
-    "PPL": "populated place", "PPLX": "section of a populated place", "RGN": "region", "CONT": "continent",
-    "BLDG": "building", "AIRP": "airport", "SQR": "square", "ST": "street", "RSRT": "resort", "PRK": "park",
-}
-FEATURE_CLASSES = {
-    "A": "administrative area", "H": "water", "L": "area", "P": "populated place", "R": "road or railway",
-    "S": "spot or building", "T": "mountain or terrain", "U": "undersea feature", "V": "vegetation",
-}
-
-_CSS = """
-.geomap-popup{font:13px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif}
-.geomap-popup .geomap-name{font-size:15px;font-weight:700}
-.geomap-popup .geomap-meta{color:#555;font-size:12px}
-.geomap-popup .geomap-article{margin-top:6px;font-weight:600}
-.geomap-popup .geomap-date{color:#555;font-weight:400;margin-left:4px}
-.geomap-popup ol{margin:4px 0 0;padding-left:20px}
-.geomap-popup li{margin:3px 0}
-.geomap-popup .geomap-more{color:#555;font-style:italic}
-.geomap-popup .geomap-approx{color:#7a4b00;font-size:12px;margin:3px 0}
-.geomap-popup mark{background:#ffe066;color:inherit;padding:0 1px;border-radius:2px}
-.geomap-box{background:#fff;padding:4px 8px;max-width:320px;max-height:40vh;
-  overflow:auto;font:12px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif}
-.geomap-box summary{cursor:pointer;font-weight:600}
-.geomap-box ul{margin:4px 0 0;padding-left:16px}
-.geomap-legend ul{list-style:none;padding-left:0}
-.geomap-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;
-  vertical-align:-1px;border:1px solid rgba(0,0,0,.25)}
-.geomap-legend i.geomap-square{border-radius:1px}
-.geomap-places input{width:100%;box-sizing:border-box;margin:4px 0;font:inherit}
-.geomap-places ol{margin:0;padding-left:0;list-style:none}
-.geomap-places li{margin:0;padding:2px 3px;cursor:pointer;border-radius:3px}
-.geomap-places li:hover,.geomap-places li:focus{background:#eef3f8;outline:none}
-.geomap-places .geomap-count{color:#555;margin-left:4px}
-.geomap-places .geomap-layer{color:#777;font-size:11px;display:block}
-.leaflet-container.geomap-plain{background:#d9e6ef}
-.leaflet-control-layers-expanded{max-width:min(360px,45vw);overflow-wrap:anywhere}
-"""
-
-#: The browser half: builds markers from a layer's rows, the side list, the
-#: country layers. Static code: nothing from the documents is pasted into it.
-_JS = r"""
-var geomap = {
-  ready: false,
-  pending: 0,
-  queue: [],
-  hold: function () { geomap.pending++; },
-  release: function () {
-    if (--geomap.pending > 0) return;
-    while (geomap.queue.length && !geomap.pending) geomap.queue.shift()();
-  },
-  later: function (fn) { if (geomap.pending) geomap.queue.push(fn); else fn(); },
-  unpack: function (b64) {
-    var bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(JSON.parse);
-  },
-  addPlaces: function (map, group, rows, label, opts) {
-    if (typeof rows === "string") {  // a large layer: gzip + base64, unpacked off the parser's path
-      geomap.hold();
-      geomap.unpack(rows).then(function (r) { geomap.addPlaces(map, group, r, label, opts); })
-        .catch(function (e) { console.error("geomap: cannot unpack a layer", e); })
-        .then(geomap.release);
-      return;
-    }
-    var index = map.geomapIndex || (map.geomapIndex = []);
-    var renderer = opts.canvas ? L.canvas({padding: 0.5}) : undefined;
-    var markers = new Array(rows.length);
-    for (var i = 0; i < rows.length; i++) {
-      var r = rows[i];
-      var m = L.circleMarker([r[0], r[1]], {radius: r[2], color: r[3], fillColor: r[3], weight: 2,
-                                            fillOpacity: r[8] ? 0.15 : 0.55, dashArray: r[8] ? "4 4" : null,
-                                            renderer: renderer});
-      m.bindTooltip(r[4], {sticky: true});
-      m.bindPopup(r[5], opts.popup);
-      markers[i] = m;
-      index.push({marker: m, group: group, name: r[6], count: r[7], layer: label});
-    }
-    if (group instanceof geomap.Proxy) { group.add(markers); }
-    else { for (var j = 0; j < markers.length; j++) group.addLayer(markers[j]); }
-  },
-  // With clustering, every layer's markers go into one cluster group (clusters
-  // merge across layers, and it is filled once, off the map: fast); each layer
-  // is a Proxy that adds / removes its markers when toggled.
-  Proxy: L.Layer.extend({
-    initialize: function (cluster) { this.cluster = cluster; this.markers = []; this._in = true; },
-    add: function (markers) {
-      for (var i = 0; i < markers.length; i++) this.markers.push(markers[i]);
-      this.cluster.addLayers(markers);
-    },
-    onAdd: function () { if (!this._in) { this.cluster.addLayers(this.markers); this._in = true; } },
-    onRemove: function () { this.cluster.removeLayers(this.markers); this._in = false; }
-  }),
-  clusterRoot: function (map, opts) { map.geomapCluster = L.markerClusterGroup(opts); },
-  proxy: function (map) { return new geomap.Proxy(map.geomapCluster); },
-  showCluster: function (map) {
-    geomap.later(function () {
-      var cluster = map.geomapCluster, released = false;
-      performance.mark("geomap:markers");
-      geomap.hold();  // ready when the last chunk is clustered
-      cluster.options.chunkProgress = function (done, total) {
-        if (done >= total && !released) { released = true; geomap.release(); }
-      };
-      map.addLayer(cluster);
-      if (!released && !cluster.options.chunkedLoading) { released = true; geomap.release(); }
-    });
-  },
-  pane: function (map, name, zIndex) {
-    var pane = map.getPane(name) || map.createPane(name);
-    pane.style.zIndex = zIndex;
-    return name;
-  },
-  outline: function (map, plain) {
-    if (plain) map.getContainer().classList.add("geomap-plain");
-    return L.geoJSON(geomap_countries, {
-      pane: geomap.pane(map, "geomapOutline", 150), interactive: false,
-      style: {color: "#8795a1", weight: 0.7, fillColor: "#f6f4ef", fillOpacity: 1}
-    });
-  },
-  choropleth: function (map, counts) {
-    return L.geoJSON(geomap_countries, {
-      pane: geomap.pane(map, "geomapChoropleth", 350),
-      filter: function (f) { return Object.prototype.hasOwnProperty.call(counts, f.properties.iso); },
-      style: function (f) {
-        return {color: "#555", weight: 0.6, fillColor: counts[f.properties.iso][0], fillOpacity: 0.6};
-      },
-      onEachFeature: function (f, layer) { layer.bindTooltip(counts[f.properties.iso][1], {sticky: true}); }
-    });
-  },
-  show: function (map, e) {
-    if (!map.hasLayer(e.group)) map.addLayer(e.group);
-    if (e.group.cluster) {
-      e.group.cluster.zoomToShowLayer(e.marker, function () { e.marker.openPopup(); });
-    } else {
-      map.setView(e.marker.getLatLng(), Math.max(map.getZoom(), 5), {animate: false});
-      e.marker.openPopup();
-    }
-  },
-  sideList: function (map, opts) { geomap.later(function () { geomap._sideList(map, opts); }); },
-  _sideList: function (map, opts) {
-    var entries = (map.geomapIndex || []).slice().sort(function (a, b) {
-      return b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    });
-    var box = L.control({position: "topleft"});
-    box.onAdd = function () {
-      var div = L.DomUtil.create("div", "geomap-box geomap-places leaflet-control leaflet-bar");
-      var details = L.DomUtil.create("details", "", div);
-      if (opts.open) details.open = true;
-      L.DomUtil.create("summary", "", details).textContent = "Places (" + entries.length + ")";
-      var input = L.DomUtil.create("input", "", details);
-      input.type = "search"; input.placeholder = "Filter places"; input.setAttribute("aria-label", "Filter places");
-      var list = L.DomUtil.create("ol", "", details);
-      var note = L.DomUtil.create("div", "geomap-more", details);
-      function fill() {
-        var q = input.value.trim().toLowerCase(), shown = 0, matched = 0;
-        list.textContent = "";
-        for (var i = 0; i < entries.length; i++) {
-          var e = entries[i];
-          if (q && e.name.toLowerCase().indexOf(q) < 0) continue;
-          matched++;
-          if (shown >= opts.limit) continue;
-          shown++;
-          var li = L.DomUtil.create("li", "geomap-place", list);
-          li.tabIndex = 0;
-          li.appendChild(document.createTextNode(e.name));
-          L.DomUtil.create("span", "geomap-count", li).textContent = "(" + e.count + ")";
-          if (opts.layers) L.DomUtil.create("span", "geomap-layer", li).textContent = e.layer;
-          (function (e) {
-            li.addEventListener("click", function () { geomap.show(map, e); });
-            li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") geomap.show(map, e); });
-          })(e);
-        }
-        note.textContent = matched > shown ? (matched - shown) + " more: type to filter" : "";
-      }
-      input.addEventListener("input", fill);
-      fill();
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
-    };
-    box.addTo(map);
-  },
-  box: function (map, position, className, content) {
-    var box = L.control({position: position});
-    box.onAdd = function () {
-      var div = L.DomUtil.create("div", "geomap-box " + className + " leaflet-control leaflet-bar");
-      div.innerHTML = content;
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
-    };
-    box.addTo(map);
-  },
-  done: function (map) {
-    geomap.later(function () {
-      geomap.ready = true;
-      window.geomapReady = true;
-      window.geomapReadyAt = performance.now();
-    });
-  }
-};
-"""
+# --- into <script> ------------------------------------------------------------------
 
 
-# --- escaping ---------------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    """Escape untrusted text for HTML (element content and quoted attributes)."""
-    return html.escape(str(value), quote=True)
-
-
-def _js(value: Any) -> str:
+def script_json(value: Any) -> str:
     """JSON for a JS expression inside ``<script>``: with ``<`` and ``>`` escaped
     it can neither close the tag nor open or close a comment."""
     return (
@@ -331,154 +130,9 @@ def _js(value: Any) -> str:
 
 
 def _pack(value: Any) -> str:
-    """``value`` as a JS string literal of base64(gzip(JSON)), unpacked by ``geomap.unpack``."""
+    """``value`` as a JS string literal of base64(gzip(JSON)), unpacked by geomap.js."""
     raw = dumps(value, separators=(",", ":")).encode("utf-8")
     return '"' + base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii") + '"'
-
-
-_URL = re.compile(r"https?://[^/?#\s]+", re.IGNORECASE)
-
-
-def safe_url(url: object) -> str | None:
-    """``url`` if it is an absolute http(s) URL, else None (``javascript:``,
-    ``data:``, relative, or with whitespace/control characters that browsers
-    would strip to reveal another scheme)."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or any(ord(c) < 0x21 or 0x7F <= ord(c) <= 0x9F for c in url):
-        return None
-    return url if _URL.match(url) else None
-
-
-def _link(label_html: str, url: object) -> str:
-    href = safe_url(url)
-    if href is None:
-        return label_html
-    return f'<a href="{_text(href)}" target="_blank" rel="noopener noreferrer">{label_html}</a>'
-
-
-# --- HTML pieces (all return safe HTML) -------------------------------------
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def _highlight(text: str, offset: int, spans: Iterable[tuple[int, int]]) -> str:
-    """Escape ``text`` and wrap each (document-offset) span in ``<mark>``."""
-    out, pos = [], 0
-    for start, end in sorted(spans):
-        start, end = start - offset, end - offset
-        if start < pos or end <= start:  # overlapping or empty: leave unmarked
-            continue
-        out += [_text(text[pos:start]), "<mark>", _text(text[start:end]), "</mark>"]
-        pos = end
-    out.append(_text(text[pos:]))
-    return "".join(out)
-
-
-def _context_span(doc: Document, m: Mention) -> tuple[int, int]:
-    """The sentence holding ``m``, or a snippet around it if that is unusable."""
-    if 0 <= m.sentence < len(doc.sentences):
-        s = doc.sentences[m.sentence]
-        if s.start <= m.start and m.end <= s.end:
-            return s.start, s.end
-    return max(0, m.start - CONTEXT_CHARS), min(len(doc.text), m.end + CONTEXT_CHARS)
-
-
-def _sentences_html(doc: Document, mentions: list[Mention]) -> str:
-    """Each context sentence once, in text order, with its mentions marked."""
-    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for m in mentions:
-        spans.setdefault(_context_span(doc, m), []).append((m.start, m.end))
-    items = []
-    ordered = sorted(spans.items())
-    for (a, b), marks in ordered[:MAX_SENTENCES]:
-        text = doc.text[a:b]
-        lead = len(text) - len(text.lstrip())
-        items.append(f"<li>{_highlight(text.strip(), a + lead, marks)}</li>")
-    more = len(ordered) - MAX_SENTENCES
-    tail = f'<div class="geomap-more">… {_plural(more, "more sentence")}</div>' if more > 0 else ""
-    return f"<ol>{''.join(items)}</ol>{tail}"
-
-
-def _date(meta: dict[str, Any]) -> str | None:
-    value = meta.get("date") or meta.get("published")
-    return str(value) if value not in (None, "") else None
-
-
-def place_details_html(p: Place) -> str:
-    """The place's name (linked to GeoNames) and its GeoNames facts."""
-    kind = FEATURE_NAMES.get(p.feature_code) or FEATURE_CLASSES.get(p.feature_class, "")
-    facts = [f"{kind} ({p.feature_code})" if kind and p.feature_code else (p.feature_code or "–"),
-             p.country_code or "–"]
-    if p.admin1:
-        facts.append(f"admin1 {p.admin1}")
-    if p.population:
-        facts.append(f"pop. {p.population:,}")
-    geonames = 0 < p.geonameid < CURATED_IDS  # custom places are negative, curated regions 990000001+
-    source = f"GeoNames {p.geonameid}" if geonames else ("custom place" if p.geonameid < 0 else "curated place")
-    facts += [f"{p.lat:.4f}, {p.lon:.4f}", source]
-    name = _link(_text(p.name), f"https://www.geonames.org/{int(p.geonameid)}") if geonames else _text(p.name)
-    return (
-        f'<div class="geomap-name">{name}</div>'
-        f'<div class="geomap-meta">{" · ".join(_text(x) for x in facts)}</div>'
-    )
-
-
-def article_html(doc: Document, label: str) -> str:
-    """The article's title (linked when its ``url`` is http(s)) and date."""
-    date = _date(doc.meta)
-    date_html = f'<span class="geomap-date">{_text(date)}</span>' if date else ""
-    url = doc.meta.get("url") or doc.meta.get("link")
-    return f'<div class="geomap-article">{_link(_text(label), url)}{date_html}</div>'
-
-
-def popup_html(place: Place, articles: Sequence[tuple[Document, str, list[Mention]]]) -> str:
-    """Popup body: place facts, then per article its title and quoted sentences."""
-    parts = ['<div class="geomap-popup">', place_details_html(place)]
-    approx = sorted({m.text for _, _, ms in articles for m in ms if m.precision != "exact"})
-    if approx:
-        parts.append(f'<div class="geomap-approx">Approximate: {_text(", ".join(approx))} '
-                     f'{"is" if len(approx) == 1 else "are"} not in the gazetteer, shown at the place the text puts '
-                     f'{"it" if len(approx) == 1 else "them"} in.</div>')
-    for doc, label, mentions in articles[:MAX_ARTICLES]:
-        parts += [article_html(doc, label), _sentences_html(doc, mentions)]
-    if len(articles) > MAX_ARTICLES:
-        parts.append(f'<div class="geomap-more">… {_plural(len(articles) - MAX_ARTICLES, "more article")}</div>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def tooltip_html(name: str, mentions: int) -> str:
-    return f"{_text(name)} — {_plural(mentions, 'mention')}"
-
-
-def unplaced_html(rows: list[tuple[str, Counter[str]]], *, labelled: bool) -> str:
-    """The "Not placed" box: per article, each unresolved name (with count)."""
-    total = sum(len(names) for _, names in rows)
-    items = []
-    for label, names in rows:
-        listed = ", ".join(
-            _text(name) + (f" ×{n}" if n > 1 else "") for name, n in names.items()
-        )
-        items.append(f"<li><b>{_text(label)}</b>: {listed}</li>" if labelled else f"<li>{listed}</li>")
-    return (
-        f"<details><summary>Not placed: {_plural(total, 'name')}</summary>"
-        f"<ul>{''.join(items)}</ul></details>"
-    )
-
-
-def legend_html(title: str, rows: list[tuple[str, str]], *, more: int = 0, square: bool = False,
-                sizes: bool = True) -> str:
-    """A legend: ``rows`` of (colour, label); colours are ours, labels escaped."""
-    shape = ' class="geomap-square"' if square else ""
-    items = "".join(f'<li><i{shape} style="background:{c}"></i>{_text(label)}</li>' for c, label in rows)
-    if more:
-        items += f'<li class="geomap-more">… {more:,} more (colours repeat)</li>'
-    size = "<div>Size: number of mentions</div>" if sizes else ""
-    return f"<details open><summary>{_text(title)}</summary><ul>{items}</ul>{size}</details>"
 
 
 # --- folium elements ----------------------------------------------------------
@@ -508,11 +162,11 @@ class _Call(MacroElement):
         super().__init__()
         self._name = "Call"
         self.method = method
-        self.args = ", ".join(_js(a) for a in args)
+        self.args = ", ".join(script_json(a) for a in args)
 
 
 class _Helper(MacroElement):
-    """``geomap.<function>(map, args…)`` from the shared browser helper."""
+    """``geomap.<function>(map, args…)`` from the browser helper (geomap/assets/geomap.js)."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}\n"
@@ -524,46 +178,34 @@ class _Helper(MacroElement):
         super().__init__()
         self._name = "Helper"
         self.function = function
-        self.args = "".join(", " + _js(a) for a in args)
+        self.args = "".join(", " + script_json(a) for a in args)
 
 
-class _Box(_Helper):
-    """A Leaflet control whose content is HTML built (and escaped) in Python."""
+class PlaceMarkers(JSCSSMixin, MacroElement):
+    """Every place of the map as one JSON array, turned into markers by ``geomap.places``.
 
-    def __init__(self, content_html: str, *, position: str, css_class: str) -> None:
-        super().__init__("box", position, css_class, content_html)
-
-
-class PlaceLayer(JSCSSMixin, Layer):
-    """One layer of place markers: its rows as one JSON array, built in the browser.
-
-    Each row is ``[lat, lon, radius, colour, tooltip_html, popup_html, name, mentions, approximate]``
-    (approximate: every mention is placed at the place holding it, drawn dashed and pale);
-    the HTML is escaped in Python, ``name`` is plain text for the side list.
+    Each row is ``[lat, lon, name, name_html, approximate, colour, header_html, entries]``;
+    ``entries`` holds ``[layer, mentions, articles, html]`` per layer naming the place, so the
+    browser can recount a marker when layers are switched. ``colour`` is null when it follows
+    the layers (``color_by="article"``). HTML is escaped in Python; ``name`` is plain text.
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = {{ this.constructor }};
-var {{ this.get_name() }}_rows = {{ this.rows }};
-geomap.addPlaces({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.get_name() }}_rows, {{ this.label }}, {{ this.options }});
+var {{ this.get_name() }} = {{ this.rows }};
+geomap.places({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.options }});
 {% endmacro %}"""
     )
 
-    def __init__(self, label: str, rows: list[list[Any]], *, map_name: str, cluster: bool, cdn: bool,
-                 show: bool = True, pack: bool = False) -> None:
-        super().__init__(name=_text(label), overlay=True, control=True, show=show)
-        self._map_name = map_name
-        self._name = "PlaceLayer"
-        self.label = _js(label)
-        self.rows = _pack(rows) if pack else _js(rows)
-        self.n = len(rows)
-        self.constructor = f"geomap.proxy({self._map_name})" if cluster else "L.featureGroup()"
-        self.options = _js({"popup": POPUP_OPTIONS, "canvas": not cluster and len(rows) > CLUSTER_THRESHOLD})
-        if cdn and cluster:
+    def __init__(self, rows: list[list[Any]], options: dict[str, Any], *, cdn: bool, pack: bool) -> None:
+        super().__init__()
+        self._name = "places"
+        self.rows = _pack(rows) if pack else script_json(rows)
+        self.options = script_json(options)
+        if cdn and options.get("cluster"):
             self.default_js = [("markerclusterjs", CDN["leaflet.markercluster.js"])]
-            self.default_css = [("markerclustercss", CDN["MarkerCluster.css"]),
-                                ("markerclusterdefaultcss", CDN["MarkerCluster.Default.css"])]
+            self.default_css = [("markercluster_css", CDN["MarkerCluster.css"]),
+                                ("markercluster_default_css", CDN["MarkerCluster.Default.css"])]
 
 
 class HeatLayer(JSCSSMixin, Layer):
@@ -572,21 +214,23 @@ class HeatLayer(JSCSSMixin, Layer):
     _template = Template(
         """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.heatLayer({{ this.points }}, {{ this.options }});
+geomap.overlay({{ this._parent.get_name() }}, {{ this.label }}, {{ this.get_name() }});
 {% endmacro %}"""
     )
 
     def __init__(self, points: list[list[float]], *, cdn: bool, name: str = "Heat map") -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
+        super().__init__(name=name, overlay=True, control=False, show=True)
         self._name = "HeatLayer"
-        self.points = _js(points)
-        self.options = _js({"radius": 22, "blur": 18, "maxZoom": 9, "max": 1.0, "minOpacity": 0.25})
+        self.label = script_json(name)
+        self.points = script_json(points)
+        self.options = script_json({"radius": 22, "blur": 18, "maxZoom": 9, "max": 1.0, "minOpacity": 0.25})
         if cdn:
             self.default_js = [("leafletheatjs", CDN["leaflet-heat.js"])]
 
 
 class CountryLayer(Layer):
     """Countries from the inlined outlines: the offline base (``kind="outline"``,
-    in a pane under the tiles) or a choropleth of mention counts."""
+    in a pane under the tiles) or a choropleth of mention counts (with its scale)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
@@ -595,13 +239,14 @@ var {{ this.get_name() }} = {{ this.js }};
     )
 
     def __init__(self, kind: str, map_name: str, *, counts: dict[str, list[str]] | None = None,
-                 plain: bool = False, name: str | None = None) -> None:
-        super().__init__(name=name, overlay=kind != "outline", control=kind != "outline", show=True)
+                 plain: bool = False, name: str | None = None, legend: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(name=name, overlay=kind != "outline", control=False, show=True)
         self._name = "CountryLayer"
         if kind == "outline":
-            self.js = f"geomap.outline({map_name}, {_js(plain)})"
+            self.js = f"geomap.outline({map_name}, {script_json(plain)})"
         else:
-            self.js = f"geomap.choropleth({map_name}, {_js(counts or {})})"
+            self.js = (f"geomap.choropleth({map_name}, {script_json(counts or {})});\n"
+                       f"geomap.overlay({map_name}, {script_json(name)}, {self.get_name()}, {script_json(legend)})")
 
 
 # --- vendored assets ----------------------------------------------------------
@@ -617,7 +262,7 @@ def _asset_path(name: str) -> Any:
 
 @functools.cache
 def _inline_css(name: str) -> str:
-    """A vendored stylesheet as ``<style>``, its ``images/*`` inlined as data URIs."""
+    """A stylesheet from ``geomap/assets`` as ``<style>``, its ``images/*`` inlined as data URIs."""
 
     def data_uri(match: re.Match[str]) -> str:
         image = _asset_path(match.group(1))
@@ -636,19 +281,8 @@ def _inline_js(name: str) -> str:
 
 
 @functools.cache
-def _countries() -> dict[str, Any]:
-    """The compact country outlines (``iso``, ``name``) from ``geomap/assets``."""
-    return json.loads(_asset_path("countries.geojson").read_text(encoding="utf-8"))
-
-
-@functools.cache
 def _countries_script() -> str:
-    return f"<script>var geomap_countries = {_js(_countries())};</script>"
-
-
-def country_names() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> country name, for the countries we can draw."""
-    return {f["properties"]["iso"]: f["properties"]["name"] for f in _countries()["features"] if f["properties"]["iso"]}
+    return f"<script>var geomap_topology = {script_json(topology())};</script>"
 
 
 def _add_assets(figure: Figure, *, cdn: bool, cluster: bool, heat: bool, countries: bool) -> None:
@@ -660,9 +294,12 @@ def _add_assets(figure: Figure, *, cdn: bool, cluster: bool, heat: bool, countri
             figure.header.add_child(_Raw(_inline_css(name)), name=f"geomap:{name}")
         for name in scripts:
             figure.header.add_child(_Raw(_inline_js(name)), name=f"geomap:{name}")
-    figure.header.add_child(_Raw(f"<style>{_CSS}</style>"), name="geomap:css")
-    figure.header.add_child(_Raw(f"<script>{_JS}</script>"), name="geomap:js")
+    figure.header.add_child(_Raw(_inline_css("geomap.css")), name="geomap:css")
+    figure.header.add_child(_Raw(_inline_js("geomap.js")), name="geomap:js")
     if countries:
+        client = (f'<script src="{CDN["topojson-client.min.js"]}"></script>' if cdn
+                  else _inline_js("topojson-client.min.js"))
+        figure.header.add_child(_Raw(client), name="geomap:topojson-client")
         figure.header.add_child(_Raw(_countries_script()), name="geomap:countries")
 
 
@@ -670,7 +307,7 @@ def _add_assets(figure: Figure, *, cdn: bool, cluster: bool, heat: bool, countri
 
 
 def _radius(mentions: int) -> float:
-    """Marker radius in pixels: grows with sqrt(mentions), bounded."""
+    """Marker radius in pixels: grows with sqrt(mentions), bounded (geomap.js draws the same)."""
     return min(RADIUS_MAX, RADIUS_MIN + RADIUS_STEP * (math.sqrt(max(mentions, 1)) - 1))
 
 
@@ -683,47 +320,15 @@ def _zoom_for(place: Place) -> int:
     return {"A": 8, "P": 11, "S": 13}.get(place.feature_class, 9)
 
 
-def _unique_labels(labels: list[str]) -> list[str]:
-    """Disambiguate repeated labels ("X", "X (2)"): layer names must differ."""
-    seen: Counter[str] = Counter()
-    out = []
-    for label in labels:
-        seen[label] += 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
-
-
-def _group_value(doc: Document, field_name: str) -> str:
-    value = doc.meta.get(field_name)
-    if value in (None, ""):
-        return f"(no {field_name})"
-    text = str(value)
-    if field_name in ("date", "published") and re.match(r"\d{4}-\d{2}-\d{2}[T ]", text):
-        return text[:10]  # a layer per day, not per timestamp
-    return text
-
-
 def _classes(maximum: int, n: int = len(CHOROPLETH_COLORS)) -> list[int]:
     """Lower bounds of up to ``n`` classes from 1 to ``maximum``, geometric."""
     bounds = sorted({max(1, round(maximum ** (k / n))) for k in range(n)} | {1})
     return bounds
 
 
-@dataclass
-class _Marker:
-    place: Place
-    articles: list[tuple[Document, str, list[Mention]]] = field(default_factory=list)
-
-    @property
-    def mentions(self) -> int:
-        return sum(len(ms) for _, _, ms in self.articles)
-
-
-@dataclass
-class _Layer:
-    label: str
-    docs: list[tuple[Document, str]]
-    markers: list[_Marker]
+def _date(doc: Document) -> str | None:
+    value = doc.meta.get("date") or doc.meta.get("published")
+    return str(value)[:10] if value not in (None, "") else None
 
 
 # --- the map ------------------------------------------------------------------
@@ -751,8 +356,9 @@ class Map:
     height
         CSS height of the map (``"100%"`` fills the page).
     color_by
-        ``"article"``: one colour per layer (article, or ``group_by`` value);
-        ``"country"``: one colour per country. A legend says which.
+        ``"article"``: one colour per layer (article, or ``group_by`` value; a marker
+        several shown layers name is dark grey); ``"country"``: one colour per country.
+        The panel says which.
     group_by
         A ``doc.meta`` field (``"date"``, ``"source"``…): one layer per value
         instead of one per article. ISO timestamps in ``date`` group by day.
@@ -764,7 +370,11 @@ class Map:
         Draw country outlines under the tiles (the base map when ``tiles`` is None,
         and what remains visible when tiles cannot load). None: unless ``cdn``.
     side_list
-        Add the list of places (click: pan to the marker and open it).
+        List the places in the panel (click: zoom to the place and open its popup).
+    approximate_below
+        Mentions whose ``score`` (the probability that the place is right) is below
+        this are drawn as approximate, as are those placed at the place holding a
+        name the gazetteer lacks (``precision == "containing"``).
     """
 
     def __init__(
@@ -784,6 +394,7 @@ class Map:
         choropleth: bool = False,
         outline: bool | None = None,
         side_list: bool = True,
+        approximate_below: float = APPROXIMATE_BELOW,
     ) -> None:
         if color_by not in COLOR_BY:
             raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
@@ -793,12 +404,13 @@ class Map:
         self.color_by, self.group_by = color_by, group_by or None
         self.heat, self.choropleth, self.side_list = heat, choropleth, side_list
         self.outline = (not cdn or tiles is None) if outline is None else outline
+        self.approximate_below = approximate_below
         self._docs: list[tuple[Document, str | None]] = []
         for doc in documents:
             self.add(doc)
 
     def add(self, doc: Document, *, name: str | None = None) -> "Map":
-        """Add a parsed article (named ``name`` or its title or id in popups and layers)."""
+        """Add a parsed article (named ``name`` or its title or first words in popups and the panel)."""
         if not isinstance(doc, Document):
             hint = " (parse it first: geomap.parse(text))" if isinstance(doc, (str, bytes, dict)) else ""
             raise TypeError(f"a Map shows parsed Documents, not {type(doc).__name__}{hint}")
@@ -810,71 +422,56 @@ class Map:
         """The documents on the map, in the order added."""
         return [doc for doc, _ in self._docs]
 
-    # --- model: layers of markers ----------------------------------------------
+    def content(self) -> Content:
+        """What the map shows: its layers and one marker per place (see :mod:`geomap.markers`)."""
+        return collect(self._docs, group_by=self.group_by, demonyms=self.demonyms,
+                       approximate_below=self.approximate_below)
 
-    def _labels(self) -> list[str]:
-        return _unique_labels([
-            str(name or doc.meta.get("title") or doc.id or f"Article {i + 1}")
-            for i, (doc, name) in enumerate(self._docs)
-        ])
+    # --- colours ------------------------------------------------------------------
 
-    def _layers(self) -> list[_Layer]:
-        """One layer per article, or per ``group_by`` value (sorted)."""
-        labelled = list(zip(self.documents, self._labels()))
-        if self.group_by:
-            buckets: dict[str, list[tuple[Document, str]]] = {}
-            for doc, label in labelled:
-                buckets.setdefault(_group_value(doc, self.group_by), []).append((doc, label))
-            parts = sorted(buckets.items(), key=lambda kv: (kv[0].startswith("(no "), kv[0]))
-        else:
-            parts = [(label, [(doc, label)]) for doc, label in labelled]
-        layers = []
-        for label, docs in parts:
-            markers: dict[int, _Marker] = {}
-            for doc, doc_label in docs:
-                for group in doc.places(demonyms=self.demonyms):
-                    marker = markers.setdefault(group.place.geonameid, _Marker(group.place))
-                    marker.articles.append((doc, doc_label, group.mentions))
-            layers.append(_Layer(label, docs, list(markers.values())))
-        return layers
+    def _layer_colors(self, content: Content) -> tuple[list[str | None], str | None, str | None]:
+        """Each layer's colour, the colour of a marker in several layers, and a note for the panel."""
+        n = len(content.layers)
+        if self.color_by == "country":  # the panel lists the countries' colours instead
+            return [None] * n, None, None
+        if n <= len(PALETTE):
+            return list(PALETTE[:n]), SEVERAL_COLOR if n > 1 else None, None
+        noun = "articles" if not self.group_by else "groups"
+        note = f"More than {len(PALETTE)} {noun}: one colour for all. Switch them on and off to compare."
+        return [PALETTE[0]] * n, None, note
 
-    def _colors(self, layers: list[_Layer]) -> tuple[dict[Any, str], str, list[tuple[str, str]], int]:
-        """Colour per layer index or per country; legend title, rows, and rows left out."""
-        if self.color_by == "country":
-            counts: Counter[str | None] = Counter()
-            for layer in layers:
-                for mk in layer.markers:
-                    counts[mk.place.country_code] += mk.mentions
-            names = country_names()
-            ranked = [cc for cc, _ in counts.most_common() if cc]
-            colors: dict[Any, str] = {cc: PALETTE[i] for i, cc in enumerate(ranked[: len(PALETTE) - 1])}
-            rows = [(colors[cc], names.get(cc, cc)) for cc in ranked[: len(PALETTE) - 1]]
-            if len(ranked) >= len(PALETTE) or None in counts:
-                rows.append((OTHER_COLOR, "other countries" if len(ranked) >= len(PALETTE) else "no country"))
-            return colors, "Colour: country", rows, 0
-        colors = {i: PALETTE[i % len(PALETTE)] for i in range(len(layers))}
-        rows = [(colors[i], layer.label) for i, layer in enumerate(layers[:LEGEND_ROWS])]
-        what = self.group_by or "article"
-        return colors, f"Colour: {what}", rows, max(0, len(layers) - LEGEND_ROWS)
+    def _country_colors(self, content: Content) -> tuple[dict[str | None, str], list[tuple[str, str]]]:
+        counts: Counter[str | None] = Counter()
+        for mk in content.markers:
+            counts[mk.place.country_code] += mk.mentions
+        names = country_names()
+        ranked = [cc for cc, _ in counts.most_common() if cc]
+        top = ranked[: len(PALETTE) - 1]
+        colors: dict[str | None, str] = {cc: PALETTE[i] for i, cc in enumerate(top)}
+        rows = [(colors[cc], names.get(cc or "", cc or "")) for cc in top]
+        if len(ranked) > len(top) or None in counts:
+            rows.append((OTHER_COLOR, "other countries" if len(ranked) > len(top) else "no country"))
+        return colors, rows
 
     # --- folium -------------------------------------------------------------------
 
     def to_folium(self) -> folium.Map:
         """Build a fresh ``folium.Map`` (its Figure already carries the assets)."""
-        layers = self._layers()
-        n_markers = sum(len(layer.markers) for layer in layers)
+        content = self.content()
+        markers = content.markers
+        n_markers = len(markers)
         cluster = n_markers > CLUSTER_THRESHOLD if self.cluster is None else self.cluster
         heat = self.heat and n_markers > 0
         choropleth = self.choropleth and n_markers > 0
 
-        m = folium.Map(tiles=None, height=self.height)
+        m = folium.Map(tiles=None, height=self.height, zoom_snap=0.25)
         m.options["max_zoom"] = MAX_ZOOM  # folium only passes max_zoom to its own tiles
         m.options["world_copy_jump"] = True
         if not self.cdn:
             m.default_js, m.default_css = [], []
         figure = m.get_root()
-        labels = self._labels()
-        figure.title = _text(self.title or (labels[0] if len(labels) == 1 else "geomap"))
+        labels = [layer.label for layer in content.layers]
+        figure.title = escape(self.title or (labels[0] if len(labels) == 1 else "geomap"))
         _add_assets(figure, cdn=self.cdn, cluster=cluster, heat=heat, countries=self.outline or choropleth)
 
         if self.outline:
@@ -885,56 +482,79 @@ class Map:
         if self.outline or choropleth:
             _Call("attributionControl.addAttribution", BOUNDARIES_ATTRIBUTION).add_to(m)
 
+        self._fit(m, [mk.place for mk in markers])
         if choropleth:
-            self._add_choropleth(m, layers)
-        colors, legend_title, legend_rows, more = self._colors(layers)
-        if cluster:
-            _Helper("clusterRoot", CLUSTER_OPTIONS).add_to(m)
-        for i, layer in enumerate(layers):
-            rows = [self._row(mk, colors.get(mk.place.country_code, OTHER_COLOR) if self.color_by == "country"
-                              else colors[i]) for mk in layer.markers]
-            PlaceLayer(layer.label, rows, map_name=m.get_name(), cluster=cluster, cdn=self.cdn,
-                       pack=n_markers > PACK_ROWS).add_to(m)
-        if cluster:
-            _Helper("showCluster").add_to(m)
+            self._add_choropleth(m, content)
+        legend, note = self._add_places(m, content, cluster=cluster) if n_markers else (None, None)
         if heat:
-            self._add_heat(m, layers)
-        if len(layers) >= 2 or heat or choropleth:
-            folium.LayerControl(collapsed=len(layers) > 8).add_to(m)
-
-        if n_markers and (len(layers) >= 2 or self.color_by == "country"):
-            _Box(legend_html(legend_title, legend_rows, more=more), position="bottomright",
-                 css_class="geomap-legend").add_to(m)
-        if self.side_list and n_markers:
-            _Helper("sideList", {"limit": 300, "layers": len(layers) > 1, "open": n_markers <= 30}).add_to(m)
-        self._add_unplaced(m, labels)
-        self._fit(m, [mk.place for layer in layers for mk in layer.markers])
+            self._add_heat(m, content)
+        self._add_panel(m, content, legend=legend, note=note, n_markers=n_markers)
         _Helper("done").add_to(m)
         return m
 
-    @staticmethod
-    def _row(mk: _Marker, color: str) -> list[Any]:
-        n = mk.mentions
-        p = mk.place
-        approx = all(m.precision != "exact" for _, _, ms in mk.articles for m in ms)
-        return [p.lat, p.lon, round(_radius(n), 2), color, tooltip_html(p.name, n),
-                popup_html(p, mk.articles), p.name, n, approx]
+    def _add_places(self, m: folium.Map, content: Content, *,
+                    cluster: bool) -> tuple[dict[str, Any] | None, str | None]:
+        """The markers (:class:`PlaceMarkers`); the colour legend and note the panel shows."""
+        layer_colors, several, note = self._layer_colors(content)
+        legend, country_colors = None, {}
+        if self.color_by == "country":
+            country_colors, legend_rows = self._country_colors(content)
+            legend = {"title": "Colour: country", "rows": legend_rows}
+        names = country_names()
+        rows = [self._row(mk, names, country_colors.get(mk.place.country_code, OTHER_COLOR)
+                          if self.color_by == "country" else None) for mk in content.markers]
+        groups = [{"label": layer.label, "color": layer_colors[i],
+                   "date": _date(layer.articles[0].doc) if not self.group_by and len(layer.articles) == 1 else None}
+                  for i, layer in enumerate(content.layers)]
+        options = {
+            "groups": groups, "several": several, "maxArticles": MAX_ARTICLES,
+            "radius": [RADIUS_MIN, RADIUS_STEP, RADIUS_MAX],
+            "cluster": CLUSTER_OPTIONS if cluster else None,
+            "canvas": not cluster and len(rows) > CLUSTER_THRESHOLD,
+        }
+        PlaceMarkers(rows, options, cdn=self.cdn, pack=len(rows) > PACK_ROWS).add_to(m)
+        return legend, note
 
-    def _add_heat(self, m: folium.Map, layers: list[_Layer]) -> None:
+    def _row(self, mk: Marker, countries: dict[str, str], color: str | None) -> list[Any]:
+        """One place for ``geomap.places`` (see :class:`PlaceMarkers`)."""
+        p = mk.place
+        header = place_html(p, countries)
+        if mk.approximate:
+            header += approximate_html(p, mk.all_mentions(), below=self.approximate_below)
+        entries = []
+        for e in mk.entries:
+            html = articles_html([(a.doc, a.label, ms) for a, ms in e.articles])
+            entries.append([e.layer, e.mentions, len(e.articles), html])
+        return [p.lat, p.lon, mk.name, escape(mk.name), int(mk.approximate), color, header, entries]
+
+    def _add_panel(self, m: folium.Map, content: Content, *, legend: dict[str, Any] | None, note: str | None,
+                   n_markers: int) -> None:
+        missing = [[a.label, [[name, n] for name, n in names.items()]] for a, names in unplaced(content)]
+        if not n_markers and not missing:
+            return
+        noun = (self.group_by or "group") + "s" if self.group_by else "articles"
+        title = self.group_by.capitalize() if self.group_by else "Articles"
+        approximate = any(mk.approximate for mk in content.markers)
+        button = plural(n_markers, "place") if n_markers else "Not placed"
+        _Helper("panel", {
+            "button": button, "groupsTitle": title, "groupsNoun": noun, "groupsNote": note, "legend": legend,
+            "approximate": approximate, "list": bool(self.side_list and n_markers),
+            "open": n_markers <= LIST_OPEN, "limit": LIST_LIMIT, "unplaced": missing,
+        }).add_to(m)
+
+    def _add_heat(self, m: folium.Map, content: Content) -> None:
         counts: dict[tuple[float, float], int] = Counter()
-        for layer in layers:
-            for mk in layer.markers:
-                counts[mk.place.point] += mk.mentions
+        for mk in content.markers:
+            counts[mk.place.point] += mk.mentions
         top = max(counts.values())
         points = [[lat, lon, round(math.sqrt(n / top), 4)] for (lat, lon), n in counts.items()]
         HeatLayer(points, cdn=self.cdn).add_to(m)
 
-    def _add_choropleth(self, m: folium.Map, layers: list[_Layer]) -> None:
+    def _add_choropleth(self, m: folium.Map, content: Content) -> None:
         counts: Counter[str] = Counter()
-        for layer in layers:
-            for mk in layer.markers:
-                if mk.place.country_code:
-                    counts[mk.place.country_code] += mk.mentions
+        for mk in content.markers:
+            if mk.place.country_code:
+                counts[mk.place.country_code] += mk.mentions
         names = country_names()
         counts = Counter({cc: n for cc, n in counts.items() if cc in names})
         if not counts:
@@ -945,39 +565,24 @@ class Map:
             k = max(i for i, b in enumerate(bounds) if n >= b)
             return CHOROPLETH_COLORS[k + len(CHOROPLETH_COLORS) - len(bounds)]
 
-        data = {cc: [color(n), tooltip_html(names[cc], n)] for cc, n in counts.items()}
-        CountryLayer("choropleth", m.get_name(), counts=data, name="Mentions by country").add_to(m)
+        data = {cc: [color(n), f"{escape(names[cc])} — {plural(n, 'mention')}"] for cc, n in counts.items()}
         rows = []
         for i, b in enumerate(bounds):
             hi = bounds[i + 1] - 1 if i + 1 < len(bounds) else max(counts.values())
             rows.append((color(b), f"{b:,}" if hi == b else f"{b:,}–{hi:,}"))
-        _Box(legend_html("Mentions by country", rows, square=True, sizes=False), position="bottomright",
-             css_class="geomap-legend geomap-choropleth-legend").add_to(m)
-
-    def _add_unplaced(self, m: folium.Map, labels: list[str]) -> None:
-        rows = []
-        for (doc, _), label in zip(self._docs, labels):
-            names = Counter(x.text for x in doc.unresolved() if x.kind != "demonym")
-            if names:
-                rows.append((label, names))
-        if rows:
-            _Box(unplaced_html(rows, labelled=len(self._docs) > 1), position="bottomleft",
-                 css_class="geomap-unplaced").add_to(m)
+        CountryLayer("choropleth", m.get_name(), counts=data, name="Mentions by country", legend=rows).add_to(m)
 
     @staticmethod
     def _fit(m: folium.Map, places: list[Place]) -> None:
-        """Fit the view to the markers; the world when there are none."""
+        """Fit the view to the markers (the world when there are none), without animation."""
         if not places:
-            m.fit_bounds(WORLD)
+            _Helper("view", WORLD, {"padding": [10, 10]}).add_to(m)
             return
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
         single = len({p.point for p in places}) == 1
-        m.fit_bounds(
-            [[min(lats), min(lons)], [max(lats), max(lons)]],
-            padding=(30, 30),
-            max_zoom=_zoom_for(places[0]) if single else 12,
-        )
+        _Helper("view", [[min(lats), min(lons)], [max(lats), max(lons)]],
+                {"padding": [30, 30], "maxZoom": _zoom_for(places[0]) if single else 12}).add_to(m)
 
     # --- output ---------------------------------------------------------------
 
@@ -998,7 +603,7 @@ class Map:
             for key, child in figure.header._children.items()
             if key not in ("meta_http", m.get_name())  # folium's page-wide styles
         )
-        size = "aspect-ratio:5/3" if self.height.strip().endswith("%") else f"height:{_text(self.height)}"
+        size = "aspect-ratio:5/3" if self.height.strip().endswith("%") else f"height:{escape(self.height)}"
         return (
             f'<div class="geomap-fragment" style="position:relative;width:100%;{size}">'
             f"{head}<style>#{m.get_name()}{{position:absolute;inset:0}}</style>"
@@ -1009,7 +614,7 @@ class Map:
         """The page in a sandbox-free ``<iframe srcdoc=…>`` (what notebooks and dashboards embed)."""
         h = f"{height}px" if isinstance(height, int) else str(height)
         return (
-            f'<iframe srcdoc="{_text(self.to_html())}" style="width:{_text(width)};height:{_text(h)};border:none" '
+            f'<iframe srcdoc="{escape(self.to_html())}" style="width:{escape(width)};height:{escape(h)};border:none" '
             'loading="lazy" title="geomap"></iframe>'
         )
 
@@ -1021,10 +626,12 @@ class Map:
         """A GeoJSON FeatureCollection of the places with their mentions (see :mod:`geomap.export`)."""
         from .export import to_geojson
 
-        return to_geojson(self.documents, demonyms=self.demonyms, names=dict(zip(map(id, self.documents), self._labels())))
+        labels = {id(a.doc): a.label for a in self.content().articles}
+        return to_geojson(self.documents, demonyms=self.demonyms, names=labels)
 
-    def to_bytes(self, format: str = "html") -> bytes:
-        """The map in ``format`` (``html``, ``geojson``, ``png`` or ``pdf``)."""
+    def to_bytes(self, format: str = "html", *, size: tuple[int, int] = SNAPSHOT_SIZE, scale: float = 1.0) -> bytes:
+        """The map in ``format`` (``html``, ``geojson``, ``png`` or ``pdf``); a PNG or PDF is
+        ``size`` (width, height) CSS pixels at ``scale`` device pixels each, without controls."""
         if format == "html":
             return self.to_html().encode("utf-8")
         if format == "geojson":
@@ -1032,13 +639,14 @@ class Map:
         if format in ("png", "pdf"):
             from .export import snapshot_bytes
 
-            return snapshot_bytes(self, format=format)
+            return snapshot_bytes(self, format=format, width=size[0], height=size[1], scale=scale)
         raise ValueError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
 
-    def save(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
+    def save(self, path: str | os.PathLike[str], *, format: str | None = None,
+             size: tuple[int, int] = SNAPSHOT_SIZE, scale: float = 1.0) -> Path:
         """Write the map to ``path`` atomically (temp file + ``os.replace``);
-        ``format`` defaults to what the suffix says, else HTML."""
-        data = self.to_bytes(format or format_for(path))
+        ``format`` defaults to what the suffix says, else HTML (``size``, ``scale``: as :meth:`to_bytes`)."""
+        data = self.to_bytes(format or format_for(path), size=size, scale=scale)
         with open_output(path, "wb") as f:
             f.write(data)
         return Path(path)
@@ -1071,10 +679,31 @@ def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     p.add_argument("--choropleth", action="store_true", help="add a country layer shaded by mention counts")
     p.add_argument("--outline", action=argparse.BooleanOptionalAction, default=None,
                    help="draw country outlines under the tiles (default: unless --cdn)")
-    p.add_argument("--side-list", action=argparse.BooleanOptionalAction, default=True, help="list the places beside the map")
+    p.add_argument("--side-list", action=argparse.BooleanOptionalAction, default=True,
+                   help="list the places in the map's panel")
+    p.add_argument("--approximate-below", type=float, default=APPROXIMATE_BELOW, metavar="P",
+                   help="draw places right with probability below P as approximate, dashed and listed apart "
+                        f"(default {APPROXIMATE_BELOW}); --min-score P hides them")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: from the output file's suffix, else html); png/pdf need chromium")
+    p.add_argument("--size", type=_size, default=SNAPSHOT_SIZE, metavar="WxH",
+                   help="png/pdf: the page in CSS pixels (default %dx%d)" % SNAPSHOT_SIZE)
+    p.add_argument("--scale", type=float, default=1.0, metavar="N",
+                   help="png: device pixels per CSS pixel, e.g. 2 for high-density screens (default 1)")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    """``"1200x800"`` -> ``(1200, 800)``."""
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[x×]\s*(\d{2,5})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, like 1200x800, not {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def snapshot_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``Map.save(..., **snapshot_options(args))`` keywords from :func:`add_map_arguments` options."""
+    return {"size": args.size, "scale": args.scale}
 
 
 def map_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -1092,4 +721,5 @@ def map_options(args: argparse.Namespace) -> dict[str, Any]:
         "choropleth": args.choropleth,
         "outline": args.outline,
         "side_list": args.side_list,
+        "approximate_below": args.approximate_below,
     }

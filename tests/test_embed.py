@@ -91,7 +91,7 @@ def test_streamlit_helper_in_apptest():
     # components.html is an iframe element carrying the whole page
     tree = at._tree
     blobs = [str(getattr(node, "proto", "")) for node in _walk(tree)]
-    assert any("geomap_countries" in b and "Kursk" in b for b in blobs)
+    assert any("geomap_topology" in b and "Kursk" in b for b in blobs)
 
 
 def _walk(node):

@@ -46,7 +46,8 @@ def make_doc(
         start = text.index(word, next_from.get(word, 0))
         next_from[word] = start + len(word)
         sentence = next(i for i, s in enumerate(spans) if s.start <= start < s.end)
-        out.append(Mention(word, start, start + len(word), sentence, kind=kind[0] if kind else "toponym", place=place))
+        out.append(Mention(word, start, start + len(word), sentence, kind=kind[0] if kind else "toponym", place=place,
+                           score=0.9))
     assert all(text[m.start : m.end] == m.text for m in out)
     return Document(text, id=id, sentences=spans, mentions=out, meta={"title": title} if title else {})
 
@@ -63,6 +64,20 @@ def kursk_doc(**kw) -> Document:
          ("Sudzha", SUDZHA), ("Atlantis", None)],
         **kw,
     )
+
+
+WASHINGTON = Place(4140963, "Washington", 38.89511, -77.03637, "P", "PPLC", "US", "DC", 689_545)
+
+
+def washington_articles() -> list[Document]:
+    """Three short articles that each name Washington (the third twice)."""
+    texts = [
+        ("w1", ["Senators returned to Washington on Monday."], "Budget talks"),
+        ("w2", ["Rain fell on Washington all week.", "Traffic slowed."], None),
+        ("w3", ["In Washington, officials met the envoy.", "Washington said little."], "Envoy visit"),
+    ]
+    return [make_doc(sentences, [("Washington", WASHINGTON)] * " ".join(sentences).count("Washington"),
+                     id=doc_id, title=title) for doc_id, sentences, title in texts]
 
 
 def hostile_doc() -> Document:
@@ -97,37 +112,53 @@ class Tags(HTMLParser):
 JS_STRING = r'("(?:[^"\\]|\\.)*")'
 
 
+def _places_call(page: str) -> tuple[list, dict] | None:
+    found = re.search(r"var (places_\w+) = (\[.*?\]|\"[A-Za-z0-9+/=]*\");\ngeomap\.places\(\w+, \1, (\{.*?\})\);\n", page)
+    if not found:
+        return None
+    block = found.group(2)
+    if block.startswith('"'):  # packed: base64(gzip(JSON))
+        block = gzip.decompress(base64.b64decode(json.loads(block))).decode("utf-8")
+    return json.loads(block), json.loads(found.group(3))
+
+
 def rows(page: str) -> list[list]:
-    """Every marker row ``[lat, lon, radius, colour, tooltip, popup, name, mentions]``, in page order."""
-    out = []
-    for block in re.findall(r"_rows = (\[.*?\]|\"[A-Za-z0-9+/=]*\");\n", page):
-        if block.startswith('"'):  # a packed layer: base64(gzip(JSON))
-            block = gzip.decompress(base64.b64decode(json.loads(block))).decode("utf-8")
-        out += json.loads(block)
-    return out
+    """Every marker row ``[lat, lon, name, name_html, approximate, colour, header_html, entries]``."""
+    found = _places_call(page)
+    return found[0] if found else []
+
+
+def options(page: str) -> dict:
+    """The options of ``geomap.places`` (layers and their colours, clustering…)."""
+    found = _places_call(page)
+    return found[1] if found else {}
+
+
+def popup(row: list) -> str:
+    """A marker's popup body with every layer shown: the place, then each layer's articles."""
+    return row[6] + "".join(entry[3] for entry in row[7])
 
 
 def popups(page: str) -> list[str]:
-    return [r[5] for r in rows(page)]
-
-
-def tooltips(page: str) -> list[str]:
-    return [r[4] for r in rows(page)]
+    return [popup(r) for r in rows(page)]
 
 
 def layer_names(page: str) -> list[str]:
-    block = re.search(rf"overlays :\s*\{{((?:\s*{JS_STRING} : \w+,)*)", page)
-    return [json.loads(s) for s in re.findall(rf"{JS_STRING} :", block.group(1))] if block else []
+    return [g["label"] for g in options(page).get("groups", [])]
 
 
-def box(page: str, css_class: str) -> str | None:
-    """The HTML content of a ``geomap.box`` control with this class, or None."""
-    found = re.search(rf'geomap\.box\(\w+, "\w+", "{re.escape(css_class)}", {JS_STRING}\);', page)
+def overlay_names(page: str) -> list[str]:
+    return [json.loads(s) for s in re.findall(rf"geomap\.overlay\(\w+, {JS_STRING}, ", page)]
+
+
+def panel(page: str) -> dict | None:
+    """The options of the panel (layers, key, list of places, names not placed), or None."""
+    found = re.search(r"geomap\.panel\(\w+, (\{.*?\})\);\n", page)
     return json.loads(found.group(1)) if found else None
 
 
-def unplaced_box(page: str) -> str:
-    return box(page, "geomap-unplaced")
+def unplaced_names(page: str) -> list:
+    return (panel(page) or {}).get("unplaced", [])
 
 
 def marker_count(page: str) -> int:
@@ -148,48 +179,96 @@ def test_vendored_assets_present_and_match_package_json():
     assert f"Leaflet {pins['leaflet']}," in (ASSETS / "leaflet.js").read_text()[:300]
     banner = (ASSETS / "leaflet.markercluster.js").read_text()[:200]
     assert f"leaflet.markercluster {pins['leaflet.markercluster']} " in banner
+    assert f"topojson-client v{pins['topojson-client']} " in (ASSETS / "topojson-client.min.js").read_text()[:200]
+    assert (ASSETS / "LICENSE.topojson-client").stat().st_size > 0
 
 
 # --- markers and popups ------------------------------------------------------------
 
 
-def test_one_marker_per_distinct_place_per_article():
+def test_one_marker_per_place_across_articles():
     other = make_doc(["Kursk and Kyiv, Kyiv again."], [("Kursk", KURSK), ("Kyiv", KYIV), ("Kyiv", KYIV)], id="b")
-    page = Map([kursk_doc(), other], tiles=None).to_html()
-    assert marker_count(page) == 2 + 2  # Kursk, Sudzha | Kursk, Kyiv
+    page = Map([kursk_doc(title="A"), other], tiles=None).to_html()
+    assert [r[2] for r in rows(page)] == ["Kursk", "Sudzha", "Kyiv"]  # Kursk once, for both articles
+    kursk = rows(page)[0]
+    assert [(e[0], e[1], e[2]) for e in kursk[7]] == [(0, 3, 1), (1, 1, 1)]  # layer, mentions, articles
+    assert "Fighting continued near <mark>Kursk</mark>" in kursk[7][0][3]
+    assert "<mark>Kursk</mark> and Kyiv, Kyiv again." in kursk[7][1][3]
     assert marker_count(Map(tiles=None).to_html()) == 0
+
+
+def test_three_articles_naming_washington_make_one_marker_listing_all_three():
+    (row,) = rows(Map(washington_articles(), tiles=None).to_html())
+    assert row[2] == "Washington" and [e[0] for e in row[7]] == [0, 1, 2]
+    body = popup(row)
+    for heading in ("Budget talks", "Rain fell on Washington all week. Traffic slowed.", "Envoy visit"):
+        assert f">{heading}</div>" in body
+    assert body.count("<mark>Washington</mark>") == 4
+    assert "<li>Senators returned to <mark>Washington</mark> on Monday.</li>" in body
 
 
 def test_demonyms_excluded_by_default():
     assert marker_count(Map([kursk_doc()], tiles=None).to_html()) == 2
     page = Map([kursk_doc()], tiles=None, demonyms=True).to_html()
     assert marker_count(page) == 3
-    assert any(t.startswith("Ukraine — 1 mention") for t in tooltips(page))
+    assert "Ukraine" in [r[2] for r in rows(page)]
 
 
 def test_popup_has_every_sentence_once_with_marks():
     page = Map([kursk_doc(title="Kursk report")], tiles=None).to_html()
-    popup = next(p for p in popups(page) if ">Kursk<" in p)
-    assert popup.count("<li>") == 2
-    assert "<li>Fighting continued near <mark>Kursk</mark> on Tuesday.</li>" in popup
-    assert "<li>Officials in <mark>Kursk</mark> said the <mark>Kursk</mark> region was calm.</li>" in popup
-    assert "Atlantis" not in popup  # "Kursk's" in sentence 4 is not a mention
-    for fact in ("RU", "PPLA", "538560", "Kursk report"):
-        assert fact in popup
-    assert popup.index("Kursk report") < popup.index("<li>")
-    assert '"maxWidth":400' in page and '"maxHeight"' in page
+    body = next(p for p in popups(page) if ">Kursk<" in p)
+    assert body.count("<li>") == 2
+    assert "<li>Fighting continued near <mark>Kursk</mark> on Tuesday.</li>" in body
+    assert "<li>Officials in <mark>Kursk</mark> said the <mark>Kursk</mark> region was calm.</li>" in body
+    assert "Atlantis" not in body  # "Kursk's" in sentence 4 is not a mention
+    assert "regional capital in Russia · population 440,052" in body and "Kursk report" in body
+    assert body.index("Kursk report") < body.index("<li>")
+    assert "feature code PPLA" in body.split("<details", 1)[1]  # codes behind the toggle
 
 
-def test_tooltip_and_radius():
+def test_marker_size_and_layers_are_counted_in_the_browser():
     page = Map([kursk_doc()], tiles=None).to_html()
-    assert tooltips(page) == ["Kursk — 3 mentions", "Sudzha — 1 mention"]
+    assert [sum(e[1] for e in r[7]) for r in rows(page)] == [3, 1]
+    assert options(page)["radius"] == [6.0, 4.0, 22.0]
     assert _radius(1) < _radius(3) < _radius(9) <= _radius(10_000) == _radius(100_000)
 
 
-def test_article_colours_differ():
+def test_layer_colours_differ_and_are_colour_blind_safe():
+    from geomap.render import PALETTE
+
     page = Map([kursk_doc(id="a"), kursk_doc(id="b")], tiles=None).to_html()
-    colours = {r[3] for r in rows(page)}
-    assert len(colours) == 2
+    colours = [g["color"] for g in options(page)["groups"]]
+    assert len(set(colours)) == 2 and set(colours) <= set(PALETTE)
+    assert options(page)["several"]  # Kursk is in both: a colour of its own
+    assert all(r[5] is None for r in rows(page))  # the browser colours by the shown layers
+    assert len(PALETTE) == 12 and "#1f77b4" not in PALETTE  # not category10
+
+
+def test_more_layers_than_colours_share_one_colour_with_a_note():
+    page = Map([article(f"doc{i}", title=f"T{i}") for i in range(13)], tiles=None).to_html()
+    assert len({g["color"] for g in options(page)["groups"]}) == 1
+    assert options(page)["several"] is None
+    assert "More than 12 articles: one colour for all" in panel(page)["groupsNote"]
+    twelve = Map([article(f"doc{i}", title=f"T{i}") for i in range(12)], tiles=None).to_html()
+    assert len({g["color"] for g in options(twelve)["groups"]}) == 12 and panel(twelve)["groupsNote"] is None
+
+
+# --- approximate places ------------------------------------------------------------------------
+
+
+def test_approximate_mentions_are_a_dashed_marker_of_their_own():
+    doc = make_doc(["Police closed Royal Street in Kyiv.", "Kyiv was calm."],
+                   [("Royal Street", KYIV), ("Kyiv", KYIV), ("Kyiv", KYIV)], title="Closure")
+    doc.mentions[0].precision = "containing"
+    doc.mentions[1].score = 0.2
+    page = Map([doc], tiles=None).to_html()
+    exact, approx = rows(page)
+    assert (exact[2], exact[4], sum(e[1] for e in exact[7])) == ("Kyiv", 0, 1)
+    assert (approx[2], approx[4], sum(e[1] for e in approx[7])) == ("Royal Street (in Kyiv)", 1, 2)
+    assert "approximately" in approx[6] and "approximately" not in exact[6]
+    assert "Royal Street" not in popup(exact)  # its sentence is not shown as naming Kyiv itself
+    assert panel(page)["approximate"] is True
+    assert rows(Map([doc], tiles=None, approximate_below=0.1).to_html())[0][2] == "Kyiv"
 
 
 # --- escaping ------------------------------------------------------------------------
@@ -207,25 +286,22 @@ def test_hostile_text_is_escaped_everywhere():
     tags = Tags(page)
     assert "img" not in tags.names()
     assert all(attrs == {} for tag, attrs in tags.tags if tag == "script")
-    # leaflet.js, the geomap helper, the country outlines, folium's switches, the map
-    assert tags.names().count("script") == 5
+    # leaflet.js, the geomap helper, topojson-client, the country outlines, folium's switches, the map
+    assert tags.names().count("script") == 6
 
-    pops, tips = popups(page), tooltips(page)
-    names = layer_names(page)
-    assert len(names) == 2
-    unplaced = unplaced_box(page)
-    legend = box(page, "geomap-legend")
-    for fragment in pops + tips + names + [unplaced, legend]:
+    pops = popups(page)
+    for fragment in pops + [r[3] for r in rows(page)]:
         assert "img" not in Tags(fragment).names() and "script" not in Tags(fragment).names()
     evil = "&lt;script&gt;window.pwned=1&lt;/script&gt;"
-    assert evil in tips[0] and evil in names[0] and evil in unplaced and evil in legend
-    assert "&lt;img src=x" in names[1]
+    assert evil in rows(page)[0][3] and evil in pops[0]
     # the sentence quoting the backtick/quote string survives intact, once escaped
     assert "`${window.pwned=1}` \\ &lt;/script&gt;&lt;!--" in pops[0]
     assert "it&#x27;s &quot;quoted&quot;" in pops[0]
     assert "<mark>&lt;script&gt;window.pwned=1&lt;/script&gt;</mark>" in pops[0]
-    # the side list gets plain text (it uses textContent), never pasted as HTML
-    assert rows(page)[0][6] == f"{HOSTILE}{HOSTILE_IMG}"
+    # the panel and the side list get plain text (textContent), never pasted as HTML
+    assert rows(page)[0][2] == f"{HOSTILE}{HOSTILE_IMG}"
+    assert layer_names(page)[0] == f"{HOSTILE} {HOSTILE_IMG} {HOSTILE_MISC}"
+    assert unplaced_names(page)[0][1] == [[HOSTILE_IMG, 1]]
 
 
 def test_hostile_text_does_not_change_page_structure():
@@ -255,9 +331,8 @@ def test_offline_page_has_no_remote_src_or_href(cluster, tiles):
     assert remote_refs(page) == []
     assert "<link" not in page
     assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
-    assert ("geomap.clusterRoot(" in page) is cluster
+    assert bool(options(page)["cluster"]) is cluster
     assert ("leaflet.markercluster 1.5.3" in page) is cluster
-    assert "url(images/layers.png)" not in page  # layer-control icon inlined
     if tiles:
         assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
 
@@ -274,32 +349,42 @@ def test_cluster_threshold():
     words = [f"w{i:04d}" for i in range(len(many))]
     big = make_doc([" ".join(words) + "."], list(zip(words, many)))
     page = Map([big], tiles=None).to_html()
-    assert "geomap.clusterRoot(" in page and marker_count(page) == CLUSTER_THRESHOLD + 1
-    assert "geomap.clusterRoot(" not in Map([kursk_doc()], tiles=None).to_html()
-    assert "geomap.clusterRoot(" in Map([kursk_doc()], tiles=None, cluster=True).to_html()
-    assert "geomap.clusterRoot(" not in Map([big], tiles=None, cluster=False).to_html()
+    assert options(page)["cluster"] and marker_count(page) == CLUSTER_THRESHOLD + 1
+    assert not options(Map([kursk_doc()], tiles=None).to_html())["cluster"]
+    assert options(Map([kursk_doc()], tiles=None, cluster=True).to_html())["cluster"]
+    unclustered = options(Map([big], tiles=None, cluster=False).to_html())
+    assert not unclustered["cluster"] and unclustered["canvas"]
 
 
 # --- layers, view, attribution, unplaced ------------------------------------------------------
 
 
-def test_two_articles_two_feature_groups_and_layer_control():
+def test_one_list_of_articles_in_the_panel_not_a_layer_control():
     page = Map([kursk_doc(title="First"), kursk_doc(title="First")], tiles=None).to_html()
-    assert page.count("L.featureGroup(") == 2
-    assert page.count("L.control.layers(") == 1
     assert layer_names(page) == ["First", "First (2)"]
-    single = Map([kursk_doc()], tiles=None).to_html()
-    assert single.count("L.featureGroup(") == 1 and "L.control.layers(" not in single
+    assert "L.control.layers(" not in page and "geomap.panel(" in page
+    assert panel(page)["groupsTitle"] == "Articles"
+    assert layer_names(Map([kursk_doc(title="Only")], tiles=None).to_html()) == ["Only"]
 
 
-def test_view_fits_markers_or_world():
+def test_article_without_title_is_named_by_its_first_words():
+    doc = kursk_doc(id="kursk.txt")
+    doc.meta["source"] = "kursk.txt"
+    page = Map([doc, article("b")], tiles=None).to_html()
+    assert layer_names(page) == ["Fighting continued near Kursk on Tuesday. Officials in…",
+                                 "Shelling hit Kursk and Kyiv."]
+    assert "kursk.txt" not in popups(page)[0]
+
+
+def test_view_fits_markers_or_world_without_animation():
     page = Map([kursk_doc()], tiles=None).to_html()
-    assert re.search(r"fitBounds\(\s*\[\[51\.1918, 35\.2706\], \[51\.7373, 36\.1874\]\]", page)
+    assert 'geomap.view(map_' in page and "[[51.1918,35.2706],[51.7373,36.1874]]" in page
     single = Map([make_doc(["In Kyiv."], [("Kyiv", KYIV)])], tiles=None).to_html()
-    assert re.search(r'\[\[50\.4547, 30\.5238\], \[50\.4547, 30\.5238\]\],\s*\{"maxZoom": 11', single)
+    assert re.search(r'\[\[50\.4547,30\.5238\],\[50\.4547,30\.5238\]\], \{"padding":\[30,30\],"maxZoom":11', single)
     empty = Map(tiles=None).to_html()
-    assert re.search(r"fitBounds\(\s*\[\[-58\.0, -170\.0\], \[75\.0, 170\.0\]\]", empty)
+    assert "[[-58.0,-170.0],[75.0,170.0]]" in empty
     assert '"maxZoom": 18' in empty  # on the map itself: MarkerCluster needs it
+    assert '"zoomSnap": 0.25' in empty  # the view can fill a phone's width
 
 
 def test_attribution():
@@ -310,12 +395,11 @@ def test_attribution():
     assert "Places © GeoNames (CC BY 4.0)" in osm and "OpenStreetMap" in osm
 
 
-def test_unplaced_box():
+def test_unplaced_names_in_the_panel():
     doc = kursk_doc()
     doc.mentions.append(Mention("Kuwaiti", 0, 7, 0, kind="demonym"))  # unresolved demonym: not listed
-    box = unplaced_box(Map([doc], tiles=None).to_html())
-    assert "<summary>Not placed: 1 name</summary>" in box and "Atlantis" in box and "Kuwaiti" not in box
-    assert unplaced_box(Map([make_doc(["Kursk."], [("Kursk", KURSK)])], tiles=None).to_html()) is None
+    assert [names for _, names in unplaced_names(Map([doc], tiles=None).to_html())] == [[["Atlantis", 1]]]
+    assert unplaced_names(Map([make_doc(["Kursk."], [("Kursk", KURSK)])], tiles=None).to_html()) == []
 
 
 # --- outputs --------------------------------------------------------------------------------
@@ -355,8 +439,8 @@ def test_fragment_and_repr_html():
 def test_add_chains_and_to_folium():
     m = Map(tiles=None)
     assert m.add(kursk_doc()).add(kursk_doc(), name="Second") is m
-    fm = m.to_folium()
-    assert fm.get_root().render().count("L.featureGroup(") == 2
+    page = m.to_folium().get_root().render()
+    assert layer_names(page) == ["Fighting continued near Kursk on Tuesday. Officials in…", "Second"]
 
 
 # --- colour, legend, groups, popups' article details ------------------------------------------
@@ -370,21 +454,14 @@ def article(id: str, **meta) -> Document:
 
 def test_color_by_country_with_legend():
     page = Map([article("a"), article("b")], tiles=None, color_by="country").to_html()
-    by_name = {r[6]: r[3] for r in rows(page)}
-    assert by_name["Kursk"] != by_name["Kyiv"]
-    assert len({r[3] for r in rows(page) if r[6] == "Kursk"}) == 1  # same country, same colour in both layers
-    legend = box(page, "geomap-legend")
-    assert "Colour: country" in legend and "Russia" in legend and "Ukraine" in legend
+    by_name = {r[2]: r[5] for r in rows(page)}
+    assert by_name["Kursk"] != by_name["Kyiv"] and None not in by_name.values()
+    assert [g["color"] for g in options(page)["groups"]] == [None, None]  # articles: no colour of their own
+    legend = panel(page)["legend"]
+    assert legend["title"] == "Colour: country"
+    assert [label for _, label in legend["rows"]] == ["Russia", "Ukraine"]
     with pytest.raises(ValueError):
         Map(color_by="mood")
-
-
-def test_legend_names_article_colours_and_caps_rows():
-    page = Map([article(f"doc{i}") for i in range(15)], tiles=None).to_html()
-    legend = box(page, "geomap-legend")
-    assert "Colour: article" in legend and "doc0" in legend and "doc11" in legend and "doc12" not in legend
-    assert "3 mores" not in legend and "… 3 more" in legend
-    assert box(Map([article("a")], tiles=None).to_html(), "geomap-legend") is None  # one article: nothing to tell
 
 
 def test_group_by_field_makes_one_layer_per_value():
@@ -392,21 +469,22 @@ def test_group_by_field_makes_one_layer_per_value():
             article("c", date="2024-08-07")]
     page = Map(docs, tiles=None, group_by="date").to_html()
     assert layer_names(page) == ["2024-08-06", "2024-08-07"]
-    kursk = [r for r in rows(page) if r[6] == "Kursk"]
-    assert [r[7] for r in kursk] == [2, 1]  # a and b share a marker on the 6th
-    assert kursk[0][5].count('class="geomap-article"') == 2
-    assert "Colour: date" in box(page, "geomap-legend")
+    kursk = next(r for r in rows(page) if r[2] == "Kursk")
+    assert [(e[0], e[1], e[2]) for e in kursk[7]] == [(0, 2, 2), (1, 1, 1)]  # a and b share the 6th
+    assert kursk[7][0][3].count('class="geomap-article"') == 2
+    assert panel(page)["groupsTitle"] == "Date"
     by_source = Map(docs, tiles=None, group_by="source").to_html()
     assert layer_names(by_source) == ["X", "(no source)"]
 
 
-def test_popup_has_title_date_link_and_geonames_details():
+def test_popup_has_title_date_link_and_plain_place_details():
     doc = article("a", title="Strikes", date="2024-08-06", url="https://news.example/strikes?a=1&b=2")
-    popup = popups(Map([doc], tiles=None).to_html())[0]
-    assert '<a href="https://news.example/strikes?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">Strikes</a>' in popup
-    assert '<span class="geomap-date">2024-08-06</span>' in popup
-    assert '<a href="https://www.geonames.org/538560"' in popup
-    assert "pop. 440,052" in popup and "admin1 41" in popup and "51.7373, 36.1874" in popup
+    body = popups(Map([doc], tiles=None).to_html())[0]
+    assert '<a href="https://news.example/strikes?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">Strikes</a>' in body
+    assert '<span class="geomap-date">2024-08-06</span>' in body
+    assert '<a href="https://www.geonames.org/538560"' in body
+    assert "population 440,052" in body and "admin1 code 41" in body and "51.7373, 36.1874" in body
+    assert options(Map([doc], tiles=None).to_html())["groups"][0]["date"] == "2024-08-06"
 
 
 @pytest.mark.parametrize("url", [
@@ -418,33 +496,26 @@ def test_unsafe_links_are_dropped(url):
     from geomap.render import safe_url
 
     assert safe_url(url) is None
-    popup = popups(Map([article("a", title="T", url=url)], tiles=None).to_html())[0]
-    assert "<a href" not in popup.replace('<a href="https://www.geonames.org/538560"', "")
-
-
-def test_safe_url_keeps_http_and_https():
-    from geomap.render import safe_url
-
-    assert safe_url(" https://a.example/x?y=1 ") == "https://a.example/x?y=1"
-    assert safe_url("HTTP://a.example") == "HTTP://a.example"
+    body = popups(Map([article("a", title="T", url=url)], tiles=None).to_html())[0]
+    assert "<a href" not in body.replace('<a href="https://www.geonames.org/538560"', "")
 
 
 def test_hostile_group_names_and_links():
     doc = article("a", source=HOSTILE_IMG, title=HOSTILE, url='https://x.example/"><img/src=x/onerror=alert(1)>')
     page = Map([doc, article("b", source=HOSTILE)], tiles=None, group_by="source").to_html()
-    for fragment in layer_names(page) + popups(page) + [box(page, "geomap-legend")]:
+    for fragment in popups(page):
         assert "img" not in Tags(fragment).names() and "script" not in Tags(fragment).names()
-    assert "&lt;img src=x" in box(page, "geomap-legend")
+    assert HOSTILE_IMG in layer_names(page)  # plain text for textContent
     assert 'href="https://x.example/&quot;&gt;&lt;img' in popups(page)[0]
 
 
 # --- heat, choropleth, outline, side list ----------------------------------------------
 
 
-def test_heat_layer_inlined_and_in_layer_control():
+def test_heat_layer_inlined_and_switchable_in_the_panel():
     page = Map([kursk_doc()], tiles=None, heat=True).to_html()
     assert "L.heatLayer(" in page and "simpleheat" in page and "leaflet.heat 0.2.0" in page
-    assert "Heat map" in layer_names(page) and remote_refs(page) == []
+    assert overlay_names(page) == ["Heat map"] and remote_refs(page) == []
     points = json.loads(re.search(r"L\.heatLayer\((\[.*?\]), ", page).group(1))
     assert sorted(p[2] for p in points) == [pytest.approx((1 / 3) ** 0.5, abs=1e-3), 1.0]
     assert "simpleheat" not in Map([kursk_doc()], tiles=None).to_html()
@@ -457,34 +528,42 @@ def test_choropleth_counts_by_country():
     counts = json.loads(re.search(r"geomap\.choropleth\(\w+, (\{.*?\})\);", page).group(1))
     assert set(counts) == {"RU", "UA"}
     assert counts["RU"][1] == "Russia — 5 mentions" and counts["UA"][1] == "Ukraine — 1 mention"
-    assert "Mentions by country" in layer_names(page)
-    assert "Mentions by country" in box(page, "geomap-legend geomap-choropleth-legend")
+    assert overlay_names(page) == ["Mentions by country"]
+    legend = json.loads(re.search(rf"geomap\.overlay\(\w+, {JS_STRING}, \w+, (\[.*?\])\);", page).group(2))
+    assert legend[0][1] == "1" and legend[-1][1].endswith("5")
 
 
-def test_country_outlines_are_small_coded_and_under_the_tiles():
+def test_country_outlines_are_small_topojson_coded_and_under_the_tiles():
+    from geomap.outlines import topology
     from geomap.render import country_names
 
-    assert (ASSETS / "countries.geojson").stat().st_size < 1_500_000
+    assert (ASSETS / "countries.topojson").stat().st_size < 200_000  # the GeoJSON was 717 KB
+    assert not (ASSETS / "countries.geojson").exists()
+    topo = topology()
+    assert topo["type"] == "Topology" and "transform" in topo  # quantized, delta-encoded arcs
     names = country_names()
     assert len(names) > 200 and names["UA"] == "Ukraine" and names["RU"] == "Russia"
+    assert {"NR", "TV", "MT", "SG"} <= set(names)  # small countries keep their land
     plain = Map([kursk_doc()], tiles=None).to_html()
-    assert "var geomap_countries = {" in plain and "geomap.outline(" in plain
+    assert "var geomap_topology = {" in plain and "geomap.outline(" in plain
+    assert "topojson-client v3.1.0" in plain  # the decoder, inlined
     assert "Borders © Natural Earth" in plain
     osm = Map([kursk_doc()]).to_html()
-    assert "geomap.outline(" in osm and '"geomapOutline", 150' in osm  # pane below the tiles (200)
-    assert "var geomap_countries" not in Map([kursk_doc()], cdn=True).to_html()
-    assert "var geomap_countries" not in Map([kursk_doc()], tiles=None, outline=False).to_html()
+    assert "geomap.outline(" in osm
+    assert "var geomap_topology" not in Map([kursk_doc()], cdn=True).to_html()
+    assert "var geomap_topology" not in Map([kursk_doc()], tiles=None, outline=False).to_html()
+    assert len(Map([kursk_doc()], tiles=None).to_html()) < 400_000
 
 
-def test_side_list_present_when_there_are_places():
-    assert "geomap.sideList(" in Map([kursk_doc()], tiles=None).to_html()
-    assert "geomap.sideList(" not in Map([kursk_doc()], tiles=None, side_list=False).to_html()
-    assert "geomap.sideList(" not in Map(tiles=None).to_html()
+def test_side_list_in_the_panel_when_there_are_places():
+    assert panel(Map([kursk_doc()], tiles=None).to_html())["list"] is True
+    assert panel(Map([kursk_doc()], tiles=None, side_list=False).to_html())["list"] is False
+    assert panel(Map(tiles=None).to_html()) is None
 
 
 def test_ready_flag_set_last():
     page = Map([kursk_doc()], tiles=None).to_html()
-    assert page.rindex("geomap.done(") > page.rindex("geomap.addPlaces(")
+    assert page.rindex("geomap.done(") > page.rindex("geomap.panel(") > page.rindex("geomap.places(")
 
 
 # --- formats and the command line -------------------------------------------------------------
@@ -501,18 +580,24 @@ def test_save_geojson_by_suffix(tmp_path):
 def test_map_cli_options_round_trip():
     import argparse
 
-    from geomap.render import add_map_arguments, format_for, map_options
+    from geomap.render import add_map_arguments, format_for, map_options, snapshot_options
 
     ap = add_map_arguments(argparse.ArgumentParser())
     opts = map_options(ap.parse_args([]))
     assert opts["tiles"] == "OpenStreetMap" and opts["cluster"] is None and opts["color_by"] == "article"
+    assert opts["approximate_below"] == 0.5
     args = ap.parse_args(["--tiles", "none", "--no-cluster", "--color-by", "country", "--group-by", "date",
-                          "--heat", "--choropleth", "--cdn", "--title", "T", "--format", "geojson", "--no-side-list"])
+                          "--heat", "--choropleth", "--cdn", "--title", "T", "--format", "geojson", "--no-side-list",
+                          "--approximate-below", "0.3"])
     opts = map_options(args)
     assert opts == {"tiles": None, "cluster": False, "demonyms": False, "cdn": True, "title": "T",
                     "color_by": "country", "group_by": "date", "heat": True, "choropleth": True,
-                    "outline": None, "side_list": False}
+                    "outline": None, "side_list": False, "approximate_below": 0.3}
     Map(**opts)  # every option is a Map keyword
+    assert snapshot_options(args) == {"size": (1200, 800), "scale": 1.0}
+    assert snapshot_options(ap.parse_args(["--size", "640x400", "--scale", "2"])) == {"size": (640, 400), "scale": 2.0}
+    with pytest.raises(SystemExit):
+        ap.parse_args(["--size", "big"])
     assert format_for("x.png", args.format) == "geojson"
     assert [format_for(p) for p in ("a.png", "a.PDF", "a.json", "a.geojson", "a.html", None, "-")] == \
         ["png", "pdf", "geojson", "geojson", "html", "html", "html"]
@@ -526,16 +611,7 @@ def test_large_maps_pack_their_rows():
     page = Map([make_doc([" ".join(words) + "."], list(zip(words, many)))], tiles=None).to_html()
     assert "&lt;b&gt;P0&lt;/b&gt;" not in page  # not visible as text: packed
     got = rows(page)
-    assert len(got) == PACK_ROWS + 1 and got[0][4] == "&lt;b&gt;P0&lt;/b&gt; — 1 mention" and got[0][6] == "<b>P0</b>"
-
-
-def test_a_landmark_popup_names_its_kind_and_source():
-    from geomap.model import Place
-    from geomap.render import place_details_html
-
-    house = Place(990000101, "White House", 38.8977, -77.0365, "S", "BLDG", "US", None, 0)
-    html = place_details_html(house)
-    assert "building (BLDG)" in html and "curated place" in html
+    assert len(got) == PACK_ROWS + 1 and got[0][3] == "&lt;b&gt;P0&lt;/b&gt;" and got[0][2] == "<b>P0</b>"
 
 
 def test_a_map_refuses_what_is_not_a_parsed_document_when_it_is_added():

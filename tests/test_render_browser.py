@@ -22,9 +22,11 @@ from geomap.model import Place
 from geomap.render import Map
 
 try:  # rootdir on sys.path (python -m pytest, or tests/ as a package)
-    from tests.test_render import HOSTILE, HOSTILE_IMG, article, hostile_doc, kursk_doc, make_doc
+    from tests.test_render import (KYIV, HOSTILE, HOSTILE_IMG, article, hostile_doc, kursk_doc, make_doc,
+                                   washington_articles)
 except ImportError:  # plain `pytest`, rootdir-less "prepend" import mode
-    from test_render import HOSTILE, HOSTILE_IMG, article, hostile_doc, kursk_doc, make_doc
+    from test_render import (KYIV, HOSTILE, HOSTILE_IMG, article, hostile_doc, kursk_doc, make_doc,
+                             washington_articles)
 
 pytestmark = pytest.mark.browser
 
@@ -66,11 +68,14 @@ def spread_places(n: int) -> list[Place]:
     return out
 
 
-def wait_for(driver, selector: str, timeout: float = 15.0):
-    """The element once it exists: animations take longer on a loaded machine than on a quiet one."""
+def open_popup(driver, timeout: float = 15.0):
+    """The open popup's content once it has faded in (selenium reads no text from a transparent
+    element, and the fade takes longer on a loaded machine)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(lambda d: d.find_element("css selector", selector))
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(
+        "const p = document.querySelector('.leaflet-popup');"
+        "return p && getComputedStyle(p).opacity === '1' ? p.querySelector('.leaflet-popup-content') : null;"))
 
 
 def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
@@ -79,10 +84,65 @@ def test_markers_draw_and_popup_shows_marks(driver, tmp_path):
     paths = circles(driver)
     assert len(paths) == 2  # Kursk, Sudzha (the demonym is left out)
     paths[0].click()
-    popup = wait_for(driver, ".leaflet-popup-content")
+    popup = open_popup(driver)
     marks = popup.find_elements("css selector", "mark")
     assert [m.text for m in marks] == ["Kursk"] * 3
     assert "Not placed: 1 name" in driver.find_element("css selector", ".geomap-unplaced").text
+
+
+def wait_until(driver, script: str, timeout: float = 15.0):
+    """The value of ``script`` once it is truthy (a condition, never a fixed sleep)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+
+
+#: The open popup's place name and marked words, once a popup is open (it fades in).
+OPEN_POPUP = """const c = document.querySelector('.leaflet-popup-content');
+return c && [c.querySelector('.geomap-name').textContent, Array.from(c.querySelectorAll('mark'), m => m.textContent)];"""
+
+
+def test_a_place_named_in_three_articles_is_one_marker(driver, tmp_path):
+    load(driver, Map(washington_articles(), tiles=None), tmp_path / "washington.html")
+    assert len(circles(driver)) == 1
+    circles(driver)[0].click()
+    popup = open_popup(driver)
+    headings = [e.text for e in popup.find_elements("css selector", ".geomap-article")]
+    assert headings == ["Budget talks", "Rain fell on Washington all week. Traffic slowed.", "Envoy visit"]
+    assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Washington"] * 4
+    assert "Senators returned to Washington on Monday." in popup.text
+
+    # switching an article off recounts the marker and its popup; switching all off hides it
+    boxes = driver.find_elements("css selector", ".geomap-groups input[type=checkbox]")
+    assert len(boxes) == 3
+    boxes[2].click()
+    assert wait_until(driver, "return document.querySelectorAll('.leaflet-popup-content .geomap-article').length == 2")
+    tooltip = driver.execute_script(f"return {MAP}.geomap.places[0].marker.getTooltip().getContent()")
+    assert tooltip.endswith("— 2 mentions")
+    boxes[0].click()
+    boxes[1].click()
+    assert wait_until(driver, "return document.querySelectorAll('path.leaflet-interactive').length === 0")
+    assert wait_until(driver, "return !document.querySelector('.leaflet-popup-content')")  # closed (it fades)
+    assert "Places (0)" in driver.find_element("css selector", ".geomap-places summary").text
+    boxes[1].click()
+    assert wait_until(driver, "return document.querySelectorAll('path.leaflet-interactive').length === 1")
+
+
+def test_approximate_places_are_dashed_and_listed_apart(driver, tmp_path):
+    doc = make_doc(["Police closed Royal Street in Kyiv.", "Kyiv was calm."],
+                   [("Royal Street", KYIV), ("Kyiv", KYIV)], title="Closure")
+    doc.mentions[0].precision = "containing"
+    load(driver, Map([doc], tiles=None), tmp_path / "approx.html")
+    dashed = driver.execute_script(
+        "return Array.from(document.querySelectorAll('path.leaflet-interactive'))"
+        ".map(p => p.getAttribute('stroke-dasharray'))")
+    assert sorted(d or "" for d in dashed) == ["", "5 4"]
+    approximate = driver.find_elements("css selector", ".geomap-places .geomap-approximate li")
+    assert [li.text for li in approximate] == ["Royal Street (in Kyiv)(1)"]
+    approximate[0].click()
+    popup = open_popup(driver)
+    assert "approximately" in popup.find_element("css selector", ".geomap-approx").text
+    assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Royal Street"]
 
 
 def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
@@ -118,7 +178,7 @@ def test_markers_plus_cluster_icons_match_places(driver, tmp_path):
     driver.find_element("css selector", ".geomap-places summary").click()  # open the list
     entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Town007" in li.text)
     entry.click()
-    popup = wait_for(driver, ".leaflet-popup-content")  # zoomToShowLayer animates first
+    popup = open_popup(driver)
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["w007"]
     assert "Town007" in popup.text
 
@@ -132,9 +192,9 @@ def test_hostile_text_never_executes(driver, tmp_path):
     shown = driver.execute_script(
         f"""
         const map = {MAP}, out = [];
-        for (const e of map.geomapIndex) {{
+        for (const e of map.geomap.places) {{
             e.marker.openTooltip(); out.push(e.marker.getTooltip().getElement().textContent);
-            e.marker.openPopup(); out.push(document.querySelector('.leaflet-popup-content').textContent);
+            geomap.open(map, e); out.push(document.querySelector('.leaflet-popup-content').textContent);
         }}
         document.querySelectorAll('.geomap-box details').forEach(d => d.open = true);
         return out;
@@ -143,7 +203,7 @@ def test_hostile_text_never_executes(driver, tmp_path):
     time.sleep(0.5)  # let any <img onerror> fire
     assert driver.execute_script("return typeof window.pwned") == "undefined"
     assert any(HOSTILE in t and HOSTILE_IMG in t for t in shown)
-    for css in (".leaflet-control-layers-overlays", ".geomap-places", ".geomap-unplaced", ".geomap-legend"):
+    for css in (".geomap-groups", ".geomap-places", ".geomap-unplaced"):
         assert HOSTILE in driver.find_element("css selector", css).get_attribute("textContent"), css
     assert driver.execute_script("return document.querySelectorAll('img').length") == 0
     assert driver.execute_script("return document.querySelectorAll('a[href^=javascript]').length") == 0
@@ -221,7 +281,7 @@ def pixel(rows: list[bytes], x: int, y: int) -> tuple[int, int, int]:
 def marker_points(driver) -> list[tuple[int, int]]:
     return [tuple(map(round, p)) for p in driver.execute_script(
         f"""const map = {MAP}, box = map.getContainer().getBoundingClientRect();
-        return map.geomapIndex.map(e => {{ const p = map.latLngToContainerPoint(e.marker.getLatLng());
+        return map.geomap.places.map(e => {{ const p = map.latLngToContainerPoint(e.marker.getLatLng());
                                           return [p.x + box.left, p.y + box.top]; }});"""
     )]
 
@@ -264,10 +324,124 @@ def test_large_packed_map_draws_and_opens(driver, tmp_path):
     words = [f"w{i:04d}" for i in range(len(places))]
     doc = make_doc([f"Troops reached {w}." for w in words], list(zip(words, places)))
     load(driver, Map([doc, kursk_doc()], tiles=None), tmp_path / "large.html")
-    assert driver.execute_script(f"return {MAP}.geomapIndex.length") == len(places) + 2
+    assert driver.execute_script(f"return {MAP}.geomap.places.length") == len(places) + 2
     assert driver.find_elements("css selector", ".marker-cluster")
     driver.find_element("css selector", ".geomap-places summary").click()
     entry = next(li for li in driver.find_elements("css selector", ".geomap-places li") if "Kursk" in li.text)
     entry.click()
-    popup = wait_for(driver, ".leaflet-popup-content")
+    popup = open_popup(driver)
     assert [m.text for m in popup.find_elements("css selector", "mark")] == ["Kursk"] * 3
+
+
+@pytest.fixture
+def cpu_burner():
+    """A process spinning on one core beside the test, as on a busy CI machine."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_side_list_opens_its_popup_every_time_right_after_ready_under_load(driver, tmp_path, cpu_burner):
+    """20 loads of a large packed, clustered map: each time, a side-list click made as soon as the
+    page says it is ready opens the right popup (it used to do nothing about two times in three)."""
+    from geomap.render import PACK_ROWS
+
+    places = spread_places(PACK_ROWS + 100)
+    words = [f"w{i:04d}" for i in range(len(places))]
+    doc = make_doc([f"Troops reached {w}." for w in words], list(zip(words, places)))
+    page = Map([doc, kursk_doc()], tiles=None).save(tmp_path / "large.html").resolve().as_uri()
+    for rep in range(20):
+        driver.get(page)
+        wait_ready(driver)
+        target = "Kursk" if rep % 4 == 0 else places[rep * 29 if rep % 2 else rep * 13].name
+        driver.find_element("css selector", ".geomap-places summary").click()
+        if rep % 2:  # half the time through the filter box
+            driver.find_element("css selector", ".geomap-places input").send_keys(target)
+        entry = next(li for li in driver.find_elements("css selector", ".geomap-places li")
+                     if li.text.startswith(target + "("))
+        entry.click()
+        name, marks = wait_until(driver, OPEN_POPUP)
+        assert name == target, rep
+        expected = ["Kursk"] * 3 if target == "Kursk" else [words[rep * 29 if rep % 2 else rep * 13]]
+        assert marks == expected, rep
+
+
+# --- a phone ------------------------------------------------------------------------------
+
+PHONE = (390, 844)
+
+
+@pytest.fixture(scope="module")
+def phone() -> Iterator["object"]:
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(f"no headless browser: {reason}")
+    with browser(width=PHONE[0], height=PHONE[1], mobile=True, log_network=True) as drv:
+        yield drv
+
+
+def news_day() -> list:
+    """Articles naming places from Washington to Kyiv, some names not placed: a day's map."""
+    return [*washington_articles(), kursk_doc(title="Kursk report"), article("s", title="Strikes", date="2024-08-06")]
+
+
+CONTROLS_AREA = """const W = innerWidth, H = innerHeight; let area = 0;
+for (const c of document.querySelectorAll('.leaflet-control')) {
+  const r = c.getBoundingClientRect();
+  area += Math.max(0, Math.min(r.right, W) - Math.max(r.left, 0)) * Math.max(0, Math.min(r.bottom, H) - Math.max(r.top, 0));
+}
+return [area, W, H];"""
+
+
+def test_phone_controls_are_one_button_and_the_view_fits_the_places(phone, tmp_path):
+    load(phone, Map(news_day(), tiles=None), tmp_path / "phone.html")
+    area, width, height = phone.execute_script(CONTROLS_AREA)
+    assert (width, height) == PHONE
+    assert area / (width * height) <= 0.15, area / (width * height)
+    assert phone.execute_script("return document.querySelector('.leaflet-container').classList.contains('geomap-narrow')")
+    assert not phone.find_element("css selector", ".geomap-body").is_displayed()  # the panel is one button
+    points = marker_points(phone)
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in points), points
+    xs = [x for x, _ in points]
+    assert max(xs) - min(xs) > 0.5 * width  # the places fill the screen, not a world 260 px wide
+    # the button opens the panel, which lists the articles and the places
+    phone.find_element("css selector", ".geomap-toggle").click()
+    assert phone.find_element("css selector", ".geomap-groups").is_displayed()
+
+
+POPUP_BOX = """const p = document.querySelector('.leaflet-popup'), b = document.querySelector('.leaflet-popup-close-button');
+if (!p || !b || getComputedStyle(p).opacity !== '1') return null;
+const r = p.getBoundingClientRect(), c = b.getBoundingClientRect();
+const hit = document.elementFromPoint(c.left + c.width / 2, c.top + c.height / 2);
+return [r.left, r.top, r.right, r.bottom, hit === b || b.contains(hit)];"""
+
+
+@pytest.mark.parametrize("side", ["west", "east"])
+def test_phone_popup_lies_within_the_screen_with_its_close_button_visible(phone, tmp_path, side):
+    load(phone, Map(news_day(), tiles=None), tmp_path / "phone.html")
+    width, height = PHONE
+    points = marker_points(phone)
+    x, y = min(points) if side == "west" else max(points)  # a marker near an edge
+    phone.execute_script(f"""const map = {MAP}, e = map.geomap.places.find(e => {{
+        const p = map.latLngToContainerPoint(e.marker.getLatLng()); return Math.round(p.x) === {x}; }});
+        e.marker.fire('click');""")
+
+    def settled(d):  # the popup pans into view: wait until it is inside the screen
+        box = d.execute_script(POPUP_BOX)
+        return box if box and box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height else None
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    left, top, right, bottom, close_visible = WebDriverWait(phone, 15, poll_frequency=0.05).until(settled)
+    assert close_visible, "the close button is covered"
+    assert right - left <= width - 20
+    phone.find_element("css selector", ".leaflet-popup-close-button").click()
+    assert wait_until(phone, "return !document.querySelector('.leaflet-popup')")

@@ -92,6 +92,7 @@ def test_map_filter_geocode(client):
     r = client.post("/map", json={"articles": arts, "title": "News <map>"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "<script>alert('x')</script>" not in r.text and "<b>evil</b>" not in r.text
+    assert client.post("/map", json={"articles": arts, "approximate_below": 1.5}).status_code == 422
     r = client.post("/filter", json={"region": "country:UA", "articles": arts, "documents": True})
     body = r.json()
     assert r.status_code == 200 and body["kept"] == 2 and body["dropped"] == 1
