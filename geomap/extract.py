@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS", "RULES"]
+__all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
@@ -113,8 +113,11 @@ def _phrase_hits(text: str, automaton: Any) -> list[tuple[int, int]]:
         if first is not None and last is not None:
             hits.append((first, last))
     return hits
-#: Feature classes of water bodies, relief, regions and vegetation: no institution bears their names.
-_NATURAL_CLASSES = frozenset("HTLUV")
+
+
+#: GeoNames feature classes of natural features: water, relief, areas (regions), vegetation, undersea.
+#: No institution bears their names.
+NATURAL_CLASSES = frozenset("HTLVU")
 #: Entity labels a gazetteer phrase may override: places, and names the model took for people.
 _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 #: Labels the model gives to place names it does not recognise as places.
@@ -591,6 +594,7 @@ class _Extractor:
         prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
+        the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
         # "the Rajasthan assembly": "the" goes with the body the division names, not with the division
         body = (ent.end < len(self.doc) and self.doc[ent.end].lower_ in ORG_HEADS and self.doc[ent.end].is_lower
                 and any(c.place.feature_class == "A" and c.name_kind in ("name", "alt") for c in cands))
@@ -609,12 +613,12 @@ class _Extractor:
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)
-                                                  or self.address(ent) or (the and self.after_preposition(ent))):
+                                                  or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
             # place preposition (and "the"); people are not "across the" anything
             site = any(c.name_kind in ("name", "abbr") and (c.place.feature_class in _SITE_CLASSES or c.place.feature_code == "RGN")
-                       for c in cands) and (prep or (the and self.after_preposition(ent))) and (
+                       for c in cands) and (prep or the_after_prep) and (
                            label == "PERSON" or not _is_acronym(name))  # "at the CDC" is the agency, not an airport
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
@@ -652,7 +656,7 @@ class _Extractor:
                    for e in ents):
                 continue  # a part of a longer name ("Gulf of Aden Shipping Council")
             if (any(e.label_ not in _PHRASE_LABELS for e in ents) and not self.store.is_custom_name(name)
-                    and not any(c.place.feature_class in _NATURAL_CLASSES for c in self.lookup(name))):
+                    and not any(c.place.feature_class in NATURAL_CLASSES for c in self.lookup(name))):
                 continue  # "the White House said": the institution (a sea tagged ORG is still a sea)
             self.add(Span_(start, end, "toponym", "rule:gazetteer-phrase", name))
 

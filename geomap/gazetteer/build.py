@@ -629,7 +629,6 @@ def _add_marine(gz: _Gazetteer, marine: list[tuple[str, list[list[tuple[float, f
     for key, gid in gz.names:
         by_key[key].append(gid)
     for rank, key in enumerate(sorted(parts)):
-        polys = [shapely.Polygon(r) for r in parts[key]]
         xs = [x for r in parts[key] for x, _ in r]
         ys = [y for r in parts[key] for _, y in r]
         extent = (min(ys), min(xs), max(ys), max(xs))
@@ -640,7 +639,7 @@ def _add_marine(gz: _Gazetteer, marine: list[tuple[str, list[list[tuple[float, f
             for p in holders:
                 gz.extents.setdefault(p.geonameid, extent)
             continue
-        point = max(polys, key=lambda g: g.area).point_on_surface()
+        point = max((shapely.Polygon(r) for r in parts[key]), key=lambda g: g.area).point_on_surface()
         gid = MARINE_ID_BASE + rank
         name = label[key]
         gz.add_place(_Rec(gid, name, float(point.y), float(point.x), "H", _water_code(name), None, None, 0,

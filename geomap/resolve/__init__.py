@@ -709,8 +709,12 @@ def _contained(ranked: list, place: "Place", records: "list[dict] | None") -> bo
     its container, or the container itself won the ranking (and no namesake shares its place)."""
     if records and records[-1]["rule"] == "in-container":
         return True
-    return bool(ranked) and ranked[0][1].name_kind == CONTAINER and ranked[0][1].place == place and not any(
-        c.name_kind != CONTAINER and c.place == place for _, c, _ in ranked)
+    return _container_won(ranked, place) and not any(c.name_kind != CONTAINER and c.place == place for _, c, _ in ranked)
+
+
+def _container_won(ranked: list, place: "Place | None") -> bool:
+    """The containing place topped the ranking, and ``place`` is it."""
+    return place is not None and bool(ranked) and ranked[0][1].name_kind == CONTAINER and ranked[0][1].place == place
 
 
 def _rule_name(rule) -> str:
@@ -750,10 +754,7 @@ def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: 
     for i, span in enumerate(spans):
         if span.kind == "demonym":
             continue
-        ranked = ranked_all[i]
-        took_container = (chosen[i] is not None and bool(ranked) and ranked[0][1].name_kind == CONTAINER
-                          and ranked[0][1].place == chosen[i])
-        if chosen[i] is None or took_container:
+        if chosen[i] is None or _container_won(ranked_all[i], chosen[i]):
             outer = _outer(i, chosen, containers)
             if outer is not None and outer != chosen[i] and not (outer.feature_class == "P" and natural_name(span.lookup)):
                 chosen[i] = outer

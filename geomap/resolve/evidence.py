@@ -62,7 +62,7 @@ class Evidence:
     sentence_starts: list[int] = field(default_factory=list)
     #: ``admin2`` by grid cell of ``ADMIN2_KM`` (built on first use): a candidate looks at nine
     #: cells or so, not at every county the article names (which made long texts quadratic)
-    _cells: "dict[tuple[int, int], list[tuple[float, float, _Hit]]] | None" = None
+    _cells: "dict[tuple[int, int], list[tuple[float, float, _Hit]]] | None" = field(default=None, init=False, repr=False)
 
     def sentence(self, offset: int) -> int:
         return sentence_index(self.sentence_starts, offset)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from ..extract import NATURAL_CLASSES
 from ..gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,8 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["text_features", "NATURAL_CLASSES", "TEXT_FEATURES"]
 
-#: GeoNames feature classes of natural features: water, relief, areas, vegetation, undersea.
-NATURAL_CLASSES = frozenset("HTLVU")
 #: The names :func:`text_features` can give.
 TEXT_FEATURES = ("pop_gap", "biggest", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
                  "ev_country", "ev_country_here", "ev_admin1", "ev_admin1_here", "ev_county", "ev_county_here",
