@@ -467,10 +467,13 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
             f = {f"{k}@told": v for k, v in f.items()}
         ranked.append((ranker.score(f), c, f))
     if (inside is not None and span.kind != "demonym" and not (inside.feature_class == "P" and natural_name(span.lookup))
-            and inside.population >= max((c.place.population for c in cands), default=0)
-            and not (cands and inside.feature_class == "P") and not any(_contains(inside, c.place) for c in cands)):
-        # only when no namesake lies in it ("Pittsburgh, Pennsylvania" is the city), bigger than them all, and
-        # a town only for a name the gazetteer lacks ("Royal Street in New Orleans"; "Paris, London" is a list)
+            and (told or (inside.population >= max((c.place.population for c in cands), default=0)
+                          and not (cands and inside.feature_class == "P")))
+            and not any(_contains(inside, c.place) for c in cands)):
+        # only when no namesake lies in it ("Pittsburgh, Pennsylvania" is the city); and where the sentence does
+        # not say what the name is, only when bigger than them all, and a town only for a name the gazetteer
+        # lacks ("Royal Street in New Orleans"; "Paris, London" is a list). "Quillan is a village in Harlan
+        # County" says where Quillan is whatever the sizes.
         f = _container_features(inside, cands)
         ranked.append((ranker.score(f), Candidate(inside, span.lookup, CONTAINER), f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
@@ -557,9 +560,12 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ctx = _Context()
     chosen: list["Place | None"] = [None] * len(spans)
     ranked_all: list[list] = [[] for _ in spans]
-    for _ in range(2):
+    # the first pass reads each name alone, in text order; the second ranks a name against its
+    # container's place of the same pass
+    for order in (range(len(spans)), _outermost_first(len(spans), containers)):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
-        for i, (span, cands) in enumerate(zip(spans, cand_lists)):
+        for i in order:
+            span, cands = spans[i], cand_lists[i]
             outer = _outer(i, chosen, containers)
             holds = held.get(id(span))
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
@@ -598,6 +604,21 @@ ADJUSTMENTS = ("qualified-pairs", "one-sense-per-discourse", "region-sense", "ca
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
 CONTAINER = "container"
+
+
+def _outermost_first(n: int, containers: dict[int, int]) -> list[int]:
+    """Span indices with every container before the spans it holds ("Idaho", then "Custer
+    County", then "Quillan" in "Quillan is a camp in Custer County, Idaho"), else in text order:
+    a name ranked against its container needs the container's place of this pass."""
+    def depth(i: int) -> int:
+        seen = {i}
+        d = 0
+        while i in containers and containers[i] not in seen:
+            i = containers[i]
+            seen.add(i)
+            d += 1
+        return d
+    return sorted(range(n), key=depth)
 
 
 def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", descs: list[str]) -> dict[int, int]:
@@ -840,7 +861,7 @@ def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | Non
                 or place.admin1 in states[place.country_code] or span.inside is not None or not ranked_all[i]):
             continue
         f = ranked_all[i][0][2]
-        if not any(f.get(k, 0.0) > 0 for k in ("near", "admin1", "inside", "holds", "qualifier")):
+        if not any(f.get(k, 0.0) > 0 for k in ("near", "admin1", "inside", "holds", "qualifier", "container")):
             chosen[i] = None
 
 

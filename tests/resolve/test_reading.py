@@ -69,6 +69,21 @@ def test_a_name_the_gazetteer_lacks_takes_the_place_the_text_puts_it_in(geoparse
     assert m.place == _mention(doc, "Boston").place
 
 
+@pytest.mark.parametrize("text,name,county,state", [
+    ("Dublin is a quiet farming village in Tillamook County, Oregon.", "Dublin", "Tillamook County", "OR"),
+    ("Vienna was a small mining camp in Custer County, Idaho. Vienna was abandoned in 1890.", "Vienna",
+     "Custer County", "ID"),
+])
+def test_a_town_whose_namesakes_all_lie_elsewhere_takes_the_county_the_sentence_names(geoparser, text, name, county, state):
+    doc = geoparser.parse(text)
+    found = [m for m in doc.mentions if m.text == name]
+    assert found
+    for m in found:  # every mention, the later ones too (one sense per discourse)
+        assert m.place is not None and m.place.name == county and m.place.admin1 == state, (m.place, m.adjustments)
+        assert m.precision == "containing"
+        assert m.candidates is None or m.candidates[0]["geonameid"] == m.place.geonameid
+
+
 def test_no_place_from_nearness_alone(geoparser):
     doc = geoparser.parse("The band played in Leeds on Monday. Later that week, fans gathered at Quillan Arena.")
     for m in doc.mentions:
