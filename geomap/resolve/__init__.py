@@ -672,8 +672,10 @@ def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict
 
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
 _DESCRIBED_IN = re.compile(
-    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+\s+){0,4}?"
-    r"(?:in|of|within)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?)?$")
+    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+\s+){0,6}?"
+    r"(?:in|of|within)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?)?"
+    # "in northwestern Quillan County", "in south-central Quillan"
+    r"(?:(?:north|south|east|west|central|mid)[\w-]*\s+)?$", re.I)
 
 
 def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> "Place | None":
