@@ -943,10 +943,12 @@ class _Extractor:
             if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and m.group() in described):
                 continue  # in a person's name; or the whole entity, which the entity rules judged ("the Centre")
             tok = self.doc.char_span(a, b, alignment_mode="expand")
-            if tok is None or self.is_person_name(m.group(), tok.start):
+            # a town the text describes stays that town where it stands alone, though a person bears
+            # its name elsewhere ("Quillan was named for Judge Amos Quillan"): that person's name is an entity
+            if tok is None or (m.group() not in described and self.is_person_name(m.group(), tok.start)):
                 continue
-            kind = "embedded" if ent is not None and ent[2] in EMBEDDING_LABELS else "toponym"
-            self.add(Span_(a, b, kind, "rule:same-name", m.group()))
+            kind = "embedded" if ent is not None and ent[2] in EMBEDDING_LABELS and not whole else "toponym"
+            self.add(Span_(a, b, kind, "rule:described-name" if m.group() in described else "rule:same-name", m.group()))
 
     def untagged_demonym(self, i: int, in_ent: list[bool]) -> bool:
         """"anti-Russian", "Central American migrants": demonyms the model left untagged."""

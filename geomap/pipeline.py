@@ -204,16 +204,19 @@ class Geoparser:
                 adjustments=r.adjustments or None,
             )
             for s, r in zip(spans, resolutions)
-            if not _person_or_body(s.label, r.place is None or r.precision != "exact")
+            if not _person_or_body(s.label, r.place is None, r.precision != "exact")
         ]
         return doc
 
 
-def _person_or_body(label: str, unplaced: bool) -> bool:
+def _person_or_body(label: str, nowhere: bool, approximate: bool) -> bool:
     """A name the model took for a person or an organisation that the gazetteer cannot place
     by itself ("Davis", "Rod"), or another use of such a name ("Noma said…" after "Noma opened
-    a case"): no mention."""
-    return unplaced and label.startswith(("ner:PERSON", "ner:ORG", "rule:same-name"))
+    a case"): no mention. Another use of a name the text described ("Quillan has a post
+    office" after "Quillan is a town in…") stays where the description placed it, if anywhere."""
+    if label == "rule:described-name":
+        return nowhere
+    return (nowhere or approximate) and label.startswith(("ner:PERSON", "ner:ORG", "rule:same-name"))
 
 
 def sentences_of(sdoc: Any, text: str | None = None) -> list[Sentence]:

@@ -101,3 +101,13 @@ def test_phrases_are_found_with_accents_quotes_dashes_and_signs(geoparser, text,
     assert name in found and found[name].place is not None and found[name].place.feature_class == "H", list(found)
     m = found[name]
     assert text[m.start:m.end] == name
+
+
+def test_a_described_town_is_found_wherever_it_stands_alone_though_a_person_bears_its_name(geoparser):
+    # a name the gazetteer lacks, placed in the county the sentence names, at every mention but the judge's
+    text = ("Tessbury is a small town in Conway County, Arkansas. It was named for Judge Amos Tessbury, "
+            "who settled there in 1850. Tessbury has a post office and a grain elevator.")
+    found = [m for m in geoparser.parse(text).mentions if m.text == "Tessbury"]
+    assert [m.start for m in found] == [0, text.rindex("Tessbury")], [(m.start, m.label) for m in found]
+    for m in found:
+        assert m.place is not None and m.place.name == "Conway County" and m.precision == "containing"

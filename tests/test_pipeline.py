@@ -417,10 +417,12 @@ def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
 def test_a_person_or_organisation_the_gazetteer_cannot_place_is_no_mention():
     from geomap.pipeline import _person_or_body
 
-    assert _person_or_body("ner:PERSON", True) and _person_or_body("ner:ORG", True)
-    assert _person_or_body("rule:same-name", True) and not _person_or_body("rule:same-name", False)
-    assert not _person_or_body("ner:PERSON", False)  # "lives in Khayelitsha" tagged a person: placed by the gazetteer
-    assert not _person_or_body("ner:GPE", True) and not _person_or_body("ner:FAC", True)
+    assert _person_or_body("ner:PERSON", True, True) and _person_or_body("ner:ORG", False, True)
+    assert _person_or_body("rule:same-name", True, True) and not _person_or_body("rule:same-name", False, False)
+    assert not _person_or_body("ner:PERSON", False, False)  # "lives in Khayelitsha" tagged a person: placed by the gazetteer
+    assert not _person_or_body("ner:GPE", True, True) and not _person_or_body("ner:FAC", True, True)
+    # a described town's other mentions stay where the description put it, approximately or not
+    assert not _person_or_body("rule:described-name", False, True) and _person_or_body("rule:described-name", True, True)
 
 
 def test_rules_switch_off_by_name(store):

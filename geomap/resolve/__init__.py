@@ -773,7 +773,9 @@ def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: 
     """A name the gazetteer lacks takes the place the text puts it in ("Royal Street in New
     Orleans", "Oulton Park, Cheshire"), marked as approximate; never a place merely named
     nearby. A name that took its container in the ranking follows it when a later rule
-    changed the container's place."""
+    changed the container's place. The name recurring without a container ("Quillan has a post
+    office") is at the same place: one sense per discourse, for names the gazetteer lacks."""
+    placed: dict[tuple[str, str], "Place"] = {}
     for i, span in enumerate(spans):
         if span.kind == "demonym":
             continue
@@ -781,6 +783,16 @@ def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: 
             outer = _outer(i, chosen, containers)
             if outer is not None and outer != chosen[i] and not (outer.feature_class == "P" and natural_name(span.lookup)):
                 chosen[i] = outer
+            if outer is not None and chosen[i] == outer and _unknown(ranked_all[i]):
+                placed.setdefault((span.kind, span.lookup.casefold()), outer)
+    for i, span in enumerate(spans):
+        if chosen[i] is None and _unknown(ranked_all[i]) and span.inside is None:
+            chosen[i] = placed.get((span.kind, span.lookup.casefold()))
+
+
+def _unknown(ranked: list) -> bool:
+    """No namesake of the mention was ranked: the gazetteer lacks its name."""
+    return all(c.name_kind == CONTAINER for _, c, _ in ranked)
 
 
 def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
