@@ -446,6 +446,11 @@ class _Extractor:
             while j >= 0 and len(names) < 3 and doc[j].text[:1].isupper() and doc[j].is_alpha:
                 names.insert(0, doc[j])
                 j -= 1
+                # "Miami-Dade County": a hyphen inside the name joins its parts
+                while (names and j >= 1 and doc[j].text == "-" and not doc[j].whitespace_ and not doc[j - 1].whitespace_
+                       and doc[j - 1].text[:1].isupper() and doc[j - 1].is_alpha):
+                    names.insert(0, doc[j - 1])
+                    j -= 2
             while names:
                 start, end = names[0].idx, names[-1].idx + len(names[-1].text)
                 name = self.text[start:end]

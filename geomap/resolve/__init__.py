@@ -888,7 +888,7 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     Any such lone foreign place, town or division, first gives way to a namesake of the
     article's country near the places it names: "Virginia" in a story about Dublin and Cavan
     is the Irish village, not the American state. A place of no country (the Middle East, a
-    sea) is foreign to none."""
+    sea) is foreign to none; a town near the article's towns across a border is no stranger."""
     per_country: dict[str, set[str]] = {}
     for span, place in zip(spans, chosen):
         if place is not None and place.country_code:
@@ -898,11 +898,14 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     main = max(per_country, key=lambda c: len(per_country[c]))
     if len(per_country[main]) < HOME_MAIN_NAMES:
         return
+    home_points = [p.point for p in chosen if p is not None and p.country_code == main and p.feature_class == "P"]
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if (place is None or not place.country_code or place.feature_code.startswith("PCL") or place.feature_code == "PPLC"
                 or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
                 or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
+        if any(great_circle(place.point, q).km <= NEAR_KM for q in home_points):
+            continue  # across a border from the article's towns: a neighbour, not a namesake abroad
         home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main and f.get("near", 0.0) > 0), None)
         if home is not None:
             chosen[i] = home
@@ -978,16 +981,19 @@ def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list,
     """The same toponym text resolves to the place of its best-located mention: one whose
     sentence says what it is ("Quillan is a village in Harlan County"), else the most
     confident. ``descs`` holds what each mention's sentence says it is."""
+    def sense(span: Span_) -> tuple[str, str]:  # "Laguna Mayor" and "in Laguna" name one place
+        return ("toponym" if span.kind == "embedded" else span.kind, span.lookup.casefold())
+
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
         if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"
             continue
-        key = (span.kind, span.lookup.casefold())
+        key = sense(span)
         j = best.get(key)
         if j is None or (bool(descs[i]), ranked_all[i][0][0]) > (bool(descs[j]), ranked_all[j][0][0]):
             best[key] = i
     for i, span in enumerate(spans):
-        j = best.get((span.kind, span.lookup.casefold()))
+        j = best.get(sense(span))
         if j is not None and chosen[i] is not None and not span.prefer_admin1 and span.inside is None:
             chosen[i] = chosen[j]
             ranked_all[i] = ranked_all[j]

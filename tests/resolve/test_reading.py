@@ -143,3 +143,14 @@ def test_a_region_of_no_country_is_foreign_to_none(geoparser):
 def test_a_region_named_with_a_country_short_form_is_not_that_country(geoparser):
     doc = geoparser.parse("Exports to Latin America fell sharply last year, the ministry said.")
     assert all(m.place is None or m.place.country_code != "US" for m in doc.mentions)
+
+
+def test_a_town_across_the_border_from_the_article_s_towns_is_kept(geoparser):
+    doc = geoparser.parse("Police in Mexicali, Tecate and Ensenada said the convoy crossed into Calexico overnight.")
+    m = _mention(doc, "Calexico")
+    assert m.place is not None and m.place.country_code == "US" and m.place.admin1 == "CA", m.adjustments
+
+
+def test_a_hyphenated_county_is_one_region_phrase(geoparser):
+    m = _mention(geoparser.parse("Schools in Miami-Dade County reopened on Monday."), "Miami-Dade County")
+    assert m.place is not None and m.place.feature_code == "ADM2" and m.place.admin1 == "FL"
