@@ -163,7 +163,7 @@ PLACE_PREPOSITIONS = {
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a town named in a list with another place (see _Extractor.coordinated).
 MIN_POP_LISTED = 1_000
-#: Minimum population for a town owning what follows it ("Derry’s Altnagelvin Hospital").
+#: Minimum population for a town owning what follows it ("Leeds’s Quillfield Hospital").
 MIN_POP_POSSESSIVE = 10_000
 #: One to three capitalised words; a list separator; a place named right after or before another.
 _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
@@ -191,9 +191,14 @@ _CAPITAL_RUN = re.compile(
     r"Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)|de|la|of)"
     r"(?= [A-Z]|[^\w ]|$)){0,4}")
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
+_SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
+               r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"
+               r"Cathedral|Mosque|Temple|Museum|Library|Hotel|Racecourse|Cemetery|Gardens|Zoo|Barracks|Dam)")
 _SITE_IN = re.compile(
-    r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}(?:Street|Avenue|Road|Boulevard|Lane|Alley|Square|Plaza|Bridge|Arena|"
-    r"Stadium|Park|Station|Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf))(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
+    r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
+#: "Brooklyn's Quillan Arena": a site the place before it owns.
+_SITE_OWNED = re.compile(r"(?<![\w’'.-])[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS
+                         + r")(?![\w’'-])")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -510,10 +515,10 @@ class _Extractor:
                 self.add(Span_(start, end, "toponym", "rule:described", name))
 
     def sites(self) -> None:
-        """"Royal Street in New Orleans", "the Quillan Arena in Leeds": a street, square or venue
-        the text puts in a place is a mention (the resolver places it in that place, as
+        """"Royal Street in New Orleans", "the Quillan Arena in Leeds", "Leeds's Quillan Hospital":
+        a street, square or venue the text puts in a place is a mention (the resolver places it in that place, as
         approximate, when the gazetteer lacks it), whether or not the model tagged it."""
-        for m in _SITE_IN.finditer(self.text):
+        for m in (m for pattern in (_SITE_IN, _SITE_OWNED) for m in pattern.finditer(self.text)):
             start, end = _trim(self.text, *m.span(1))
             if not self.names_a_person(self.text[start:end]):
                 self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))
@@ -683,7 +688,7 @@ class _Extractor:
         return bool(prev) and prev[-1].label_ in ("ORG", "FAC", "PERSON") and len(prev[-1]) >= 2
 
     def possessive(self, start: int, end: int) -> bool:
-        """"Japan’s Ministry of Agriculture", "Derry’s Altnagelvin Hospital", "Glenrock’s future":
+        """"Japan’s Ministry of Agriculture", "Leeds’s Quillfield Hospital", "Quillton’s future":
         a place owning what follows is a place (the model tags the whole as an organisation)."""
         m = _POSSESSIVE.match(self.text, start, end)
         if m is None:
@@ -1033,6 +1038,8 @@ def link_containment(spans: list[Span_], text: str) -> None:
                 b.lookup = _DATELINE_STATES.get(b.lookup.strip(), b.lookup)
         elif gap.strip().lower() in ("in", "of", "at"):  # "St George's Chapel at Windsor Castle"
             a.inside = b
+        elif gap in ("'s ", "’s ") and b.label == "rule:site" and b.inside is None:  # "Leeds's Quillan Hospital"
+            b.inside = a
 
 
 def mark_qualifiers(spans: list[Span_], text: str) -> None:

@@ -111,3 +111,15 @@ def test_a_described_town_is_found_wherever_it_stands_alone_though_a_person_bear
     assert [m.start for m in found] == [0, text.rindex("Tessbury")], [(m.start, m.label) for m in found]
     for m in found:
         assert m.place is not None and m.place.name == "Conway County" and m.precision == "containing"
+
+
+@pytest.mark.parametrize("text,site,town", [
+    ("Doctors at the Quillfield Children's Hospital in Liverpool said the boy was stable.",
+     "Quillfield Children's Hospital", "Liverpool"),
+    ("Fans queued outside Brooklyn's Hartwell Arena for hours.", "Hartwell Arena", "Brooklyn"),
+])
+def test_a_venue_the_text_puts_in_a_town_is_placed_there_approximately(geoparser, text, site, town):
+    doc = geoparser.parse(text)
+    found = {m.text: m for m in doc.mentions}
+    assert site in found and town in found, list(found)
+    assert found[site].place == found[town].place and found[site].precision == "containing"
