@@ -812,7 +812,7 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
         return
     for i, (span, place) in enumerate(zip(spans, chosen)):
         region = regions.get(normalize(span.lookup))
-        if region is not None and span.start < since[normalize(span.lookup)]:
+        if region is not None and region.feature_code == "ADM1" and span.start < since[normalize(span.lookup)]:
             continue  # "to Kharkiv and then on to the wider Kharkiv region": the city came first
         if region is None:  # "Suffolk City" after "Suffolk County" (never "Kursk City" after "the Kursk region")
             region = regions.get(normalize(_GENERIC_TAIL.sub("", span.lookup)))

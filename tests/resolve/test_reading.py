@@ -154,3 +154,11 @@ def test_a_town_across_the_border_from_the_article_s_towns_is_kept(geoparser):
 def test_a_hyphenated_county_is_one_region_phrase(geoparser):
     m = _mention(geoparser.parse("Schools in Miami-Dade County reopened on Monday."), "Miami-Dade County")
     assert m.place is not None and m.place.feature_code == "ADM2" and m.place.admin1 == "FL"
+
+
+def test_a_county_named_in_full_is_the_sense_of_its_bare_name_before_it_too(geoparser):
+    doc = geoparser.parse("The Suffolk Gazette reported the fire first. "
+                          "Suffolk County officials said the blaze began near Riverhead, New York.")
+    county = _mention(doc, "Suffolk County").place
+    assert county.feature_code == "ADM2" and county.admin1 == "NY"
+    assert _mention(doc, "Suffolk").place == county
