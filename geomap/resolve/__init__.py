@@ -886,12 +886,12 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     name then takes the article's town. Qualified names, datelines and user places stay.
 
     Any such lone foreign place, town or division, first gives way to a namesake of the
-    article's country near the places it names: "Virginia" in a story about Dublin and Cavan
+    article's country near the places it names, or in a division it names: "Virginia" in a story about Dublin and Cavan
     is the Irish village, not the American state. A place of no country (the Middle East, a
     sea) is foreign to none; a town near the article's towns across a border is no stranger."""
     per_country: dict[str, set[str]] = {}
-    for span, place in zip(spans, chosen):
-        if place is not None and place.country_code:
+    for span, place, ranked in zip(spans, chosen, ranked_all):
+        if place is not None and place.country_code and not _container_won(ranked, place):  # "Quillan Theatre, Y" is Y's
             per_country.setdefault(place.country_code, set()).add(span.lookup.casefold())
     if not per_country:
         return
@@ -906,7 +906,8 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
             continue
         if any(great_circle(place.point, q).km <= NEAR_KM for q in home_points):
             continue  # across a border from the article's towns: a neighbour, not a namesake abroad
-        home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main and f.get("near", 0.0) > 0), None)
+        home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main
+                     and any(f.get(k, 0.0) > 0 for k in ("near", "ev_county", "ev_admin1"))), None)
         if home is not None:
             chosen[i] = home
         elif place.feature_class == "P" and place.population < FOREIGN_TOWN_POP and len(per_country[main]) >= FOREIGN_MAIN_NAMES:

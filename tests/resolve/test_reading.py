@@ -162,3 +162,13 @@ def test_a_county_named_in_full_is_the_sense_of_its_bare_name_before_it_too(geop
     county = _mention(doc, "Suffolk County").place
     assert county.feature_code == "ADM2" and county.admin1 == "NY"
     assert _mention(doc, "Suffolk").place == county
+
+
+def test_a_lone_foreign_qualifier_gives_way_to_a_namesake_in_the_article_s_county(geoparser):
+    # the theatre takes its qualifier's place, so it does not make the US state less lonely
+    doc = geoparser.parse("Audits are planned at the Quillan Theatre, Virginia, and at libraries in "
+                          "Bailieborough and Kingscourt in County Cavan.")
+    village = _mention(doc, "Virginia")
+    assert village.place.country_code == "IE" and village.place.feature_class == "P", village.adjustments
+    theatre = _mention(doc, "Quillan Theatre")
+    assert theatre.place == village.place and theatre.precision == "containing"
