@@ -446,23 +446,33 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
           holds: "list[Place] | None" = None, *, ranker: "Ranker | None" = None,
-          ev: "Evidence | None" = None, desc: str = "", told: bool = False) -> list[tuple[float, "Candidate", dict]]:
+          ev: "Evidence | None" = None, desc: str = "", told: bool = False,
+          reads: "dict | None" = None) -> list[tuple[float, "Candidate", dict]]:
     """Score every candidate (and the containing place, when the text gives one), best first.
 
     ``told``: the sentence itself says what the name is ("X is a town in Y", "X, a village");
     its features then carry the suffix ``@told``, so that the ranker weighs the article's
     evidence against a namesake's size differently where the text locates the name
-    (an encyclopedic first sentence) and where it does not (a capital named in passing)."""
+    (an encyclopedic first sentence) and where it does not (a capital named in passing).
+
+    ``reads`` keeps what does not change between the article's passes (the name's facts and
+    each candidate's text features), keyed by the span."""
     ranker = ranker or default_ranker()
     ranked = []
-    facts = _name_facts(cands, span)
-    # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
-    top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
-    for c in cands:
+    read = reads.get(id(span)) if reads is not None else None
+    if read is None:
+        # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
+        top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
+        read = (_name_facts(cands, span),
+                [text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop) for c in cands])
+        if reads is not None:
+            reads[id(span)] = read
+    facts, texts = read
+    for c, tf in zip(cands, texts):
         f = _features(c, span, ctx, inside, facts, holds)
         if (desc == "division" or "holds" in f) and _designated(c):
             f["name"] = NAME_KIND["alt"]  # "the province of Laguna", "Calamba, Laguna": the division's own name here
-        f.update(text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop))
+        f.update(tf)
         if told:
             f = {f"{k}@told": v for k, v in f.items()}
         ranked.append((ranker.score(f), c, f))
@@ -562,6 +572,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ranked_all: list[list] = [[] for _ in spans]
     # the first pass reads each name alone, in text order; the second ranks a name against its
     # container's place of the same pass
+    reads: dict[int, tuple] = {}
     for order in (range(len(spans)), _outermost_first(len(spans), containers)):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i in order:
@@ -572,7 +583,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
                    i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
             if key not in memo:
                 memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
-                                  told=bool(descs[i]))
+                                  told=bool(descs[i]), reads=reads)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all, held)
