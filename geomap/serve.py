@@ -834,9 +834,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``geomap serve``."""
-    p = subparsers.add_parser("serve", help="serve parse/map/filter/geocode over HTTP (FastAPI)")
+    from .cli_support import add_command
+
+    p = add_command(subparsers, "serve", help="serve parse/map/filter/geocode over HTTP (FastAPI)",
+                    description="Serve the geoparser over HTTP: POST /parse, /map and /filter, GET /geocode and "
+                                "/health; the OpenAPI document is at /docs.",
+                    examples=["geomap serve --port 8000",
+                              "curl -H 'Content-Type: text/plain' --data 'Floods hit Porto Alegre.' "
+                              "localhost:8000/parse"])
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="TCP port to listen on (default: 8000)")
     p.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY / 1024 / 1024,
                    help="largest request body in MiB (default: %(default)s); larger ones get 413")
     p.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
@@ -849,9 +856,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "connection is closed")
     p.add_argument("--body-timeout", type=float, default=DEFAULT_BODY_TIMEOUT,
                    help="seconds a client has to send a request's body (default: %(default)s); then 408")
-    p.add_argument("--cors", action="append", metavar="ORIGIN", help="allow this browser origin (repeatable); off by default")
+    p.add_argument("--cors", action="append", metavar="ORIGIN",
+                   help="allow this browser origin (repeatable; default: none)")
     p.add_argument("--limit-concurrency", type=int, default=256,
                    help="connections served at once; beyond, 503 (default: %(default)s)")
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                   help="the server's log level (default: info)")
     p.set_defaults(func=_cmd_serve)
     return p
