@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from . import __version__
-from .cli_support import (HelpFormatter, Parser, add_column_arguments, add_command, add_global_options, is_quiet,
-                          missing_file,
-                          output_format, refuse_terminal, say, suggest)
+from .cli_support import (HelpFormatter, Parser, add_column_arguments, add_command, add_global_options,
+                          duplicates_line, is_quiet, missing_file, output_format, refuse_terminal, say)
 from .ingest import InputError, Record, check_output, dumps, open_output, write_jsonl
 from .language import LanguageTally
 from .model import Document
@@ -47,6 +46,7 @@ class _Run:
         self.keep_errors = True  # False when the errors go to a resumable side file
         self.stats = Stats()
         self.language = LanguageTally()  # one warning per run, whatever the workers
+        self.duplicates: list[str] = []  # ids seen twice, said in one line by finish()
         self.progress: Any = None
         self.start = time.perf_counter()
 
@@ -63,6 +63,9 @@ class _Run:
             self.errors.append(err)
         if err.level == "warning" and is_quiet(self.args):
             return  # still in --errors
+        if err.is_duplicate_id:
+            self.duplicates.append(str(err.id))  # counted in one line at the end
+            return
         msg = f"geomap: {err}"
         if self.progress is not None and self.progress.bar is not None:
             self.progress.bar.write(msg, file=sys.stderr)
@@ -97,11 +100,11 @@ class _Run:
         try:
             stored = getattr(a, "stored", None)  # geomap map: "keep" or "reparse" extracted records
             for o in (_keep_extracted(items, parse, reparse=stored == "reparse") if stored else parse(items)):
+                if o.doc is not None and getattr(a, "min_score", 0.0):
+                    o.doc.unplace_below(a.min_score)  # before the count: the summary counts what is written
                 self.progress.update(o)
                 if o.doc is not None and model == DEFAULT_MODEL:
                     self.language.add(o.doc.text)
-                if o.doc is not None and getattr(a, "min_score", 0.0):
-                    o.doc.unplace_below(a.min_score)
                 err = None
                 if isinstance(o.error, InputError):
                     err = o.error
@@ -127,6 +130,8 @@ class _Run:
         foreign = self.language.message()
         if foreign:
             say(self.args, f"warning: {foreign}")
+        if self.duplicates:
+            say(self.args, f"warning: {duplicates_line(self.duplicates)}")
         say(self.args, self.stats.summary(self.elapsed))
         if self.stats.errors:
             return 1 if self.count else 2
@@ -285,6 +290,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if fmt != "geojson":  # text, fine on a terminal
         refuse_terminal(args.output, f"an {fmt.upper()} map" if fmt == "html" else f"a {fmt.upper()} map")
     run = _Run(args)
+    run.stats.demonyms = args.demonyms  # the summary counts the places as the map lists them
     m = Map(**map_options(args))
     for doc in run.documents():
         m.add(doc)

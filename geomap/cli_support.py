@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping, NoReturn, Sequence
 
 __all__ = ["Parser", "HelpFormatter", "add_command", "add_global_options", "add_column_arguments", "is_quiet", "say", "suggest",
-           "output_format", "refuse_terminal", "missing_file"]
+           "output_format", "refuse_terminal", "missing_file", "duplicates_line"]
 
 
 def suggest(word: str, choices: Sequence[str], *, cutoff: float = 0.6) -> str | None:
@@ -97,6 +97,12 @@ def say(args: argparse.Namespace, message: str) -> None:
     """``geomap: message`` on stderr, unless ``-q``."""
     if not is_quiet(args):
         print(f"geomap: {message}", file=sys.stderr)
+
+
+def duplicates_line(ids: Sequence[str], *, show: int = 5) -> str:
+    """The one line that says how many records had an id seen before: "3 duplicate ids: a, b, c"."""
+    more = "…" if len(ids) > show else ""
+    return f"{len(ids):,} duplicate id{'s' if len(ids) != 1 else ''}: {', '.join(ids[:show])}{more} (all records kept)"
 
 
 def missing_file(path: str | Path) -> str:

@@ -73,13 +73,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     from geomap.gazetteer.store import GazetteerStore
 
     store = GazetteerStore(_path(args))
-    meta = store.meta()
-    info: dict[str, Any] = {"path": str(store.path), "bytes": store.path.stat().st_size}
-    for key, value in meta.items():
-        try:
-            info[key] = json.loads(value) if key in ("sources", "counts", "filters", "skipped") else value
-        except ValueError:
-            info[key] = value
+    info: dict[str, Any] = {"path": str(store.path), "bytes": store.path.stat().st_size, **store.info()}
     info["licence"] = sorted({s.get("licence", "") for s in info.get("sources") or [] if isinstance(s, dict)})
     info["stored"] = store.counts()
     if not args.all:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import json
 import os
 import sqlite3
 import sys
@@ -48,6 +49,10 @@ def _stored_schema_version(path: Path) -> str | None:
 def _stale_default(path: Path) -> bool:
     """The default store was built from other curated tables than the ones shipped now."""
     return stored_value(path, "builder") == "default" and stored_value(path, "curated") != curated_digest()
+
+
+#: The meta entries stored as JSON text.
+JSON_META = ("sources", "counts", "filters", "skipped")
 
 
 class GazetteerStore:
@@ -268,6 +273,16 @@ class GazetteerStore:
 
     def meta(self) -> dict[str, str]:
         return dict(self._fetch("SELECT key, value FROM meta"))
+
+    def info(self) -> dict[str, Any]:
+        """:meth:`meta` with its JSON-valued entries (sources, counts, filters, skipped) decoded."""
+        out: dict[str, Any] = {}
+        for key, value in self.meta().items():
+            try:
+                out[key] = json.loads(value) if key in JSON_META else value
+            except ValueError:
+                out[key] = value
+        return out
 
     # -- records, hierarchy, space (used by geomap.gazetteer.geocoder)
 

@@ -20,7 +20,7 @@ from .clean import NestingError, clean, json_safe
 from .decode import DecodeError, decode_bytes
 from .formats import byte_lines, csv_rows, parquet_rows, parse_json_record
 from .html import html_to_text, looks_html
-from .records import InputError, Record, warning
+from .records import DUPLICATE_ID, InputError, Record, warning
 from .sources import (CSV_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, Prefixed, expand, kind_of, open_input,
                       read_limited, unreadable)
 
@@ -79,7 +79,7 @@ class Reader:
         where = f"{source}:{line}" if line is not None else source
         first = self.seen.get(rid) if rid is not None else None
         if first is not None:
-            yield warning(source, f"duplicate id {rid!r} (first at {first}); both kept", line, rid)
+            yield warning(source, f"{DUPLICATE_ID}{rid!r} (first at {first}); both kept", line, rid)
         elif rid is not None:
             self.seen[rid] = where
         yield Record(Document(text=text, id=rid, meta=meta), source, line)
