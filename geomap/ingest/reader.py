@@ -19,7 +19,8 @@ from ..model import Document
 from .clean import NestingError, clean, json_safe
 from .decode import DecodeError, decode_bytes
 from .formats import byte_lines, csv_rows, parquet_rows, parse_json_record
-from .html import html_to_text, looks_html
+from .article import NO_ARTICLE, article_text
+from .html import looks_html
 from .records import DUPLICATE_ID, InputError, Record, warning
 from .sources import (CSV_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, Prefixed, expand, kind_of, open_input,
                       read_limited, unreadable)
@@ -31,7 +32,8 @@ MAX_TEXT_CHARS = 2_000_000
 #: The largest text or HTML file read whole; larger ones are refused after reading this much.
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
-_HTML_NOTE = "HTML page: the document is its visible text; meta.source_offsets maps text offsets to the original"
+_OFFSETS_NOTE = "meta.source_offsets maps text offsets to the original"
+_HTML_NOTE = f"HTML page: the document is its article's text; {_OFFSETS_NOTE}"
 
 
 class InputWarning(UserWarning):
@@ -56,15 +58,17 @@ class Reader:
         ``meta`` must already be JSON-safe (:func:`~geomap.ingest.clean.json_safe`)."""
         if html:
             try:
-                extracted = html_to_text(text)
+                article = article_text(text)
             except Exception as e:  # noqa: BLE001 - html.parser is lenient, but never crash a batch
                 yield InputError(source, f"cannot extract text from HTML ({type(e).__name__}: {e})", line, rid)
                 return
-            text = extracted.text
-            meta = {**meta, "format": "html", "source_offsets": extracted.runs}
-            if extracted.title and "title" not in meta:
-                meta["title"] = extracted.title
-            notes = [*notes, _HTML_NOTE]
+            text = article.page.text
+            meta = {**meta, "format": "html", "source_offsets": article.page.runs}
+            if article.page.title and "title" not in meta:
+                meta["title"] = article.page.title
+            if article.date and "date" not in meta:
+                meta["date"] = article.date
+            notes = [*notes, _HTML_NOTE if article.found else f"{NO_ARTICLE}; {_OFFSETS_NOTE}"]
         text, cleaned = clean(text)  # control characters become spaces: judge emptiness after
         if not text.strip():
             yield InputError(source, ("empty text" if not text else "text holds only whitespace")
