@@ -52,7 +52,23 @@ class Parser(argparse.ArgumentParser):
         raise argparse.ArgumentError(None, f"unknown {what} {value!r}{hint}")
 
     def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):  # argparse gives the top parser the leftovers of every subcommand
+            unknown = message[len(prefix):].split()
+            close = [c for c in (suggest(u.split("=")[0], sorted(_options(self))) for u in unknown
+                                 if u.startswith("--")) if c]
+            message = f"unknown option(s) {' '.join(unknown)}" + (f"; did you mean {', '.join(close)}?" if close else "")
         self.exit(2, f"geomap: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """The long option strings of ``parser`` and of all its subcommands."""
+    found = {o for o in parser._option_string_actions if o.startswith("--")}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options(sub)
+    return found
 
 
 def _name(action: argparse.Action) -> str:

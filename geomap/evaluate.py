@@ -709,18 +709,22 @@ def load_profile(name_or_path: str | Path) -> dict[str, int]:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .cli_support import missing_file
     from .pipeline import Geoparser
 
     if args.limit is not None and args.limit < 1:
-        print("geomap: --limit must be at least 1", file=sys.stderr)
+        print("geomap: error: --limit must be at least 1", file=sys.stderr)
         return 2
     if args.every < 1:
-        print("geomap: --every must be at least 1", file=sys.stderr)
+        print("geomap: error: --every must be at least 1", file=sys.stderr)
         return 2
     try:
         aliases = load_profile(args.profile) if args.profile else None
+    except FileNotFoundError as e:
+        print(f"geomap: error: {missing_file(e.filename or args.profile)}", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as e:
-        print(f"geomap: profile {args.profile}: {e}", file=sys.stderr)
+        print(f"geomap: error: profile {args.profile}: {e}", file=sys.stderr)
         return 2
     geoparser = Geoparser(gazetteer=getattr(args, "gazetteer", None), explain=True, aliases=aliases)
     try:
@@ -729,7 +733,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                                 limit=args.limit, demonyms=args.demonyms,
                                 drop_unresolved_pred=args.drop_unresolved_pred, every=args.every)
     except GoldFormatError as e:
-        print(f"geomap: {e}", file=sys.stderr)
+        print(f"geomap: error: {e}", file=sys.stderr)
         return 2
     if args.json:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")

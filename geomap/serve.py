@@ -921,15 +921,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ImportError:
         print("geomap: serve needs the 'serve' extra: pip install 'geomap[serve]'", file=sys.stderr)
         return 2
+    from .cli_support import is_quiet, say
     from .pipeline import Geoparser
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"geomap: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+        say(args, f"warning: listening on {args.host}, reachable from other machines")
     app = create_app(Geoparser(gazetteer=args.gazetteer), max_body=int(args.max_body_mb * 1024 * 1024),
                      max_chars=args.max_chars, timeout=args.timeout, body_timeout=args.body_timeout,
                      cors_origins=tuple(args.cors or ()))
     run_server(app, host=args.host, port=args.port, header_timeout=args.header_timeout,
-               limit_concurrency=args.limit_concurrency, log_level=args.log_level)
+               limit_concurrency=args.limit_concurrency, log_level="error" if is_quiet(args) else args.log_level)
     return 0
 
 
@@ -962,6 +963,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--limit-concurrency", type=int, default=256,
                    help="connections served at once; beyond, 503 (default: %(default)s)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
-                   help="the server's log level (default: info)")
+                   help="the server's log level (default: info; error with -q)")
     p.set_defaults(func=_cmd_serve)
     return p

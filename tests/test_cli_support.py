@@ -72,6 +72,10 @@ def test_typos_of_subcommands_and_choices_get_did_you_mean(capsys):
     with pytest.raises(SystemExit):
         main(["extract", "a.txt", "--format", "cvs"])
     assert "did you mean 'csv'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["filter", "a.jsonl", "--withn", "country:UA"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown option(s) --withn country:UA; did you mean --within?" in err
     assert suggest("zzzzzz", ["extract", "map"]) is None
 
 

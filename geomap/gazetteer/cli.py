@@ -35,7 +35,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     path = _path(args)
     check_store_path(path, create=True)  # a file that is not a store is never replaced, even with --force
-    progress = sys.stderr.isatty()
+    progress = sys.stderr.isatty() and not getattr(args, "quiet", False)
     t = time.perf_counter()
     if not args.sources:
         from geomap.gazetteer.build import build_default
