@@ -127,14 +127,15 @@ def missing_file(path: str | Path) -> str:
 
 
 def output_format(output: str | None, explicit: str | None, formats: Mapping[str, Sequence[str]],
-                  default: str) -> str:
-    """The format to write ``-o output`` in: ``--format``, else the one its suffix names, else
-    ``default`` (stdout or no suffix). A suffix that names another format than ``--format``,
-    or none of ``formats`` with no ``--format``, is refused (``ValueError``)."""
+                  default: str, *, given_by: str = "--format") -> str:
+    """The format to write ``-o output`` in: ``explicit`` (``--format``, or what ``given_by``
+    names), else the one its suffix names, else ``default`` (stdout or no suffix). A suffix that
+    names another format than ``explicit``, or none of ``formats`` with no ``explicit``, is
+    refused (``ValueError``)."""
     suffix = Path(output).suffix.lower() if output not in (None, "-") else ""
     implied = next((f for f, sfx in formats.items() if suffix in sfx), None) if suffix else None
     if explicit and implied and explicit != implied:
-        raise ValueError(f"-o {output} names {implied} output, but --format is {explicit}")
+        raise ValueError(f"-o {output} names {implied} output, but {given_by} is {explicit}")
     if suffix and not implied and not explicit:
         known = ", ".join(s for sfx in formats.values() for s in sfx)
         raise ValueError(f"-o {output}: unknown output suffix {suffix!r} (use {known}, or say --format)")

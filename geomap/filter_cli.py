@@ -17,14 +17,18 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .analysis.judge import Explanation, Judge, extracted_document
-from .cli_support import add_column_arguments, is_quiet, say
+from .cli_support import add_column_arguments, is_quiet, output_format, say
 from .ingest import (MAX_FILE_BYTES, DecodeError, InputError, check_output, clean, decode_bytes, dumps, open_output,
                      write_jsonl)
 from .ingest.formats import byte_lines, csv_rows, parquet_rows, parse_json_record
-from .ingest.sources import TEXT_SUFFIXES, expand, kind_of, open_input, read_limited, unreadable
+from .ingest.sources import (CSV_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, expand, kind_of,
+                             open_input, read_limited, unreadable)
 from .model import Document, Mention, Place
 
-__all__ = ["add_parser", "FilterRun", "EXPLAIN_FIELD"]
+__all__ = ["add_parser", "FilterRun", "EXPLAIN_FIELD", "OUTPUT_SUFFIXES"]
+
+#: The output suffixes of each format filter writes (the inputs' own).
+OUTPUT_SUFFIXES = {"jsonl": (*JSONL_SUFFIXES, ".json"), "csv": tuple(CSV_SUFFIXES), "parquet": tuple(PARQUET_SUFFIXES)}
 
 #: The field (JSONL, CSV, Parquet) or side file (text folders) with ``--explain``.
 EXPLAIN_FIELD = "_geomap"
@@ -362,6 +366,8 @@ class FilterRun:
             specs += [f"near:{n}" for n in args.near]
         if not specs:
             raise ValueError("no region: give --within, --bbox or --near")
+        if kind != "text":  # written in the inputs' format: a suffix naming another is refused
+            output_format(args.output, kind, OUTPUT_SUFFIXES, kind, given_by="the inputs' format")
         check_output(args.output, folder=kind == "text")  # before any work
         check_output(args.errors, flag="--errors")
         store = None

@@ -548,6 +548,14 @@ def test_an_unknown_or_contradicting_map_suffix_is_refused_before_any_work(tmp_p
     assert rc == 2 and "names png output, but --format is html" in err
 
 
+def test_filter_refuses_an_output_suffix_of_another_format_than_its_inputs(tmp_path, capsys):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"text": "Rain in Kyiv."}) + "\n", encoding="utf-8")
+    rc, err = run("filter", src, "--within", "country:UA", "-o", tmp_path / "kept.csv", capsys=capsys)
+    assert rc == 2 and "names csv output, but the inputs' format is jsonl" in err
+    assert not (tmp_path / "kept.csv").exists()
+
+
 def test_lookup_of_a_name_not_found_suggests_close_names(capsys, store):
     rc, err = run("gazetteer", "lookup", "Tsukurine", capsys=capsys)
     assert rc == 1 and err.count("\n") == 1 and "did you mean" in err and "Tsukuryne" in err
