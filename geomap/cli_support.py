@@ -27,8 +27,14 @@ def suggest(word: str, choices: Sequence[str], *, cutoff: float = 0.6) -> str | 
     return None if best is None else str(best[0])
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the example's layout and shows every option's default (unless its help says it)."""
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps the description, keeps the examples' lines as written, and shows every option's
+    default (unless its help says it)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
