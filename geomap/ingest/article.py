@@ -97,7 +97,10 @@ def article_text(source: str) -> Article:
     """The article of the HTML page ``source`` with its title and date; when no article is found
     (``found`` False), all the page's visible text."""
     full = html_to_text(source)
-    found = _paragraphs(source)
+    try:
+        found = _paragraphs(source)
+    except Exception:  # noqa: BLE001 - trafilatura failing on a page leaves its whole text, not an error
+        found = None
     spans = _locate(full.text, found[0]) if found else []
     if not spans:
         return Article(full, None, False)

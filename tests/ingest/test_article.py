@@ -47,3 +47,14 @@ def test_a_page_without_an_article_is_all_its_text_with_one_warning(tmp_path):
     (rec,) = [i for i in items if hasattr(i, "doc")]
     assert len(warnings) == 1 and warnings[0].reason.startswith(NO_ARTICLE)
     assert rec.doc.text == "Lima\n\nTokyo\n\nOffices in Nairobi and Sydney."
+
+
+def test_a_failing_extractor_leaves_all_the_text_not_an_error(monkeypatch):
+    import trafilatura
+
+    def broken(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    found = article_text(PAGE.read_text(encoding="utf-8"))
+    assert not found.found and "Paris bureau" in found.page.text and "Kursk" in found.page.text
