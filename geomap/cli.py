@@ -290,10 +290,11 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if fmt != "geojson":  # text, fine on a terminal
         refuse_terminal(args.output, f"an {fmt.upper()} map" if fmt == "html" else f"a {fmt.upper()} map")
     run = _Run(args)
-    run.stats.demonyms = args.demonyms  # the summary counts the places as the map lists them
+    run.stats.demonyms = args.demonyms
     m = Map(**map_options(args))
     for doc in run.documents():
         m.add(doc)
+    run.stats.places = len(m.content().markers)  # the summary's count is the map's list (a marker per entry)
     if run.count == 0:
         run.finish()
         print("geomap: no document to map", file=sys.stderr)
