@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, NoReturn, Sequence
 
-__all__ = ["Parser", "HelpFormatter", "add_command", "add_global_options", "add_column_arguments", "is_quiet", "say", "suggest",
-           "output_format", "refuse_terminal", "missing_file", "duplicates_line"]
+__all__ = ["Parser", "HelpFormatter", "add_command", "add_global_options", "add_column_arguments", "is_quiet", "say",
+           "suggest", "output_format", "refuse_terminal", "missing_file", "duplicates_line"]
 
 
 def suggest(word: str, choices: Sequence[str], *, cutoff: float = 0.6) -> str | None:

@@ -753,8 +753,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                                "geomap evaluate --gold gold.jsonl --spans gold --errors misses.jsonl --json"])
     ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSONL: id, text, toponyms with spans and lat/lon")
     ev.add_argument("--spans", choices=["extracted", "gold"], default="extracted",
-                    help="score extracted mentions, or resolve the gold spans to measure resolution alone (default: extracted)")
-    ev.add_argument("--errors", metavar="FILE", help="write missed, spurious and wrongly placed toponyms as JSONL (default: none)")
+                    help="score extracted mentions, or resolve the gold spans to measure resolution alone "
+                         "(default: extracted)")
+    ev.add_argument("--errors", metavar="FILE",
+                    help="write missed, spurious and wrongly placed toponyms as JSONL (default: none)")
     ev.add_argument("--json", action="store_true", help="print the full result as JSON")
     ev.add_argument("--breakdown", choices=["type", "category", "none"], default="type",
                     help="per-value recall and accuracy for this gold field (default: type)")

@@ -631,7 +631,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"add a {EXPLAIN_FIELD!r} field saying why (a side file {EXPLAIN_FIELD}.jsonl for folders)")
     add_column_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="output file (a folder for text inputs; default stdout)")
-    p.add_argument("--errors", metavar="FILE", help="write unreadable records to this JSONL error report (default: none)")
+    p.add_argument("--errors", metavar="FILE",
+                   help="write unreadable records to this JSONL error report (default: none)")
     p.set_defaults(func=_cmd_filter)
     return p
 

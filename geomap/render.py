@@ -678,7 +678,8 @@ def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     p.add_argument("--cdn", action="store_true", help="link Leaflet and plugins from CDNs instead of inlining them")
     p.add_argument("--title", help="page title (default: the article's label for one article, else 'geomap')")
     p.add_argument("--color-by", choices=COLOR_BY, default="article", help="marker colour per article (layer) or per country")
-    p.add_argument("--group-by", metavar="FIELD", help="one layer per value of this metadata field (date, source…) instead of per article (the default)")
+    p.add_argument("--group-by", metavar="FIELD",
+                   help="one layer per value of this metadata field (date, source…) instead of per article (the default)")
     p.add_argument("--heat", action="store_true", help="add a heat layer of mention counts")
     p.add_argument("--choropleth", action="store_true", help="add a country layer shaded by mention counts")
     p.add_argument("--outline", action=argparse.BooleanOptionalAction, default=None,

@@ -782,7 +782,8 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
     @app.post("/map", response_class=HTMLResponse,
               responses={**json_errors, 200: {"content": {"text/html": {"schema": {"type": "string"}}},
                                               "description": "the map page"}},
-              summary="An HTML map of the places in one text or many articles", openapi_extra=_request_body("/map", MAP_EXAMPLES))
+              summary="An HTML map of the places in one text or many articles",
+              openapi_extra=_request_body("/map", MAP_EXAMPLES))
     async def map_(body: Union[MapTextIn, MapArticlesIn]) -> Any:
         from .render import Map
 
@@ -798,7 +799,8 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
         return HTMLResponse(page, headers=headers)
 
     @app.post("/filter", response_model=FilterOut, responses=_ERRORS,
-              summary="Which articles have places in a region, and why", openapi_extra=_request_body("/filter", FILTER_EXAMPLES))
+              summary="Which articles have places in a region, and why",
+              openapi_extra=_request_body("/filter", FILTER_EXAMPLES))
     async def filter_(body: Union[FilterTextIn, FilterArticlesIn]) -> Any:
         from .analysis import Judge
 

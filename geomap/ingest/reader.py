@@ -255,8 +255,10 @@ def read_inputs(paths: Sequence[str], *, text_column: str = "text",
     ``-`` reads stdin (JSONL when it starts with ``{``, HTML when it starts like a page, else
     one text). JSONL lines, CSV rows and Parquet rows hold ``text``, an optional ``id`` and
     any other fields, which land in ``Document.meta`` (``"format": "html"`` marks an HTML
-    text); ``text_column`` and ``id_column`` name other text and id fields. Every format is read a record at a time (a text or HTML file is one record), so
-    memory does not grow with the input. Warnings come before the record they are about.
+    text); ``text_column`` and ``id_column`` name other text and id fields. Every format is
+    read a record at a time (a text or HTML file is one record), so memory does not grow with
+    the input. Warnings come before the record they are about. Of an HTML page only its article
+    is kept (:func:`~geomap.ingest.article.article_text`).
     """
     return Reader(text_column=text_column, id_column=id_column).paths(paths)
 
