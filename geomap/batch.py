@@ -52,9 +52,9 @@ import sys
 import threading
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Callable, ClassVar, Iterable, Iterator, Sequence
 
 from .ingest import InputError, Record, as_document, dumps
 from .ingest.sources import expand
@@ -465,17 +465,27 @@ class Stats:
 
     documents: int = 0
     mentions: int = 0
-    places: int = 0  # distinct places per document, summed
+    #: distinct places of the run, counted as a map of it lists them (Document.places: places
+    #: named only by demonyms or inside organisation names left out, unless ``demonyms``)
+    places: int = 0
     errors: int = 0
     warnings: int = 0
     words: int = 0
     seconds: float = 0.0  # time spent in earlier (interrupted) runs
+    demonyms: bool = False
+    seen: set[int] = field(default_factory=set)  # the places counted (not saved: a resumed run may count one again)
+
+    SAVED: ClassVar[tuple[str, ...]] = ("documents", "mentions", "places", "errors", "warnings", "words", "seconds")
 
     def add(self, o: Outcome) -> None:
         if o.doc is not None:
             self.documents += 1
             self.mentions += len(o.doc.mentions)
-            self.places += len({m.place.geonameid for m in o.doc.mentions if m.place is not None})
+            seen = self.seen
+            for g in o.doc.places(demonyms=self.demonyms):
+                if g.place.geonameid not in seen:
+                    seen.add(g.place.geonameid)
+                    self.places += 1
             self.words += len(o.doc.text.split())
         elif o.is_warning:
             self.warnings += 1
@@ -483,11 +493,11 @@ class Stats:
             self.errors += 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}
+        return {k: getattr(self, k) for k in self.SAVED}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Stats":
-        return cls(**{k: d[k] for k in cls.__slots__ if k in d})
+        return cls(**{k: d[k] for k in cls.SAVED if k in d})
 
     def summary(self, seconds: float) -> str:
         total = self.seconds + seconds  # a resumed run: its documents took every session's time

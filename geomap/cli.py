@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from . import __version__
+from .cli_support import (HelpFormatter, Parser, add_column_arguments, add_command, add_global_options,
+                          duplicates_line, is_quiet, missing_file, output_format, refuse_terminal, say)
 from .ingest import InputError, Record, check_output, dumps, open_output, write_jsonl
 from .language import LanguageTally
 from .model import Document
@@ -44,6 +46,7 @@ class _Run:
         self.keep_errors = True  # False when the errors go to a resumable side file
         self.stats = Stats()
         self.language = LanguageTally()  # one warning per run, whatever the workers
+        self.duplicates: list[str] = []  # ids seen twice, said in one line by finish()
         self.progress: Any = None
         self.start = time.perf_counter()
 
@@ -58,6 +61,11 @@ class _Run:
     def error(self, err: InputError) -> None:
         if self.keep_errors:
             self.errors.append(err)
+        if err.level == "warning" and is_quiet(self.args):
+            return  # still in --errors
+        if err.is_duplicate_id:
+            self.duplicates.append(str(err.id))  # counted in one line at the end
+            return
         msg = f"geomap: {err}"
         if self.progress is not None and self.progress.bar is not None:
             self.progress.bar.write(msg, file=sys.stderr)
@@ -76,9 +84,9 @@ class _Run:
         workers = getattr(a, "workers", None)
         if workers is None:
             workers = 2 if engine == "dask" else 1
-        show = not getattr(a, "quiet", False) and sys.stderr.isatty()
+        show = not is_quiet(a) and sys.stderr.isatty()
         total = count_inputs(a.inputs) if show else None
-        items: Iterator[Any] = read_inputs(a.inputs)
+        items: Iterator[Any] = read_inputs(a.inputs, text_column=a.text_column, id_column=a.id_column)
         if skip:
             items = itertools.islice(items, skip, None)
         self.progress = Progress(total, enabled=show, stats=self.stats,
@@ -92,11 +100,11 @@ class _Run:
         try:
             stored = getattr(a, "stored", None)  # geomap map: "keep" or "reparse" extracted records
             for o in (_keep_extracted(items, parse, reparse=stored == "reparse") if stored else parse(items)):
+                if o.doc is not None and getattr(a, "min_score", 0.0):
+                    o.doc.unplace_below(a.min_score)  # before the count: the summary counts what is written
                 self.progress.update(o)
                 if o.doc is not None and model == DEFAULT_MODEL:
                     self.language.add(o.doc.text)
-                if o.doc is not None and getattr(a, "min_score", 0.0):
-                    o.doc.unplace_below(a.min_score)
                 err = None
                 if isinstance(o.error, InputError):
                     err = o.error
@@ -121,9 +129,10 @@ class _Run:
                 write_jsonl((e.to_dict() for e in self.errors), f)
         foreign = self.language.message()
         if foreign:
-            print(f"geomap: warning: {foreign}", file=sys.stderr)
-        if not getattr(self.args, "quiet", False):
-            print(f"geomap: {self.stats.summary(self.elapsed)}", file=sys.stderr)
+            say(self.args, f"warning: {foreign}")
+        if self.duplicates:
+            say(self.args, f"warning: {duplicates_line(self.duplicates)}")
+        say(self.args, self.stats.summary(self.elapsed))
         if self.stats.errors:
             return 1 if self.count else 2
         return 0
@@ -164,7 +173,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from .batch import ResumableJSONL, fingerprint, input_state
     from .ingest.writers import is_regular_target
 
-    fmt = _output_format(args)
+    fmt = output_format(args.output, args.format, EXTRACT_FORMATS, "jsonl")
+    if fmt == "parquet":
+        refuse_terminal(args.output, "Parquet")
     run = _Run(args)
     if fmt != "jsonl":
         if args.resume or args.restart:
@@ -194,16 +205,18 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         return run.finish()
     if args.resume and "-" in args.inputs:
         raise ValueError("--resume cannot check what stdin held; give the input as files")
-    fp = fingerprint(args.inputs, explain=bool(args.explain), model=args.model, min_score=args.min_score,
+    columns = {} if (args.text_column, args.id_column) == ("text", "id") else \
+        {"text_column": args.text_column, "id_column": args.id_column}
+    fp = fingerprint(args.inputs, explain=bool(args.explain), model=args.model, min_score=args.min_score, **columns,
                      gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
     sink = ResumableJSONL(args.output, fp, resume=args.resume, restart=args.restart, inputs=input_state(args.inputs))
     if sink.complete:
-        print(f"geomap: {args.output} is complete; nothing to resume", file=sys.stderr)
+        say(args, f"{args.output} is complete; nothing to resume")
         return 0
     run.stats = sink.stats
     run.keep_errors = False
-    if sink.resumed and not args.quiet:
-        print(f"geomap: resuming {args.output} after {sink.skip:,} input item(s)", file=sys.stderr)
+    if sink.resumed:
+        say(args, f"resuming {args.output} after {sink.skip:,} input item(s)")
     consumed, since = sink.skip, 0
     every = args.batch_size or 128
     try:
@@ -229,16 +242,6 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 #: ``extract --format`` choices and the ``-o`` suffixes that imply them.
 EXTRACT_FORMATS = {"jsonl": (".jsonl", ".ndjson", ".json"), "csv": (".csv",), "parquet": (".parquet", ".pq"),
                    "geojson": (".geojson",)}
-
-
-def _output_format(args: argparse.Namespace) -> str:
-    """``--format``, else the one ``-o``'s suffix names, else JSONL; a suffix that names another
-    format than ``--format`` is refused."""
-    suffix = Path(args.output).suffix.lower() if args.output not in (None, "-") else ""
-    implied = next((f for f, sfx in EXTRACT_FORMATS.items() if suffix in sfx), None)
-    if args.format and implied and args.format != implied:
-        raise ValueError(f"-o {args.output} names {implied} output, but --format is {args.format}")
-    return args.format or implied or "jsonl"
 
 
 class WorkerDied(RuntimeError):
@@ -269,7 +272,6 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
                    help="with --engine dask: an existing scheduler, e.g. tcp://host:8786 (default: a LocalCluster)")
     g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
                    help=f"documents per task{' and per checkpoint' if resume else ''} (default {DEFAULT_BATCH_SIZE})")
-    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     if resume:
         r = g.add_mutually_exclusive_group()
         r.add_argument("--resume", action="store_true",
@@ -281,14 +283,18 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from .export import SnapshotUnavailable
-    from .render import Map, format_for, map_options, snapshot_options
+    from .render import MAP_FORMATS, Map, map_options, snapshot_options
 
     args.stored = "reparse" if args.reparse else "keep"
+    fmt = output_format(args.output, args.format, MAP_FORMATS, "html")
+    if fmt != "geojson":  # text, fine on a terminal
+        refuse_terminal(args.output, f"an {fmt.upper()} map" if fmt == "html" else f"a {fmt.upper()} map")
     run = _Run(args)
-    fmt = format_for(args.output, args.format)
+    run.stats.demonyms = args.demonyms
     m = Map(**map_options(args))
     for doc in run.documents():
         m.add(doc)
+    run.stats.places = len(m.content().markers)  # the summary's count is the map's list (a marker per entry)
     if run.count == 0:
         run.finish()
         print("geomap: no document to map", file=sys.stderr)
@@ -298,7 +304,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(m.to_bytes(fmt, **snapshot_options(args)))
         else:
             m.save(args.output, format=fmt, **snapshot_options(args))
-            print(f"geomap: wrote {args.output} ({run.count} document(s))", file=sys.stderr)
+            say(args, f"wrote {args.output} ({run.count} document(s))")
     except SnapshotUnavailable as e:
         print(f"geomap: {e}", file=sys.stderr)
         return 2
@@ -327,35 +333,52 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     def want(name: str) -> bool:
         return only is None or only == name
 
-    ap = argparse.ArgumentParser(prog="geomap", description="Find places in news text, geocode them offline, map them.")
+    ap = Parser(prog="geomap", description="Find places in news text, geocode them offline, map them.",
+                epilog="examples:\n  geomap extract article.txt -o places.jsonl\n"
+                       "  geomap map articles.jsonl -o map.html\n  geomap extract --help",
+                formatter_class=HelpFormatter)
     ap.add_argument("--version", action="version", version=f"geomap {__version__}")
-    ap.add_argument("--gazetteer", metavar="PATH", help="gazetteer store (default: built from the bundled GeoNames data)")
-    sub = ap.add_subparsers(dest="command", required=True)
+    add_global_options(ap, top=True)
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def inputs(p: argparse.ArgumentParser) -> None:
         from .pipeline import DEFAULT_MODEL
 
-        p.add_argument("inputs", nargs="+", metavar="INPUT", help="text files, folders of them, JSONL files, or - for stdin")
-        p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
-        p.add_argument("--errors", metavar="FILE", help="write unreadable records to this JSONL error report")
+        p.add_argument("inputs", nargs="+", metavar="INPUT",
+                       help="text, HTML, JSONL, CSV or Parquet files, folders of them, or - for stdin")
+        p.add_argument("-o", "--output", metavar="FILE",
+                       help="output file, or - for stdout (default: stdout; its suffix picks the format)")
+        p.add_argument("--errors", metavar="FILE",
+                       help="write unreadable records to this JSONL error report (default: none)")
         p.add_argument("--min-score", type=float, default=0.0, metavar="P",
                        help="keep a mention's place only when it is right with probability at least P (0-1; default 0)")
         p.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME",
                        help=f"the spaCy pipeline to read the text with, any installed one with NER (default {DEFAULT_MODEL})")
+        add_column_arguments(p)
 
     if want("extract"):
-        ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")
+        ex = add_command(sub, "extract", help="write each document's mentions and places (JSONL, CSV, Parquet, GeoJSON)",
+                         description="Find the place mentions in every input document and resolve them against "
+                                     "the gazetteer; write one JSON line per document, or one row per mention.",
+                         examples=["geomap extract article.txt -o places.jsonl",
+                                   "geomap extract feed.csv --text-column body -o mentions.csv",
+                                   "cat article.txt | geomap extract -"])
         inputs(ex)
         ex.add_argument("--explain", action="store_true", help="keep each mention's ranked candidates and their features")
         ex.add_argument("--format", choices=list(EXTRACT_FORMATS),
-                        help="jsonl: one document per line (default); csv, parquet: one row per mention "
+                        help="jsonl: one document per line; csv, parquet: one row per mention "
                              "(geomap.to_dataframe's columns); geojson: one feature per place. "
                              "Default: from -o's suffix, else jsonl")
         _batch_arguments(ex, resume=True)
         ex.set_defaults(func=_cmd_extract)
 
     if want("map"):
-        mp = sub.add_parser("map", help="write one self-contained HTML map of the places")
+        mp = add_command(sub, "map", help="write one self-contained map of the places (HTML, GeoJSON, PNG, PDF)",
+                         description="Parse the inputs (or read `geomap extract` output) and draw every resolved "
+                                     "place on one map; -o's suffix picks HTML, GeoJSON, PNG or PDF.",
+                         examples=["geomap map article.txt -o map.html",
+                                   "geomap map places.jsonl --tiles none --heat -o map.html",
+                                   "geomap map places.jsonl -o map.png --size 1200x800"])
         inputs(mp)
         from .render import add_map_arguments
 
@@ -391,6 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     traceback (set ``GEOMAP_DEBUG=1`` to see one)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(_command(argv)).parse_args(argv)
+    _QUIET[0] = is_quiet(args)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         try:
@@ -417,6 +441,8 @@ def _message(e: BaseException) -> str:
         return f"no space left on the device{f' writing {e.filename}' if e.filename else ''}"
     if isinstance(e, sqlite3.OperationalError) and "full" in str(e):
         return f"no space left on the device ({e})"
+    if isinstance(e, FileNotFoundError) and e.filename:
+        return missing_file(e.filename)
     if isinstance(e, OSError) and e.filename and e.strerror:
         return f"{e.filename}: {e.strerror}"
     if isinstance(e, zipfile.BadZipFile):
@@ -429,7 +455,11 @@ def _message(e: BaseException) -> str:
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
                   file: Any = None, line: str | None = None) -> None:
-    print(f"geomap: warning: {message}", file=sys.stderr)
+    if not _QUIET[0]:
+        print(f"geomap: warning: {message}", file=sys.stderr)
+
+
+_QUIET = [False]  # -q of the running command: its warnings are not printed
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -709,18 +709,22 @@ def load_profile(name_or_path: str | Path) -> dict[str, int]:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .cli_support import missing_file
     from .pipeline import Geoparser
 
     if args.limit is not None and args.limit < 1:
-        print("geomap: --limit must be at least 1", file=sys.stderr)
+        print("geomap: error: --limit must be at least 1", file=sys.stderr)
         return 2
     if args.every < 1:
-        print("geomap: --every must be at least 1", file=sys.stderr)
+        print("geomap: error: --every must be at least 1", file=sys.stderr)
         return 2
     try:
         aliases = load_profile(args.profile) if args.profile else None
+    except FileNotFoundError as e:
+        print(f"geomap: error: {missing_file(e.filename or args.profile)}", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as e:
-        print(f"geomap: profile {args.profile}: {e}", file=sys.stderr)
+        print(f"geomap: error: profile {args.profile}: {e}", file=sys.stderr)
         return 2
     geoparser = Geoparser(gazetteer=getattr(args, "gazetteer", None), explain=True, aliases=aliases)
     try:
@@ -729,7 +733,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                                 limit=args.limit, demonyms=args.demonyms,
                                 drop_unresolved_pred=args.drop_unresolved_pred, every=args.every)
     except GoldFormatError as e:
-        print(f"geomap: {e}", file=sys.stderr)
+        print(f"geomap: error: {e}", file=sys.stderr)
         return 2
     if args.json:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")
@@ -740,25 +744,31 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``geomap evaluate`` on the CLI's subparsers; its handler returns an exit code."""
-    ev = subparsers.add_parser("evaluate", help="score the geoparser against gold toponyms (JSONL)",
-                               description="Parse every gold article and report recognition (P/R/F1) "
-                                           "and resolution (acc@161, error km, AUC) accuracy.")
+    from .cli_support import add_command
+
+    ev = add_command(subparsers, "evaluate", help="score the geoparser against gold toponyms (JSONL)",
+                     description="Parse every gold article and report recognition (P/R/F1) "
+                                 "and resolution (acc@161, error km, AUC) accuracy.",
+                     examples=["geomap evaluate --gold gold.jsonl",
+                               "geomap evaluate --gold gold.jsonl --spans gold --errors misses.jsonl --json"])
     ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSONL: id, text, toponyms with spans and lat/lon")
     ev.add_argument("--spans", choices=["extracted", "gold"], default="extracted",
-                    help="score extracted mentions, or resolve the gold spans to measure resolution alone")
-    ev.add_argument("--errors", metavar="FILE", help="write missed, spurious and wrongly placed toponyms as JSONL")
+                    help="score extracted mentions, or resolve the gold spans to measure resolution alone "
+                         "(default: extracted)")
+    ev.add_argument("--errors", metavar="FILE",
+                    help="write missed, spurious and wrongly placed toponyms as JSONL (default: none)")
     ev.add_argument("--json", action="store_true", help="print the full result as JSON")
     ev.add_argument("--breakdown", choices=["type", "category", "none"], default="type",
                     help="per-value recall and accuracy for this gold field (default: type)")
-    ev.add_argument("--limit", type=int, metavar="N", help="only the first N gold documents")
+    ev.add_argument("--limit", type=int, metavar="N", help="only the first N gold documents (default: all)")
     ev.add_argument("--demonyms", action="store_true",
                     help="count demonym mentions ('Russian troops' -> Russia) as toponyms, as GeoWebNews does")
     ev.add_argument("--drop-unresolved-pred", action="store_true",
                     help="drop predictions without coordinates before matching (EUPEG convention)")
     ev.add_argument("--every", type=int, default=1, metavar="N",
-                    help="only every Nth gold document (a fixed sample; applied before --limit)")
+                    help="only every Nth gold document (a fixed sample; applied before --limit; default 1)")
     ev.add_argument("--profile", metavar="NAME|FILE",
                     help="a corpus's annotation conventions, as extra names (e.g. 'gwn': EU -> Europe); "
-                         "a name of data/gazetteer/profiles/ or a TSV of name, target geonameid")
+                         "a name of data/gazetteer/profiles/ or a TSV of name, target geonameid (default: none)")
     ev.set_defaults(func=_cmd_evaluate)
     return ev

@@ -17,13 +17,18 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .analysis.judge import Explanation, Judge, extracted_document
+from .cli_support import add_column_arguments, is_quiet, output_format, say
 from .ingest import (MAX_FILE_BYTES, DecodeError, InputError, check_output, clean, decode_bytes, dumps, open_output,
                      write_jsonl)
 from .ingest.formats import byte_lines, csv_rows, parquet_rows, parse_json_record
-from .ingest.sources import TEXT_SUFFIXES, expand, kind_of, open_input, read_limited, unreadable
+from .ingest.sources import (CSV_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, expand, kind_of,
+                             open_input, read_limited, unreadable)
 from .model import Document, Mention, Place
 
-__all__ = ["add_parser", "FilterRun", "EXPLAIN_FIELD"]
+__all__ = ["add_parser", "FilterRun", "EXPLAIN_FIELD", "OUTPUT_SUFFIXES"]
+
+#: The output suffixes of each format filter writes (the inputs' own).
+OUTPUT_SUFFIXES = {"jsonl": (*JSONL_SUFFIXES, ".json"), "csv": tuple(CSV_SUFFIXES), "parquet": tuple(PARQUET_SUFFIXES)}
 
 #: The field (JSONL, CSV, Parquet) or side file (text folders) with ``--explain``.
 EXPLAIN_FIELD = "_geomap"
@@ -61,12 +66,14 @@ class FilterRun:
         self.total = self.kept = self.dropped = 0
         self.places: dict[int, Place] = {}
         self.text_column = args.text_column
+        self.id_column = getattr(args, "id_column", "id")
 
     # -- errors
 
     def error(self, err: InputError) -> None:
         self.errors.append(err)
-        print(f"geomap: {err}", file=sys.stderr)
+        if err.level != "warning" or not is_quiet(self.args):
+            print(f"geomap: {err}", file=sys.stderr)
 
     def document(self, text: str, rid: str | None, source: str, line: int | None) -> Document:
         """The document to parse for a record's text, cleaned as every input is (warnings said)."""
@@ -81,7 +88,7 @@ class FilterRun:
     def _from_obj(self, obj: Any, raw: Any, source: str, line: int | None) -> _Item | InputError:
         if not isinstance(obj, dict):
             return InputError(source, f"expected a JSON object, got {type(obj).__name__}", line)
-        rid = obj.get("id")
+        rid = obj.get(self.id_column)
         rid = None if rid is None else clean(str(rid))[0]
         if isinstance(obj.get("mentions"), list):
             try:
@@ -99,7 +106,7 @@ class FilterRun:
         except OSError as e:
             yield unreadable(source, e)
             return
-        fast = _fast_decoder(self.text_column)
+        fast = _fast_decoder(self.text_column, self.id_column)
         with f:
             for item in byte_lines(source, f, binary="lines"):
                 if isinstance(item, InputError):
@@ -151,7 +158,7 @@ class FilterRun:
         text = getattr(rec, self.text_column)
         if not isinstance(text, str):
             return None
-        rid = rec.id
+        rid = getattr(rec, self.id_column)
         return _Item(raw, source, line, pending=self.document(text, None if rid is None else str(rid), source, line))
 
     def to_place(self, p: Any) -> Place:
@@ -192,7 +199,7 @@ class FilterRun:
                         yield InputError(source, "its columns differ from the first CSV input's", 1)
                         return
                     col = header.index(self.text_column)
-                    idcol = header.index("id") if "id" in header else None
+                    idcol = header.index(self.id_column) if self.id_column in header else None
                     continue
                 if replaced:  # invalid UTF-8 was replaced: the article is kept, and said so
                     yield InputError(source, f"not valid UTF-8: {replaced} invalid byte sequence(s) replaced "
@@ -225,7 +232,7 @@ class FilterRun:
 
     def read_text(self, source: str) -> Iterator[_Item | InputError]:
         if source != "-" and not os.path.exists(source):
-            yield InputError(source, "no such file or folder")
+            yield InputError(source, "no such file")
             return
         root = Path(source)
         for f in expand([source], TEXT_SUFFIXES):
@@ -307,7 +314,7 @@ class FilterRun:
                 hits = judge.scan(rec.mentions)
             return it, judge.judge_hits(hits)
         try:
-            whole = _FAST[self.text_column][2].decode(it.raw)
+            whole = _FAST[self.text_column, self.id_column][2].decode(it.raw)
         except _msgspec.MsgspecError:  # a field of the wrong type: the general path words it
             return self._judge_again(it, judge)
         return it, judge(self.fast_document(whole))
@@ -318,7 +325,7 @@ class FilterRun:
         places = self.places
         if not all(m.place is None or m.place.geonameid in places for m in rec.mentions):
             try:
-                whole = _FAST[self.text_column][1].decode(it.raw)
+                whole = _FAST[self.text_column, self.id_column][1].decode(it.raw)
             except _msgspec.MsgspecError:  # a place field of the wrong type
                 return False
             for m in whole.mentions:
@@ -359,6 +366,8 @@ class FilterRun:
             specs += [f"near:{n}" for n in args.near]
         if not specs:
             raise ValueError("no region: give --within, --bbox or --near")
+        if kind != "text":  # written in the inputs' format: a suffix naming another is refused
+            output_format(args.output, kind, OUTPUT_SUFFIXES, kind, given_by="the inputs' format")
         check_output(args.output, folder=kind == "text")  # before any work
         check_output(args.errors, flag="--errors")
         store = None
@@ -482,8 +491,8 @@ class FilterRun:
                 write_jsonl((e.to_dict() for e in self.errors), f)
         errors = [e for e in self.errors if e.level != "warning"]
         warnings = len(self.errors) - len(errors)
-        print(f"geomap filter: {self.total} input, {self.kept} kept, {self.dropped} dropped, "
-              f"{len(errors)} error(s)" + (f", {warnings} warning(s)" if warnings else ""), file=sys.stderr)
+        say(self.args, f"filter: {self.total} input, {self.kept} kept, {self.dropped} dropped, "
+                       f"{len(errors)} error(s)" + (f", {warnings} warning(s)" if warnings else ""))
         if errors:
             return 1 if self.kept + self.dropped else 2
         return 0
@@ -494,7 +503,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     _msgspec = None
 
-_FAST: dict[str, Any] = {}
+_FAST: dict[tuple[str, str], Any] = {}
 
 if _msgspec is not None:
 
@@ -529,31 +538,33 @@ if _msgspec is not None:
         place: _P | None = None
 
 
-def _fast_decoder(text_column: str) -> tuple[Any, Any, Any] | None:
+def _fast_decoder(text_column: str, id_column: str = "id") -> tuple[Any, Any, Any] | None:
     """Three msgspec decoders for a JSONL line, from cheapest to fullest:
 
     - *lite* reads each mention's text, offsets, kind and only the id of its place (the
       article's text is checked to be a string, not decoded);
     - *mentions* reads the mentions with their places (the text still undecoded);
-    - *full* reads ``text`` (or the text column), ``id`` and the mentions with their places.
+    - *full* reads ``text`` (or the text column), ``id`` (or the id column) and the mentions with
+      their places.
 
     Every other field is skipped without building Python objects, though still checked
     to be well-formed JSON. ``None`` when msgspec is not installed.
     """
     if _msgspec is None:
         return None
-    decs = _FAST.get(text_column)
+    decs = _FAST.get((text_column, id_column))
     if decs is None:
         ms = _msgspec
         fields: list[tuple[str, Any, Any]] = [("text", Any, None), ("id", Any, None),
                                               ("mentions", list[_M] | None, None)]
-        if text_column not in ("text", "id", "mentions"):
-            fields.append((text_column, Any, None))
+        for column in dict.fromkeys((text_column, id_column)):
+            if column not in ("text", "id", "mentions"):
+                fields.append((column, Any, None))
         lite = ms.defstruct("_Lite", [("text", ms.Raw, ms.Raw()), ("mentions", list[_MLite] | None, None)],
                             gc=False)
         mentions = ms.defstruct("_Mentions", [("text", ms.Raw, ms.Raw()), ("mentions", list[_M] | None, None)],
                                 gc=False)
-        decs = _FAST[text_column] = tuple(ms.json.Decoder(t) for t in
+        decs = _FAST[text_column, id_column] = tuple(ms.json.Decoder(t) for t in
                                           (lite, mentions, ms.defstruct("_Record", fields, gc=False)))
     return decs
 
@@ -589,16 +600,24 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     >>> ap.parse_args(["filter", "a.jsonl", "--within", "country:UA"]).within
     ['country:UA']
     """
-    p = subparsers.add_parser(
-        "filter", help="keep the articles about a region (JSONL, CSV, Parquet or text folders, written unchanged)",
+    from .cli_support import add_command
+
+    p = add_command(
+        subparsers, "filter",
+        help="keep the articles about a region (JSONL, CSV, Parquet or text folders, written unchanged)",
         description="Keep the articles with places in a region; write them unchanged, in their input format. "
-                    "Regions given several times (or --bbox/--near) are joined.")
+                    "Regions given several times (or --bbox/--near) are joined.",
+        examples=["geomap filter articles.jsonl --within country:UA -o ukraine.jsonl",
+                  'geomap filter feed.csv --text-column body --near "Kursk:100km" -o near-kursk.csv',
+                  "geomap filter articles/ --within region.geojson --focus -o kept/"])
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="JSONL (raw or from `geomap extract`), CSV/TSV, Parquet, text files or folders, - for stdin")
     p.add_argument("--within", action="append", metavar="SPEC",
-                   help="country:UA, admin1:UA-14, bbox:W,S,E,N, near:PLACE:100km, or a GeoJSON/WKT file")
-    p.add_argument("--bbox", action="append", metavar="W,S,E,N", help="a longitude/latitude box")
-    p.add_argument("--near", action="append", metavar="PLACE:KM", help='a radius around a place, e.g. "Kursk:100km"')
+                   help="country:UA, admin1:UA-14, bbox:W,S,E,N, near:PLACE:100km, or a GeoJSON/WKT file "
+                        "(default: none; one of --within, --bbox, --near is needed)")
+    p.add_argument("--bbox", action="append", metavar="W,S,E,N", help="a longitude/latitude box (default: none)")
+    p.add_argument("--near", action="append", metavar="PLACE:KM",
+                   help='a radius around a place, e.g. "Kursk:100km" (default: none)')
     p.add_argument("--exclude", action="store_true", help="keep the articles that do NOT match")
     p.add_argument("--min-mentions", type=int, default=1, metavar="N",
                    help="keep an article only with at least N mentions in the region (default 1)")
@@ -610,9 +629,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="when a country/admin-1 mention is in a region: most of its area (default), any, all")
     p.add_argument("--explain", action="store_true",
                    help=f"add a {EXPLAIN_FIELD!r} field saying why (a side file {EXPLAIN_FIELD}.jsonl for folders)")
-    p.add_argument("--text-column", default="text", metavar="NAME", help="the text field/column (default: text)")
+    add_column_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="output file (a folder for text inputs; default stdout)")
-    p.add_argument("--errors", metavar="FILE", help="write unreadable records to this JSONL error report")
+    p.add_argument("--errors", metavar="FILE",
+                   help="write unreadable records to this JSONL error report (default: none)")
     p.set_defaults(func=_cmd_filter)
     return p
 

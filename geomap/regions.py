@@ -512,6 +512,8 @@ class Region:
             return cls.near(where, _km(radius))
         if Path(spec).is_file():
             return cls.from_file(spec)
+        if Path(spec).suffix.lower() in (".geojson", ".json", ".wkt"):
+            raise RegionError(f"{spec}: no such file")
         raise RegionError(f"unknown region {spec!r} (use country:CC, admin1:CC-XX, bbox:W,S,E,N, "
                           f"near:PLACE:KM or a GeoJSON/WKT file)")
 

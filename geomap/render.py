@@ -67,7 +67,7 @@ from .popups import approximate_html, articles_html, escape, place_html, plural,
 
 __all__ = [
     "Map", "PALETTE", "CLUSTER_THRESHOLD", "FORMATS", "safe_url", "country_names", "script_json",
-    "add_map_arguments", "map_options", "snapshot_options", "format_for", "APPROXIMATE_BELOW",
+    "add_map_arguments", "map_options", "snapshot_options", "format_for", "MAP_FORMATS", "APPROXIMATE_BELOW",
 ]
 
 #: Layer / country colours: CARTO's "Safe" qualitative palette (after Paul Tol), told apart
@@ -655,12 +655,16 @@ class Map:
 # --- command line -------------------------------------------------------------------
 
 
+#: Each map format and the output suffixes that name it.
+MAP_FORMATS = {"html": (".html", ".htm"), "geojson": (".geojson", ".json"), "png": (".png",), "pdf": (".pdf",)}
+
+
 def format_for(path: str | os.PathLike[str] | None, explicit: str | None = None) -> str:
     """The output format: ``explicit``, else from the file suffix, else ``html``."""
     if explicit:
         return explicit
-    suffix = Path(str(path or "")).suffix.lower().lstrip(".")
-    return {"json": "geojson", "geojson": "geojson", "png": "png", "pdf": "pdf"}.get(suffix, "html")
+    suffix = Path(str(path or "")).suffix.lower()
+    return next((f for f, sfx in MAP_FORMATS.items() if suffix in sfx), "html")
 
 
 def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -672,9 +676,10 @@ def add_map_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
                    help=f"cluster markers (default: above {CLUSTER_THRESHOLD} markers)")
     p.add_argument("--demonyms", action="store_true", help="also draw places named only by demonyms (Kuwaiti → Kuwait)")
     p.add_argument("--cdn", action="store_true", help="link Leaflet and plugins from CDNs instead of inlining them")
-    p.add_argument("--title", help="page title")
+    p.add_argument("--title", help="page title (default: the article's label for one article, else 'geomap')")
     p.add_argument("--color-by", choices=COLOR_BY, default="article", help="marker colour per article (layer) or per country")
-    p.add_argument("--group-by", metavar="FIELD", help="one layer per value of this metadata field (date, source…) instead of per article")
+    p.add_argument("--group-by", metavar="FIELD",
+                   help="one layer per value of this metadata field (date, source…) instead of per article (the default)")
     p.add_argument("--heat", action="store_true", help="add a heat layer of mention counts")
     p.add_argument("--choropleth", action="store_true", help="add a country layer shaded by mention counts")
     p.add_argument("--outline", action=argparse.BooleanOptionalAction, default=None,

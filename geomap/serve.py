@@ -2,13 +2,19 @@
 
 Endpoints
 ---------
+Every POST endpoint takes the same articles: one text as ``{"text": …, "id"?, "meta"?,
+"format"?: "text"|"html"}``, or several as ``{"articles": [ {…}, … ]}``, beside its own options;
+or a ``text/plain`` body, which is the text, with the other fields as query parameters.
+
 ``POST /parse``
-    ``{"text": …, "id"?, "meta"?, "format"?: "text"|"html"}`` → one Document (the JSON schema of
-    ``geomap extract``); ``{"articles": [ {…}, … ]}`` → ``{"documents", "errors", "warnings"}``.
+    one text → one Document (the JSON schema of ``geomap extract``); articles →
+    ``{"documents", "errors", "warnings"}``.
 ``POST /map``
-    ``{"articles": […], "title"?, "tiles"?, …}`` → a self-contained HTML map.
+    ``{"text" | "articles", "title"?, "tiles"?, …}`` → a self-contained HTML map.
 ``POST /filter``
-    ``{"region": "country:UA", "articles": […], "area"?, "demonyms"?, …}`` → per article: kept or not, why.
+    ``{"text" | "articles", "within"?: "country:UA", "near"?: "Kursk:100km", "area"?, …}`` → per
+    article: kept or not, why (``within``/``near`` as the CLI's ``--within``/``--near``; the old
+    ``region`` is still read as ``within``).
 ``GET /geocode?q=Kursk&limit=5&country=RU&feature_class=P``
     → the gazetteer's ranked places for a name.
 ``GET /health``
@@ -170,7 +176,9 @@ class BatchOut(BaseModel):
     warnings: list[Problem]
 
 
-class MapIn(ArticlesIn):
+class MapOptions(_Strict):
+    """How ``/map`` draws: the options of ``geomap map``."""
+
     title: str | None = Field(None, max_length=300)
     tiles: Literal["none", "OpenStreetMap"] = Field(
         "none", description="'none': offline country outlines only (no network needed to view the map)")
@@ -185,15 +193,55 @@ class MapIn(ArticlesIn):
         "mentions right with probability below this are drawn as approximate (dashed rings, listed apart)"))
 
 
-class FilterIn(ArticlesIn):
-    region: str = Field(min_length=1, max_length=100_000, examples=["country:UA", "admin1:RU-KRS|bbox:30,44,40,52"],
-                        description="country:CC, admin1:CC-XX, bbox:W,S,E,N, near:PLACE:KM, wkt:…; '|' for a union")
+class MapTextIn(ArticleIn, MapOptions):
+    """One text to map."""
+
+
+class MapArticlesIn(ArticlesIn, MapOptions):
+    """Several articles to map together."""
+
+
+_SPECS = str | list[str] | None
+
+
+class FilterOptions(_Strict):
+    """Which region ``/filter`` judges by, and how: the options of ``geomap filter``."""
+
+    within: _SPECS = Field(None, examples=["country:UA", "admin1:RU-KRS|bbox:30,44,40,52"],
+                           description="as the CLI's --within: country:CC, admin1:CC-XX, bbox:W,S,E,N, "
+                                       "near:PLACE:KM, wkt:…; '|' or a list for a union")
+    near: _SPECS = Field(None, examples=["Kursk:100km"],
+                         description="as the CLI's --near: PLACE:KM, a radius around a place (or a list)")
+    region: str | None = Field(None, min_length=1, max_length=100_000, deprecated=True,
+                               description="the old name of 'within'")
     area: Literal["majority", "intersects", "within"] = "majority"
     demonyms: bool = False
     min_mentions: int = Field(1, ge=1, le=10_000)
     focus: bool = False
     exclude: bool = False
     documents: bool = Field(False, description="include each parsed document in the result")
+
+    def specs(self) -> list[str]:
+        """The region specs asked for (within, near, and the deprecated region), to be joined."""
+        def listed(v: str | list[str] | None) -> list[str]:
+            return [] if v is None else [v] if isinstance(v, str) else list(v)
+
+        region = self.__dict__.get("region")  # (the attribute would warn that the field is deprecated)
+        return ([*listed(self.within), *listed(region)]
+                + [f"near:{n.strip()}" for n in listed(self.near)])
+
+
+class FilterTextIn(ArticleIn, FilterOptions):
+    """One text to judge."""
+
+
+class FilterArticlesIn(ArticlesIn, FilterOptions):
+    """Several articles to judge."""
+
+
+def _articles(body: ArticleIn | ArticlesIn) -> list[ArticleIn]:
+    """The request's articles: ``articles``, or the one ``text``."""
+    return body.articles if isinstance(body, ArticlesIn) else [body]
 
 
 MatchOut = _mirror(Match, "MatchOut")
@@ -247,7 +295,8 @@ class HealthOut(BaseModel):
     status: Literal["ok", "loading"]
     version: str
     model: str
-    gazetteer: dict[str, str]
+    gazetteer: dict[str, Any] = Field(description="the store's build: schema_version, built_at, sources "
+                                                   "(name, licence), counts (places, by feature class...), attribution")
     pending: int
 
 
@@ -534,6 +583,17 @@ class _BodyGuard:
             await _send_json(send, 408, {"detail": f"the request body did not arrive within {self.timeout:g} s"})
             return
         body = b"".join(chunks)
+        headers = scope.get("headers", ())
+        kind = next((v for k, v in headers if k == b"content-type"), b"").split(b";")[0].strip().lower()
+        if scope.get("method") == "POST" and kind == b"text/plain":
+            try:
+                body = _plain_to_json(body, scope.get("query_string", b""))
+            except UnicodeDecodeError:
+                await _send_json(send, 400, {"detail": "the text/plain body is not UTF-8"})
+                return
+            kept = [(k, v) for k, v in headers if k not in (b"content-type", b"content-length")]
+            scope = {**scope, "headers": [*kept, (b"content-type", b"application/json"),
+                                          (b"content-length", str(len(body)).encode())]}
         sent = False
 
         async def replay() -> dict:
@@ -562,6 +622,45 @@ _ERRORS = {
     503: {"model": ErrorOut, "description": "overloaded: too many documents queued"},
     504: {"model": ErrorOut, "description": "parsing took longer than the time limit"},
 }
+
+_STORY = "Shelling hit Donetsk overnight, officials in Kyiv said; talks went on in Brussels."
+_PAGE = ("<!DOCTYPE html><html><head><title>Storm</title></head><body><nav>Home</nav>"
+         "<article><p>Snow fell in Oslo and Bergen.</p></article></body></html>")
+_TWO = [{"text": _STORY, "id": "ua-1", "meta": {"source": "wire"}}, {"text": "Rain in Lisbon.", "id": "pt-1"}]
+
+#: Request examples of the OpenAPI document (and /docs), by endpoint.
+PARSE_EXAMPLES = {"one text": {"text": _STORY, "id": "ua-1"},
+                  "an HTML page": {"text": _PAGE, "format": "html"},
+                  "several articles": {"articles": _TWO}}
+MAP_EXAMPLES = {"one text": {"text": _STORY, "title": "Today's places"},
+                "several articles": {"articles": _TWO, "heat": True, "color_by": "country"}}
+FILTER_EXAMPLES = {"within a country": {"articles": _TWO, "within": "country:UA"},
+                   "near a place": {"text": _STORY, "near": "Kursk:300km", "documents": True},
+                   "a union": {"articles": _TWO, "within": ["country:UA", "country:PT"], "focus": True}}
+
+
+def _request_body(path: str, examples: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A POST body's OpenAPI additions (merged into FastAPI's): the JSON examples, and the
+    ``text/plain`` alternative (the text itself, the other fields as query parameters)."""
+    query = {"/parse": "", "/map": "?title=Today", "/filter": "?within=country:UA"}[path]
+    return {"requestBody": {"content": {
+        "application/json": {"examples": {name: {"summary": name, "value": value} for name, value in examples.items()}},
+        "text/plain": {
+        "schema": {"type": "string", "description": "one text; the other fields (id, within, title…) as query "
+                                                    f"parameters, e.g. POST {path}{query}"},
+        "example": _STORY}}}}
+
+
+def _plain_to_json(body: bytes, query: bytes) -> bytes:
+    """A ``text/plain`` body as the JSON one it stands for: ``{"text": body, **query parameters}``
+    (a parameter given twice becomes a list). Raises ``UnicodeDecodeError`` for a body not in UTF-8."""
+    from urllib.parse import parse_qsl
+
+    fields: dict[str, Any] = {}
+    for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        fields[k] = [*fields[k], v] if isinstance(fields.get(k), list) else [fields[k], v] if k in fields else v
+    return dumps({**fields, "text": body.decode("utf-8")}).encode("utf-8")
+
 
 _REGION_KINDS = ("country", "admin1", "adm1", "bbox", "near", "wkt")
 
@@ -662,9 +761,10 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
         return ok, errors, read.warnings
 
     @app.post("/parse", response_model=Union[DocumentOut, BatchOut], responses=_ERRORS,
-              summary="Parse one text, or a batch of articles")
+              summary="Parse one text, or a batch of articles", openapi_extra=_request_body("/parse", PARSE_EXAMPLES))
     async def parse(body: Union[ArticleIn, ArticlesIn]) -> Any:
-        """One text → its Document; ``{"articles": [...]}`` → ``{"documents", "errors", "warnings"}``."""
+        """``{"text": …}`` (or a ``text/plain`` body) → its Document; ``{"articles": [...]}`` →
+        ``{"documents", "errors", "warnings"}``."""
         if isinstance(body, ArticleIn):
             ok, errors, warnings = await parse_articles([body])
             if errors:
@@ -682,12 +782,13 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
     @app.post("/map", response_class=HTMLResponse,
               responses={**json_errors, 200: {"content": {"text/html": {"schema": {"type": "string"}}},
                                               "description": "the map page"}},
-              summary="An HTML map of the places in the articles")
-    async def map_(body: MapIn) -> Any:
+              summary="An HTML map of the places in one text or many articles",
+              openapi_extra=_request_body("/map", MAP_EXAMPLES))
+    async def map_(body: Union[MapTextIn, MapArticlesIn]) -> Any:
         from .render import Map
 
-        ok, errors, warnings = await parse_articles(body.articles)
-        opts = body.model_dump(exclude={"articles"})
+        ok, errors, warnings = await parse_articles(_articles(body))
+        opts = body.model_dump(include=set(MapOptions.model_fields))
         opts["tiles"] = None if opts["tiles"] == "none" else opts["tiles"]
         m = Map([d for _, d in ok], **opts)
         try:
@@ -698,17 +799,21 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
         return HTMLResponse(page, headers=headers)
 
     @app.post("/filter", response_model=FilterOut, responses=_ERRORS,
-              summary="Which articles have places in a region, and why")
-    async def filter_(body: FilterIn) -> Any:
+              summary="Which articles have places in a region, and why",
+              openapi_extra=_request_body("/filter", FILTER_EXAMPLES))
+    async def filter_(body: Union[FilterTextIn, FilterArticlesIn]) -> Any:
         from .analysis import Judge
 
+        specs = body.specs()
+        if not specs:
+            raise HTTPException(422, "no region: give within (country:UA…) or near (PLACE:KM)")
         try:
-            region = await run_in_threadpool(_region, body.region.strip())
+            region = await run_in_threadpool(_region, "|".join(s.strip() for s in specs))
         except Exception as e:  # noqa: BLE001 - any bad spec is the client's
             raise HTTPException(422, f"bad region: {e}") from None
         judge = Judge(region, area=body.area, demonyms=body.demonyms, min_mentions=body.min_mentions,
                        focus=body.focus, exclude=body.exclude, store=geoparser.gazetteer)
-        ok, errors, warnings = await parse_articles(body.articles)
+        ok, errors, warnings = await parse_articles(_articles(body))
 
         def judge_all() -> list[dict]:
             out = []
@@ -742,9 +847,7 @@ def create_app(geoparser: "Geoparser | None" = None, *, max_body: int = DEFAULT_
 
     @app.get("/health", response_model=HealthOut, summary="Whether the model and gazetteer are loaded")
     async def health() -> Any:
-        meta = {}
-        if engine.ready:
-            meta = {str(k): str(v) for k, v in geoparser.gazetteer.meta().items()}
+        meta = await run_in_threadpool(geoparser.gazetteer.info) if engine.ready else {}
         return {"status": "ok" if engine.ready else "loading", "version": __version__, "model": geoparser.model,
                 "gazetteer": meta, "pending": engine.pending}
 
@@ -820,23 +923,31 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ImportError:
         print("geomap: serve needs the 'serve' extra: pip install 'geomap[serve]'", file=sys.stderr)
         return 2
+    from .cli_support import is_quiet, say
     from .pipeline import Geoparser
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"geomap: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+        say(args, f"warning: listening on {args.host}, reachable from other machines")
     app = create_app(Geoparser(gazetteer=args.gazetteer), max_body=int(args.max_body_mb * 1024 * 1024),
                      max_chars=args.max_chars, timeout=args.timeout, body_timeout=args.body_timeout,
                      cors_origins=tuple(args.cors or ()))
     run_server(app, host=args.host, port=args.port, header_timeout=args.header_timeout,
-               limit_concurrency=args.limit_concurrency, log_level=args.log_level)
+               limit_concurrency=args.limit_concurrency, log_level="error" if is_quiet(args) else args.log_level)
     return 0
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``geomap serve``."""
-    p = subparsers.add_parser("serve", help="serve parse/map/filter/geocode over HTTP (FastAPI)")
+    from .cli_support import add_command
+
+    p = add_command(subparsers, "serve", help="serve parse/map/filter/geocode over HTTP (FastAPI)",
+                    description="Serve the geoparser over HTTP: POST /parse, /map and /filter, GET /geocode and "
+                                "/health; the OpenAPI document is at /docs.",
+                    examples=["geomap serve --port 8000",
+                              "curl -H 'Content-Type: text/plain' --data 'Floods hit Porto Alegre.' "
+                              "localhost:8000/parse"])
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="TCP port to listen on (default: 8000)")
     p.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY / 1024 / 1024,
                    help="largest request body in MiB (default: %(default)s); larger ones get 413")
     p.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
@@ -849,9 +960,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "connection is closed")
     p.add_argument("--body-timeout", type=float, default=DEFAULT_BODY_TIMEOUT,
                    help="seconds a client has to send a request's body (default: %(default)s); then 408")
-    p.add_argument("--cors", action="append", metavar="ORIGIN", help="allow this browser origin (repeatable); off by default")
+    p.add_argument("--cors", action="append", metavar="ORIGIN",
+                   help="allow this browser origin (repeatable; default: none)")
     p.add_argument("--limit-concurrency", type=int, default=256,
                    help="connections served at once; beyond, 503 (default: %(default)s)")
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                   help="the server's log level (default: info; error with -q)")
     p.set_defaults(func=_cmd_serve)
     return p

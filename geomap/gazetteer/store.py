@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import json
 import os
 import sqlite3
 import sys
@@ -48,6 +49,10 @@ def _stored_schema_version(path: Path) -> str | None:
 def _stale_default(path: Path) -> bool:
     """The default store was built from other curated tables than the ones shipped now."""
     return stored_value(path, "builder") == "default" and stored_value(path, "curated") != curated_digest()
+
+
+#: The meta entries stored as JSON text.
+JSON_META = ("sources", "counts", "filters", "skipped")
 
 
 class GazetteerStore:
@@ -246,8 +251,38 @@ class GazetteerStore:
         sql += " GROUP BY n.name HAVING MAX(p.population) >= ?"
         yield from self._fetch(sql, params + (int(min_population),))
 
+    def similar_names(self, name: str, *, limit: int = 5) -> list[str]:
+        """The places whose names are close to ``name`` (a typo's corrections, rapidfuzz), as
+        their main names, best known first. Cheap: only names with the same first letter are compared."""
+        from rapidfuzz import fuzz, process
+
+        key = normalize(name)
+        if not key:
+            return []
+        # SQLite gives the bare column p.name from the row of MAX(population): the best-known place's name
+        rows = self._fetch(
+            "SELECT n.name, MAX(p.population), p.name FROM names n JOIN places p USING (geonameid) "
+            "WHERE n.name >= ? AND n.name < ? AND n.kind IN ('name', 'core', 'alt') GROUP BY n.name",
+            (key[0], chr(ord(key[0]) + 1)))
+        found = process.extract(key, [r[0] for r in rows], scorer=fuzz.ratio, limit=50, score_cutoff=75)
+        if not found:
+            return []
+        best = max(score for _, score, _ in found)
+        close = sorted((i for _, score, i in found if score >= best - 5), key=lambda i: -rows[i][1])
+        return list(dict.fromkeys(rows[i][2] for i in close))[:limit]
+
     def meta(self) -> dict[str, str]:
         return dict(self._fetch("SELECT key, value FROM meta"))
+
+    def info(self) -> dict[str, Any]:
+        """:meth:`meta` with its JSON-valued entries (sources, counts, filters, skipped) decoded."""
+        out: dict[str, Any] = {}
+        for key, value in self.meta().items():
+            try:
+                out[key] = json.loads(value) if key in JSON_META else value
+            except ValueError:
+                out[key] = value
+        return out
 
     # -- records, hierarchy, space (used by geomap.gazetteer.geocoder)
 

@@ -14,8 +14,9 @@ Some inputs are read, but not exactly as given. They come out as an :class:`Inpu
 ``level="warning"`` *before* their :class:`Record`: the document is still produced, and the
 warning goes to the error report (``--errors``). Warnings are given for invalid UTF-8 (replaced
 with U+FFFD), lone surrogates and control characters (replaced, length kept), NaN and Infinity
-(written as null), HTML pages (the visible text is the document; ``meta["source_offsets"]``
-maps back) and duplicate ids (both records are kept).
+(written as null), HTML pages (the article's text, found by trafilatura, is the document, or
+all the visible text when no article is found; ``meta["source_offsets"]`` maps back) and
+duplicate ids (both records are kept).
 
 Errors (no document): missing and unreadable files and folders, broken symbolic links, binary
 files, invalid UTF-16, empty or whitespace-only texts, malformed JSON lines (numbers over
@@ -37,6 +38,7 @@ from __future__ import annotations
 from .clean import MAX_DEPTH, NestingError, clean, json_safe
 from .decode import DecodeError, decode_bytes, decode_text
 from .formats import MAX_LINE_BYTES
+from .article import Article, article_text
 from .html import HTMLText, html_to_text, looks_html, to_original
 from .reader import MAX_FILE_BYTES, MAX_TEXT_CHARS, InputWarning, Reader, as_document, count_inputs, read_inputs
 from .records import InputError, Record
@@ -45,6 +47,7 @@ from .writers import NonFiniteWarning, OutputError, atomic_writer, check_output,
 __all__ = [
     "Record", "InputError", "Reader", "read_inputs", "count_inputs", "as_document", "InputWarning",
     "clean", "json_safe", "NestingError", "html_to_text", "HTMLText", "to_original", "looks_html",
+    "article_text", "Article",
     "decode_bytes", "decode_text", "DecodeError",
     "dumps", "write_jsonl", "check_output", "open_output", "atomic_writer", "OutputError", "NonFiniteWarning",
     "MAX_TEXT_CHARS", "MAX_FILE_BYTES", "MAX_LINE_BYTES", "MAX_DEPTH",

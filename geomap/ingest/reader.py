@@ -19,8 +19,9 @@ from ..model import Document
 from .clean import NestingError, clean, json_safe
 from .decode import DecodeError, decode_bytes
 from .formats import byte_lines, csv_rows, parquet_rows, parse_json_record
-from .html import html_to_text, looks_html
-from .records import InputError, Record, warning
+from .article import NO_ARTICLE, article_text
+from .html import looks_html
+from .records import DUPLICATE_ID, InputError, Record, warning
 from .sources import (CSV_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, Prefixed, expand, kind_of, open_input,
                       read_limited, unreadable)
 
@@ -31,7 +32,8 @@ MAX_TEXT_CHARS = 2_000_000
 #: The largest text or HTML file read whole; larger ones are refused after reading this much.
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
-_HTML_NOTE = "HTML page: the document is its visible text; meta.source_offsets maps text offsets to the original"
+_OFFSETS_NOTE = "meta.source_offsets maps text offsets to the original"
+_HTML_NOTE = f"HTML page: the document is its article's text; {_OFFSETS_NOTE}"
 
 
 class InputWarning(UserWarning):
@@ -39,10 +41,13 @@ class InputWarning(UserWarning):
 
 
 class Reader:
-    """One reading run: tracks ids across files to warn about duplicates."""
+    """One reading run: tracks ids across files to warn about duplicates. ``text_column`` and
+    ``id_column`` name the text and id fields of JSONL, CSV and Parquet records."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, text_column: str = "text", id_column: str = "id") -> None:
         self.seen: dict[str, str] = {}
+        self.text_column = text_column
+        self.id_column = id_column
 
     # -- one document: HTML, cleaning, limits, duplicate ids
 
@@ -53,15 +58,17 @@ class Reader:
         ``meta`` must already be JSON-safe (:func:`~geomap.ingest.clean.json_safe`)."""
         if html:
             try:
-                extracted = html_to_text(text)
+                article = article_text(text)
             except Exception as e:  # noqa: BLE001 - html.parser is lenient, but never crash a batch
                 yield InputError(source, f"cannot extract text from HTML ({type(e).__name__}: {e})", line, rid)
                 return
-            text = extracted.text
-            meta = {**meta, "format": "html", "source_offsets": extracted.runs}
-            if extracted.title and "title" not in meta:
-                meta["title"] = extracted.title
-            notes = [*notes, _HTML_NOTE]
+            text = article.page.text
+            meta = {**meta, "format": "html", "source_offsets": article.page.runs}
+            if article.page.title and "title" not in meta:
+                meta["title"] = article.page.title
+            if article.date and "date" not in meta:
+                meta["date"] = article.date
+            notes = [*notes, _HTML_NOTE if article.found else f"{NO_ARTICLE}; {_OFFSETS_NOTE}"]
         text, cleaned = clean(text)  # control characters become spaces: judge emptiness after
         if not text.strip():
             yield InputError(source, ("empty text" if not text else "text holds only whitespace")
@@ -76,18 +83,21 @@ class Reader:
         where = f"{source}:{line}" if line is not None else source
         first = self.seen.get(rid) if rid is not None else None
         if first is not None:
-            yield warning(source, f"duplicate id {rid!r} (first at {first}); both kept", line, rid)
+            yield warning(source, f"{DUPLICATE_ID}{rid!r} (first at {first}); both kept", line, rid)
         elif rid is not None:
             self.seen[rid] = where
         yield Record(Document(text=text, id=rid, meta=meta), source, line)
 
     def mapping(self, obj: Mapping[str, Any], source: str, line: int | None, default_id: str,
-                notes: Sequence[str] = (), *, text_field: str = "text") -> Iterator[Record | InputError]:
-        """A record given as fields (a JSON line, a Parquet row, an API mapping): ``text``, an
-        optional ``id`` (a string or a number) and any others, which become ``meta``."""
-        rid_value = obj.get("id")
+                notes: Sequence[str] = (), *, text_field: str | None = None) -> Iterator[Record | InputError]:
+        """A record given as fields (a JSON line, a Parquet row, an API mapping): the text (``text``
+        or the reader's text column), an optional id (``id`` or the id column; a string or a
+        number) and any others, which become ``meta``."""
+        text_field = text_field or self.text_column
+        id_field = self.id_column
+        rid_value = obj.get(id_field)
         if rid_value is not None and not isinstance(rid_value, (str, int, float)):
-            yield InputError(source, f"'id' must be a string or a number, not {_kind_name(rid_value)}", line)
+            yield InputError(source, f"{id_field!r} must be a string or a number, not {_kind_name(rid_value)}", line)
             return
         rid = None if rid_value is None else clean(str(rid_value))[0]
         text = obj.get(text_field)
@@ -95,7 +105,7 @@ class Reader:
             yield InputError(source, f"no {text_field!r} string in the record", line, rid)
             return
         try:
-            meta, more = json_safe({k: v for k, v in obj.items() if k not in (text_field, "id")})
+            meta, more = json_safe({k: v for k, v in obj.items() if k not in (text_field, id_field)})
         except NestingError as e:
             yield InputError(source, f"its fields are {e}", line, rid)
             return
@@ -195,6 +205,7 @@ class Reader:
         name = Path(source).name
         header: list[str] | None = None
         col = idcol = 0
+        text_field, id_field = self.text_column, self.id_column
         for item in csv_rows(source, f, delimiter):
             if isinstance(item, InputError):
                 yield item
@@ -202,14 +213,14 @@ class Reader:
             line, row, replaced = item
             if header is None:
                 header = [h.strip() for h in row]
-                if "text" not in header:
-                    yield InputError(source, "no 'text' column in the CSV header", 1)
+                if text_field not in header:
+                    yield InputError(source, f"no {text_field!r} column in the CSV header (use --text-column)", 1)
                     return
-                col, idcol = header.index("text"), (header.index("id") if "id" in header else -1)
+                col, idcol = header.index(text_field), (header.index(id_field) if id_field in header else -1)
                 continue
             rid = row[idcol] if idcol >= 0 and row[idcol] != "" else None
             notes = [f"not valid UTF-8: {replaced} invalid byte sequence(s) replaced with U+FFFD"] if replaced else []
-            meta = {k: v for k, v in zip(header, row) if k not in ("text", "id") and k}
+            meta = {k: v for k, v in zip(header, row) if k not in (text_field, id_field) and k}
             yield from self.document(row[col], clean(rid)[0] if rid is not None else f"{name}:{line}", meta, source,
                                      line, notes, html=str(meta.get("format", "")).lower() == "html")
         if header is None:
@@ -222,8 +233,8 @@ class Reader:
         if isinstance(schema, InputError):
             yield schema
             return
-        if schema is None or "text" not in schema.names:
-            yield InputError(source, "no 'text' column in the Parquet schema")
+        if schema is None or self.text_column not in schema.names:
+            yield InputError(source, f"no {self.text_column!r} column in the Parquet schema (use --text-column)")
             return
         for item in rows:
             if isinstance(item, InputError):
@@ -237,16 +248,19 @@ def _kind_name(value: Any) -> str:
     return {dict: "an object", list: "a list", bool: "a boolean"}.get(type(value), type(value).__name__)
 
 
-def read_inputs(paths: Sequence[str]) -> Iterator[Record | InputError]:
+def read_inputs(paths: Sequence[str], *, text_column: str = "text",
+                id_column: str = "id") -> Iterator[Record | InputError]:
     """Records from text, HTML, JSONL, CSV and Parquet files and folders of them (recursive, sorted).
 
     ``-`` reads stdin (JSONL when it starts with ``{``, HTML when it starts like a page, else
     one text). JSONL lines, CSV rows and Parquet rows hold ``text``, an optional ``id`` and
     any other fields, which land in ``Document.meta`` (``"format": "html"`` marks an HTML
-    text). Every format is read a record at a time (a text or HTML file is one record), so
-    memory does not grow with the input. Warnings come before the record they are about.
+    text); ``text_column`` and ``id_column`` name other text and id fields. Every format is
+    read a record at a time (a text or HTML file is one record), so memory does not grow with
+    the input. Warnings come before the record they are about. Of an HTML page only its article
+    is kept (:func:`~geomap.ingest.article.article_text`).
     """
-    return Reader().paths(paths)
+    return Reader(text_column=text_column, id_column=id_column).paths(paths)
 
 
 def count_inputs(paths: Sequence[str], *, limit_bytes: int = 2 << 30) -> int | None:

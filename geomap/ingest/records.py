@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import Document
 
-__all__ = ["Record", "InputError", "warning"]
+__all__ = ["Record", "InputError", "warning", "DUPLICATE_ID"]
 
 
 @dataclass(slots=True)
@@ -35,12 +35,21 @@ class InputError:
     def is_warning(self) -> bool:
         return self.level == "warning"
 
+    @property
+    def is_duplicate_id(self) -> bool:
+        """A warning that the record's id was seen before."""
+        return self.is_warning and self.reason.startswith(DUPLICATE_ID)
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: warning: {self.reason}" if self.is_warning else f"{where}: {self.reason}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "line": self.line, "id": self.id, "level": self.level, "reason": self.reason}
+
+
+#: The reason of a duplicate-id warning starts so (a run counts them in one line).
+DUPLICATE_ID = "duplicate id "
 
 
 def warning(source: str, reason: str, line: int | None = None, rid: str | None = None) -> InputError:

@@ -192,3 +192,16 @@ def test_a_first_run_says_it_is_building_the_store(tmp_path, monkeypatch, capsys
     assert calls == [False]  # no step lines when stderr is no terminal
     store_module.GazetteerStore(target)  # built: silent
     assert capsys.readouterr().err == ""
+
+
+def test_similar_names_correct_a_typo_best_known_place_first(store):
+    assert "Tsukuryne" in store.similar_names("Tsukurine")
+    assert "Brussels" in store.similar_names("Brusels")
+    assert store.similar_names("Xqzzyvwk") == [] and store.similar_names("  ") == []
+    assert len(store.similar_names("Kursc", limit=2)) <= 2
+
+
+def test_info_decodes_the_json_meta(store):
+    info = store.info()
+    assert isinstance(info["sources"], list) and isinstance(info["counts"], dict)
+    assert info["schema_version"] == store.meta()["schema_version"]
