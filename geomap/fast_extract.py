@@ -1,0 +1,350 @@
+"""Fast recognition: place names found without a neural model (``Geoparser(mode="fast")``).
+
+Capitalised runs of words, found by one regular expression, are looked up in the gazetteer
+(longest name first); each match becomes a candidate with cheap features: capitalisation and
+position, the words around it ("in", "near", "Mr", "said"), how the gazetteer reads the name
+(population, feature type, own or alternate name), whether the article uses it as a common
+word or at the end of a person's name. A small learned filter (logistic regression,
+``fast_filter.json``, fitted by ``scripts/train_fast_filter.py``) keeps a candidate or drops it.
+
+Region phrases ("the Kursk region"), "the X village of Y" and demonyms are read by regular
+expressions; datelines, "Y, X", region words and state bodies are then marked as for given
+spans (:func:`geomap.extract.mark_datelines` and its siblings), and the spans go to the same
+resolver as the full mode's. Offsets are exact: ``text[s.start:s.end]`` is the name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .descriptions import describe
+from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
+                      Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
+                      mark_state_bodies)
+from .gazetteer.names import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Container
+
+    from .gazetteer.store import Candidate, GazetteerStore
+
+__all__ = ["FAST_RULES", "FastFilter", "Candidate_", "fast_candidates", "fast_spans", "fast_sentences", "default_filter"]
+
+#: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
+FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-names")
+FILTER_PATH = Path(__file__).with_name("fast_filter.json")
+
+#: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
+_WORD = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*)"
+_LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
+_RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+_INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+_REGION = re.compile(
+    rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:({'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?"
+    rf"({'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])", re.I)
+_SETTLEMENT = re.compile(
+    rf"(?:(?<![\w'’.-])([A-Z]\w+)[ ]+)?\b({'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+_PREV_WORD = re.compile(r"([\w.'’]+)\W*$")
+_NEXT_WORD = re.compile(r"\W*?([\w'’]+)")
+#: Capitalised function words and titles: a run's first word is looked up only past them.
+_FUNCTION = frozenset(
+    "a an the in on at to of for from by with and or but if as so it its he she we they i you this that these those "
+    "there here then when where while after before during since until about over under into onto upon than "
+    "his her their our my your who what which why how all any some no not yes one two many most more each every "
+    "mr mrs ms dr sir madam president minister secretary general gen governor gov senator sen rep mayor judge "
+    "prime chief king queen prince princess pope saint st lt col capt sgt officer professor prof coach "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december today yesterday tomorrow".split())
+#: Words before a name that make it a person's ("Mr Austin", "Senator Warren").
+_TITLES = frozenset("mr mrs ms miss dr sir lady lord president minister secretary general governor senator rep mayor "
+                    "judge king queen prince princess pope chancellor spokesman spokeswoman spokesperson coach "
+                    "captain officer professor sen gov gen col sgt lt capt chief director".split())
+#: Words after a name that make it a person's ("Austin said").
+_SPEECH = frozenset("said says told added asked wrote stated argued explained noted warned claimed announced who whose "
+                    "believes thinks wants".split())
+#: Features of a candidate, in the order of the filter's weights.
+FEATURES = (
+    "pop", "country", "admin1", "capital", "region", "natural", "site", "alt_only", "readings", "words",
+    "run_before", "run_after", "sent_start", "prep_before", "the_before", "of_before", "title_before",
+    "speech_after", "qualified", "all_caps", "acronym", "lower_in_text", "person_elsewhere", "described",
+    "repeated", "line_alone", "possessive",
+)
+
+
+@dataclass(slots=True)
+class Candidate_:
+    """A gazetteer match the filter judges: the span it would be, and its features."""
+
+    span: Span_
+    features: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class FastFilter:
+    """Logistic regression over :data:`FEATURES`: the probability that a match is a place."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float = 0.5
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "FastFilter":
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(weights={k: float(v) for k, v in d["weights"].items()}, bias=float(d["bias"]),
+                   threshold=float(d.get("threshold", 0.5)))
+
+
+_DEFAULT: list[FastFilter] = []
+
+
+def default_filter() -> FastFilter:
+    """The shipped filter (``fast_filter.json``), read once."""
+    if not _DEFAULT:
+        _DEFAULT.append(FastFilter.load(FILTER_PATH))
+    return _DEFAULT[0]
+
+
+def fast_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences as (start, end) character ranges without surrounding whitespace: a cut after
+    ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
+    out, a = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((a, m.start()))
+        a = m.end()
+    out.append((a, len(text)))
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return trimmed or [(0, len(text))]
+
+
+def _readings(cands: "list[Candidate]") -> dict[str, float]:
+    """What the gazetteer says the name is: its biggest population and the kinds of place it names."""
+    own = [c for c in cands if c.name_kind in ("name", "abbr", "alt")]
+    codes = {c.place.feature_code for c in own}
+    classes = {c.place.feature_class for c in own}
+    pop = max((c.place.population for c in own), default=0)
+    return {
+        "pop": math.log10(pop + 1) / 7,
+        "country": float(any(code.startswith("PCL") for code in codes)),
+        "admin1": float("ADM1" in codes),
+        "capital": float("PPLC" in codes),
+        "region": float(bool(codes & {"CONT", "RGN"})),
+        "natural": float(bool(classes & NATURAL_CLASSES)),
+        "site": float("S" in classes),
+        "alt_only": float(not any(c.name_kind in ("name", "abbr") for c in own)),
+        "readings": math.log1p(len(own)) / 5,
+    }
+
+
+class _Text:
+    """One text's words around a position, its sentence starts and its capitalised runs."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [a for a, _ in fast_sentences(text)]
+        self.lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", text))
+
+    def prev_word(self, start: int) -> str:
+        m = _PREV_WORD.search(self.text, max(0, start - 30), start)
+        return m.group(1).lower().rstrip(".") if m else ""
+
+    def next_word(self, end: int) -> str:
+        m = _NEXT_WORD.match(self.text, end, end + 30)
+        return m.group(1).lower() if m else ""
+
+    def sentence_start(self, start: int) -> bool:
+        from bisect import bisect_right
+
+        i = bisect_right(self.starts, start) - 1
+        return i < 0 or not self.text[self.starts[i] : start].strip(" \"'“‘(")
+
+
+def _lookup(store: "GazetteerStore", name: str) -> "list[Candidate]":
+    return fit_candidates(name, store.lookup(name)) if name.strip() else []
+
+
+def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = ()) -> tuple[list[Span_], list[Candidate_]]:
+    """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
+    the gazetteer matches for the filter to judge, each with its features."""
+    ctx = _Text(text)
+    taken = bytearray(len(text))
+    sure: list[Span_] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    def take(span: Span_) -> Span_ | None:
+        if span.end <= span.start or not free(span.start, span.end):
+            return None
+        taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+        sure.append(span)
+        return span
+
+    if "fast-region-phrases" not in disable:
+        for m in _REGION.finditer(text):
+            word = m.group(3)
+            if word[0].isupper() and word.lower() in ("state", "states"):
+                continue  # "Islamic State", "United States": part of a name
+            words = list(re.finditer(r"\S+", m.group(1)))
+            for k in range(len(words)):  # "the wider Kharkiv region": drop leading words until a division is named
+                a = m.start(1) + words[k].start()
+                name = text[a : m.end(1)]
+                if not name[:1].isupper() or name.lower() in NOT_ALONE:
+                    continue
+                cands = [c for c in _lookup(store, name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
+                if word.lower() in ("state", "states") and not any(c.name_kind in ("name", "alt") for c in cands):
+                    cands = []
+                if cands:
+                    take(Span_(a, m.end(3), "region-phrase", "fast:region", name, designator=word.lower()))
+                    break
+
+    if "fast-settlement-of" not in disable:
+        for m in _SETTLEMENT.finditer(text):
+            if m.group(2)[0].isupper() and _lookup(store, text[m.start(2) : m.end(3)]):
+                continue  # "City of London": the whole is a name
+            outer = None
+            if m.group(1) and _lookup(store, m.group(1)):
+                outer = take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), prefer_admin1=True))
+            if _lookup(store, m.group(3)):
+                take(Span_(m.start(3), m.end(3), "toponym", "fast:settlement-of", m.group(3), inside=outer))
+
+    runs = [(m.start(), m.end(), [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())])
+            for m in _RUN.finditer(text)]
+    matches: list[tuple[int, int, int, int, "list[Candidate]"]] = []  # start, end, run index, word index, candidates
+    person_words: set[str] = set()
+    for r, (_, _, words) in enumerate(runs):
+        i = 0
+        owner = [-1] * len(words)  # the match (or demonym) each word is part of
+        while i < len(words):
+            a = words[i][0]
+            if text[a:words[i][1]].lower() in _FUNCTION or not text[a].isupper():
+                i += 1
+                continue
+            demonym = None
+            if "fast-demonyms" not in disable:
+                for n in (2, 1):
+                    if i + n <= len(words):
+                        b = words[i + n - 1][1]
+                        name = text[a:b]
+                        if store.lookup(name, kinds=["demonym"]):
+                            demonym = (b, n, name)
+                            break
+            if demonym is not None:
+                b, n, name = demonym
+                plural = name.endswith("s") and store.lookup(name[:-1], kinds=["demonym"])
+                if not plural and free(a, b):  # "Mexicans" are people, not a place
+                    take(Span_(a, b, "demonym", "fast:demonym", name))
+                for k in range(i, i + n):
+                    owner[k] = a
+                i += n
+                continue
+            found = False
+            for n in range(min(4, len(words) - i), 0, -1):
+                b = words[i + n - 1][1]
+                if not text[words[i + n - 1][0]].isupper():
+                    continue  # a name does not end in "of"
+                name = text[a:b]
+                if n == 1 and name.lower() in NOT_ALONE:
+                    break
+                cands = _lookup(store, name)
+                if cands:
+                    matches.append((a, b, r, i, cands))
+                    for k in range(i, i + n):
+                        owner[k] = a
+                    i += n
+                    found = True
+                    break
+            if not found:
+                i += 1
+        # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
+        # together is a surname wherever else it stands
+        if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
+            before = text[words[-2][0] : words[-2][1]]
+            last = text[words[-1][0] : words[-1][1]].lower()
+            if before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION:
+                person_words.add(last)
+
+    counts: dict[str, int] = {}
+    for a, b, *_ in matches:
+        key = normalize(text[a:b])
+        counts[key] = counts.get(key, 0) + 1
+    out: list[Candidate_] = []
+    for a, b, r, i, cands in matches:
+        if not free(a, b):
+            continue
+        name = text[a:b]
+        words = runs[r][2]
+        n_words = sum(1 for w in words if a <= w[0] and w[1] <= b)
+        prev, nxt = ctx.prev_word(a), ctx.next_word(b)
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        letters = name.replace(".", "")
+        f = _readings(cands)
+        f.update({
+            "words": float(n_words - 1),
+            "run_before": float(i > 0 and text[words[i - 1][0]].isupper()),
+            "run_after": float(i + n_words < len(words)),
+            "sent_start": float(ctx.sentence_start(a)),
+            "prep_before": float(prev in PLACE_PREPOSITIONS),
+            "the_before": float(prev == "the"),
+            "of_before": float(prev == "of"),
+            "title_before": float(prev in _TITLES),
+            "speech_after": float(nxt in _SPEECH),
+            "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
+            "all_caps": float(letters.isupper() and len(letters) > 4),
+            "acronym": float(letters.isupper() and len(letters) <= 4),
+            "lower_in_text": float(name.lower() in ctx.lower_words),
+            "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in person_words and i + n_words == len(words)
+                                      and not f["country"]),
+            "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
+            "repeated": float(counts[normalize(name)] > 1),
+            "line_alone": float(len(line.split()) <= 6 and not re.search(r"[.!?]\W*$", line)),
+            "possessive": float(text[b : b + 2] in ("'s", "’s")),
+        })
+        out.append(Candidate_(Span_(a, b, "toponym", "fast:name", name), f))
+    return sure, out
+
+
+def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" = (),
+               place_filter: FastFilter | None = None) -> list[Span_]:
+    """Candidate mentions of places in ``text``, in text order, non-overlapping, marked for the
+    resolver as the full extractor marks given spans. The filter's probability is in the label
+    (``fast:name p=0.93``), so ``--explain`` shows what kept the name."""
+    flt = place_filter or default_filter()
+    sure, judged = fast_candidates(text, store, disable)
+    spans = list(sure)
+    if "fast-names" not in disable:
+        for c in judged:
+            p = flt.probability(c.features)
+            if p >= flt.threshold:
+                c.span.label = f"fast:name p={p:.2f}"
+                spans.append(c.span)
+    spans.sort(key=lambda s: s.start)
+    mark_datelines(spans, text)
+    link_containment(spans, text)
+    mark_qualifiers(spans, text)
+    mark_region_phrases(spans, store)
+    mark_state_bodies(spans, text, store)
+    return spans
+
+
+def filter_from_model(weights: Any, bias: float, threshold: float = 0.5) -> FastFilter:
+    """A :class:`FastFilter` from a fitted model's coefficients, in :data:`FEATURES` order."""
+    return FastFilter(weights={k: float(w) for k, w in zip(FEATURES, weights)}, bias=float(bias), threshold=threshold)
