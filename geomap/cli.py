@@ -34,7 +34,7 @@ class _Run:
 
         get_store(args.gazetteer)  # a path that is not a store is refused now, before any output is begun
         model = getattr(args, "model", None)
-        if model:
+        if model and not getattr(args, "fast", False):
             from spacy.util import is_package
 
             if not is_package(model) and not Path(model).is_dir():
@@ -87,13 +87,14 @@ class _Run:
         def parse(todo: Iterator[Any]) -> Iterator[Any]:
             return iter_outcomes(todo, workers=workers, engine=engine, scheduler=getattr(a, "scheduler", None),
                                  batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
-                                 model=model, explain=getattr(a, "explain", False))
+                                 model=model, explain=getattr(a, "explain", False),
+                                 mode="fast" if getattr(a, "fast", False) else "full")
 
         try:
             stored = getattr(a, "stored", None)  # geomap map: "keep" or "reparse" extracted records
             for o in (_keep_extracted(items, parse, reparse=stored == "reparse") if stored else parse(items)):
                 self.progress.update(o)
-                if o.doc is not None and model == DEFAULT_MODEL:
+                if o.doc is not None and model == DEFAULT_MODEL and not getattr(a, "fast", False):
                     self.language.add(o.doc.text)
                 if o.doc is not None and getattr(a, "min_score", 0.0):
                     o.doc.unplace_below(a.min_score)
@@ -279,6 +280,13 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
                        help="discard an interrupted run's partial output (FILE.part) and start over")
 
 
+def add_fast_argument(p: argparse.ArgumentParser) -> None:
+    """``--fast``: recognise places without a neural model (:mod:`geomap.fast_extract`)."""
+    p.add_argument("--fast", action="store_true",
+                   help="no neural model: gazetteer matches kept by a learned filter, then the same resolver "
+                        "(many times faster, somewhat less accurate)")
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from .export import SnapshotUnavailable
     from .render import Map, format_for, map_options, snapshot_options
@@ -342,6 +350,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
                        help="keep a mention's place only when it is right with probability at least P (0-1; default 0)")
         p.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME",
                        help=f"the spaCy pipeline to read the text with, any installed one with NER (default {DEFAULT_MODEL})")
+        add_fast_argument(p)
 
     if want("extract"):
         ex = sub.add_parser("extract", help="write one JSON line per document with its mentions and places")

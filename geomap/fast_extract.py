@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FAST_RULES", "FastFilter", "Candidate_", "fast_candidates", "fast_spans", "fast_sentences", "default_filter"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
-FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-names")
+FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-names", "fast-described",
+              "fast-same-name")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
@@ -45,11 +46,13 @@ _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
 _RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_REGION = re.compile(
-    rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:({'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?"
-    rf"({'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])", re.I)
-_SETTLEMENT = re.compile(
-    rf"(?:(?<![\w'’.-])([A-Z]\w+)[ ]+)?\b({'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+#: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
+_REGION_WORD = re.compile(rf"\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])", re.I)
+_REGION_NAME = re.compile(
+    rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
+#: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
+_SETTLEMENT_OF = re.compile(rf"\b(?:{'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})", re.I)
+_WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
 _PREV_WORD = re.compile(r"([\w.'’]+)\W*$")
 _NEXT_WORD = re.compile(r"\W*?([\w'’]+)")
 #: Capitalised function words and titles: a run's first word is looked up only past them.
@@ -175,14 +178,22 @@ class _Text:
         return i < 0 or not self.text[self.starts[i] : start].strip(" \"'“‘(")
 
 
-def _lookup(store: "GazetteerStore", name: str) -> "list[Candidate]":
-    return fit_candidates(name, store.lookup(name)) if name.strip() else []
+def _lookup(store: "GazetteerStore", name: str, memo: "dict[str, list[Candidate]] | None" = None) -> "list[Candidate]":
+    """The candidates the way ``name`` is written allows; ``memo`` keeps them for the text."""
+    if memo is not None and name in memo:
+        return memo[name]
+    found = fit_candidates(name, store.lookup(name)) if name.strip() else []
+    if memo is not None:
+        memo[name] = found
+    return found
 
 
 def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = ()) -> tuple[list[Span_], list[Candidate_]]:
     """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
     the gazetteer matches for the filter to judge, each with its features."""
     ctx = _Text(text)
+    memo: "dict[str, list[Candidate]]" = {}
+    demonyms: "dict[str, bool]" = {}
     taken = bytearray(len(text))
     sure: list[Span_] = []
 
@@ -197,12 +208,16 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
         return span
 
     if "fast-region-phrases" not in disable:
-        for m in _REGION.finditer(text):
-            word = m.group(3)
+        for r in _REGION_WORD.finditer(text):
+            word = r.group()
             if word[0].isupper() and word.lower() in ("state", "states"):
                 continue  # "Islamic State", "United States": part of a name
+            off = max(0, r.start() - 80)
+            m = _REGION_NAME.search(text, off, r.start())
+            if m is None:
+                continue
             words = list(re.finditer(r"\S+", m.group(1)))
-            for k in range(len(words)):  # "the wider Kharkiv region": drop leading words until a division is named
+            for k in range(len(words)):  # "Eastern Kharkiv region": drop leading words until a division is named
                 a = m.start(1) + words[k].start()
                 name = text[a : m.end(1)]
                 if not name[:1].isupper() or name.lower() in NOT_ALONE:
@@ -211,18 +226,19 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                 if word.lower() in ("state", "states") and not any(c.name_kind in ("name", "alt") for c in cands):
                     cands = []
                 if cands:
-                    take(Span_(a, m.end(3), "region-phrase", "fast:region", name, designator=word.lower()))
+                    take(Span_(a, r.end(), "region-phrase", "fast:region", name, designator=word.lower()))
                     break
 
     if "fast-settlement-of" not in disable:
-        for m in _SETTLEMENT.finditer(text):
-            if m.group(2)[0].isupper() and _lookup(store, text[m.start(2) : m.end(3)]):
+        for m in _SETTLEMENT_OF.finditer(text):
+            if m.group()[0].isupper() and _lookup(store, m.group()):
                 continue  # "City of London": the whole is a name
             outer = None
-            if m.group(1) and _lookup(store, m.group(1)):
-                outer = take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), prefer_admin1=True))
-            if _lookup(store, m.group(3)):
-                take(Span_(m.start(3), m.end(3), "toponym", "fast:settlement-of", m.group(3), inside=outer))
+            x = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if x is not None and _lookup(store, x.group(1)):
+                outer = take(Span_(x.start(1), x.end(1), "toponym", "fast:settlement-of", x.group(1), prefer_admin1=True))
+            if _lookup(store, m.group(1)):
+                take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), inside=outer))
 
     runs = [(m.start(), m.end(), [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())])
             for m in _RUN.finditer(text)]
@@ -242,7 +258,9 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                     if i + n <= len(words):
                         b = words[i + n - 1][1]
                         name = text[a:b]
-                        if store.lookup(name, kinds=["demonym"]):
+                        if name not in demonyms:
+                            demonyms[name] = bool(store.lookup(name, kinds=["demonym"]))
+                        if demonyms[name]:
                             demonym = (b, n, name)
                             break
             if demonym is not None:
@@ -262,7 +280,7 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                 name = text[a:b]
                 if n == 1 and name.lower() in NOT_ALONE:
                     break
-                cands = _lookup(store, name)
+                cands = _lookup(store, name, memo)
                 if cands:
                     matches.append((a, b, r, i, cands))
                     for k in range(i, i + n):
@@ -294,7 +312,7 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
         prev, nxt = ctx.prev_word(a), ctx.next_word(b)
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
-        line = text[line_start : len(text) if line_end < 0 else line_end]
+        line_end = len(text) if line_end < 0 else line_end
         letters = name.replace(".", "")
         f = _readings(cands)
         f.update({
@@ -315,7 +333,7 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                                       and not f["country"]),
             "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
             "repeated": float(counts[normalize(name)] > 1),
-            "line_alone": float(len(line.split()) <= 6 and not re.search(r"[.!?]\W*$", line)),
+            "line_alone": float(line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”"),
             "possessive": float(text[b : b + 2] in ("'s", "’s")),
         })
         out.append(Candidate_(Span_(a, b, "toponym", "fast:name", name), f))
@@ -330,11 +348,27 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     flt = place_filter or default_filter()
     sure, judged = fast_candidates(text, store, disable)
     spans = list(sure)
-    if "fast-names" not in disable:
-        for c in judged:
-            p = flt.probability(c.features)
-            if p >= flt.threshold:
-                c.span.label = f"fast:name p={p:.2f}"
+    if "fast-names" in disable:
+        judged = []
+    left = []
+    for c in judged:
+        p = flt.probability(c.features)
+        if p >= flt.threshold:
+            c.span.label = f"fast:name p={p:.2f}"
+        elif c.features["described"] and "fast-described" not in disable:
+            c.span.label = f"fast:described p={p:.2f}"  # "Linden is a town in…": the sentence says so
+        else:
+            left.append((c, p))
+            continue
+        spans.append(c.span)
+    if "fast-same-name" not in disable:
+        # a name the article uses as a place is a place wherever else it stands, unless a person's
+        # title comes before it or speech after it ("Mr Linden said")
+        placed = {normalize(s.lookup) for s in spans if s.kind == "toponym" and s.lookup.lower() not in NOT_ALONE}
+        for c, p in left:
+            if (normalize(c.span.lookup) in placed and not c.features["title_before"]
+                    and not c.features["speech_after"]):
+                c.span.label = f"fast:same-name p={p:.2f}"
                 spans.append(c.span)
     spans.sort(key=lambda s: s.start)
     mark_datelines(spans, text)
