@@ -36,8 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FAST_RULES", "FastFilter", "Candidate_", "fast_candidates", "fast_spans", "fast_sentences", "default_filter"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
-FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-names", "fast-described",
-              "fast-same-name")
+FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
+              "fast-described", "fast-same-name")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
@@ -51,8 +51,12 @@ _REGION_WORD = re.compile(rf"\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z]
 _REGION_NAME = re.compile(
     rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
-_SETTLEMENT_OF = re.compile(rf"\b(?:{'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})", re.I)
+_SETTLEMENT_OF = re.compile(rf"\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
+_LAST_WORD = re.compile(r"(?<![\w.])(\w+)\.$")
+#: Abbreviations a sentence rarely ends with.
+_ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "
+                           "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _PREV_WORD = re.compile(r"([\w.'’]+)\W*$")
 _NEXT_WORD = re.compile(r"\W*?([\w'’]+)")
 #: Capitalised function words and titles: a run's first word is looked up only past them.
@@ -76,8 +80,10 @@ FEATURES = (
     "pop", "country", "admin1", "capital", "region", "natural", "site", "alt_only", "readings", "words",
     "run_before", "run_after", "sent_start", "prep_before", "the_before", "of_before", "title_before",
     "speech_after", "qualified", "all_caps", "acronym", "lower_in_text", "person_elsewhere", "described",
-    "repeated", "line_alone", "possessive",
+    "repeated", "line_alone", "possessive", "listed", "alone",
 )
+#: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
+_LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
 
 
 @dataclass(slots=True)
@@ -122,6 +128,9 @@ def fast_sentences(text: str) -> list[tuple[int, int]]:
     ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
     out, a = [], 0
     for m in _SENTENCE_END.finditer(text):
+        before = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        if before is not None and text[m.start() - 1] == "." and (len(before.group(1)) == 1 or before.group(1).lower() in _ABBREVIATIONS):
+            continue  # "Dr. Smith", "J. Smith", "St. Louis": no sentence ends there
         out.append((a, m.start()))
         a = m.end()
     out.append((a, len(text)))
@@ -303,6 +312,8 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
         key = normalize(text[a:b])
         counts[key] = counts.get(key, 0) + 1
     out: list[Candidate_] = []
+    ends = {b: a for a, b, *_ in matches}
+    starts = {a: b for a, b, *_ in matches}
     for a, b, r, i, cands in matches:
         if not free(a, b):
             continue
@@ -323,7 +334,9 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
             "prep_before": float(prev in PLACE_PREPOSITIONS),
             "the_before": float(prev == "the"),
             "of_before": float(prev == "of"),
-            "title_before": float(prev in _TITLES),
+            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+            "title_before": float(prev in _TITLES or (i > 0 and text[words[0][0] : words[0][1]].lower() in _TITLES
+                                                      and all(text[w[0]].isupper() for w in words))),
             "speech_after": float(nxt in _SPEECH),
             "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
             "all_caps": float(letters.isupper() and len(letters) > 4),
@@ -331,10 +344,13 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
             "lower_in_text": float(name.lower() in ctx.lower_words),
             "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in person_words and i + n_words == len(words)
                                       and not f["country"]),
+            "alone": float(len(words) == 1),
             "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
             "repeated": float(counts[normalize(name)] > 1),
             "line_alone": float(line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”"),
             "possessive": float(text[b : b + 2] in ("'s", "’s")),
+            "listed": float(any(text[a - len(g) : a] == g and (a - len(g)) in ends for g in _LIST_GAPS)
+                            or any(text[b : b + len(g)] == g and (b + len(g)) in starts for g in _LIST_GAPS)),
         })
         out.append(Candidate_(Span_(a, b, "toponym", "fast:name", name), f))
     return sure, out
@@ -351,8 +367,12 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     if "fast-names" in disable:
         judged = []
     left = []
+    persons = "fast-persons" not in disable
     for c in judged:
-        p = flt.probability(c.features)
+        f = c.features
+        if persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"])):
+            continue  # "Senator Jordan", "Mr Hamilton"; "Hamilton said" after "Jordan Hamilton"
+        p = flt.probability(f)
         if p >= flt.threshold:
             c.span.label = f"fast:name p={p:.2f}"
         elif c.features["described"] and "fast-described" not in disable:
