@@ -167,10 +167,22 @@ def _readings(cands: "list[Candidate]") -> dict[str, float]:
 class _Text:
     """One text's words around a position, its sentence starts and its capitalised runs."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentences: "list[tuple[int, int]] | None" = None) -> None:
         self.text = text
-        self.starts = [a for a, _ in fast_sentences(text)]
-        self.lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", text))
+        self.starts = [a for a, _ in (sentences if sentences is not None else fast_sentences(text))]
+
+    def has_lower(self, name: str) -> bool:
+        """Whether ``name`` also stands in the text in lower case, as a word ("reading", "nice")."""
+        word, text = name.lower(), self.text
+        if word == name:
+            return False
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if not (i and text[i - 1].isalnum()) and not (j < len(text) and text[j].isalnum()):
+                return True
+            i = text.find(word, i + 1)
+        return False
 
     def prev_word(self, start: int) -> str:
         m = _PREV_WORD.search(self.text, max(0, start - 30), start)
@@ -197,10 +209,12 @@ def _lookup(store: "GazetteerStore", name: str, memo: "dict[str, list[Candidate]
     return found
 
 
-def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = ()) -> tuple[list[Span_], list[Candidate_]]:
+def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
+                    sentences: "list[tuple[int, int]] | None" = None) -> tuple[list[Span_], list[Candidate_]]:
     """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
-    the gazetteer matches for the filter to judge, each with its features."""
-    ctx = _Text(text)
+    the gazetteer matches for the filter to judge, each with its features. ``sentences`` are
+    :func:`fast_sentences`'s when the caller has them."""
+    ctx = _Text(text, sentences)
     memo: "dict[str, list[Candidate]]" = {}
     demonyms: "dict[str, bool]" = {}
     taken = bytearray(len(text))
@@ -341,7 +355,7 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
             "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
             "all_caps": float(letters.isupper() and len(letters) > 4),
             "acronym": float(letters.isupper() and len(letters) <= 4),
-            "lower_in_text": float(name.lower() in ctx.lower_words),
+            "lower_in_text": float(ctx.has_lower(name)),
             "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in person_words and i + n_words == len(words)
                                       and not f["country"]),
             "alone": float(len(words) == 1),
@@ -357,12 +371,12 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
 
 
 def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" = (),
-               place_filter: FastFilter | None = None) -> list[Span_]:
+               place_filter: FastFilter | None = None, sentences: "list[tuple[int, int]] | None" = None) -> list[Span_]:
     """Candidate mentions of places in ``text``, in text order, non-overlapping, marked for the
     resolver as the full extractor marks given spans. The filter's probability is in the label
     (``fast:name p=0.93``), so ``--explain`` shows what kept the name."""
     flt = place_filter or default_filter()
-    sure, judged = fast_candidates(text, store, disable)
+    sure, judged = fast_candidates(text, store, disable, sentences)
     spans = list(sure)
     if "fast-names" in disable:
         judged = []

@@ -208,8 +208,9 @@ class Geoparser:
             if tally is not None:
                 tally.add(doc.text)
             try:
-                doc.sentences = [Sentence(a, b) for a, b in fast_sentences(doc.text)]
-                spans = fast_spans(doc.text, store, disable=self.disable, place_filter=self.place_filter)
+                cuts = fast_sentences(doc.text)
+                doc.sentences = [Sentence(a, b) for a, b in cuts]
+                spans = fast_spans(doc.text, store, disable=self.disable, place_filter=self.place_filter, sentences=cuts)
                 yield self._resolve(doc, spans)
             except Exception as exc:  # noqa: BLE001 - reported per document
                 if on_error is None:
