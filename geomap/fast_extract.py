@@ -382,15 +382,16 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         judged = []
     left = []
     persons = "fast-persons" not in disable
+    described = "fast-described" not in disable
     for c in judged:
         f = c.features
-        if persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"])):
-            continue  # "Senator Jordan", "Mr Hamilton"; "Hamilton said" after "Jordan Hamilton"
         p = flt.probability(f)
-        if p >= flt.threshold:
-            c.span.label = f"fast:name p={p:.2f}"
-        elif c.features["described"] and "fast-described" not in disable:
+        # "Senator Jordan", "Mr Hamilton"; "Hamilton said" after "Jordan Hamilton"
+        person = persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"]))
+        if described and f["described"] and not f["title_before"]:
             c.span.label = f"fast:described p={p:.2f}"  # "Linden is a town in…": the sentence says so
+        elif p >= flt.threshold and not person:
+            c.span.label = f"fast:name p={p:.2f}"
         else:
             left.append((c, p))
             continue
