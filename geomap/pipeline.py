@@ -175,9 +175,6 @@ class Geoparser:
         given, so one bad document does not stop a batch; otherwise the error propagates.
         """
         tally = LanguageTally() if self._nlp is None and self.model == DEFAULT_MODEL else None
-        if self.mode == "fast":  # no spaCy: each text is read on its own
-            yield from self._parse_fast(items, on_error, tally)
-            return
 
         def counted(items: Iterable[DocInput]) -> Iterator[Document]:
             for it in items:
@@ -186,10 +183,13 @@ class Geoparser:
                     tally.add(d.text)
                 yield d
 
-        pairs = self.nlp.pipe(((d.text, d) for d in counted(items)), as_tuples=True, batch_size=batch_size)
+        if self.mode == "fast":  # no spaCy: each text is read on its own
+            pairs: Iterable[tuple[Any, Document]] = ((None, d) for d in counted(items))
+        else:
+            pairs = self.nlp.pipe(((d.text, d) for d in counted(items)), as_tuples=True, batch_size=batch_size)
         for sdoc, doc in pairs:
             try:
-                yield self._finish(sdoc, doc)
+                yield self._finish(sdoc, doc) if sdoc is not None else self._finish_fast(doc)
             except Exception as exc:  # noqa: BLE001 - reported per document
                 if on_error is None:
                     raise
@@ -198,27 +198,14 @@ class Geoparser:
         if message:
             warnings.warn(message, LanguageWarning, stacklevel=2)
 
-    def _parse_fast(self, items: Iterable[DocInput], on_error: Callable[[Document, Exception], None] | None,
-                    tally: LanguageTally | None) -> Iterator[Document]:
+    def _finish_fast(self, doc: Document) -> Document:
+        """The fast mode's recogniser (:mod:`geomap.fast_extract`), then the same resolver."""
         from .fast_extract import fast_sentences, fast_spans
 
-        store = self.lookups
-        for it in items:
-            doc = as_document(it)
-            if tally is not None:
-                tally.add(doc.text)
-            try:
-                cuts = fast_sentences(doc.text)
-                doc.sentences = [Sentence(a, b) for a, b in cuts]
-                spans = fast_spans(doc.text, store, disable=self.disable, place_filter=self.place_filter, sentences=cuts)
-                yield self._resolve(doc, spans)
-            except Exception as exc:  # noqa: BLE001 - reported per document
-                if on_error is None:
-                    raise
-                on_error(doc, exc)
-        message = tally.message() if tally is not None else None
-        if message:
-            warnings.warn(message, LanguageWarning, stacklevel=3)
+        cuts = fast_sentences(doc.text)
+        doc.sentences = [Sentence(a, b) for a, b in cuts]
+        spans = fast_spans(doc.text, self.lookups, disable=self.disable, place_filter=self.place_filter, sentences=cuts)
+        return self._resolve(doc, spans)
 
     def annotate(self, sdoc: Any, doc: Document | None = None) -> Document:
         """Extract and resolve the places of a text spaCy has already processed (``sdoc``, whose
