@@ -390,6 +390,8 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         person = persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"]))
         if described and f["described"] and not f["title_before"]:
             c.span.label = f"fast:described p={p:.2f}"  # "Linden is a town in…": the sentence says so
+        elif not f["title_before"] and store.is_custom_name(c.span.lookup):
+            c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
         elif p >= flt.threshold and not person:
             c.span.label = f"fast:name p={p:.2f}"
         else:
