@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["FAST_RULES", "FastFilter", "Candidate_", "fast_candidates", "fast_spans", "fast_sentences", "default_filter"]
+__all__ = ["FAST_RULES", "FastFilter", "Candidate_", "fast_candidates", "fast_spans", "fast_sentences", "default_filter",
+           "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
 FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
@@ -41,7 +42,7 @@ FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fas
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
-_WORD = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*)"
+_WORD = r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*)"
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
 _RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
@@ -53,7 +54,7 @@ _REGION_NAME = re.compile(
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
 _SETTLEMENT_OF = re.compile(rf"\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
-_LAST_WORD = re.compile(r"(?<![\w.])(\w+)\.$")
+_LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "
                            "jan feb mar apr jun jul aug sep sept oct nov dec".split())
@@ -143,6 +144,17 @@ def fast_sentences(text: str) -> list[tuple[int, int]]:
         if a < b:
             trimmed.append((a, b))
     return trimmed or [(0, len(text))]
+
+
+def join_crossed(sentences: list[tuple[int, int]], spans: list[Span_]) -> list[tuple[int, int]]:
+    """``sentences`` with those a span runs across joined ("U.S. Virgin Islands" cut after "U.S."):
+    every mention then lies inside one sentence."""
+    out = list(sentences)
+    for sp in spans:
+        i = next((k for k, (a, b) in enumerate(out) if a <= sp.start < b), None)
+        while i is not None and i + 1 < len(out) and sp.end > out[i][1]:
+            out[i : i + 2] = [(out[i][0], out[i + 1][1])]
+    return out
 
 
 def _readings(cands: "list[Candidate]") -> dict[str, float]:

@@ -200,11 +200,11 @@ class Geoparser:
 
     def _finish_fast(self, doc: Document) -> Document:
         """The fast mode's recogniser (:mod:`geomap.fast_extract`), then the same resolver."""
-        from .fast_extract import fast_sentences, fast_spans
+        from .fast_extract import fast_sentences, fast_spans, join_crossed
 
         cuts = fast_sentences(doc.text)
-        doc.sentences = [Sentence(a, b) for a, b in cuts]
         spans = fast_spans(doc.text, self.lookups, disable=self.disable, place_filter=self.place_filter, sentences=cuts)
+        doc.sentences = [Sentence(a, b) for a, b in join_crossed(cuts, spans)]
         return self._resolve(doc, spans)
 
     def annotate(self, sdoc: Any, doc: Document | None = None) -> Document:

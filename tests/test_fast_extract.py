@@ -177,3 +177,15 @@ def test_batch_workers_rebuild_the_fast_mode(store):
     assert spec[-1] == "fast"
     ((sentences, mentions),) = parse_texts(["Ferries to Helsinki were cancelled."], spec, 8)
     assert [m.text for m in mentions] == ["Helsinki"] and sentences
+
+
+def test_a_mention_across_a_sentence_cut_joins_the_sentences(fast):
+    from geomap.extract import Span_
+    from geomap.fast_extract import join_crossed
+
+    text = "Storms hit the U.S. Virgin Islands. Power is out."
+    assert [text[a:b] for a, b in fast_sentences(text)][0] == "Storms hit the U.S. Virgin Islands."
+    assert join_crossed([(0, 5), (6, 10), (11, 20)], [Span_(3, 8, "toponym", "x", "x")]) == [(0, 10), (11, 20)]
+    doc = fast.parse("Flights to St. Louis resumed. Crews worked overnight.")
+    (m,) = doc.mentions
+    assert m.text == "St. Louis" and m.place.country_code == "US" and doc.sentences[m.sentence].end == 29
