@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,8 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["FAST_RULES", "FastFilter", "Candidate_", "fast_candidates", "fast_spans", "fast_sentences", "default_filter",
-           "join_crossed"]
+__all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", "fast_candidates", "fast_spans",
+           "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
 FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
@@ -176,12 +177,48 @@ def _readings(cands: "list[Candidate]") -> dict[str, float]:
     }
 
 
-class _Text:
-    """One text's words around a position, its sentence starts and its capitalised runs."""
+#: A gazetteer match in a run of capitalised words: start, end, run index, first word's index, candidates.
+_Match = tuple[int, int, int, int, "list[Candidate]"]
 
-    def __init__(self, text: str, sentences: "list[tuple[int, int]] | None" = None) -> None:
-        self.text = text
+
+class _Recogniser:
+    """One text's rules: the spans they take for sure, and the matches left for the filter."""
+
+    def __init__(self, text: str, store: "GazetteerStore", disable: "Container[str]",
+                 sentences: "list[tuple[int, int]] | None") -> None:
+        self.text, self.store, self.disable = text, store, disable
         self.starts = [a for a, _ in (sentences if sentences is not None else fast_sentences(text))]
+        self.memo: "dict[str, list[Candidate]]" = {}
+        self.demonyms: dict[str, bool] = {}
+        self.taken = bytearray(len(text))
+        self.sure: list[Span_] = []
+        self.runs: list[list[tuple[int, int]]] = []  # the (start, end) of each word of each run
+        self.matches: list[_Match] = []
+        self.person_words: set[str] = set()
+
+    # -- helpers -----------------------------------------------------------
+    def free(self, a: int, b: int) -> bool:
+        return not any(self.taken[a:b])
+
+    def take(self, span: Span_) -> Span_ | None:
+        if span.end <= span.start or not self.free(span.start, span.end):
+            return None
+        self.taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+        self.sure.append(span)
+        return span
+
+    def lookup(self, name: str) -> "list[Candidate]":
+        """The candidates the way ``name`` is written allows, kept for the text."""
+        found = self.memo.get(name)
+        if found is None:
+            found = self.memo[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
+        return found
+
+    def is_demonym(self, name: str) -> bool:
+        found = self.demonyms.get(name)
+        if found is None:
+            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
+        return found
 
     def has_lower(self, name: str) -> bool:
         """Whether ``name`` also stands in the text in lower case, as a word ("reading", "nice")."""
@@ -205,50 +242,18 @@ class _Text:
         return m.group(1).lower() if m else ""
 
     def sentence_start(self, start: int) -> bool:
-        from bisect import bisect_right
-
         i = bisect_right(self.starts, start) - 1
         return i < 0 or not self.text[self.starts[i] : start].strip(" \"'“‘(")
 
-
-def _lookup(store: "GazetteerStore", name: str, memo: "dict[str, list[Candidate]] | None" = None) -> "list[Candidate]":
-    """The candidates the way ``name`` is written allows; ``memo`` keeps them for the text."""
-    if memo is not None and name in memo:
-        return memo[name]
-    found = fit_candidates(name, store.lookup(name)) if name.strip() else []
-    if memo is not None:
-        memo[name] = found
-    return found
-
-
-def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
-                    sentences: "list[tuple[int, int]] | None" = None) -> tuple[list[Span_], list[Candidate_]]:
-    """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
-    the gazetteer matches for the filter to judge, each with its features. ``sentences`` are
-    :func:`fast_sentences`'s when the caller has them."""
-    ctx = _Text(text, sentences)
-    memo: "dict[str, list[Candidate]]" = {}
-    demonyms: "dict[str, bool]" = {}
-    taken = bytearray(len(text))
-    sure: list[Span_] = []
-
-    def free(a: int, b: int) -> bool:
-        return not any(taken[a:b])
-
-    def take(span: Span_) -> Span_ | None:
-        if span.end <= span.start or not free(span.start, span.end):
-            return None
-        taken[span.start : span.end] = b"\x01" * (span.end - span.start)
-        sure.append(span)
-        return span
-
-    if "fast-region-phrases" not in disable:
+    # -- rules ---------------------------------------------------------------
+    def region_phrases(self) -> None:
+        """"the Kursk (border) region", "Donetsk Oblast": the division, as a region phrase."""
+        text = self.text
         for r in _REGION_WORD.finditer(text):
             word = r.group()
             if word[0].isupper() and word.lower() in ("state", "states"):
                 continue  # "Islamic State", "United States": part of a name
-            off = max(0, r.start() - 80)
-            m = _REGION_NAME.search(text, off, r.start())
+            m = _REGION_NAME.search(text, max(0, r.start() - 80), r.start())
             if m is None:
                 continue
             words = list(re.finditer(r"\S+", m.group(1)))
@@ -257,96 +262,105 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                 name = text[a : m.end(1)]
                 if not name[:1].isupper() or name.lower() in NOT_ALONE:
                     continue
-                cands = [c for c in _lookup(store, name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
+                cands = [c for c in self.lookup(name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
                 if word.lower() in ("state", "states") and not any(c.name_kind in ("name", "alt") for c in cands):
                     cands = []
                 if cands:
-                    take(Span_(a, r.end(), "region-phrase", "fast:region", name, designator=word.lower()))
+                    self.take(Span_(a, r.end(), "region-phrase", "fast:region", name, designator=word.lower()))
                     break
 
-    if "fast-settlement-of" not in disable:
+    def settlement_of(self) -> None:
+        """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
+        text = self.text
         for m in _SETTLEMENT_OF.finditer(text):
-            if m.group()[0].isupper() and _lookup(store, m.group()):
+            if m.group()[0].isupper() and self.lookup(m.group()):
                 continue  # "City of London": the whole is a name
             outer = None
             x = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            if x is not None and _lookup(store, x.group(1)):
-                outer = take(Span_(x.start(1), x.end(1), "toponym", "fast:settlement-of", x.group(1), prefer_admin1=True))
-            if _lookup(store, m.group(1)):
-                take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), inside=outer))
+            if x is not None and self.lookup(x.group(1)):
+                outer = self.take(Span_(x.start(1), x.end(1), "toponym", "fast:settlement-of", x.group(1),
+                                        prefer_admin1=True))
+            if self.lookup(m.group(1)):
+                self.take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), inside=outer))
 
-    runs = [(m.start(), m.end(), [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())])
-            for m in _RUN.finditer(text)]
-    matches: list[tuple[int, int, int, int, "list[Candidate]"]] = []  # start, end, run index, word index, candidates
-    person_words: set[str] = set()
-    for r, (_, _, words) in enumerate(runs):
-        i = 0
-        owner = [-1] * len(words)  # the match (or demonym) each word is part of
-        while i < len(words):
-            a = words[i][0]
-            if text[a:words[i][1]].lower() in _FUNCTION or not text[a].isupper():
-                i += 1
-                continue
-            demonym = None
-            if "fast-demonyms" not in disable:
-                for n in (2, 1):
-                    if i + n <= len(words):
-                        b = words[i + n - 1][1]
-                        name = text[a:b]
-                        if name not in demonyms:
-                            demonyms[name] = bool(store.lookup(name, kinds=["demonym"]))
-                        if demonyms[name]:
-                            demonym = (b, n, name)
-                            break
-            if demonym is not None:
-                b, n, name = demonym
-                plural = name.endswith("s") and store.lookup(name[:-1], kinds=["demonym"])
-                if not plural and free(a, b):  # "Mexicans" are people, not a place
-                    take(Span_(a, b, "demonym", "fast:demonym", name))
+    def names(self) -> None:
+        """Each run of capitalised words, read from the left: a demonym, else the longest name the
+        gazetteer has (up to four words), else the next word."""
+        text = self.text
+        for m in _RUN.finditer(text):
+            words = [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())]
+            self.runs.append(words)
+            owner = [-1] * len(words)  # the match (or demonym) each word is part of
+            i = 0
+            while i < len(words):
+                a = words[i][0]
+                if text[a : words[i][1]].lower() in _FUNCTION or not text[a].isupper():
+                    i += 1
+                    continue
+                n = self.demonym_at(words, i) or self.match_at(words, i)
                 for k in range(i, i + n):
                     owner[k] = a
-                i += n
-                continue
-            found = False
-            for n in range(min(4, len(words) - i), 0, -1):
-                b = words[i + n - 1][1]
-                if not text[words[i + n - 1][0]].isupper():
-                    continue  # a name does not end in "of"
-                name = text[a:b]
-                if n == 1 and name.lower() in NOT_ALONE:
-                    break
-                cands = _lookup(store, name, memo)
-                if cands:
-                    matches.append((a, b, r, i, cands))
-                    for k in range(i, i + n):
-                        owner[k] = a
-                    i += n
-                    found = True
-                    break
-            if not found:
-                i += 1
-        # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
-        # together is a surname wherever else it stands
-        if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
-            before = text[words[-2][0] : words[-2][1]]
-            last = text[words[-1][0] : words[-1][1]].lower()
-            if before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION:
-                person_words.add(last)
+                i += n or 1
+            # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
+            # together is a surname wherever else it stands
+            if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
+                before = text[words[-2][0] : words[-2][1]]
+                last = text[words[-1][0] : words[-1][1]].lower()
+                if before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION:
+                    self.person_words.add(last)
 
-    counts: dict[str, int] = {}
-    for a, b, *_ in matches:
-        key = normalize(text[a:b])
-        counts[key] = counts.get(key, 0) + 1
-    out: list[Candidate_] = []
-    ends = {b: a for a, b, *_ in matches}
-    starts = {a: b for a, b, *_ in matches}
-    for a, b, r, i, cands in matches:
-        if not free(a, b):
-            continue
+    def demonym_at(self, words: list[tuple[int, int]], i: int) -> int:
+        """The words of a demonym at word ``i`` ("North Korean", "Kuwaiti"), taken as one; 0 if none.
+        A plural ("Mexicans") names people: no mention, but no place either."""
+        if "fast-demonyms" in self.disable:
+            return 0
+        a = words[i][0]
+        for n in (2, 1):
+            if i + n <= len(words):
+                b = words[i + n - 1][1]
+                name = self.text[a:b]
+                if self.is_demonym(name):
+                    if not (name.endswith("s") and self.is_demonym(name[:-1])) and self.free(a, b):
+                        self.take(Span_(a, b, "demonym", "fast:demonym", name))
+                    return n
+        return 0
+
+    def match_at(self, words: list[tuple[int, int]], i: int) -> int:
+        """The words of the longest gazetteer name at word ``i``, kept as a match; 0 if none."""
+        a = words[i][0]
+        for n in range(min(4, len(words) - i), 0, -1):
+            if not self.text[words[i + n - 1][0]].isupper():
+                continue  # a name does not end in "of"
+            name = self.text[a : words[i + n - 1][1]]
+            if n == 1 and name.lower() in NOT_ALONE:
+                return 0
+            cands = self.lookup(name)
+            if cands:
+                self.matches.append((a, words[i + n - 1][1], len(self.runs) - 1, i, cands))
+                return n
+        return 0
+
+    # -- features --------------------------------------------------------------
+    def candidates(self) -> list[Candidate_]:
+        """Every match no rule took, with its features."""
+        counts: dict[str, int] = {}
+        for a, b, *_ in self.matches:
+            key = normalize(self.text[a:b])
+            counts[key] = counts.get(key, 0) + 1
+        ends = {b for _, b, *_ in self.matches}
+        starts = {a for a, *_ in self.matches}
+        return [Candidate_(Span_(m[0], m[1], "toponym", "fast:name", self.text[m[0] : m[1]]),
+                           self.features(m, counts, ends, starts))
+                for m in self.matches if self.free(m[0], m[1])]
+
+    def features(self, match: _Match, counts: dict[str, int], ends: set[int], starts: set[int]) -> dict[str, float]:
+        """The filter's features of one match (:data:`FEATURES`)."""
+        text = self.text
+        a, b, r, i, cands = match
         name = text[a:b]
-        words = runs[r][2]
+        words = self.runs[r]
         n_words = sum(1 for w in words if a <= w[0] and w[1] <= b)
-        prev, nxt = ctx.prev_word(a), ctx.next_word(b)
+        prev, nxt = self.prev_word(a), self.next_word(b)
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
@@ -356,7 +370,7 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
             "words": float(n_words - 1),
             "run_before": float(i > 0 and text[words[i - 1][0]].isupper()),
             "run_after": float(i + n_words < len(words)),
-            "sent_start": float(ctx.sentence_start(a)),
+            "sent_start": float(self.sentence_start(a)),
             "prep_before": float(prev in PLACE_PREPOSITIONS),
             "the_before": float(prev == "the"),
             "of_before": float(prev == "of"),
@@ -367,9 +381,9 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
             "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
             "all_caps": float(letters.isupper() and len(letters) > 4),
             "acronym": float(letters.isupper() and len(letters) <= 4),
-            "lower_in_text": float(ctx.has_lower(name)),
-            "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in person_words and i + n_words == len(words)
-                                      and not f["country"]),
+            "lower_in_text": float(self.has_lower(name)),
+            "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in self.person_words
+                                      and i + n_words == len(words) and not f["country"]),
             "alone": float(len(words) == 1),
             "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
             "repeated": float(counts[normalize(name)] > 1),
@@ -378,8 +392,21 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
             "listed": float(any(text[a - len(g) : a] == g and (a - len(g)) in ends for g in _LIST_GAPS)
                             or any(text[b : b + len(g)] == g and (b + len(g)) in starts for g in _LIST_GAPS)),
         })
-        out.append(Candidate_(Span_(a, b, "toponym", "fast:name", name), f))
-    return sure, out
+        return f
+
+
+def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
+                    sentences: "list[tuple[int, int]] | None" = None) -> tuple[list[Span_], list[Candidate_]]:
+    """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
+    the gazetteer matches for the filter to judge, each with its features. ``sentences`` are
+    :func:`fast_sentences`'s when the caller has them."""
+    rec = _Recogniser(text, store, disable, sentences)
+    if "fast-region-phrases" not in disable:
+        rec.region_phrases()
+    if "fast-settlement-of" not in disable:
+        rec.settlement_of()
+    rec.names()
+    return rec.sure, rec.candidates()
 
 
 def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" = (),
