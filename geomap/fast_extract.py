@@ -43,7 +43,9 @@ FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fas
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
-_WORD = r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*)"
+_WORD = (r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])"
+         # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
+         r"|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
 _RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
@@ -306,7 +308,8 @@ class _Recogniser:
             if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
                 before = text[words[-2][0] : words[-2][1]]
                 last = text[words[-1][0] : words[-1][1]].lower()
-                if before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION:
+                if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
+                        and not before.endswith(("'s", "’s"))):
                     self.person_words.add(last)
 
     def demonym_at(self, words: list[tuple[int, int]], i: int) -> int:
@@ -328,15 +331,18 @@ class _Recogniser:
     def match_at(self, words: list[tuple[int, int]], i: int) -> int:
         """The words of the longest gazetteer name at word ``i``, kept as a match; 0 if none."""
         a = words[i][0]
-        for n in range(min(4, len(words) - i), 0, -1):
+        for n in range(min(6, len(words) - i), 0, -1):
             if not self.text[words[i + n - 1][0]].isupper():
                 continue  # a name does not end in "of"
-            name = self.text[a : words[i + n - 1][1]]
+            b = words[i + n - 1][1]
+            if self.text[b - 2 : b] in ("'s", "’s"):
+                b -= 2  # "Russia’s Kursk": the name ends before the possessive
+            name = self.text[a:b]
             if n == 1 and name.lower() in NOT_ALONE:
                 return 0
             cands = self.lookup(name)
             if cands:
-                self.matches.append((a, words[i + n - 1][1], len(self.runs) - 1, i, cands))
+                self.matches.append((a, b, len(self.runs) - 1, i, cands))
                 return n
         return 0
 

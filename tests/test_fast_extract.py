@@ -189,3 +189,12 @@ def test_a_mention_across_a_sentence_cut_joins_the_sentences(fast):
     doc = fast.parse("Flights to St. Louis resumed. Crews worked overnight.")
     (m,) = doc.mentions
     assert m.text == "St. Louis" and m.place.country_code == "US" and doc.sentences[m.sentence].end == 29
+
+
+def test_a_possessive_inside_a_name_and_after_one(fast):
+    doc = fast.parse("Envoys of the People’s Republic of China met Poland’s foreign minister in Warsaw.")
+    placed = _placed(doc)
+    (china,) = placed["People’s Republic of China"]
+    assert china.is_country and china.country_code == "CN"
+    assert placed["Poland"][0].country_code == "PL" and placed["Warsaw"][0].country_code == "PL"
+    assert "Republic of China" not in placed  # not Taiwan, the alternate name the tail would match
