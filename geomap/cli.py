@@ -196,7 +196,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if args.resume and "-" in args.inputs:
         raise ValueError("--resume cannot check what stdin held; give the input as files")
     fp = fingerprint(args.inputs, explain=bool(args.explain), model=args.model, min_score=args.min_score,
-                     gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
+                     gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()),
+                     **({"mode": "fast"} if args.fast else {}))  # a full run's fingerprint stays what it was
     sink = ResumableJSONL(args.output, fp, resume=args.resume, restart=args.restart, inputs=input_state(args.inputs))
     if sink.complete:
         print(f"geomap: {args.output} is complete; nothing to resume", file=sys.stderr)

@@ -198,3 +198,18 @@ def test_a_possessive_inside_a_name_and_after_one(fast):
     assert china.is_country and china.country_code == "CN"
     assert placed["Poland"][0].country_code == "PL" and placed["Warsaw"][0].country_code == "PL"
     assert "Republic of China" not in placed  # not Taiwan, the alternate name the tail would match
+
+
+def test_resume_refuses_to_mix_the_modes(tmp_path, capsys):
+    from geomap.batch import ResumableJSONL, fingerprint, input_state
+    from geomap.cli import main
+    from geomap.pipeline import DEFAULT_MODEL
+
+    src, out = tmp_path / "a.jsonl", tmp_path / "o.jsonl"
+    src.write_text("".join(json.dumps({"text": f"Rain in Lisbon, day {i}."}) + "\n" for i in range(4)), encoding="utf-8")
+    full = fingerprint([str(src)], explain=False, model=DEFAULT_MODEL, min_score=0.0, gazetteer=None)
+    sink = ResumableJSONL(out, full, restart=True, inputs=input_state([str(src)]))  # a full run, interrupted
+    sink.commit(2)
+    sink.close()
+    assert main(["extract", "--fast", str(src), "-o", str(out), "--resume", "--quiet"]) == 2
+    assert "other inputs or options" in capsys.readouterr().err
