@@ -132,8 +132,8 @@ def fast_sentences(text: str) -> list[tuple[int, int]]:
     ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
     out, a = [], 0
     for m in _SENTENCE_END.finditer(text):
-        before = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
-        if before is not None and text[m.start() - 1] == "." and (len(before.group(1)) == 1 or before.group(1).lower() in _ABBREVIATIONS):
+        word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        if word is not None and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
             continue  # "Dr. Smith", "J. Smith", "St. Louis": no sentence ends there
         out.append((a, m.start()))
         a = m.end()
@@ -434,7 +434,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         # "Senator Jordan", "Mr Hamilton"; "Hamilton said" after "Jordan Hamilton"
         person = persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"]))
         if described and f["described"] and not f["title_before"]:
-            c.span.label = f"fast:described p={p:.2f}"  # "Linden is a town in…": the sentence says so
+            c.span.label = f"fast:described p={p:.2f}"  # "Springfield is a town in…": the sentence says so
         elif not f["title_before"] and store.is_custom_name(c.span.lookup):
             c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
         elif p >= flt.threshold and not person:
@@ -445,7 +445,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         spans.append(c.span)
     if "fast-same-name" not in disable:
         # a name the article uses as a place is a place wherever else it stands, unless a person's
-        # title comes before it or speech after it ("Mr Linden said")
+        # title comes before it or speech after it ("Mr Springfield said")
         placed = {normalize(s.lookup) for s in spans if s.kind == "toponym" and s.lookup.lower() not in NOT_ALONE}
         for c, p in left:
             if (normalize(c.span.lookup) in placed and not c.features["title_before"]
