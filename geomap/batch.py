@@ -93,7 +93,7 @@ class Outcome:
 
 # --------------------------------------------------------------------------- worker side
 
-_Spec = tuple  # (gazetteer path or None, model, explain, cache)
+_Spec = tuple  # (gazetteer path or None, model, explain, cache, mode)
 _PARSERS: dict[tuple, Geoparser] = {}
 _PARSERS_LOCK = threading.Lock()
 _Result = Any  # (sentences, mentions) or an error message
@@ -104,9 +104,10 @@ def _parser(spec: _Spec) -> Geoparser:
     with _PARSERS_LOCK:
         parser = _PARSERS.get(spec)
         if parser is None:
-            gazetteer, model, explain, cache = spec
-            parser = Geoparser(gazetteer=gazetteer, model=model, explain=explain, cache=cache)
-            parser.nlp  # noqa: B018 - load now
+            gazetteer, model, explain, cache, mode = spec
+            parser = Geoparser(gazetteer=gazetteer, model=model, explain=explain, cache=cache, mode=mode)
+            if mode != "fast":
+                parser.nlp  # noqa: B018 - load now
             parser.gazetteer  # noqa: B018
             _PARSERS[spec] = parser
         return parser
@@ -155,7 +156,7 @@ def _work_partition(chunks: list[list[str]], spec: _Spec, batch_size: int) -> li
 def worker_spec(geoparser: Geoparser) -> _Spec:
     """What a worker process needs to build the same Geoparser (a picklable key)."""
     return (str(Path(geoparser.gazetteer.path).resolve()), geoparser.model, bool(geoparser.explain),
-            bool(geoparser.cache))
+            bool(geoparser.cache), geoparser.mode)
 
 
 def init_worker(spec: _Spec) -> None:
@@ -335,6 +336,7 @@ def iter_outcomes(
     explain: bool = False,
     cache: bool = True,
     geoparser: Geoparser | None = None,
+    mode: str = "full",
 ) -> Iterator[Outcome]:
     """One :class:`Outcome` per input item, in input order.
 
@@ -349,10 +351,10 @@ def iter_outcomes(
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     if geoparser is not None:
-        gazetteer, model, explain, cache = (geoparser.gazetteer.path, geoparser.model, geoparser.explain,
-                                            geoparser.cache)
+        gazetteer, model, explain, cache, mode = (geoparser.gazetteer.path, geoparser.model, geoparser.explain,
+                                                  geoparser.cache, geoparser.mode)
     gz = None if gazetteer is None else str(Path(gazetteer).resolve())
-    spec: _Spec = (gz, model, bool(explain), bool(cache))
+    spec: _Spec = (gz, model, bool(explain), bool(cache), mode)
     chunks = _chunks(items, batch_size)
     first = next(chunks, None)  # read before starting workers: nothing to do, nothing started
     if first is None:

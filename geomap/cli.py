@@ -36,7 +36,7 @@ class _Run:
 
         get_store(args.gazetteer)  # a path that is not a store is refused now, before any output is begun
         model = getattr(args, "model", None)
-        if model:
+        if model and not getattr(args, "fast", False):
             from spacy.util import is_package
 
             if not is_package(model) and not Path(model).is_dir():
@@ -95,7 +95,8 @@ class _Run:
         def parse(todo: Iterator[Any]) -> Iterator[Any]:
             return iter_outcomes(todo, workers=workers, engine=engine, scheduler=getattr(a, "scheduler", None),
                                  batch_size=getattr(a, "batch_size", None) or 128, gazetteer=a.gazetteer,
-                                 model=model, explain=getattr(a, "explain", False))
+                                 model=model, explain=getattr(a, "explain", False),
+                                 mode="fast" if getattr(a, "fast", False) else "full")
 
         try:
             stored = getattr(a, "stored", None)  # geomap map: "keep" or "reparse" extracted records
@@ -103,7 +104,7 @@ class _Run:
                 if o.doc is not None and getattr(a, "min_score", 0.0):
                     o.doc.unplace_below(a.min_score)  # before the count: the summary counts what is written
                 self.progress.update(o)
-                if o.doc is not None and model == DEFAULT_MODEL:
+                if o.doc is not None and model == DEFAULT_MODEL and not getattr(a, "fast", False):
                     self.language.add(o.doc.text)
                 err = None
                 if isinstance(o.error, InputError):
@@ -208,7 +209,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     columns = {} if (args.text_column, args.id_column) == ("text", "id") else \
         {"text_column": args.text_column, "id_column": args.id_column}
     fp = fingerprint(args.inputs, explain=bool(args.explain), model=args.model, min_score=args.min_score, **columns,
-                     gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()))
+                     gazetteer=None if args.gazetteer is None else str(Path(args.gazetteer).resolve()),
+                     **({"mode": "fast"} if args.fast else {}))  # a full run's fingerprint stays what it was
     sink = ResumableJSONL(args.output, fp, resume=args.resume, restart=args.restart, inputs=input_state(args.inputs))
     if sink.complete:
         say(args, f"{args.output} is complete; nothing to resume")
@@ -279,6 +281,13 @@ def _batch_arguments(p: argparse.ArgumentParser, *, resume: bool = False) -> Non
                             "refused when the inputs changed")
         r.add_argument("--restart", action="store_true",
                        help="discard an interrupted run's partial output (FILE.part) and start over")
+
+
+def add_fast_argument(p: argparse.ArgumentParser) -> None:
+    """``--fast``: recognise places without a neural model (:mod:`geomap.fast_extract`)."""
+    p.add_argument("--fast", action="store_true",
+                   help="no neural model: gazetteer matches kept by a learned filter, then the same resolver "
+                        "(many times faster, somewhat less accurate)")
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
@@ -355,6 +364,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME",
                        help=f"the spaCy pipeline to read the text with, any installed one with NER (default {DEFAULT_MODEL})")
         add_column_arguments(p)
+        add_fast_argument(p)
 
     if want("extract"):
         ex = add_command(sub, "extract", help="write each document's mentions and places (JSONL, CSV, Parquet, GeoJSON)",

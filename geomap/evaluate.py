@@ -510,18 +510,27 @@ def gold_span_documents(gold: list[GoldDoc], geoparser: "Geoparser") -> list["Do
     the extracted mentions that do not overlap a gold span are resolved beside them and then
     left out."""
     from .extract import Span_, extract_spans, sentence_index
-    from .model import Document, Mention
+    from .model import Document, Mention, Sentence
     from .pipeline import sentences_of
     from .resolve import resolve_spans
 
+    from .fast_extract import fast_sentences, fast_spans
+
     store = geoparser.lookups
     docs = []
-    for gd, sdoc in zip(gold, geoparser.nlp.pipe((g.text for g in gold), batch_size=32)):
-        sentences = sentences_of(sdoc, gd.text)
+    fast = geoparser.mode == "fast"
+    sdocs = iter(gold) if fast else geoparser.nlp.pipe((g.text for g in gold), batch_size=32)
+    for gd, sdoc in zip(gold, sdocs):
+        if fast:
+            sentences = [Sentence(a, b) for a, b in fast_sentences(gd.text)]
+            extracted = fast_spans(gd.text, store, disable=geoparser.disable, place_filter=geoparser.place_filter)
+        else:
+            sentences = sentences_of(sdoc, gd.text)
+            extracted = extract_spans(sdoc, store, gd.text, geoparser.disable)
         starts = [s.start for s in sentences]
         given = [Span_(t.start, t.end, "toponym", "gold", gd.text[t.start:t.end])
                  for t in sorted(gd.toponyms, key=lambda t: (t.start, t.end))]
-        spans = spans_with_gold(extract_spans(sdoc, store, gd.text, geoparser.disable), given, gd.text, store)
+        spans = spans_with_gold(extracted, given, gd.text, store)
         resolved = resolve_spans(spans, store, explain=True, text=gd.text, sentence_starts=starts,
                                  ranker=geoparser.ranker, disable=geoparser.disable)
         ids = {id(g) for g in given}
@@ -726,7 +735,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(f"geomap: error: profile {args.profile}: {e}", file=sys.stderr)
         return 2
-    geoparser = Geoparser(gazetteer=getattr(args, "gazetteer", None), explain=True, aliases=aliases)
+    geoparser = Geoparser(gazetteer=getattr(args, "gazetteer", None), explain=True, aliases=aliases,
+                          mode="fast" if args.fast else "full")
     try:
         result = run_evaluation(args.gold, spans=args.spans, geoparser=geoparser, errors_path=args.errors,
                                 breakdown=None if args.breakdown == "none" else args.breakdown,
@@ -770,5 +780,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--profile", metavar="NAME|FILE",
                     help="a corpus's annotation conventions, as extra names (e.g. 'gwn': EU -> Europe); "
                          "a name of data/gazetteer/profiles/ or a TSV of name, target geonameid (default: none)")
+    ev.add_argument("--fast", action="store_true",
+                    help="evaluate the fast mode (no neural model); its filter was fitted on GeoWebNews, so score "
+                         "that corpus with scripts/train_fast_filter.py, which cross-validates")
     ev.set_defaults(func=_cmd_evaluate)
     return ev

