@@ -121,6 +121,8 @@ NATURAL_CLASSES = frozenset("HTLVU")
 #: Entity labels a gazetteer phrase may override: places, and names the model took for people.
 _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 #: Labels the model gives to place names it does not recognise as places.
+#: Entity labels of numbers and amounts.
+_NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
 #: Feature codes of places whose names take "the" ("the Netherlands", "the Balkans", "the Gulf").
 THE_PLACES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "RGN", "CONT", "OCN", "SEA", "GULF", "STRT", "PEN", "MTS", "DSRT", "ISLS")
@@ -197,8 +199,7 @@ _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|B
 _SITE_IN = re.compile(
     r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
-_SITE_OWNED = re.compile(r"(?<![\w’'.-])[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS
-                         + r")(?![\w’'-])")
+_SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -551,6 +552,8 @@ class _Extractor:
 
     def entities(self) -> None:
         for ent in self.ents:
+            if ent.label_ in _NUMERIC_LABELS:
+                continue  # "2,000", "third", "$5": never a place
             if ent.label_ in PLACE_LABELS and "\n" not in ent.text and self.joined(ent):
                 continue
             # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
