@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from .model import EARTH_RADIUS_KM, great_circle_km
+
 if TYPE_CHECKING:  # pragma: no cover
     from .extract import Span_
     from .model import Document
@@ -47,7 +49,6 @@ __all__ = [
     "haversine_km", "match_exact", "match_overlap", "EARTH_RADIUS_KM", "MAX_ERROR_KM", "ACC_KM",
 ]
 
-EARTH_RADIUS_KM = 6371.0088
 #: Half the Earth's circumference: the error of a prediction without coordinates.
 MAX_ERROR_KM = 20039.0
 #: A resolution is correct when its error is below this many km.
@@ -197,11 +198,8 @@ def _pt(t: Any) -> _Pt:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on a sphere of the mean Earth radius."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((phi2 - phi1) / 2) ** 2
-         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance on a sphere of the mean Earth radius (:func:`geomap.model.great_circle_km`)."""
+    return great_circle_km(lat1, lon1, lat2, lon2)
 
 
 def _error_km(gold: _Pt, pred: _Pt) -> float:

@@ -9,10 +9,11 @@ from geomap: a document's focus and whether it is about a region are
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-__all__ = ["Place", "Sentence", "Mention", "Document", "PlaceGroup", "MENTION_KINDS"]
+__all__ = ["Place", "Sentence", "Mention", "Document", "PlaceGroup", "MENTION_KINDS", "great_circle_km", "EARTH_RADIUS_KM"]
 
 #: The kinds a mention can have.
 MENTION_KINDS = ("toponym", "region-phrase", "demonym", "embedded")
@@ -209,3 +210,16 @@ class Document:
             mentions=[Mention.from_dict(m) for m in d.get("mentions", [])],
             meta=dict(d.get("meta") or {}),
         )
+
+
+#: The mean Earth radius (IUGG), km.
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in km on a sphere of the mean Earth radius: plain floats,
+    no objects, for the inner loops of ranking and scoring."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((phi2 - phi1) / 2) ** 2
+         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))

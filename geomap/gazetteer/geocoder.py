@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection
 
-from geopy.distance import EARTH_RADIUS, geodesic, great_circle
+from geopy.distance import EARTH_RADIUS, geodesic
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
 from geomap.gazetteer.store import GazetteerStore, get_store
-from geomap.model import Place
+from geomap.model import Place, great_circle_km
 
 __all__ = ["Gazetteer", "Ranked", "place_location"]
 
@@ -170,7 +170,7 @@ class Gazetteer(Geocoder):
         degrees = 0.1
         while True:
             found = self._box(lat, lon, degrees)
-            best = sorted(((_haversine_km(lat, lon, p.lat, p.lon), p) for p in found),
+            best = sorted(((great_circle_km(lat, lon, p.lat, p.lon), p) for p in found),
                           key=lambda t: (t[0], t[1].geonameid))
             radius = degrees * _KM_PER_DEGREE  # every place within this lies inside the box
             if (len(best) >= k and best[k - 1][0] <= radius) or degrees >= 180:
@@ -294,16 +294,9 @@ class Gazetteer(Geocoder):
         return inside + [r for r in ranked if r not in inside]
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on geopy's sphere (``EARTH_RADIUS``), fast enough for ranking."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _inside(outer: Place, inner: Place) -> bool:
     if outer.is_country:
         return inner.country_code == outer.country_code
     if outer.is_admin1:
         return (inner.country_code, inner.admin1) == (outer.country_code, outer.admin1)
-    return great_circle(outer.point, inner.point).km < 50
+    return great_circle_km(outer.lat, outer.lon, inner.lat, inner.lon) < 50

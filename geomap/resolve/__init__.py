@@ -23,10 +23,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from geopy.distance import great_circle
-
 from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates
 from ..gazetteer.names import core_name, normalize
+from ..model import great_circle_km
 from ..gazetteer.store import Candidate
 from ..descriptions import describe
 from .evidence import Evidence, read_evidence
@@ -238,7 +237,7 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         here = p.point
         close = [q[:2] for q in ctx.points if q[2] != own and abs(q[0] - p.lat) < _NEAR_DEG
                  and _lon_gap(q[1], p.lon) < _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))]
-        d = min((great_circle(here, q).km for q in close), default=NEAR_KM)
+        d = min((_km(here, q) for q in close), default=NEAR_KM)
         if d < NEAR_KM:
             f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
     return f
@@ -264,12 +263,12 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     if outer.feature_code == "ADM1":
         return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
     if outer.feature_class == "P":
-        return great_circle(outer.point, inner.point).km < 50
+        return _km(outer.point, inner.point) < 50
     if outer.feature_code in _TOWN_LIKE:
         # a county or district: in the same first-level division, and near its point
         return (inner.country_code == outer.country_code and (not inner.admin1 or not outer.admin1 or inner.admin1 == outer.admin1)
-                and great_circle(outer.point, inner.point).km < COUNTY_KM)
-    return great_circle(outer.point, inner.point).km < 300
+                and _km(outer.point, inner.point) < COUNTY_KM)
+    return _km(outer.point, inner.point) < 300
 
 
 #: Words that make a name a natural feature's: "Lake Michigan", "Vancouver Island", "Southern Ocean".
@@ -335,7 +334,7 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
 
     def seat(p: "Place") -> bool:
         return any(t.country_code == p.country_code and t.admin1 == p.admin1
-                   and great_circle(t.point, p.point).km < SEAT_KM for t in towns)
+                   and _km(t.point, p.point) < SEAT_KM for t in towns)
 
     return [c for c in cands
             if not (towns and c.name_kind == "name" and c.place.feature_code in _TOWN_LIKE and seat(c.place))]
@@ -617,6 +616,11 @@ ADJUSTMENTS = ("qualified-pairs", "one-sense-per-discourse", "region-sense", "ca
 CONTAINER = "container"
 
 
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle km between two ``(lat, lon)`` points."""
+    return great_circle_km(a[0], a[1], b[0], b[1])
+
+
 def _outermost_first(n: int, containers: dict[int, int]) -> list[int]:
     """Span indices with every container before the spans it holds ("Idaho", then "Custer
     County", then "Quillan" in "Quillan is a camp in Custer County, Idaho"), else in text order:
@@ -712,7 +716,7 @@ def _mass(ranked: list, place: "Place") -> float:
     deg = SAME_KM / 111.0  # a latitude box first: the geodesic only for candidates that may be that close
     near = sum(math.exp(s - top) for s, c, _ in ranked
                if c.place == place or (abs(c.place.lat - place.lat) < deg
-                                       and great_circle(c.place.point, place.point).km < SAME_KM))
+                                       and _km(c.place.point, place.point) < SAME_KM))
     return near / z
 
 
@@ -835,7 +839,7 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
             if inside and place.feature_class == "P" and span.kind == "toponym":
                 chosen[i] = region
         elif (not inside and place.feature_code not in ("PPLC", "CONT") and not place.feature_code.startswith("PCL")
-                and great_circle(place.point, region.point).km > NEAR_KM):
+                and _km(place.point, region.point) > NEAR_KM):
             chosen[i] = region  # a county: not a state's namesake capital ("Washington State", "Washington")
 
 
@@ -915,7 +919,7 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
                 or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
                 or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
-        if any(great_circle(place.point, q).km <= NEAR_KM for q in home_points):
+        if any(_km(place.point, q) <= NEAR_KM for q in home_points):
             continue  # across a border from the article's towns: a neighbour, not a namesake abroad
         home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main
                      and any(f.get(k, 0.0) > 0 for k in ("near", "ev_county", "ev_admin1"))), None)
