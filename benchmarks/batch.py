@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,6 +130,9 @@ def main() -> None:
     ap.add_argument("--short", type=int, default=0, help="also time this many short (2-sentence) documents")
     ap.add_argument("--memory", type=int, default=0, metavar="N", help="peak memory on N short documents (e.g. 200000)")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--ratio-runs", type=int, default=1, metavar="K",
+                    help="time bare NER and geomap extract (1 process) K times, alternately, and report each "
+                         "pipeline / bare NER ratio and their median (default 1: the single pair above)")
     args = ap.parse_args()
     py = sys.executable
     from geomap.pipeline import DEFAULT_MODEL
@@ -168,6 +172,13 @@ def main() -> None:
             t = {k: v["seconds"] for k, v in results.items()}
             bare, one, two = t[configs[0][0]], t[configs[1][0]], t[configs[2][0]]
             print(f"- ratio pipeline / bare NER (1 process, words/s): {bare / one:.2f}")
+            if args.ratio_runs > 1:  # a busy machine drifts between two runs: alternate them and take the median
+                ratios = [bare / one]
+                for _ in range(args.ratio_runs - 1):
+                    b = run(configs[0][1])["seconds"]
+                    ratios.append(b / run(configs[1][1])["seconds"])
+                print(f"- ratio over {len(ratios)} alternating pairs: median {statistics.median(ratios):.2f} "
+                      f"(each: {', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
             print(f"- speed-up 1 → 2 workers: {one / two:.2f}x")
             if not args.no_dask:
                 print(f"- Dask LocalCluster time / --workers 2 time: {t[configs[3][0]] / two:.2f}")
