@@ -572,12 +572,14 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     # the first pass reads each name alone, in text order; the second ranks a name against its
     # container's place of the same pass
     reads: dict[int, tuple] = {}
-    for order in (range(len(spans)), _outermost_first(len(spans), containers)):
+    for second, order in enumerate((range(len(spans)), _outermost_first(len(spans), containers))):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i in order:
             span, cands = spans[i], cand_lists[i]
             outer = _outer(i, chosen, containers)
             holds = held.get(id(span))
+            if second and _alone(cands, outer, holds):
+                continue  # one candidate and nothing to weigh it against: the context cannot change it
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
                    i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
             if key not in memo:
@@ -614,6 +616,14 @@ ADJUSTMENTS = ("qualified-pairs", "one-sense-per-discourse", "region-sense", "ca
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
 CONTAINER = "container"
+
+
+def _alone(cands: "list[Candidate]", outer: "Place | None", holds: "list[Place] | None") -> bool:
+    """A span whose ranking no context can change: at most one candidate, no containing place
+    to compete with it, nothing it qualifies, and not a county (whose context features a later
+    rule reads)."""
+    return (len(cands) <= 1 and outer is None and holds is None
+            and not any(c.place.feature_code in _TOWN_LIKE for c in cands))
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
