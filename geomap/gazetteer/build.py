@@ -742,6 +742,7 @@ CREATE TABLE hierarchy (parent INTEGER NOT NULL, child INTEGER NOT NULL, type TE
     PRIMARY KEY (child, parent)) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE phrases (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE division_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE extents (geonameid INTEGER PRIMARY KEY, south REAL NOT NULL, west REAL NOT NULL,
     north REAL NOT NULL, east REAL NOT NULL);
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
@@ -760,6 +761,10 @@ CUSTOM_SOURCE = "custom"
 #: read time (their ids are negative).
 PHRASE_WHERE = ("n.kind IN ('name', 'alt', 'abbr') AND (p.feature_class IN ('H','T','S','R','U','V') "
                 "OR p.feature_code IN ('RGN', 'PRK')) AND instr(n.name, ' ') > 0")
+#: The places whose names an article is searched for as evidence (table ``division_names``,
+#: :meth:`GazetteerStore.division_names`): countries, first- and second-level divisions.
+DIVISION_WHERE = ("p.feature_code IN ('PCLI','PCLD','PCLF','PCLS','PCLIX','PCL','PCLH','ADM1','ADM1H',"
+                  "'ADM2','ADM2H','ADMD')")
 #: Feature classes in the spatial index (``reverse`` finds the nearest populated place).
 RTREE_CLASSES = ("P",)
 
@@ -823,6 +828,8 @@ def finish_store(con: sqlite3.Connection, meta: dict[str, str], previous: Path |
         con.execute(statement)
     con.execute(f"INSERT OR IGNORE INTO phrases SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) "
                 f"WHERE {PHRASE_WHERE}")
+    con.execute(f"INSERT OR IGNORE INTO division_names SELECT n.name FROM places p CROSS JOIN names n "
+                f"ON n.geonameid = p.geonameid WHERE {DIVISION_WHERE}")
     con.execute("COMMIT")
     con.execute("ANALYZE")
 

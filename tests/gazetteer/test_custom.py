@@ -128,3 +128,22 @@ def test_fast_mode_finds_custom_places(custom):
     placed = {m.text: m.place for m in doc.mentions if m.place is not None}
     assert placed["Zorya Works"].geonameid < 0 and placed["KNPP"].geonameid < 0
     assert all(m.label.startswith("fast:custom") for m in doc.mentions if m.text in placed)
+
+
+def test_a_custom_division_is_evidence_beside_the_built_division_names(tmp_path, world):
+    import sqlite3
+
+    from geomap.gazetteer.build import DIVISION_WHERE
+    from geomap.gazetteer.names import normalize
+
+    csv_path = tmp_path / "divisions.csv"
+    csv_path.write_text("name,lat,lon,country,type,alternate_names\n"
+                        "Quillshire District,51.7,36.1,RU,A.ADM2,Quillshire\n", encoding="utf-8")
+    add_custom(csv_path, world)
+    names = GazetteerStore(world, build=False).division_names()
+    assert {normalize("Quillshire District"), "quillshire"} <= names
+    with sqlite3.connect(world) as con:  # the table written at build time is what the join over places gives
+        built = {r[0] for r in con.execute("SELECT name FROM division_names")}
+        joined = {r[0] for r in con.execute("SELECT n.name FROM places p JOIN names n USING (geonameid) "
+                                            f"WHERE {DIVISION_WHERE}")}
+    assert built and built == joined - {normalize("Quillshire District"), "quillshire"}
