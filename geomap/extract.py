@@ -189,9 +189,9 @@ _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
 _CAPITAL_RUN = re.compile(
-    r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)|de|la|of)"
-    r"(?= [A-Z]|[^\w ]|$)){0,4}")
+    r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+    r"|de|la|of)(?= [A-Z]))){0,4}")  # a linking word only between two capitalised ones
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
 _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
                r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"

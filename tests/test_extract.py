@@ -123,3 +123,12 @@ def test_a_venue_the_text_puts_in_a_town_is_placed_there_approximately(geoparser
     found = {m.text: m for m in doc.mentions}
     assert site in found and town in found, list(found)
     assert found[site].place == found[town].place and found[site].precision == "containing"
+
+
+def test_a_described_name_of_several_words_is_taken_whole(geoparser):
+    # the run of capitals ends before the verb: "Ridge" alone was the mention, placed at the state
+    doc = geoparser.parse("Oak Ridge is a small town in Tennessee. Quillan Point is a quiet community near Leeds.")
+    found = {m.text: m for m in doc.mentions}
+    assert "Oak Ridge" in found and "Ridge" not in found and "Point" not in found, list(found)
+    assert found["Oak Ridge"].place.admin1 == "TN" and found["Oak Ridge"].precision == "exact"
+    assert found["Quillan Point"].place is None  # near a town is not in it
