@@ -393,6 +393,7 @@ class _Extractor:
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
         self.persons = _person_words(self.ents)
         self._lower: "np.ndarray | None" = None
+        self.demonyms = store.demonym_names()  # asked of every entity and capitalised word: a set test first
 
     # -- helpers -----------------------------------------------------------
     def positions(self, words: frozenset[str]) -> list[int]:
@@ -729,7 +730,7 @@ class _Extractor:
     def demonym(self, start: int, end: int, label: str) -> bool:
         """Add a demonym mention ("Kuwaiti", "North Korean"); people ("Mexicans") are not places."""
         name = self.text[start:end]
-        if not self.lookup(name, kinds=["demonym"]):
+        if (self.demonyms is not None and normalize(name) not in self.demonyms) or not self.lookup(name, kinds=["demonym"]):
             return False
         if name.endswith("s") and self.lookup(name[:-1], kinds=["demonym"]):
             return True  # a plural noun names people, not a place: no mention, but not a toponym either

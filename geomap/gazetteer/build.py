@@ -743,6 +743,7 @@ CREATE TABLE hierarchy (parent INTEGER NOT NULL, child INTEGER NOT NULL, type TE
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE phrases (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE division_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE demonym_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE extents (geonameid INTEGER PRIMARY KEY, south REAL NOT NULL, west REAL NOT NULL,
     north REAL NOT NULL, east REAL NOT NULL);
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
@@ -830,6 +831,7 @@ def finish_store(con: sqlite3.Connection, meta: dict[str, str], previous: Path |
                 f"WHERE {PHRASE_WHERE}")
     con.execute(f"INSERT OR IGNORE INTO division_names SELECT n.name FROM places p CROSS JOIN names n "
                 f"ON n.geonameid = p.geonameid WHERE {DIVISION_WHERE}")
+    con.execute("INSERT OR IGNORE INTO demonym_names SELECT name FROM names WHERE kind = 'demonym'")
     con.execute("COMMIT")
     con.execute("ANALYZE")
 

@@ -91,6 +91,7 @@ class GazetteerStore:
         self._lookup_key = functools.lru_cache(maxsize=65536)(self._query_key)
         self._main_town = functools.lru_cache(maxsize=4096)(self._query_main_town)
         self._division_names: frozenset[str] | None = None
+        self._demonym_names: frozenset[str] | None = None
         self._phrases: tuple[Any] | None = None
 
     # -- connection
@@ -160,6 +161,17 @@ class GazetteerStore:
                     rows = self._fetch(f"SELECT n.name {join}")
                 cached = self._division_names = frozenset(r[0] for r in rows)
             return cached
+
+    def demonym_names(self) -> frozenset[str] | None:
+        """Every normalised demonym ("kuwaiti", "north korean"), written at build time: one set test
+        before a lookup. None for a store of an older geomap (then every lookup is made)."""
+        with self._lock:
+            if self._demonym_names is None:
+                try:
+                    self._demonym_names = frozenset(r[0] for r in self._fetch("SELECT name FROM demonym_names"))
+                except sqlite3.OperationalError:
+                    return None
+            return self._demonym_names
 
     def phrase_automaton(self) -> Any:
         """An Aho-Corasick automaton (pyahocorasick) over the names the text is searched for as

@@ -205,3 +205,25 @@ def test_info_decodes_the_json_meta(store):
     info = store.info()
     assert isinstance(info["sources"], list) and isinstance(info["counts"], dict)
     assert info["schema_version"] == store.meta()["schema_version"]
+
+
+def test_demonym_names_are_the_store_s_demonyms_read_once(store):
+    names = store.demonym_names()
+    assert {"russian", "north korean"} <= names and "paris" not in names
+    assert all(store.lookup(n, kinds=["demonym"]) for n in sorted(names)[:50])
+
+
+def test_a_store_without_the_demonym_table_still_finds_demonyms(tmp_path, store):
+    import shutil
+    import sqlite3
+
+    from geomap.pipeline import Geoparser
+
+    old = tmp_path / "old.sqlite"
+    shutil.copy(store.path, old)
+    with sqlite3.connect(old) as con:  # as a store built by an older geomap
+        con.execute("DROP TABLE demonym_names")
+    gp = Geoparser(gazetteer=str(old))
+    assert gp.lookups.demonym_names() is None
+    doc = gp.parse("Russian troops crossed into the Kursk region.")
+    assert [m.kind for m in doc.mentions if m.text == "Russian"] == ["demonym"]
