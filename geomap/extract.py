@@ -607,7 +607,8 @@ class _Extractor:
         # "Miss Abdhou, of Hayes, was…": a residence, as good as a place preposition
         prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
-        the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "
+        a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
+        the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
         # "the Rajasthan assembly": "the" goes with the body the division names, not with the division
         body = (ent.end < len(self.doc) and self.doc[ent.end].lower_ in ORG_HEADS and self.doc[ent.end].is_lower
