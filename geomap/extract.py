@@ -856,7 +856,7 @@ class _Extractor:
 
     def coordinated(self) -> None:
         """Names listed with a place are places: "Quillan, Tessbury, Harnwick and Leeds", "from
-        Gloucester and Cheltenham", whatever the model tagged them (a list of towns often
+        Stroud and Cheltenham", whatever the model tagged them (a list of towns often
         reads to it like a list of people). Only names the gazetteer has as a town of at
         least ``MIN_POP_LISTED`` or a division, and never a person's name."""
         grew = True
