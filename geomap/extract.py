@@ -377,7 +377,7 @@ def _person_words(ents: Any) -> dict[str, set[str]]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             full = normalize(ent.text)
             for t in ent:
-                # an acronym is no word of a name: "By: Henry Lazenby US-based..." tags "US" too
+                # an acronym is no word of a name: "By: Daniel Harnwick US-based..." tags "US" too
                 if t.is_alpha and not (t.is_upper and len(t) <= 3):
                     words.setdefault(t.lower_, set()).add(full)
     return words
@@ -603,7 +603,7 @@ class _Extractor:
         if self.is_person_name(name, ent.start):
             return
         cands = self.lookup(name)
-        # "Miss Abdhou, of Hayes, was…": a residence, as good as a place preposition
+        # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         the = self.text[max(0, ent.start_char - 4) : ent.start_char].lower() == "the " or ent.text[:4].lower() == "the "

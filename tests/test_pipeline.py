@@ -245,7 +245,7 @@ def test_a_qualifier_is_a_division_but_a_list_is_no_qualifier(geoparser):
 
 
 def test_a_shared_state_code_follows_the_article_country(geoparser):
-    doc = geoparser.parse("Beaches near Perth, Australia were closed. Wastewater in WA is diluted before release.")
+    doc = geoparser.parse("Beaches near Perth, Australia were closed. Treated water in WA is pumped out to sea.")
     assert {m.text: m for m in doc.mentions}["WA"].place.country_code == "AU"
     doc = geoparser.parse("Seattle and Tacoma voted early. Turnout in WA was high.")
     assert {m.text: m for m in doc.mentions}["WA"].place.admin1 == "WA"
@@ -390,7 +390,7 @@ def test_a_capitalised_direction_is_not_split_off_a_place(geoparser):
 
 def test_an_acronym_tagged_inside_a_person_name_is_still_a_place_elsewhere(geoparser):
     text = ("China opened a dispute over US tariffs on steel. The ministry said the US measures "
-            "were protectionist.\n\nBy: Henry Lazenby US-based Alcoa signed agreements.")
+            "were protectionist.\n\nBy: Daniel Harnwick US-based Alcoa signed agreements.")
     doc = geoparser.parse(text)
     us = [m for m in doc.mentions if m.text == "US" and m.start < text.index("By:")]
     assert len(us) == 2 and all(m.place.country_code == "US" for m in us)
