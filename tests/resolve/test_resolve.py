@@ -278,7 +278,7 @@ def test_a_state_abbreviation_that_is_a_word_qualifies_a_town(store):
 
 
 def test_a_division_named_by_a_common_word_needs_its_country_in_the_article(store):
-    text = "Saudi Arabia cut ties with a fellow ally in the Gulf, Qatar."
+    text = "Saudi Arabia broke off relations with its neighbour in the Gulf."
     gulf = resolve_spans(_spans(text, "Saudi Arabia", "Gulf"), store)[1].place
     assert gulf.name == "Persian Gulf"
     text = "Floods hit Gulf, a province of Papua New Guinea."
@@ -303,7 +303,7 @@ def test_an_evaluation_profile_adds_a_corpus_convention_that_defaults_lack(store
     from geomap.evaluate import load_profile
     from geomap.pipeline import Geoparser
 
-    text = "Russia expelled diplomats of two dozen Western countries and of the EU."
+    text = "Russia sent home the envoys of twenty Western countries and of the EU."
     profiled = Geoparser(gazetteer=store, aliases=load_profile("gwn"))
     spans = _spans(text, "Russia", "Western", "EU")
     _, west, eu = (r.place for r in resolve_spans(spans, profiled.lookups))
