@@ -51,7 +51,7 @@ def describe(text: str, start: int, end: int) -> str:
     Read from "X is a (small) town", "X, a village in", "the city of X", also with a
     parenthesis after the name ("X (pronounced …) is a town")."""
     aside = _ASIDE.match(text, end, min(len(text), end + 300))
-    if aside is not None:  # "Penglai (pinyin: Pénglái) is a port", "Greenfield (formerly Delkern) is a place"
+    if aside is not None:  # "Quillan (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place"
         end = aside.end()
     m = _AFTER.match(text, end, min(len(text), end + 80))
     if m is not None and not re.search(r"[.;:!?]", m.group(0)):

@@ -182,7 +182,7 @@ _CALENDAR = frozenset(
     "easter ramadan eid diwali hanukkah thanksgiving halloween passover lent advent weekend tonight".split())
 _RESIDENCE_BEFORE = re.compile(r", of $")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
-_LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "8024 Turtle Creek Cir., Gainesville, Va."
+_LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Tessbury, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
@@ -377,7 +377,7 @@ def _person_words(ents: Any) -> dict[str, set[str]]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             full = normalize(ent.text)
             for t in ent:
-                # an acronym is no word of a name: "By: Henry Lazenby US-based..." tags "US" too
+                # an acronym is no word of a name: "By: Daniel Harnwick US-based..." tags "US" too
                 if t.is_alpha and not (t.is_upper and len(t) <= 3):
                     words.setdefault(t.lower_, set()).add(full)
     return words
@@ -604,7 +604,7 @@ class _Extractor:
         if self.is_person_name(name, ent.start):
             return
         cands = self.lookup(name)
-        # "Miss Abdhou, of Hayes, was…": a residence, as good as a place preposition
+        # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
@@ -681,7 +681,7 @@ class _Extractor:
         return i >= 0 and self.doc[i].lower_ == "the" and _prev_word(self.doc, i) in PLACE_PREPOSITIONS
 
     def address(self, ent: "Span") -> bool:
-        """"Federal University of Technology, Owerri (FUTO)", "Stanley Uzoaru,Owerri.": a
+        """"Quillan Institute of Mining, Tessbury (QIM)", "Edwin Harnwick,Tessbury.": a
         one-word name closing a phrase after a comma and an organisation's or a person's full
         name says where they are (the model tags it as a person)."""
         if len(ent) != 1 or "," not in self.text[max(0, ent.start_char - 2) : ent.start_char]:
@@ -834,7 +834,7 @@ class _Extractor:
                 continue
             x_name = state or x_name
             if _in_list(self.text, ya, xb):
-                continue  # "Miami, West Palm Beach, New York, and Detroit": a list, not "Y, X"
+                continue  # "Quillan, Tessbury, Leeds, and York": a list, not "Y, X"
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
             if not divisions:
@@ -857,8 +857,8 @@ class _Extractor:
                 inner.inside = outer
 
     def coordinated(self) -> None:
-        """Names listed with a place are places: "Žilina, Nitra, Prešov and Košice", "from
-        Gloucester and Cheltenham", whatever the model tagged them (a list of towns often
+        """Names listed with a place are places: "Quillan, Tessbury, Harnwick and Leeds", "from
+        Stroud and Cheltenham", whatever the model tagged them (a list of towns often
         reads to it like a list of people). Only names the gazetteer has as a town of at
         least ``MIN_POP_LISTED`` or a division, and never a person's name."""
         grew = True
@@ -1022,8 +1022,8 @@ RULES = ("region-phrases", "settlement-of", "gazetteer-phrases", "described", "d
 
 def _in_list(text: str, y_start: int, x_end: int) -> bool:
     """Whether "Y, X" (Y starting at ``y_start``, X ending at ``x_end``) stands in a list
-    ("Miami, West Palm Beach, New York, and Detroit") rather than naming Y inside X; an
-    address still qualifies ("8024 Turtle Creek Cir., Gainesville, Va.")."""
+    ("Quillan, Tessbury, Leeds, and York") rather than naming Y inside X; an
+    address still qualifies ("412 Harnwick Ct., Tessbury, Va.")."""
     return bool(_LIST_BEFORE_Y.search(text, max(0, y_start - 60), y_start) or _LIST_AFTER_X.match(text, x_end))
 
 

@@ -189,9 +189,9 @@ def test_pipeline_runs_no_unused_embedding():
 
 
 @pytest.mark.parametrize("text, city", [
-    ("By Nate Raymond. BOSTON (Reuters) - The owner of a restaurant was charged.", "Boston"),
-    ("By Jill Colvin, Associated Press WASHINGTON (AP) — China vowed to fight.", "Washington"),
-    ("BEIRUT (AP) \ufffd A Kurdish militia spokesman said.", "Beirut"),
+    ("By Tom Harnwick. BOSTON (Reuters) - A baker from the suburbs was fined on Tuesday.", "Boston"),
+    ("By Ellen Quillan, Associated Press WASHINGTON (AP) — Canada promised to respond.", "Washington"),
+    ("BEIRUT (AP) \ufffd A local council member said.", "Beirut"),
 ])
 def test_datelines_after_a_byline_or_with_a_lost_dash(geoparser, text, city):
     (m,) = [m for m in geoparser.parse(text).mentions if m.label == "rule:dateline"]
@@ -199,7 +199,7 @@ def test_datelines_after_a_byline_or_with_a_lost_dash(geoparser, text, city):
 
 
 def test_unknown_one_word_place_after_a_preposition_is_kept(geoparser):
-    doc = geoparser.parse("Noma had moved out of an informal settlement to live in Khayelitsha with her daughter.")
+    doc = geoparser.parse("Thandi left the farm last spring to live in Khayelitsha with her aunt.")
     assert [(m.text, m.place) for m in doc.mentions] == [("Khayelitsha", None)]  # found, not placed
     assert not geoparser.parse("Shares of Dropbox rose on Monday.").mentions
 
@@ -229,23 +229,23 @@ def test_a_dateline_state_is_context_for_the_article(geoparser):
 
 
 def test_a_lowercase_direction_is_not_split_off_as_a_place(geoparser):
-    doc = geoparser.parse("Peddar, of Brent, north west London, denies two counts.")
+    doc = geoparser.parse("Marsh, of Harrow, north west London, denies three charges.")
     assert all(m.text[:1].isupper() for m in doc.mentions)
     assert all(m.place is None or m.place.country_code == "GB" for m in doc.mentions)
 
 
 def test_a_qualifier_is_a_division_but_a_list_is_no_qualifier(geoparser):
-    doc = geoparser.parse("The British series opens at Thruxton, Hampshire. 9/10 June: Oulton Park, Cheshire.")
+    doc = geoparser.parse("The club season starts at Goodwood, West Sussex. 14/15 July: Harnwick Park, Cheshire.")
     by = {m.text: m for m in doc.mentions}
     assert by["Cheshire"].place.country_code == "GB" and by["Cheshire"].place.feature_class == "A"
-    assert by["Oulton Park"].place == by["Cheshire"].place  # a site the gazetteer lacks, in its county
-    doc = geoparser.parse("After stops in Washington, New York and Boston, the prince flew home.")
+    assert by["Harnwick Park"].place == by["Cheshire"].place  # a site the gazetteer lacks, in its county
+    doc = geoparser.parse("After visits to Washington, New York and Chicago, the senator returned home.")
     by = {m.text: m for m in doc.mentions}
     assert by["New York"].place.name == "New York City" and by["Washington"].place.feature_code == "PPLC"
 
 
 def test_a_shared_state_code_follows_the_article_country(geoparser):
-    doc = geoparser.parse("Beaches near Perth, Australia were closed. Wastewater in WA is diluted before release.")
+    doc = geoparser.parse("Beaches near Perth, Australia were closed. Treated water in WA is pumped out to sea.")
     assert {m.text: m for m in doc.mentions}["WA"].place.country_code == "AU"
     doc = geoparser.parse("Seattle and Tacoma voted early. Turnout in WA was high.")
     assert {m.text: m for m in doc.mentions}["WA"].place.admin1 == "WA"
@@ -288,7 +288,7 @@ def test_state_abbreviations_qualify_but_common_words_are_no_places(geoparser):
 def test_generic_words_outside_entities_are_no_places(geoparser):
     from geomap.extract import _Extractor
 
-    text = "The former president was not in the Seoul Central District Court to hear the verdict."
+    text = "The defendant stayed away from the Seoul Central District Court on the day of the ruling."
     ex = _Extractor(geoparser.nlp(text), geoparser.gazetteer, text)
     assert ex.lookup("Central District")  # a district of Israel, by name
     ex.untagged()
@@ -296,27 +296,27 @@ def test_generic_words_outside_entities_are_no_places(geoparser):
 
 
 def test_a_saints_possessive_is_no_town(geoparser):
-    doc = geoparser.parse("The wedding takes place in St George’s Chapel. Japan’s Ministry of Agriculture agreed.")
+    doc = geoparser.parse("The service is held in St George’s Chapel. Japan’s Ministry of Agriculture agreed.")
     texts = {m.text for m in doc.mentions}
     assert "St George" not in texts and "Japan" in texts
 
 
 def test_two_names_the_gazetteer_has_as_one_are_joined(geoparser):
     """The model tags "Baja" and "California" apart; the gazetteer has "Baja California"."""
-    doc = geoparser.parse("Works on the Tijuana River in Baja California will start in 10 days.")
+    doc = geoparser.parse("Repairs to the old bridge in Baja California should finish within a month.")
     by = {m.text: m for m in doc.mentions}
     assert "Baja" not in by and by["Baja California"].place.country_code == "MX"
-    doc = geoparser.parse("Many entered the northern state of Roraima and are living in Boa Vista, the state capital.")
+    doc = geoparser.parse("Hundreds of families crossed into Roraima and settled in Boa Vista, its largest city.")
     by = {m.text: m for m in doc.mentions}  # the model tags "Boa" a place and "Vista" an organisation
     assert "Boa" not in by and by["Boa Vista"].place.country_code == "BR"
-    doc = geoparser.parse("Tickets are sold in 44 states, Washington, D.C., and the U.S. Virgin Islands.")
+    doc = geoparser.parse("Tickets go on sale in 30 states, Washington, D.C., plus the U.S. Virgin Islands.")
     assert {m.text: m for m in doc.mentions}["U.S. Virgin Islands"].place.country_code == "VI"
 
 
 def test_places_the_model_tags_as_people_or_dates(geoparser):
-    """A residence ("Miss Abdhou, of Hayes,"), a division before the body it names ("the
+    """A residence ("Mrs Pellow, of Hayes,"), a division before the body it names ("the
     Rajasthan assembly") and a town tagged as a date ("in Manbij") are places; months are not."""
-    doc = geoparser.parse("Miss Abdhou, of Hayes, was not a target. A lawmaker went to the Rajasthan assembly. "
+    doc = geoparser.parse("Mrs Pellow, of Hayes, was not hurt. A lawmaker went to the Rajasthan assembly. "
                           "Troops were in Manbij near the border. They met in May.")
     by = {m.text: m for m in doc.mentions}
     assert by["Hayes"].place.country_code == "GB" and by["Rajasthan"].place.country_code == "IN"
@@ -326,25 +326,25 @@ def test_places_the_model_tags_as_people_or_dates(geoparser):
 
 
 def test_names_listed_with_a_place_are_places(geoparser):
-    doc = geoparser.parse("People travelling to Cirencester from Gloucester and Cheltenham face delays. "
+    doc = geoparser.parse("Commuters heading to Swindon from Stroud and Cheltenham faced long queues. "
                           "Trump and Xi met in Beijing.")
     by = {m.text: m for m in doc.mentions}
-    assert by["Cheltenham"].place.country_code == "GB"   # tagged PERSON by the model, listed with Gloucester
+    assert by["Cheltenham"].place.country_code == "GB"   # tagged PERSON by the model, listed with Stroud
     assert "Xi" not in by and "Trump" not in by          # people listed together stay people
 
 
 def test_a_name_qualified_by_a_division_is_placed_in_it(geoparser):
-    doc = geoparser.parse("19/20 May: Thruxton, Hampshire. 25/26 August: Knockhill, Fife. "
+    doc = geoparser.parse("3/4 May: Brands Hatch, Kent. 12/13 July: Knockhill, Fife. "
                           "In Klamath Falls, Oregon, the race was cancelled.")
     by = {m.text: m for m in doc.mentions}
     assert by["Knockhill"].place == by["Fife"].place and by["Knockhill"].precision == "containing"
-    assert by["Thruxton"].place.country_code == "GB" and by["Hampshire"].place.country_code == "GB"
+    assert by["Brands Hatch"].place.country_code == "GB" and by["Kent"].place.country_code == "GB"
     assert by["Klamath Falls"].place.admin1 == "OR"  # not "In Klamath Falls"
 
 
 def test_a_place_owning_an_organisation_is_a_place(geoparser):
     doc = geoparser.parse("A new ward opened at Leeds’s Quillfield Hospital. "
-                          "Officials from Japan’s Ministry of Agriculture visited.")
+                          "Inspectors sent by Japan’s Ministry of Agriculture arrived.")
     by = {m.text: m for m in doc.mentions}
     assert by["Leeds"].place.country_code == "GB" and by["Japan"].place.country_code == "JP"
     assert by["Leeds"].label == by["Japan"].label == "rule:possessive"
@@ -383,14 +383,14 @@ def test_a_university_named_after_a_state_stands_in_the_state_town_the_article_n
 
 
 def test_a_capitalised_direction_is_not_split_off_a_place(geoparser):
-    doc = geoparser.parse("Strong hiring and income gains in the Western US mean more Americans can travel.")
+    doc = geoparser.parse("Rising wages in the Western US let more families take long holidays.")
     places = [m for m in doc.mentions if m.kind == "toponym"]
     assert [(m.text, m.place.country_code) for m in places] == [("Western US", "US")]
 
 
 def test_an_acronym_tagged_inside_a_person_name_is_still_a_place_elsewhere(geoparser):
     text = ("China opened a dispute over US tariffs on steel. The ministry said the US measures "
-            "were protectionist.\n\nBy: Henry Lazenby US-based Alcoa signed agreements.")
+            "were protectionist.\n\nBy: Daniel Harnwick US-based Alcoa signed agreements.")
     doc = geoparser.parse(text)
     us = [m for m in doc.mentions if m.text == "US" and m.start < text.index("By:")]
     assert len(us) == 2 and all(m.place.country_code == "US" for m in us)
@@ -399,21 +399,20 @@ def test_an_acronym_tagged_inside_a_person_name_is_still_a_place_elsewhere(geopa
 def test_a_big_town_closing_an_address_after_a_comma_is_a_place(geoparser):
     """The model tags "Owerri" and "Abuja" as people here; after an organisation's or a
     person's full name and a comma they say where it is."""
-    doc = geoparser.parse("The Vice Chancellor of the Federal University of Technology, Owerri (FUTO), "
-                          "spoke. Former Permanent Secretary, Federal Ministry of Information, Abuja, Dr. Tunji "
-                          "Olaopa, launched a book.")
+    doc = geoparser.parse("The Rector of the Federal College of Education, Owerri (FCEO), spoke. "
+                          "Retired Director, National Bureau of Roads, Abuja, Dr. Emeka Obiora, opened a clinic.")
     assert {"Owerri", "Abuja"} <= {m.text for m in doc.mentions if m.place is not None and m.place.country_code == "NG"}
 
 
 def test_a_name_before_a_state_body_is_the_state(geoparser):
-    doc = geoparser.parse("A landmark award by a New York court caught the eye of artists in New York and Paris.")
+    doc = geoparser.parse("A ruling by a New York court worried gallery owners in New York and London.")
     court, city = [m for m in doc.mentions if m.text == "New York"]
     assert court.place.feature_code == "ADM1" and city.place.feature_class == "P"
 
 
 def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
-    doc = geoparser.parse("Guests will enjoy a fashion show by Fig Leaf Boutique (Maywood) and dancing at "
-                          "the Federal University of Technology (FUTO) and the Ministry of Defence (MoD).")
+    doc = geoparser.parse("Families can see a craft fair by Quillan Crafts Company (Maywood) and a concert at "
+                          "the Tessbury College of Music (TCM) and the Ministry of Defence (MoD).")
     assert [(m.text, m.label) for m in doc.mentions] == [("Maywood", "rule:bracketed")]
 
 

@@ -951,7 +951,7 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
                 or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES)
                 or outer.feature_code not in ("ADM1", "ADM2", "ADMD", "RGN")):
             continue
-        # only across countries: "Žilina, Nitra, Prešov" is a list of one country's towns
+        # only across countries: "Quillan, Tessbury, Harnwick" is a list of one country's towns
         if outer.country_code and place.country_code != outer.country_code and not any(
                 "inside" in f for _, _, f in ranked_all[i]):
             chosen[i] = None
@@ -967,7 +967,7 @@ def _seats(spans: list[Span_], chosen: "list[Place | None]", store: "GazetteerSt
 
     "Russian Foreign Ministry" is in Moscow, the country's capital. "Russian Embassy" is
     not in Russia: it is unresolved, unless the text says where it is ("the Embassy of
-    Armenia in the Holy See" takes the place that holds it). A demonym alone ("Russian" in
+    Norway in Tessbury" takes the place that holds it). A demonym alone ("Russian" in
     "the Russian Embassy") still means the country."""
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is None or not place.country_code or not place.feature_code.startswith("PCL"):

@@ -124,8 +124,8 @@ def test_a_qualifying_division_is_read_by_its_bare_name(geoparser):
 
 
 def test_a_name_placed_at_its_container_follows_it(geoparser):
-    doc = geoparser.parse("Swimmers were warned away from the outlet off the coast of Cape Quillan in Rockingham. "
-                          "Dead fish washed up on the Safety Bay foreshore. Wastewater in WA is treated first.")
+    doc = geoparser.parse("Beachgoers were told to avoid the water near Cape Quillan in Rockingham. Several dead "
+                          "fish were found along the beach at Safety Bay. Wastewater in WA is treated first.")
     town = _mention(doc, "Rockingham").place
     cape = _mention(doc, "Cape Quillan")
     assert town is not None and town.country_code == "AU"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geomap.extract import Span_, link_containment
 from geomap.resolve import resolve_spans
 
@@ -130,7 +132,7 @@ def test_a_county_near_a_town_the_article_names_is_that_county(store):
     the Tennessee county, not the bigger one in Ohio."""
     from geomap.extract import mark_region_phrases
 
-    text = "They were captured in Chattanooga and taken to the Hamilton County jail."
+    text = "Two suspects were arrested in Chattanooga and booked into a Hamilton County cell."
     spans = _spans(text, "Chattanooga", "Hamilton County")
     mark_region_phrases(spans, store)
     county = resolve_spans(spans, store)[1].place
@@ -161,7 +163,7 @@ def test_a_lone_foreign_town_in_an_article_about_another_country_is_not_that_tow
 
 def test_a_qualifier_that_holds_a_candidate_of_its_name_is_that_division(store):
     """"Tacoma, Washington": the state that holds a Tacoma, not the capital."""
-    text = "Mary from a cake studio in Tacoma, Washington shares tips."
+    text = "Ruth runs a small bakery in Tacoma, Washington with her son."
     spans = _spans(text, "Tacoma", "Washington")
     link_containment(spans, text)
     town, state = (r.place for r in resolve_spans(spans, store))
@@ -169,12 +171,12 @@ def test_a_qualifier_that_holds_a_candidate_of_its_name_is_that_division(store):
 
 
 def test_a_list_is_no_qualifier(store):
-    text = "After stops in Washington, New York and Boston, he flew on."
-    spans = _spans(text, "Washington", "New York", "Boston")
+    text = "After visits to Washington, New York and Chicago, he went home."
+    spans = _spans(text, "Washington", "New York", "Chicago")
     link_containment(spans, text)
     assert all(s.inside is None for s in spans)
-    text = "Offices in Miami, West Palm Beach, New York, and Detroit."
-    spans = _spans(text, "Miami", "West Palm Beach", "New York", "Detroit")
+    text = "Branches in Tampa, Fort Myers, New York, and Denver."
+    spans = _spans(text, "Tampa", "Fort Myers", "New York", "Denver")
     link_containment(spans, text)
     assert all(s.inside is None for s in spans)
 
@@ -267,16 +269,16 @@ def test_a_body_named_after_a_division_is_in_that_division(store):
 
 
 def test_a_state_abbreviation_that_is_a_word_qualifies_a_town(store):
-    text = "He died in Slidell, La., on March 5; La Paz was quiet."
-    spans = _spans(text, "Slidell", "La.", "La Paz")
+    text = "She grew up in Houma, La., in the 1990s; La Paz was far away."
+    spans = _spans(text, "Houma", "La.", "La Paz")
     link_containment(spans, text)
-    slidell, state, _ = (r.place for r in resolve_spans(spans, store))
-    assert (state.name, state.feature_code) == ("Louisiana", "ADM1") and slidell.admin1 == "LA"
+    houma, state, _ = (r.place for r in resolve_spans(spans, store))
+    assert (state.name, state.feature_code) == ("Louisiana", "ADM1") and houma.admin1 == "LA"
     assert spans[2].lookup == "La Paz"
 
 
 def test_a_division_named_by_a_common_word_needs_its_country_in_the_article(store):
-    text = "Saudi Arabia cut ties with a fellow ally in the Gulf, Qatar."
+    text = "Saudi Arabia broke off relations with its neighbour in the Gulf."
     gulf = resolve_spans(_spans(text, "Saudi Arabia", "Gulf"), store)[1].place
     assert gulf.name == "Persian Gulf"
     text = "Floods hit Gulf, a province of Papua New Guinea."
@@ -301,7 +303,7 @@ def test_an_evaluation_profile_adds_a_corpus_convention_that_defaults_lack(store
     from geomap.evaluate import load_profile
     from geomap.pipeline import Geoparser
 
-    text = "Russia expelled diplomats of two dozen Western countries and of the EU."
+    text = "Russia sent home the envoys of twenty Western countries and of the EU."
     profiled = Geoparser(gazetteer=store, aliases=load_profile("gwn"))
     spans = _spans(text, "Russia", "Western", "EU")
     _, west, eu = (r.place for r in resolve_spans(spans, profiled.lookups))
@@ -334,8 +336,8 @@ def test_a_county_phrase_claims_its_name_with_a_generic_tail_but_a_division_does
 def test_given_spans_read_a_phrase_closing_qualifier_like_extracted_ones(store):
     from geomap.extract import mark_qualifiers
 
-    text = "British and American drivers race at Thruxton, Hampshire. 9/10 June: Oulton Park, Cheshire."
-    spans = _spans(text, "British", "American", "Thruxton", "Hampshire", "Oulton Park", "Cheshire")
+    text = "British and American drivers race at Thruxton, Hampshire. 14/15 July: Harnwick Park, Cheshire."
+    spans = _spans(text, "British", "American", "Thruxton", "Hampshire", "Harnwick Park", "Cheshire")
     link_containment(spans, text)
     mark_qualifiers(spans, text)
     assert spans[5].label == "rule:qualified"
@@ -347,6 +349,19 @@ def test_given_spans_read_a_phrase_closing_qualifier_like_extracted_ones(store):
     mark_qualifiers(spans, text)
     assert all(s.label == "given" for s in spans)  # a list is no qualifier
 
+
+
+@pytest.mark.xfail(strict=True, reason="found while replacing corpus sentences: on given spans, a phrase-closing "
+                   "'Cheshire' after a British town other than Thruxton ('Andover, Hampshire') is Cheshire, CT")
+def test_a_phrase_closing_county_stays_british_after_any_british_town(store):
+    from geomap.extract import mark_qualifiers
+
+    text = "British and American drivers race at Andover, Hampshire. 14/15 July: Harnwick Park, Cheshire."
+    spans = _spans(text, "British", "American", "Andover", "Hampshire", "Harnwick Park", "Cheshire")
+    link_containment(spans, text)
+    mark_qualifiers(spans, text)
+    *_, park, county = (r.place for r in resolve_spans(spans, store))
+    assert (county.country_code, county.feature_class) == ("GB", "A") and park == county
 
 def test_a_famous_landmark_beats_a_village_of_its_name_and_an_exonym(store):
     """"White House" is neither White House, Tennessee, nor Casablanca (Spanish for it)."""
@@ -361,8 +376,8 @@ def test_a_famous_landmark_beats_a_village_of_its_name_and_an_exonym(store):
 
 
 def test_a_site_at_a_place_is_in_it(store):
-    text = "The Sicilian chef cooked; the wedding is in St George’s Chapel at Windsor Castle."
-    spans = _spans(text, "Sicilian", "St George’s Chapel", "Windsor Castle")
+    text = "The Sicilian tenor sang; the recital is in St Mary’s Chapel at Windsor Castle."
+    spans = _spans(text, "Sicilian", "St Mary’s Chapel", "Windsor Castle")
     link_containment(spans, text)
     sicily, chapel, castle = (r.place for r in resolve_spans(spans, store))
     assert sicily.country_code == "IT" and chapel == castle and castle.country_code == "GB"
