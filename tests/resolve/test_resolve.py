@@ -363,6 +363,7 @@ def test_a_phrase_closing_county_stays_british_after_any_british_town(store):
     *_, park, county = (r.place for r in resolve_spans(spans, store))
     assert (county.country_code, county.feature_class) == ("GB", "A") and park == county
 
+
 def test_a_famous_landmark_beats_a_village_of_its_name_and_an_exonym(store):
     """"White House" is neither White House, Tennessee, nor Casablanca (Spanish for it)."""
     text = "Officials in New York said the White House and Heathrow were on alert."
