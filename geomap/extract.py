@@ -731,7 +731,7 @@ class _Extractor:
     def demonym(self, start: int, end: int, label: str) -> bool:
         """Add a demonym mention ("Kuwaiti", "North Korean"); people ("Mexicans") are not places."""
         name = self.text[start:end]
-        if (self.demonyms is not None and normalize(name) not in self.demonyms) or not self.lookup(name, kinds=["demonym"]):
+        if normalize(name) not in self.demonyms or not self.lookup(name, kinds=["demonym"]):
             return False
         if name.endswith("s") and self.lookup(name[:-1], kinds=["demonym"]):
             return True  # a plural noun names people, not a place: no mention, but not a toponym either

@@ -162,15 +162,17 @@ class GazetteerStore:
                 cached = self._division_names = frozenset(r[0] for r in rows)
             return cached
 
-    def demonym_names(self) -> frozenset[str] | None:
-        """Every normalised demonym ("kuwaiti", "north korean"), written at build time: one set test
-        before a lookup. None for a store of an older geomap (then every lookup is made)."""
+    def demonym_names(self) -> frozenset[str]:
+        """Every normalised demonym ("kuwaiti", "north korean"): one set test before a lookup.
+        Read once per store, from the table written at build time (a store of an older geomap
+        has none: its names are scanned instead)."""
         with self._lock:
             if self._demonym_names is None:
                 try:
-                    self._demonym_names = frozenset(r[0] for r in self._fetch("SELECT name FROM demonym_names"))
+                    rows = self._fetch("SELECT name FROM demonym_names")
                 except sqlite3.OperationalError:
-                    return None
+                    rows = self._fetch("SELECT DISTINCT name FROM names WHERE kind = 'demonym'")
+                self._demonym_names = frozenset(r[0] for r in rows)
             return self._demonym_names
 
     def phrase_automaton(self) -> Any:
@@ -353,6 +355,7 @@ class GazetteerStore:
         self._lookup_key.cache_clear()
         self._main_town.cache_clear()
         self._division_names = None
+        self._demonym_names = None
         self._phrases = None
         self.close()
 

@@ -224,6 +224,6 @@ def test_a_store_without_the_demonym_table_still_finds_demonyms(tmp_path, store)
     with sqlite3.connect(old) as con:  # as a store built by an older geomap
         con.execute("DROP TABLE demonym_names")
     gp = Geoparser(gazetteer=str(old))
-    assert gp.lookups.demonym_names() is None
+    assert gp.lookups.demonym_names() == store.demonym_names()  # scanned from its names instead
     doc = gp.parse("Russian troops crossed into the Kursk region.")
     assert [m.kind for m in doc.mentions if m.text == "Russian"] == ["demonym"]
