@@ -809,10 +809,16 @@ def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: 
             if outer is not None and outer != chosen[i] and not (outer.feature_class == "P" and natural_name(span.lookup)):
                 chosen[i] = outer
             if outer is not None and chosen[i] == outer and _unknown(ranked_all[i]):
-                placed.setdefault((span.kind, span.lookup.casefold()), outer)
+                placed.setdefault(_sense(span), outer)
     for i, span in enumerate(spans):
         if chosen[i] is None and _unknown(ranked_all[i]) and span.inside is None:
-            chosen[i] = placed.get((span.kind, span.lookup.casefold()))
+            chosen[i] = placed.get(_sense(span))
+
+
+def _sense(span: Span_) -> tuple[str, str]:
+    """What one sense per discourse keys a mention by: its name, and whether it names a place or
+    its people ("Laguna Mayor" and "in Laguna" name one place)."""
+    return ("toponym" if span.kind == "embedded" else span.kind, span.lookup.casefold())
 
 
 def _unknown(ranked: list) -> bool:
@@ -1007,19 +1013,16 @@ def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list,
     """The same toponym text resolves to the place of its best-located mention: one whose
     sentence says what it is ("Quillan is a village in Harlan County"), else the most
     confident. ``descs`` holds what each mention's sentence says it is."""
-    def sense(span: Span_) -> tuple[str, str]:  # "Laguna Mayor" and "in Laguna" name one place
-        return ("toponym" if span.kind == "embedded" else span.kind, span.lookup.casefold())
-
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
         if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"
             continue
-        key = sense(span)
+        key = _sense(span)
         j = best.get(key)
         if j is None or (bool(descs[i]), ranked_all[i][0][0]) > (bool(descs[j]), ranked_all[j][0][0]):
             best[key] = i
     for i, span in enumerate(spans):
-        j = best.get(sense(span))
+        j = best.get(_sense(span))
         if j is not None and chosen[i] is not None and not span.prefer_admin1 and span.inside is None:
             chosen[i] = chosen[j]
             ranked_all[i] = ranked_all[j]
