@@ -72,7 +72,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .model import Place
+from .model import EARTH_RADIUS_KM, Place
 
 __all__ = [
     "Region",
@@ -93,8 +93,6 @@ AREA_RULES = ("majority", "intersects", "within")
 MIN_OVERLAP_KM2 = 0.5
 #: Under ``area="within"`` this share of an area must lie inside the region.
 WITHIN_SHARE = 0.995
-#: Mean Earth radius (IUGG), the one geopy uses.
-EARTH_RADIUS_KM = 6371.0088
 
 _GRID = 1e-4
 _UNITS_KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "nm": 1.852}
