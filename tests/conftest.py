@@ -34,3 +34,15 @@ def kursk_text() -> str:
             pytest.fail(f"{path} is missing in CI")
         pytest.skip("../shared/examples is not beside this checkout")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> None:
+    """Real-browser tests need headless Chromium: they fail in CI without it and skip elsewhere."""
+    from geomap.export import browser_missing
+
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(f"no headless browser: {reason}")

@@ -19,7 +19,7 @@ from typing import Iterator
 
 import pytest
 
-from geomap.export import browser, browser_missing
+from geomap.export import browser
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +28,7 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="module")
-def driver() -> Iterator["object"]:
-    reason = browser_missing()
-    if reason:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(f"no headless browser: {reason}")
+def driver(chromium) -> Iterator["object"]:
     # the dashboards come from a local server; the map itself needs nothing else. Bokeh (Panel)
     # probes WebGL: without a GPU Chromium then logs that its automatic software fallback "has
     # been deprecated" unless software WebGL is asked for.

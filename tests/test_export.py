@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
 
-from geomap.export import SnapshotUnavailable, browser_missing, snapshot, to_geojson, write_geojson
+from geomap.export import SnapshotUnavailable, snapshot, to_geojson, write_geojson
 from geomap.render import Map
 
 try:
@@ -49,15 +48,6 @@ def test_snapshot_without_chromium_says_what_to_install(monkeypatch, tmp_path):
     with pytest.raises(SnapshotUnavailable, match="apt-get install chromium chromium-driver"):
         snapshot(Map([kursk_doc()], tiles=None), tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
-
-
-@pytest.fixture
-def chromium():
-    reason = browser_missing()
-    if reason:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(f"no headless browser: {reason}")
 
 
 @pytest.mark.browser

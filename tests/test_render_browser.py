@@ -8,7 +8,6 @@ they are missing the tests skip locally but FAIL when ``CI`` is set.
 from __future__ import annotations
 
 import json
-import os
 import struct
 import time
 import zlib
@@ -17,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from geomap.export import browser, browser_missing, wait_ready
+from geomap.export import browser, wait_ready
 from geomap.model import Place
 from geomap.render import Map
 
@@ -34,12 +33,7 @@ WIDTH, HEIGHT = 1200, 900
 
 
 @pytest.fixture(scope="module")
-def driver() -> Iterator["object"]:
-    reason = browser_missing()
-    if reason:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(f"no headless browser: {reason}")
+def driver(chromium) -> Iterator["object"]:
     with browser(width=WIDTH, height=HEIGHT, log_network=True) as drv:
         yield drv
 
@@ -378,12 +372,7 @@ PHONE = (390, 844)
 
 
 @pytest.fixture(scope="module")
-def phone() -> Iterator["object"]:
-    reason = browser_missing()
-    if reason:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(f"no headless browser: {reason}")
+def phone(chromium) -> Iterator["object"]:
     with browser(width=PHONE[0], height=PHONE[1], mobile=True, log_network=True) as drv:
         yield drv
 
