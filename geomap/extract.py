@@ -272,6 +272,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: A word of an organisation's name ("Bank", "U.S.", "AT&T", "Anglo-American").
+_ORG_WORD = re.compile(r"[\w’'.&-]+")
+
+
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` at slashes, commas, brackets and dashes."""
     out, a = [], start
@@ -330,14 +334,26 @@ def fit_candidates(name: str, cands: "list[Candidate]", *, dateline: bool = Fals
     never a village spelt so, except in a dateline, where a town's name is in capitals
     ("ROME —"); an abbreviation needs two capitals ("Act" is not the ACT, "n’t" not the NT).
     """
+    shape = _written_as(name, dateline)
+    if shape == _ABBREVIATION:
+        return [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
+    if shape == _NO_ABBREVIATION:
+        return [c for c in cands if c.name_kind != "abbr"]
+    return cands
+
+
+_ABBREVIATION, _NO_ABBREVIATION, _ANY = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=65536)
+def _written_as(name: str, dateline: bool) -> int:
+    """How :func:`fit_candidates` reads the way ``name`` is written (asked of every lookup: cached)."""
     letters = name.replace(".", "").replace("&", "")
     capitals = sum(map(str.isupper, letters))
     # "MoD", "DfE": two capitals in a short word make an abbreviation too
     if letters.isalpha() and (letters.isupper() or capitals >= 2) and len(letters) <= 4 and not dateline:
-        return [c for c in cands if c.name_kind == "abbr" or (c.place.feature_code in _BIG_CODES and c.name_kind in ("name", "alt"))]
-    if capitals < 2:
-        return [c for c in cands if c.name_kind != "abbr"]
-    return cands
+        return _ABBREVIATION
+    return _NO_ABBREVIATION if capitals < 2 else _ANY
 
 
 def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> bool:
@@ -746,30 +762,33 @@ class _Extractor:
         "Virginia Mayo/Associated Press" (a photographer's credit) gives nothing.
         """
         for seg_start, seg_end in _segments(self.text, start, end):
-            words = list(re.finditer(r"[\w’'.&-]+", self.text[seg_start:seg_end]))
-            if len(words) < 2:
+            found = list(_ORG_WORD.finditer(self.text, seg_start, seg_end))
+            if len(found) < 2:
                 continue
-            head = words[-1].group().lower()
+            words = [w.group() for w in found]  # each word's text, lower case and capital, once
+            lower = [w.lower() for w in words]
+            capital = [w[:1].isupper() for w in words]
+            head = lower[-1]
             for n in (3, 2, 1):
                 for i in range(len(words) - n + 1):
-                    ws = words[i : i + n]
-                    if not ws[0].group()[:1].isupper() or not ws[-1].group()[:1].isupper():
+                    if not capital[i] or not capital[i + n - 1]:
                         continue
-                    a, b = seg_start + ws[0].start(), seg_start + ws[-1].end()
+                    a, b = found[i].start(), found[i + n - 1].end()
                     name = self.text[a:b]
-                    after_of = i > 0 and words[i - 1].group().lower() in ("of", "the")
-                    first = i == 0 or not words[i - 1].group()[:1].isupper()  # "Kendale Lakes": no
+                    after_of = i > 0 and lower[i - 1] in ("of", "the")
+                    first = i == 0 or not capital[i - 1]  # "Kendale Lakes": no
                     last = i + n == len(words)
-                    if n == 1 and name.lower() in NOT_ALONE:
+                    if n == 1 and lower[i] in NOT_ALONE:
                         continue
-                    if first and not last and self.lookup(name, kinds=["demonym"]) and not name.endswith("s"):
+                    if (first and not last and normalize(name) in self.demonyms and self.lookup(name, kinds=["demonym"])
+                            and not name.endswith("s")):
                         # "European Commission", "Canadian Blood Services"
                         self.add(Span_(a, b, "embedded", "rule:embedded-demonym", name))
                         continue
                     cands = self.lookup(name)
                     if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt") and c.place.feature_code in THE_PLACES for c in cands):
                         continue
-                    org_after = head in ORG_HEADS or any(w.group().lower() in ORG_HEADS for w in words[i + n : i + n + 2])
+                    org_after = head in ORG_HEADS or any(w in ORG_HEADS for w in lower[i + n : i + n + 2])
                     if (after_of or (first and org_after and not last)) and big_place(cands, MIN_POP_UNTAGGED):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))
                     elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):

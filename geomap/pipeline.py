@@ -293,12 +293,14 @@ class LookupCache:
     def __init__(self, store: GazetteerStore, maxsize: int = 200_000, *, aliases: Mapping[str, int] | None = None) -> None:
         self.store = store
         self.maxsize = maxsize
-        self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._cache: dict[Any, tuple[Any, ...]] = {}
         self.hits = self.misses = 0
         self._aliases = {normalize(k): int(v) for k, v in (aliases or {}).items()}
 
     def lookup(self, name: str, *, kinds: Any = None, feature_classes: Any = None, country_codes: Any = None) -> list[Any]:
-        key = (name, _frozen(kinds), _frozen(feature_classes), _frozen(country_codes))
+        # most lookups give no context: the name alone is their key (a str, never equal to a tuple key)
+        key = name if kinds is None and feature_classes is None and country_codes is None else (
+            name, _frozen(kinds), _frozen(feature_classes), _frozen(country_codes))
         found = self._cache.get(key)
         if found is None:
             self.misses += 1

@@ -35,8 +35,11 @@ class Ranker:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def score(self, features: Mapping[str, float]) -> float:
-        w = self.weights
-        return sum(w.get(k, 0.0) * v for k, v in features.items())
+        get = self.weights.get
+        total = 0.0
+        for k, v in features.items():  # a loop, not sum() over a generator: asked of every candidate twice
+            total += get(k, 0.0) * v
+        return total
 
     def contributions(self, features: Mapping[str, float]) -> dict[str, float]:
         """Each feature's share of the score (weight × value), largest first, zeros left out."""
