@@ -276,10 +276,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 _ORG_WORD = re.compile(r"[\w’'.&-]+")
 
 
+_SEGMENT_CUT = re.compile(r"\s*[/,;()\[\]|–—]\s*|\s+-\s+")
+
+
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` at slashes, commas, brackets and dashes."""
     out, a = [], start
-    for m in re.finditer(r"\s*[/,;()\[\]|–—]\s*|\s+-\s+", text[start:end]):
+    for m in _SEGMENT_CUT.finditer(text[start:end]):
         out.append((a, start + m.start()))
         a = start + m.end()
     out.append((a, end))
@@ -785,11 +788,14 @@ class _Extractor:
                         # "European Commission", "Canadian Blood Services"
                         self.add(Span_(a, b, "embedded", "rule:embedded-demonym", name))
                         continue
+                    org_after = head in ORG_HEADS or any(w in ORG_HEADS for w in lower[i + n : i + n + 2])
+                    held = after_of or (first and org_after and not last)
+                    if not (held or (last and not first)):
+                        continue  # neither rule below can take it: no lookup
                     cands = self.lookup(name)
                     if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt") and c.place.feature_code in THE_PLACES for c in cands):
                         continue
-                    org_after = head in ORG_HEADS or any(w in ORG_HEADS for w in lower[i + n : i + n + 2])
-                    if (after_of or (first and org_after and not last)) and big_place(cands, MIN_POP_UNTAGGED):
+                    if held and big_place(cands, MIN_POP_UNTAGGED):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))
                     elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))  # "Air Zimbabwe", "HSBC Malta"

@@ -235,8 +235,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
         here = p.point
-        close = [q[:2] for q in ctx.points if q[2] != own and abs(q[0] - p.lat) < _NEAR_DEG
-                 and _lon_gap(q[1], p.lon) < _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))]
+        lon_deg = _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))
+        close = [q[:2] for q in ctx.points if q[2] != own and abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
         d = min((_km(here, q) for q in close), default=NEAR_KM)
         if d < NEAR_KM:
             f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)

@@ -63,6 +63,7 @@ class Evidence:
     #: ``admin2`` by grid cell of ``ADMIN2_KM`` (built on first use): a candidate looks at nine
     #: cells or so, not at every county the article names (which made long texts quadratic)
     _cells: "dict[tuple[int, int], list[tuple[float, float, _Hit]]] | None" = field(default=None, init=False, repr=False)
+    _rows: frozenset[int] = field(default=frozenset(), init=False, repr=False)  # the rows of ``_cells``
 
     def sentence(self, offset: int) -> int:
         return sentence_index(self.sentence_starts, offset)
@@ -100,9 +101,13 @@ class Evidence:
             self._cells = {}
             for entry in self.admin2:
                 self._cells.setdefault((int(entry[0] // _DEG), int(entry[1] // _DEG)), []).append(entry)
+            self._rows = frozenset(row for row, _ in self._cells)
+        row = int(place.lat // _DEG)
+        if row not in self._rows and row - 1 not in self._rows and row + 1 not in self._rows:
+            return 0  # no county named within a row of cells: most namesakes, at the cost of three set tests
         cos = math.cos(math.radians(place.lat))
         reach = min(360, math.ceil(1 / max(cos, 1e-3)))  # cells of longitude a box of ADMIN2_KM spans here
-        row, col = int(place.lat // _DEG), int(place.lon // _DEG)
+        col = int(place.lon // _DEG)
         near = [h for dr in (-1, 0, 1) for dc in range(-reach, reach + 1)
                 for lat, lon, h in self._cells.get((row + dr, col + dc), ())
                 if abs(lat - place.lat) < _DEG and abs(lon - place.lon) * cos < _DEG]
