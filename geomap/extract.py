@@ -52,6 +52,24 @@ _PHRASE_TABLE: dict[int, "str | None"] = {
     **{c: chr(c + 32) for c in range(65, 91)}, **dict.fromkeys(map(ord, _DROPPED)),
     **dict.fromkeys(map(ord, "-_/\t\n\r\f\v"), " ")}
 _PHRASE_DROPPED: set[int] = set(map(ord, _DROPPED))
+#: The table as arrays over the Basic Multilingual Plane, kept in step with it: each code's
+#: folded code, and whether the code is kept (one vectorised pass instead of ``str.translate``'s
+#: dict lookup per character).
+_PHRASE_LUT = np.arange(0x10000, dtype=np.uint32)
+_PHRASE_KEEP = np.ones(0x10000, dtype=bool)
+
+
+def _set_phrase_char(code: int, folded: "str | None") -> None:
+    _PHRASE_TABLE[code] = folded
+    if not folded:
+        _PHRASE_DROPPED.add(code)
+    if code < 0x10000:
+        _PHRASE_KEEP[code] = bool(folded)
+        _PHRASE_LUT[code] = ord(folded) if folded else code
+
+
+for _code, _folded in list(_PHRASE_TABLE.items()):
+    _set_phrase_char(_code, _folded)
 _UNMAPPABLE: set[int] = set()
 
 
@@ -60,15 +78,13 @@ def _phrase_char(ch: str) -> bool:
     code = ord(ch)
     category = unicodedata.category(ch)
     if ch.isspace() or category == "Pd" or category[0] in "SN" and len(normalize(ch)) > 1:
-        _PHRASE_TABLE[code] = " "  # spaces, dashes, and signs that spell out ("™", "½") part words
+        _set_phrase_char(code, " ")  # spaces, dashes, and signs that spell out ("™", "½") part words
         return True
     folded = normalize(ch)
     if len(folded) > 1:
         _UNMAPPABLE.add(code)
         return False
-    _PHRASE_TABLE[code] = folded or None
-    if not folded:
-        _PHRASE_DROPPED.add(code)
+    _set_phrase_char(code, folded or None)
     return True
 
 
@@ -76,13 +92,19 @@ def _phrase_hits_by_table(text: str, automaton: Any) -> "list[tuple[int, int]] |
     """(start, end) in ``text`` of every whole-word match of the automaton's names: one
     translation and one pass of the automaton, no per-word work. None when some character
     of the text folds to several."""
-    for ch in set(text):
-        code = ord(ch)
-        if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
-            return None
+    if not text.isascii():
+        for ch in set(text):
+            code = ord(ch)
+            if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
+                return None
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    kept = np.flatnonzero(~np.isin(codes, np.fromiter(_PHRASE_DROPPED, dtype=np.uint32)))
-    norm = text.translate(_PHRASE_TABLE)
+    if codes.size and int(codes.max()) < 0x10000:
+        keep = _PHRASE_KEEP[codes]
+        kept = np.flatnonzero(keep)
+        norm = _PHRASE_LUT[codes[keep]].tobytes().decode("utf-32-le")
+    else:  # an emoji or another character beyond the arrays
+        kept = np.flatnonzero(~np.isin(codes, np.fromiter(_PHRASE_DROPPED, dtype=np.uint32)))
+        norm = text.translate(_PHRASE_TABLE)
     hits = []
     for end, length in automaton.iter(norm):
         start = end + 1 - length
@@ -258,11 +280,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     seg = text[start:end]
     if seg[:4].lower() == "the ":
         start += 4
-    seg = text[start:end]
-    for suffix in _TRIM_END:
-        if seg.endswith(suffix) and end - len(suffix) > start:
-            end -= len(suffix)
-            break
+    if text.endswith(_TRIM_END, start, end):  # the common case, none of them, in one test
+        seg = text[start:end]
+        for suffix in _TRIM_END:
+            if seg.endswith(suffix) and end - len(suffix) > start:
+                end -= len(suffix)
+                break
     while end > start and text[end - 1] in ".,;:!?\"“”)(":
         if text[end - 1] == "." and _ABBREV_END.search(text[start:end]):
             break  # "U.S." keeps its last dot
