@@ -834,22 +834,26 @@ class _Extractor:
                 in_ent[i] = True
         # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word
         # unless in capitals, outside any entity, capitalised
-        alpha, stop, upper, idx = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX"]).T
+        alpha, stop, upper, idx, length = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX", "LENGTH"]).T
         text = self.text
+        # each token's offsets, whether it is alphabetic and whether it opens with a capital, read
+        # from the arrays (a Token object per look costs more than the rest of the rule)
+        starts, lengths, alphas = idx.tolist(), length.tolist(), alpha.astype(bool).tolist()
+        capital = [text[a : a + 1].isupper() for a in starts]
+        words = _TokenWords(text, starts, lengths, alphas, capital, in_ent)
         i = 0
         for k in np.flatnonzero(alpha.astype(bool) & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
-            if k < i or in_ent[k] or not text[idx[k]].isupper():
+            if k < i or in_ent[k] or not capital[k]:
                 continue
             i = k
-            if self.untagged_demonym(i, in_ent):
+            if self.untagged_demonym(i, words):
                 i += 1
                 continue
             matched = False
             for n in (3, 2, 1):
-                toks = doc[i : i + n]
-                if len(toks) < n or any(in_ent[k] or not (t.text[:1].isupper() or t.lower_ in ("of", "de")) for k, t in zip(range(i, i + n), toks)):
+                if i + n > len(starts) or any(in_ent[k] or not (capital[k] or words.lower(k) in ("of", "de")) for k in range(i, i + n)):
                     continue
-                start, end = toks.start_char, toks.end_char
+                start, end = starts[i], starts[i + n - 1] + lengths[i + n - 1]
                 name = self.text[start:end]
                 cands = self.lookup(name)
                 if not cands:
@@ -1013,14 +1017,13 @@ class _Extractor:
             kind = "embedded" if ent is not None and ent[2] in EMBEDDING_LABELS and not whole else "toponym"
             self.add(Span_(a, b, kind, "rule:described-name" if m.group() in described else "rule:same-name", m.group()))
 
-    def untagged_demonym(self, i: int, in_ent: list[bool]) -> bool:
+    def untagged_demonym(self, i: int, words: "_TokenWords") -> bool:
         """"anti-Russian", "Central American migrants": demonyms the model left untagged."""
-        doc = self.doc
         for n in (2, 1):
-            toks = doc[i : i + n]
-            if len(toks) < n or any(in_ent[k] or not t.text[:1].isupper() or not t.is_alpha for k, t in zip(range(i, i + n), toks)):
+            if i + n > len(words.starts) or any(words.in_ent[k] or not words.capital[k] or not words.alpha[k]
+                                                for k in range(i, i + n)):
                 continue
-            if self.demonym(toks.start_char, toks.end_char, "rule:demonym"):
+            if self.demonym(words.starts[i], words.starts[i + n - 1] + words.lengths[i + n - 1], "rule:demonym"):
                 return True
         return False
 
@@ -1158,6 +1161,21 @@ def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None,
     ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the tokens);
     ``disable`` names rules of :data:`RULES` to skip."""
     return _Extractor(doc, store, text).run(disable)
+
+
+@dataclass(slots=True)
+class _TokenWords:
+    """A document's tokens as plain lists (offsets, lengths, flags), for rules that look at many."""
+
+    text: str
+    starts: list[int]
+    lengths: list[int]
+    alpha: list[bool]
+    capital: list[bool]  # opens with a capital letter
+    in_ent: list[bool]
+
+    def lower(self, k: int) -> str:
+        return self.text[self.starts[k] : self.starts[k] + self.lengths[k]].lower()
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:
