@@ -288,7 +288,7 @@ class LookupCache:
     emptied when it holds ``maxsize`` entries. Every other attribute is the store's.
     """
 
-    __slots__ = ("store", "maxsize", "_cache", "hits", "misses", "_aliases")
+    __slots__ = ("store", "maxsize", "_cache", "hits", "misses", "_aliases", "_memos")
 
     def __init__(self, store: GazetteerStore, maxsize: int = 200_000, *, aliases: Mapping[str, int] | None = None) -> None:
         self.store = store
@@ -296,6 +296,15 @@ class LookupCache:
         self._cache: dict[Any, tuple[Any, ...]] = {}
         self.hits = self.misses = 0
         self._aliases = {normalize(k): int(v) for k, v in (aliases or {}).items()}
+        self._memos: dict[str, dict[Any, Any]] = {}
+
+    def memo(self, namespace: str) -> dict[Any, Any]:
+        """:meth:`GazetteerStore.memo` for this cache's lookups (its aliases change them): emptied
+        with the cache."""
+        memo = self._memos.setdefault(namespace, {})
+        if len(memo) >= self.maxsize:
+            memo.clear()
+        return memo
 
     def lookup(self, name: str, *, kinds: Any = None, feature_classes: Any = None, country_codes: Any = None) -> list[Any]:
         # most lookups give no context: the name alone is their key (a str, never equal to a tuple key)
@@ -314,6 +323,7 @@ class LookupCache:
                 found = (Candidate(place, normalize(name), kind), *(c for c in found if c.place.geonameid != gid))
             if len(self._cache) >= self.maxsize:
                 self._cache.clear()
+                self._memos.clear()
             self._cache[key] = found
         else:
             self.hits += 1

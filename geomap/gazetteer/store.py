@@ -55,6 +55,10 @@ def _stale_default(path: Path) -> bool:
 JSON_META = ("sources", "counts", "filters", "skipped")
 
 
+#: Entries a :meth:`GazetteerStore.memo` dict holds before it is emptied.
+MEMO_SIZE = 200_000
+
+
 class GazetteerStore:
     """Lookups against the gazetteer.
 
@@ -93,6 +97,7 @@ class GazetteerStore:
         self._division_names: frozenset[str] | None = None
         self._demonym_names: frozenset[str] | None = None
         self._phrases: tuple[Any] | None = None
+        self._memos: dict[str, dict[Any, Any]] = {}
 
     # -- connection
 
@@ -350,8 +355,19 @@ class GazetteerStore:
         rows = self._fetch("SELECT source FROM places WHERE geonameid = ?", (int(geonameid),))
         return bool(rows) and rows[0][0] == CUSTOM_SOURCE
 
+    def memo(self, namespace: str) -> dict[Any, Any]:
+        """A dict for what a caller derives from this store's lookups (say, per name), kept as
+        long as the lookups it came from: emptied by :meth:`clear_cache`, and when it holds
+        ``MEMO_SIZE`` entries."""
+        with self._lock:
+            memo = self._memos.setdefault(namespace, {})
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            return memo
+
     def clear_cache(self) -> None:
         """Forget cached lookups and re-open the file on next use (after ``add`` or a rebuild)."""
+        self._memos = {}
         self._lookup_key.cache_clear()
         self._main_town.cache_clear()
         self._division_names = None

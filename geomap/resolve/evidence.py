@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..extract import sentence_index
 from ..gazetteer.names import normalize
@@ -118,12 +118,12 @@ def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore"
     """Look up every capitalised run of words in ``text`` (see the module docstring)."""
     ev = Evidence(sentence_starts=sentence_starts)
     known = store.division_names()  # one set test per run of words; the store only for the hits
-    words = list(_WORD.finditer(text))
-    for i, first in enumerate(words):
+    words = [m.span() for m in _WORD.finditer(text)]
+    for i, (a, _) in enumerate(words):
         for j in range(i, min(i + _MAX_WORDS, len(words))):
-            if j > i and text[words[j - 1].end() : words[j].start()] not in (" ", " of "):
+            if j > i and text[words[j - 1][1] : words[j][0]] not in (" ", " of "):
                 break
-            a, b = first.start(), words[j].end()
+            b = words[j][1]
             name = text[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(text[a:b]) else text[a:b]
             key = normalize(name)
             if not key or (j == i and key in _STOP) or len(key) < 2 or key not in known:
@@ -136,8 +136,25 @@ _ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]{1,3}\.")
 
 
 def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: int) -> None:
-    sentence = ev.sentence(a)
-    hit = _Hit(a, b, sentence, key)
+    hit = _Hit(a, b, ev.sentence(a), key)
+    memo = store.memo("evidence")
+    found = memo.get(name)
+    if found is None:
+        found = memo[name] = _readings(store, name, key)
+    for level, where in found:
+        if level == "country":
+            ev.countries.setdefault(where, []).append(hit)
+        elif level == "admin1":
+            ev.admin1.setdefault(where, []).append(hit)
+        else:
+            ev.admin2.append((where[0], where[1], hit))
+
+
+def _readings(store: "GazetteerStore", name: str, key: str) -> "tuple[tuple[str, Any], ...]":
+    """What ``name`` can stand for as evidence, in the store's order: ("country", code),
+    ("admin1", (country, admin1)) or ("admin2", (lat, lon)). The same for every text (kept in
+    the store's memo)."""
+    out: list[tuple[str, Any]] = []
     short = len(key.replace(" ", "")) <= 3 and not name.replace(".", "").isupper()
     for c in store.lookup(name):
         p = c.place
@@ -147,11 +164,12 @@ def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: 
         if c.name_kind == "abbr" and not name.replace(".", "").isupper() and "." not in name:
             continue  # "Ind" is no abbreviation; "Ind." and "IND" may be
         if code.startswith("PCL") and p.country_code:
-            ev.countries.setdefault(p.country_code, []).append(hit)
+            out.append(("country", p.country_code))
         elif code in ("ADM1", "ADM1H") and p.country_code and p.admin1:
-            ev.admin1.setdefault((p.country_code, p.admin1), []).append(hit)
+            out.append(("admin1", (p.country_code, p.admin1)))
         elif code in ("ADM2", "ADM2H", "ADMD"):
-            ev.admin2.append((p.lat, p.lon, hit))
+            out.append(("admin2", (p.lat, p.lon)))
     for c in store.lookup(name, kinds=["demonym"]):
         if c.place.feature_code.startswith("PCL") and c.place.country_code:
-            ev.countries.setdefault(c.place.country_code, []).append(hit)
+            out.append(("country", c.place.country_code))
+    return tuple(out)
