@@ -23,7 +23,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
@@ -222,6 +222,10 @@ _SITE_IN = re.compile(
     r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
 _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
+#: What a match of each must hold, found fast (a literal-led pattern lets the regex engine skip
+#: ahead): a text without it is not searched with the slower pattern.
+_SITE_IN_MARK = re.compile(_SITE_HEADS + r"(?=\s+(?:in|at)\s)")
+_SITE_OWNED_MARK = re.compile(r"['’]s (?=[A-Z])")
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -242,6 +246,17 @@ _DATELINES = (
         re.M,
     ),
 )
+#: What a match of the second dateline pattern must hold (an agency in brackets, or a long dash).
+_DATELINE_MARK = re.compile(rf"\((?:{_AGENCIES})\)|—|–|--")
+
+
+def _datelines(text: str) -> Iterator[re.Match[str]]:
+    """The matches of each dateline pattern in turn (the second only where its mark is in the text)."""
+    for pattern in _DATELINES:
+        if pattern is not _DATELINES[1] or _DATELINE_MARK.search(text):
+            yield from pattern.finditer(text)
+
+
 #: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
 #: after a dateline's city (the gazetteer's aliases hold the unambiguous ones, "Calif.").
 _DATELINE_STATES = {
@@ -562,7 +577,8 @@ class _Extractor:
         """"Royal Street in New Orleans", "the Quillan Arena in Leeds", "Leeds's Quillan Hospital":
         a street, square or venue the text puts in a place is a mention (the resolver places it in that place, as
         approximate, when the gazetteer lacks it), whether or not the model tagged it."""
-        for m in (m for pattern in (_SITE_IN, _SITE_OWNED) for m in pattern.finditer(self.text)):
+        for m in (m for pattern, mark in ((_SITE_IN, _SITE_IN_MARK), (_SITE_OWNED, _SITE_OWNED_MARK))
+                  if mark.search(self.text) for m in pattern.finditer(self.text)):
             start, end = _trim(self.text, *m.span(1))
             if not self.names_a_person(self.text[start:end]):
                 self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))
@@ -570,7 +586,7 @@ class _Extractor:
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
         "(Red Oak) --" in brackets."""
-        for m in (m for pattern in _DATELINES for m in pattern.finditer(self.text)):
+        for m in _datelines(self.text):
             start, end = _trim(self.text, *m.span(1))
             name = self.text[start:end]
             bracketed = m.re is _DATELINES[-1]
@@ -1144,7 +1160,7 @@ def mark_datelines(spans: list[Span_], text: str) -> None:
     "(Red Oak) --", "HELENA, Mont. -") get the dateline labels the extractor gives them, so the
     resolver reads them the same way."""
     at = {(s.start, s.end): s for s in spans}
-    for m in (m for pattern in _DATELINES for m in pattern.finditer(text)):
+    for m in _datelines(text):
         for group, label in ((1, "rule:dateline"), (2, "rule:dateline-state")):
             if m.group(group):
                 span = at.get(m.span(group)) or at.get(_trim(text, *m.span(group)))
