@@ -426,6 +426,11 @@ def _division_name(cands: "list[Candidate]", name: str) -> bool:
     )
 
 
+def _other_than(names: "set[str] | None", key: str) -> bool:
+    """Whether ``names`` holds a name other than ``key``."""
+    return bool(names) and (len(names) > 1 or key not in names)  # type: ignore[arg-type]
+
+
 def _person_words(ents: Any) -> dict[str, set[str]]:
     """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
     (normalised) names of the entities it occurs in."""
@@ -481,10 +486,12 @@ class _Extractor:
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
+        if not self.persons:
+            return False
         key = normalize(name)
-        words = [w for w in key.split() if w]
+        words = key.split()
         # a PERSON entity that is just this name ("Tamil Nadu" tagged PERSON) is no evidence
-        if not words or not all(self.persons.get(w, set()) - {key} for w in words):
+        if not words or not all(_other_than(self.persons.get(w), key) for w in words):
             return False
         return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
 
@@ -493,7 +500,7 @@ class _Extractor:
         family" is no place): a weaker test than :meth:`is_person_name`, for names the
         gazetteer lacks."""
         key = normalize(name)
-        return any(self.persons.get(w, set()) - {key} for w in key.split())
+        return any(_other_than(self.persons.get(w), key) for w in key.split())
 
     # -- rules ---------------------------------------------------------------
     def region_phrases(self) -> None:
@@ -613,7 +620,7 @@ class _Extractor:
         for ent in self.ents:
             if ent.label_ in _NUMERIC_LABELS:
                 continue  # "2,000", "third", "$5": never a place
-            if ent.label_ in PLACE_LABELS and "\n" not in ent.text and self.joined(ent):
+            if ent.label_ in PLACE_LABELS and "\n" not in self.text[ent.start_char : ent.end_char] and self.joined(ent):
                 continue
             # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
             pos = ent.start_char
@@ -633,7 +640,7 @@ class _Extractor:
         a name the gazetteer has (a division or a town of ``MIN_POP_LISTED`` people) and no place
         as big bears the entity alone as its own name."""
         doc = self.doc
-        owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
+        owned: int | None = None  # the biggest place bearing the entity alone as its own name (-1: none)
         for n in (2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
             after = doc[ent.end : ent.end + n]
             if len(after) < n or not all(
@@ -643,7 +650,11 @@ class _Extractor:
             start, end = ent.start_char, after.end_char
             whole = self.text[start:end]
             # the entity alone may be a place's own name too ("Port"), when a bigger one bears the whole
-            if self.is_one_place(whole) and (owned < 0 or _biggest(self.lookup(whole)) > owned):
+            if not self.is_one_place(whole):
+                continue
+            if owned is None:
+                owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
+            if owned < 0 or _biggest(self.lookup(whole)) > owned:
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
 
