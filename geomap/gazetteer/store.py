@@ -115,6 +115,13 @@ class GazetteerStore:
         with self._lock:
             return self._conn().execute(sql, params).fetchall()
 
+    def _fetch_names(self, sql: str) -> list[str]:
+        """The names (one column) ``sql`` selects, joined by SQLite in one string and split here:
+        a fixed cost of every process, about half that of fetching a row per name. Normalised
+        names hold no line breaks."""
+        rows = self._fetch(f"SELECT group_concat(name, char(10)) FROM ({sql})")
+        return rows[0][0].split("\n") if rows and rows[0][0] else []
+
     def close(self) -> None:
         """Close the connection (a later call re-opens it)."""
         with self._lock:
@@ -160,11 +167,11 @@ class GazetteerStore:
                 # the user's own places are read here, and a store of an older geomap has no such table
                 join = "FROM places p CROSS JOIN names n ON n.geonameid = p.geonameid WHERE " + DIVISION_WHERE
                 try:
-                    rows = self._fetch(f"SELECT name FROM division_names UNION ALL SELECT n.name {join} "
-                                       "AND p.geonameid < 0")
+                    names = self._fetch_names(f"SELECT name FROM division_names UNION ALL SELECT n.name {join} "
+                                              "AND p.geonameid < 0")
                 except sqlite3.OperationalError:
-                    rows = self._fetch(f"SELECT n.name {join}")
-                cached = self._division_names = frozenset(r[0] for r in rows)
+                    names = self._fetch_names(f"SELECT n.name {join}")
+                cached = self._division_names = frozenset(names)
             return cached
 
     def demonym_names(self) -> frozenset[str]:
@@ -193,12 +200,12 @@ class GazetteerStore:
                 custom = ("SELECT n.name FROM places p JOIN names n USING (geonameid) WHERE p.geonameid < 0 "
                           "AND n.kind IN ('name', 'alt', 'abbr')")
                 try:  # written at build time; a store imported by an older geomap has no such table
-                    rows = self._fetch(f"SELECT name FROM phrases UNION {custom}")
+                    names = self._fetch_names(f"SELECT name FROM phrases UNION {custom}")
                 except sqlite3.OperationalError:
-                    rows = self._fetch("SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) "
-                                       f"WHERE {PHRASE_WHERE} UNION {custom}")
+                    names = self._fetch_names("SELECT DISTINCT n.name FROM names n JOIN places p USING (geonameid) "
+                                              f"WHERE {PHRASE_WHERE} UNION {custom}")
                 automaton = ahocorasick.Automaton()
-                for (key,) in rows:
+                for key in names:
                     automaton.add_word(key, len(key))
                 if len(automaton):
                     automaton.make_automaton()
