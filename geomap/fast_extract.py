@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", "fast_candidates", "fast_spans",
+__all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", "NameMemo", "fast_candidates", "fast_spans",
            "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
@@ -120,6 +120,35 @@ class FastFilter:
 _DEFAULT: list[FastFilter] = []
 
 
+class NameMemo:
+    """What the store says about each name the recogniser looks up, kept across a run's texts
+    (:class:`geomap.Geoparser` keeps one per store): the candidates the way the name is written
+    allows, and whether it is a demonym. Bounded: emptied when it holds ``maxsize`` names."""
+
+    __slots__ = ("store", "maxsize", "fitted", "demonyms")
+
+    def __init__(self, store: "GazetteerStore", maxsize: int = 200_000) -> None:
+        self.store, self.maxsize = store, maxsize
+        self.fitted: "dict[str, list[Candidate]]" = {}
+        self.demonyms: dict[str, bool] = {}
+
+    def lookup(self, name: str) -> "list[Candidate]":
+        found = self.fitted.get(name)
+        if found is None:
+            if len(self.fitted) >= self.maxsize:
+                self.fitted.clear()
+            found = self.fitted[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
+        return found
+
+    def is_demonym(self, name: str) -> bool:
+        found = self.demonyms.get(name)
+        if found is None:
+            if len(self.demonyms) >= self.maxsize:
+                self.demonyms.clear()
+            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
+        return found
+
+
 def default_filter() -> FastFilter:
     """The shipped filter (``fast_filter.json``), read once."""
     if not _DEFAULT:
@@ -187,11 +216,12 @@ class _Recogniser:
     """One text's rules: the spans they take for sure, and the matches left for the filter."""
 
     def __init__(self, text: str, store: "GazetteerStore", disable: "Container[str]",
-                 sentences: "list[tuple[int, int]] | None") -> None:
+                 sentences: "list[tuple[int, int]] | None", memo: NameMemo | None = None) -> None:
         self.text, self.store, self.disable = text, store, disable
         self.starts = [a for a, _ in (sentences if sentences is not None else fast_sentences(text))]
-        self.memo: "dict[str, list[Candidate]]" = {}
-        self.demonyms: dict[str, bool] = {}
+        self.memo = memo if memo is not None and memo.store is store else NameMemo(store)
+        self.lookup = self.memo.lookup  # the candidates the way a name is written allows
+        self.is_demonym = self.memo.is_demonym
         self.taken = bytearray(len(text))
         self.sure: list[Span_] = []
         self.runs: list[list[tuple[int, int]]] = []  # the (start, end) of each word of each run
@@ -208,19 +238,6 @@ class _Recogniser:
         self.taken[span.start : span.end] = b"\x01" * (span.end - span.start)
         self.sure.append(span)
         return span
-
-    def lookup(self, name: str) -> "list[Candidate]":
-        """The candidates the way ``name`` is written allows, kept for the text."""
-        found = self.memo.get(name)
-        if found is None:
-            found = self.memo[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
-        return found
-
-    def is_demonym(self, name: str) -> bool:
-        found = self.demonyms.get(name)
-        if found is None:
-            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
-        return found
 
     def has_lower(self, name: str) -> bool:
         """Whether ``name`` also stands in the text in lower case, as a word ("reading", "nice")."""
@@ -402,11 +419,13 @@ class _Recogniser:
 
 
 def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
-                    sentences: "list[tuple[int, int]] | None" = None) -> tuple[list[Span_], list[Candidate_]]:
+                    sentences: "list[tuple[int, int]] | None" = None,
+                    memo: NameMemo | None = None) -> tuple[list[Span_], list[Candidate_]]:
     """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
     the gazetteer matches for the filter to judge, each with its features. ``sentences`` are
-    :func:`fast_sentences`'s when the caller has them."""
-    rec = _Recogniser(text, store, disable, sentences)
+    :func:`fast_sentences`'s when the caller has them; ``memo`` keeps the store's answers
+    across texts (one for ``store``)."""
+    rec = _Recogniser(text, store, disable, sentences, memo)
     if "fast-region-phrases" not in disable:
         rec.region_phrases()
     if "fast-settlement-of" not in disable:
@@ -416,12 +435,14 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
 
 
 def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" = (),
-               place_filter: FastFilter | None = None, sentences: "list[tuple[int, int]] | None" = None) -> list[Span_]:
+               place_filter: FastFilter | None = None, sentences: "list[tuple[int, int]] | None" = None,
+               memo: NameMemo | None = None) -> list[Span_]:
     """Candidate mentions of places in ``text``, in text order, non-overlapping, marked for the
     resolver as the full extractor marks given spans. The filter's probability is in the label
-    (``fast:name p=0.93``), so ``--explain`` shows what kept the name."""
+    (``fast:name p=0.93``), so ``--explain`` shows what kept the name. ``memo`` (a
+    :class:`NameMemo` of ``store``) keeps the store's answers across a run's texts."""
     flt = place_filter or default_filter()
-    sure, judged = fast_candidates(text, store, disable, sentences)
+    sure, judged = fast_candidates(text, store, disable, sentences, memo)
     spans = list(sure)
     if "fast-names" in disable:
         judged = []
