@@ -25,13 +25,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .descriptions import describe
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Container
+
+    import numpy as np
 
     from spacy.tokens import Doc, Span, Token
 
@@ -80,6 +80,8 @@ def _phrase_hits_by_table(text: str, automaton: Any) -> "list[tuple[int, int]] |
         code = ord(ch)
         if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
             return None
+    import numpy as np  # here, not at the top: the fast mode never needs it
+
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     kept = np.flatnonzero(~np.isin(codes, np.fromiter(_PHRASE_DROPPED, dtype=np.uint32)))
     norm = text.translate(_PHRASE_TABLE)
@@ -312,6 +314,8 @@ _BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA
 @functools.lru_cache(maxsize=64)
 def _word_hashes(words: frozenset[str], strings: Any) -> "np.ndarray":
     """spaCy's hashes of ``words`` (the ``LOWER`` attribute's values), computed once per set."""
+    import numpy as np
+
     return np.array([strings.add(w) for w in words], dtype=np.uint64)
 
 
@@ -401,6 +405,8 @@ class _Extractor:
         over the document instead of a Token object per token)."""
         if self._lower is None:
             self._lower = self.doc.to_array("LOWER")
+        import numpy as np
+
         hashes = _word_hashes(words, self.doc.vocab.strings)
         return np.flatnonzero(np.isin(self._lower, hashes)).tolist()
 
@@ -777,6 +783,8 @@ class _Extractor:
 
     def untagged(self) -> None:
         """Capitalised names outside any entity that the gazetteer knows."""
+        import numpy as np
+
         doc = self.doc
         in_ent = [False] * len(doc)
         for ent in self.ents:
