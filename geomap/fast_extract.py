@@ -88,6 +88,7 @@ FEATURES = (
 )
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
+_GAP_LENGTHS = sorted({len(g) for g in _LIST_GAPS})
 
 
 @dataclass(slots=True)
@@ -107,7 +108,8 @@ class FastFilter:
     threshold: float = 0.5
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        w = self.weights.get
+        z = self.bias + sum([w(k, 0.0) * v for k, v in features.items()])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
@@ -125,12 +127,32 @@ class NameMemo:
     (:class:`geomap.Geoparser` keeps one per store): the candidates the way the name is written
     allows, and whether it is a demonym. Bounded: emptied when it holds ``maxsize`` names."""
 
-    __slots__ = ("store", "maxsize", "fitted", "demonyms")
+    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom")
 
     def __init__(self, store: "GazetteerStore", maxsize: int = 200_000) -> None:
         self.store, self.maxsize = store, maxsize
         self.fitted: "dict[str, list[Candidate]]" = {}
         self.demonyms: dict[str, bool] = {}
+        self.readings: dict[str, dict[str, float]] = {}
+        self.custom: dict[str, bool] = {}
+
+    def is_custom_name(self, name: str) -> bool:
+        """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
+        found = self.custom.get(name)
+        if found is None:
+            if len(self.custom) >= self.maxsize:
+                self.custom.clear()
+            found = self.custom[name] = self.store.is_custom_name(name)
+        return found
+
+    def readings_of(self, name: str) -> dict[str, float]:
+        """:func:`_readings` of the name's candidates, a fresh dict each time."""
+        found = self.readings.get(name)
+        if found is None:
+            if len(self.readings) >= self.maxsize:
+                self.readings.clear()
+            found = self.readings[name] = _readings(self.lookup(name))
+        return dict(found)
 
     def lookup(self, name: str) -> "list[Candidate]":
         found = self.fitted.get(name)
@@ -307,7 +329,7 @@ class _Recogniser:
         gazetteer has (up to four words), else the next word."""
         text = self.text
         for m in _RUN.finditer(text):
-            words = [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())]
+            words = [w.span() for w in _INNER_WORD.finditer(text, m.start(), m.end())]
             self.runs.append(words)
             owner = [-1] * len(words)  # the match (or demonym) each word is part of
             i = 0
@@ -382,39 +404,43 @@ class _Recogniser:
         a, b, r, i, cands = match
         name = text[a:b]
         words = self.runs[r]
-        n_words = sum(1 for w in words if a <= w[0] and w[1] <= b)
+        n_words = 0  # the words of the run inside the match: from word i on (a possessive's word is not)
+        for w in words[i:]:
+            if w[1] > b:
+                break
+            n_words += 1
         prev, nxt = self.prev_word(a), self.next_word(b)
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
         letters = name.replace(".", "")
-        f = _readings(cands)
-        f.update({
-            "words": float(n_words - 1),
-            "run_before": float(i > 0 and text[words[i - 1][0]].isupper()),
-            "run_after": float(i + n_words < len(words)),
-            "sent_start": float(self.sentence_start(a)),
-            "prep_before": float(prev in PLACE_PREPOSITIONS),
-            "the_before": float(prev == "the"),
-            "of_before": float(prev == "of"),
-            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-            "title_before": float(prev in _TITLES or (i > 0 and text[words[0][0] : words[0][1]].lower() in _TITLES
-                                                      and all(text[w[0]].isupper() for w in words))),
-            "speech_after": float(nxt in _SPEECH),
-            "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
-            "all_caps": float(letters.isupper() and len(letters) > 4),
-            "acronym": float(letters.isupper() and len(letters) <= 4),
-            "lower_in_text": float(self.has_lower(name)),
-            "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in self.person_words
-                                      and i + n_words == len(words) and not f["country"]),
-            "alone": float(len(words) == 1),
-            "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
-            "repeated": float(counts[normalize(name)] > 1),
-            "line_alone": float(line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”"),
-            "possessive": float(text[b : b + 2] in ("'s", "’s")),
-            "listed": float(any(text[a - len(g) : a] == g and (a - len(g)) in ends for g in _LIST_GAPS)
-                            or any(text[b : b + len(g)] == g and (b + len(g)) in starts for g in _LIST_GAPS)),
-        })
+        upper = letters.isupper()
+        after = text[b : b + 2]
+        f = self.memo.readings_of(name)  # the same as _readings(cands): cands are lookup(name)
+        f["words"] = n_words - 1.0
+        f["run_before"] = 1.0 if i > 0 and text[words[i - 1][0]].isupper() else 0.0
+        f["run_after"] = 1.0 if i + n_words < len(words) else 0.0
+        f["sent_start"] = 1.0 if self.sentence_start(a) else 0.0
+        f["prep_before"] = 1.0 if prev in PLACE_PREPOSITIONS else 0.0
+        f["the_before"] = 1.0 if prev == "the" else 0.0
+        f["of_before"] = 1.0 if prev == "of" else 0.0
+        # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+        f["title_before"] = 1.0 if prev in _TITLES or (i > 0 and text[words[0][0] : words[0][1]].lower() in _TITLES
+                                                       and all(text[w[0]].isupper() for w in words)) else 0.0
+        f["speech_after"] = 1.0 if nxt in _SPEECH else 0.0
+        f["qualified"] = 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0
+        f["all_caps"] = 1.0 if upper and len(letters) > 4 else 0.0
+        f["acronym"] = 1.0 if upper and len(letters) <= 4 else 0.0
+        f["lower_in_text"] = 1.0 if self.has_lower(name) else 0.0
+        f["person_elsewhere"] = 1.0 if (name.rsplit(None, 1)[-1].lower() in self.person_words
+                                        and i + n_words == len(words) and not f["country"]) else 0.0
+        f["alone"] = 1.0 if len(words) == 1 else 0.0
+        f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "natural", "place") else 0.0
+        f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
+        f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
+        f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0
+        f["listed"] = 1.0 if (any(a - k in ends and text[a - k : a] in _LIST_GAPS for k in _GAP_LENGTHS)
+                              or any(b + k in starts and text[b : b + k] in _LIST_GAPS for k in _GAP_LENGTHS)) else 0.0
         return f
 
 
@@ -442,6 +468,8 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     (``fast:name p=0.93``), so ``--explain`` shows what kept the name. ``memo`` (a
     :class:`NameMemo` of ``store``) keeps the store's answers across a run's texts."""
     flt = place_filter or default_filter()
+    if memo is None or memo.store is not store:
+        memo = NameMemo(store)
     sure, judged = fast_candidates(text, store, disable, sentences, memo)
     spans = list(sure)
     if "fast-names" in disable:
@@ -456,7 +484,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         person = persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"]))
         if described and f["described"] and not f["title_before"]:
             c.span.label = f"fast:described p={p:.2f}"  # "Springfield is a town in…": the sentence says so
-        elif not f["title_before"] and store.is_custom_name(c.span.lookup):
+        elif not f["title_before"] and memo.is_custom_name(c.span.lookup):
             c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
         elif p >= flt.threshold and not person:
             c.span.label = f"fast:name p={p:.2f}"
