@@ -298,12 +298,15 @@ class LookupCache:
     def __init__(self, store: GazetteerStore, maxsize: int = 200_000, *, aliases: Mapping[str, int] | None = None) -> None:
         self.store = store
         self.maxsize = maxsize
-        self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._cache: dict[Any, tuple[Any, ...]] = {}  # a name alone, or (name, kinds, classes, countries)
         self.hits = self.misses = 0
         self._aliases = {normalize(k): int(v) for k, v in (aliases or {}).items()}
 
     def lookup(self, name: str, *, kinds: Any = None, feature_classes: Any = None, country_codes: Any = None) -> list[Any]:
-        key = (name, _frozen(kinds), _frozen(feature_classes), _frozen(country_codes))
+        if kinds is None and feature_classes is None and country_codes is None:
+            key: Any = name  # the common case: a plain string key, no tuple to build (other keys are tuples)
+        else:
+            key = (name, _frozen(kinds), _frozen(feature_classes), _frozen(country_codes))
         found = self._cache.get(key)
         if found is None:
             self.misses += 1
