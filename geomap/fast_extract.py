@@ -125,12 +125,16 @@ class FastFilter:
 _DEFAULT: list[FastFilter] = []
 
 
+#: :meth:`NameMemo.read_run`'s reading of a run of capitalised words.
+_RunPlan = tuple[list[tuple[int, int]], list[tuple[bool, int, int, int, Any]], "str | None"]
+
+
 class NameMemo:
     """What the store says about each name the recogniser looks up, kept across a run's texts
     (:class:`geomap.Geoparser` keeps one per store): the candidates the way the name is written
     allows, and whether it is a demonym. Bounded: emptied when it holds ``maxsize`` names."""
 
-    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom")
+    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs")
 
     def __init__(self, store: "GazetteerStore", maxsize: int = 200_000) -> None:
         self.store, self.maxsize = store, maxsize
@@ -138,6 +142,65 @@ class NameMemo:
         self.demonyms: dict[str, bool] = {}
         self.readings: dict[str, dict[str, float]] = {}
         self.custom: dict[str, bool] = {}
+        self.runs: "dict[tuple[str, bool], _RunPlan]" = {}
+
+    def read_run(self, run: str, demonyms: bool = True) -> "_RunPlan":
+        """How :meth:`_Recogniser.names` reads one run of capitalised words, offsets relative to
+        the run: its words; the demonyms and gazetteer matches found in it, left to right, as
+        (is a demonym, first word, start, end, candidates, or for a demonym whether it names a
+        place); and the surname it makes known ("Lloyd Austin": "austin"), if any. Read from the
+        run's text alone, so it is kept for the next run of the same words."""
+        words = [w.span() for w in _INNER_WORD.finditer(run)]
+        steps: list[tuple[bool, int, int, int, Any]] = []
+        owner = [-1] * len(words)  # the match (or demonym) each word is part of
+        i = 0
+        while i < len(words):
+            a = words[i][0]
+            if run[a : words[i][1]].lower() in _FUNCTION or not run[a].isupper():
+                i += 1
+                continue
+            n = 0
+            if demonyms:  # "North Korean", "Kuwaiti": taken as one
+                for k in (2, 1):
+                    if i + k <= len(words):
+                        b = words[i + k - 1][1]
+                        name = run[a:b]
+                        if self.is_demonym(name):
+                            steps.append((True, i, a, b, not (name.endswith("s") and self.is_demonym(name[:-1]))))
+                            n = k
+                            break
+            if not n:  # the longest gazetteer name at word i
+                for k in range(min(6, len(words) - i), 0, -1):
+                    if not run[words[i + k - 1][0]].isupper():
+                        continue  # a name does not end in "of"
+                    b = words[i + k - 1][1]
+                    if run[max(0, b - 2) : b] in ("'s", "’s"):
+                        b -= 2  # "Russia’s Kursk": the name ends before the possessive
+                    name = run[a:b]
+                    if k == 1 and name.lower() in NOT_ALONE:
+                        break
+                    cands = self.lookup(name)
+                    if cands:
+                        steps.append((False, i, a, b, cands))
+                        n = k
+                        break
+            for k in range(i, i + n):
+                owner[k] = a
+            i += n or 1
+        # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
+        # together is a surname wherever else it stands
+        surname = None
+        if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
+            before = run[words[-2][0] : words[-2][1]]
+            last = run[words[-1][0] : words[-1][1]].lower()
+            if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
+                    and not before.endswith(("'s", "’s"))):
+                surname = last
+        plan = (words, steps, surname)
+        if len(self.runs) >= self.maxsize:
+            self.runs.clear()
+        self.runs[(run, demonyms)] = plan
+        return plan
 
     def is_custom_name(self, name: str) -> bool:
         """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
@@ -249,7 +312,7 @@ class _Recogniser:
         self.is_demonym = self.memo.is_demonym
         self.taken = bytearray(len(text))
         self.sure: list[Span_] = []
-        self.runs: list[list[tuple[int, int]]] = []  # the (start, end) of each word of each run
+        self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each run's start, text and words in it
         self.matches: list[_Match] = []
         self.person_words: set[str] = set()
 
@@ -329,64 +392,26 @@ class _Recogniser:
 
     def names(self) -> None:
         """Each run of capitalised words, read from the left: a demonym, else the longest name the
-        gazetteer has (up to four words), else the next word."""
+        gazetteer has (up to four words), else the next word (:meth:`NameMemo.read_run`, once per
+        run of words: what follows only moves its answer to the run's place in the text)."""
         text = self.text
+        demonyms = "fast-demonyms" not in self.disable
+        read_run, plans = self.memo.read_run, self.memo.runs
         for m in _RUN.finditer(text):
-            words = [w.span() for w in _INNER_WORD.finditer(text, m.start(), m.end())]
-            self.runs.append(words)
-            owner = [-1] * len(words)  # the match (or demonym) each word is part of
-            i = 0
-            while i < len(words):
-                a = words[i][0]
-                if text[a : words[i][1]].lower() in _FUNCTION or not text[a].isupper():
-                    i += 1
-                    continue
-                n = self.demonym_at(words, i) or self.match_at(words, i)
-                for k in range(i, i + n):
-                    owner[k] = a
-                i += n or 1
-            # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
-            # together is a surname wherever else it stands
-            if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
-                before = text[words[-2][0] : words[-2][1]]
-                last = text[words[-1][0] : words[-1][1]].lower()
-                if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
-                        and not before.endswith(("'s", "’s"))):
-                    self.person_words.add(last)
-
-    def demonym_at(self, words: list[tuple[int, int]], i: int) -> int:
-        """The words of a demonym at word ``i`` ("North Korean", "Kuwaiti"), taken as one; 0 if none.
-        A plural ("Mexicans") names people: no mention, but no place either."""
-        if "fast-demonyms" in self.disable:
-            return 0
-        a = words[i][0]
-        for n in (2, 1):
-            if i + n <= len(words):
-                b = words[i + n - 1][1]
-                name = self.text[a:b]
-                if self.is_demonym(name):
-                    if not (name.endswith("s") and self.is_demonym(name[:-1])) and self.free(a, b):
-                        self.take(Span_(a, b, "demonym", "fast:demonym", name))
-                    return n
-        return 0
-
-    def match_at(self, words: list[tuple[int, int]], i: int) -> int:
-        """The words of the longest gazetteer name at word ``i``, kept as a match; 0 if none."""
-        a = words[i][0]
-        for n in range(min(6, len(words) - i), 0, -1):
-            if not self.text[words[i + n - 1][0]].isupper():
-                continue  # a name does not end in "of"
-            b = words[i + n - 1][1]
-            if self.text[b - 2 : b] in ("'s", "’s"):
-                b -= 2  # "Russia’s Kursk": the name ends before the possessive
-            name = self.text[a:b]
-            if n == 1 and name.lower() in NOT_ALONE:
-                return 0
-            cands = self.lookup(name)
-            if cands:
-                self.matches.append((a, b, len(self.runs) - 1, i, cands))
-                return n
-        return 0
+            run = m.group()
+            plan = plans.get((run, demonyms)) or read_run(run, demonyms)
+            rel, steps, surname = plan
+            s = m.start()
+            self.runs.append((s, run, rel))
+            r = len(self.runs) - 1
+            for demonym, i, x, y, found in steps:
+                a, b = s + x, s + y
+                if not demonym:
+                    self.matches.append((a, b, r, i, found))
+                elif found and self.free(a, b):  # a plural ("Mexicans") names people: no mention
+                    self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
+            if surname is not None:
+                self.person_words.add(surname)
 
     # -- features --------------------------------------------------------------
     def candidates(self) -> list[Candidate_]:
@@ -406,10 +431,10 @@ class _Recogniser:
         text = self.text
         a, b, r, i, cands = match
         name = text[a:b]
-        words = self.runs[r]
+        s, run, words = self.runs[r]  # the words' offsets are the run's
         n_words = 0  # the words of the run inside the match: from word i on (a possessive's word is not)
         for w in words[i:]:
-            if w[1] > b:
+            if w[1] > b - s:
                 break
             n_words += 1
         prev, nxt = self.prev_word(a), self.next_word(b)
@@ -421,15 +446,15 @@ class _Recogniser:
         after = text[b : b + 2]
         f = self.memo.readings_of(name)  # the same as _readings(cands): cands are lookup(name)
         f["words"] = n_words - 1.0
-        f["run_before"] = 1.0 if i > 0 and text[words[i - 1][0]].isupper() else 0.0
+        f["run_before"] = 1.0 if i > 0 and run[words[i - 1][0]].isupper() else 0.0
         f["run_after"] = 1.0 if i + n_words < len(words) else 0.0
         f["sent_start"] = 1.0 if self.sentence_start(a) else 0.0
         f["prep_before"] = 1.0 if prev in PLACE_PREPOSITIONS else 0.0
         f["the_before"] = 1.0 if prev == "the" else 0.0
         f["of_before"] = 1.0 if prev == "of" else 0.0
         # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-        f["title_before"] = 1.0 if prev in _TITLES or (i > 0 and text[words[0][0] : words[0][1]].lower() in _TITLES
-                                                       and all(text[w[0]].isupper() for w in words)) else 0.0
+        f["title_before"] = 1.0 if prev in _TITLES or (i > 0 and run[words[0][0] : words[0][1]].lower() in _TITLES
+                                                       and all(run[w[0]].isupper() for w in words)) else 0.0
         f["speech_after"] = 1.0 if nxt in _SPEECH else 0.0
         f["qualified"] = 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0
         f["all_caps"] = 1.0 if upper and len(letters) > 4 else 0.0
