@@ -270,10 +270,13 @@ def join_crossed(sentences: list[tuple[int, int]], spans: list[Span_]) -> list[t
     """``sentences`` with those a span runs across joined ("U.S. Virgin Islands" cut after "U.S."):
     every mention then lies inside one sentence."""
     out = list(sentences)
+    starts = [a for a, _ in out]  # sorted: sentences are in text order and do not overlap
     for sp in spans:
-        i = next((k for k, (a, b) in enumerate(out) if a <= sp.start < b), None)
+        k = bisect_right(starts, sp.start) - 1  # the one sentence that may hold the span's start
+        i = k if k >= 0 and sp.start < out[k][1] else None
         while i is not None and i + 1 < len(out) and sp.end > out[i][1]:
             out[i : i + 2] = [(out[i][0], out[i + 1][1])]
+            del starts[i + 1]
     return out
 
 
