@@ -130,9 +130,11 @@ _RunPlan = tuple[list[tuple[int, int]], list[tuple[bool, int, int, int, Any]], "
 
 
 class NameMemo:
-    """What the store says about each name the recogniser looks up, kept across a run's texts
-    (:class:`geomap.Geoparser` keeps one per store): the candidates the way the name is written
-    allows, and whether it is a demonym. Bounded: emptied when it holds ``maxsize`` names."""
+    """What the recogniser learns from the store, kept across a run's texts (:class:`geomap.Geoparser`
+    keeps one per store): for each name, the candidates the way it is written allows, their
+    readings for the filter, whether it is a demonym or a custom place's name; for each run of
+    capitalised words, how it reads (:meth:`read_run`). All of it depends on the name or the run
+    alone, never on the text around it. Bounded: each table is emptied when it holds ``maxsize``."""
 
     __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs")
 
