@@ -64,7 +64,8 @@ _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "
                            "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_PREV_WORD = re.compile(r"([\w.'’]+)\W*$")
+_PREV_WORD = re.compile(r"([\w.'’]+)\W*$")  # the reference for prev_word(), which reads it faster
+_WORD_MARKS = frozenset("_.'’")  # with the letters and digits, what _PREV_WORD's word is made of
 _NEXT_WORD = re.compile(r"\W*?([\w'’]+)")
 #: Capitalised function words and titles: a run's first word is looked up only past them.
 _FUNCTION = frozenset(
@@ -246,6 +247,26 @@ def default_filter() -> FastFilter:
     return _DEFAULT[0]
 
 
+def prev_word(text: str, start: int) -> str:
+    """The word before ``start`` (within 30 characters), lower case, without a final dot: what
+    ``_PREV_WORD.search(text, start - 30, start)`` finds, read back from ``start`` instead of
+    tried at every offset of the window (the regular expression's leftmost match is the run of
+    word characters, dots and apostrophes around the last word character)."""
+    lo = max(0, start - 30)
+    k = start - 1
+    while k >= lo and not (text[k].isalnum() or text[k] == "_"):  # back over non-word characters
+        k -= 1
+    if k < lo:  # no word character: the expression's own answer (a lone dot or quote, or none)
+        m = _PREV_WORD.search(text, lo, start)
+        return m.group(1).lower().rstrip(".") if m else ""
+    i, j = k, k + 1
+    while i > lo and (text[i - 1].isalnum() or text[i - 1] in _WORD_MARKS):
+        i -= 1
+    while j < start and (text[j].isalnum() or text[j] in _WORD_MARKS):
+        j += 1
+    return text[i:j].lower().rstrip(".")
+
+
 def fast_sentences(text: str) -> list[tuple[int, int]]:
     """Sentences as (start, end) character ranges without surrounding whitespace: a cut after
     ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
@@ -346,8 +367,7 @@ class _Recogniser:
         return False
 
     def prev_word(self, start: int) -> str:
-        m = _PREV_WORD.search(self.text, max(0, start - 30), start)
-        return m.group(1).lower().rstrip(".") if m else ""
+        return prev_word(self.text, start)
 
     def next_word(self, end: int) -> str:
         m = _NEXT_WORD.match(self.text, end, end + 30)
