@@ -25,13 +25,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-import numpy as np
-
 from .descriptions import describe
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Container
+
+    import numpy as np
 
     from spacy.tokens import Doc, Span, Token
 
@@ -52,25 +52,35 @@ _PHRASE_TABLE: dict[int, "str | None"] = {
     **{c: chr(c + 32) for c in range(65, 91)}, **dict.fromkeys(map(ord, _DROPPED)),
     **dict.fromkeys(map(ord, "-_/\t\n\r\f\v"), " ")}
 _PHRASE_DROPPED: set[int] = set(map(ord, _DROPPED))
-#: The table as arrays over the Basic Multilingual Plane, kept in step with it: each code's
-#: folded code, and whether the code is kept (one vectorised pass instead of ``str.translate``'s
-#: dict lookup per character).
-_PHRASE_LUT = np.arange(0x10000, dtype=np.uint32)
-_PHRASE_KEEP = np.ones(0x10000, dtype=bool)
+_UNMAPPABLE: set[int] = set()
+#: The table as arrays over the Basic Multilingual Plane, built on first use and kept in step
+#: with it: each code's folded code, and whether the code is kept (one vectorised pass instead
+#: of ``str.translate``'s dict lookup per character).
+_PHRASE_ARRAYS: "tuple[Any, Any] | None" = None
+
+
+def _phrase_arrays() -> "tuple[Any, Any]":
+    global _PHRASE_ARRAYS
+    if _PHRASE_ARRAYS is None:
+        import numpy as np
+
+        lut, keep = np.arange(0x10000, dtype=np.uint32), np.ones(0x10000, dtype=bool)
+        for code, folded in list(_PHRASE_TABLE.items()):
+            if code < 0x10000:
+                keep[code] = bool(folded)
+                lut[code] = ord(folded) if folded else code
+        _PHRASE_ARRAYS = (lut, keep)
+    return _PHRASE_ARRAYS
 
 
 def _set_phrase_char(code: int, folded: "str | None") -> None:
     _PHRASE_TABLE[code] = folded
     if not folded:
         _PHRASE_DROPPED.add(code)
-    if code < 0x10000:
-        _PHRASE_KEEP[code] = bool(folded)
-        _PHRASE_LUT[code] = ord(folded) if folded else code
-
-
-for _code, _folded in list(_PHRASE_TABLE.items()):
-    _set_phrase_char(_code, _folded)
-_UNMAPPABLE: set[int] = set()
+    if _PHRASE_ARRAYS is not None and code < 0x10000:
+        lut, keep = _PHRASE_ARRAYS
+        keep[code] = bool(folded)
+        lut[code] = ord(folded) if folded else code
 
 
 def _phrase_char(ch: str) -> bool:
@@ -97,11 +107,14 @@ def _phrase_hits_by_table(text: str, automaton: Any) -> "list[tuple[int, int]] |
             code = ord(ch)
             if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
                 return None
+    import numpy as np  # here, not at the top: the fast mode never needs it
+
+    lut, keep_code = _phrase_arrays()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if codes.size and int(codes.max()) < 0x10000:
-        keep = _PHRASE_KEEP[codes]
+        keep = keep_code[codes]
         kept = np.flatnonzero(keep)
-        norm = _PHRASE_LUT[codes[keep]].tobytes().decode("utf-32-le")
+        norm = lut[codes[keep]].tobytes().decode("utf-32-le")
     else:  # an emoji or another character beyond the arrays
         kept = np.flatnonzero(~np.isin(codes, np.fromiter(_PHRASE_DROPPED, dtype=np.uint32)))
         norm = text.translate(_PHRASE_TABLE)
@@ -357,6 +370,8 @@ _BIG_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "ADM1", "CONT", "OCN", "SEA
 @functools.lru_cache(maxsize=64)
 def _word_hashes(words: frozenset[str], strings: Any) -> "np.ndarray":
     """spaCy's hashes of ``words`` (the ``LOWER`` attribute's values), computed once per set."""
+    import numpy as np
+
     return np.array([strings.add(w) for w in words], dtype=np.uint64)
 
 
@@ -463,6 +478,8 @@ class _Extractor:
         over the document instead of a Token object per token)."""
         if self._lower is None:
             self._lower = self.doc.to_array("LOWER")
+        import numpy as np
+
         hashes = _word_hashes(words, self.doc.vocab.strings)
         return np.flatnonzero(np.isin(self._lower, hashes)).tolist()
 
@@ -852,6 +869,8 @@ class _Extractor:
 
     def untagged(self) -> None:
         """Capitalised names outside any entity that the gazetteer knows."""
+        import numpy as np
+
         doc = self.doc
         in_ent = [False] * len(doc)
         for ent in self.ents:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", "fast_candidates", "fast_spans",
+__all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", "NameMemo", "fast_candidates", "fast_spans",
            "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
@@ -51,17 +51,21 @@ _RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 #: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
-_REGION_WORD = re.compile(rf"\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])", re.I)
+#: (The lookahead on first letters lets the regex engine skip ahead fast: same matches, half the time.)
+_REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])",
+                          re.I)
 _REGION_NAME = re.compile(
     rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
-_SETTLEMENT_OF = re.compile(rf"\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+_SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
+                            rf"[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "
                            "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_PREV_WORD = re.compile(r"([\w.'’]+)\W*$")
+_PREV_WORD = re.compile(r"([\w.'’]+)\W*$")  # the reference for prev_word(), which reads it faster
+_WORD_MARKS = frozenset("_.'’")  # with the letters and digits, what _PREV_WORD's word is made of
 _NEXT_WORD = re.compile(r"\W*?([\w'’]+)")
 #: Capitalised function words and titles: a run's first word is looked up only past them.
 _FUNCTION = frozenset(
@@ -88,6 +92,7 @@ FEATURES = (
 )
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
+_GAP_LENGTHS = sorted({len(g) for g in _LIST_GAPS})
 
 
 @dataclass(slots=True)
@@ -107,7 +112,8 @@ class FastFilter:
     threshold: float = 0.5
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        w = self.weights.get
+        z = self.bias + sum([w(k, 0.0) * v for k, v in features.items()])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
@@ -120,11 +126,145 @@ class FastFilter:
 _DEFAULT: list[FastFilter] = []
 
 
+#: :meth:`NameMemo.read_run`'s reading of a run of capitalised words.
+_RunPlan = tuple[list[tuple[int, int]], list[tuple[bool, int, int, int, Any]], "str | None"]
+
+
+class NameMemo:
+    """What the recogniser learns from the store, kept across a run's texts (:class:`geomap.Geoparser`
+    keeps one per store): for each name, the candidates the way it is written allows, their
+    readings for the filter, whether it is a demonym or a custom place's name; for each run of
+    capitalised words, how it reads (:meth:`read_run`). All of it depends on the name or the run
+    alone, never on the text around it. Bounded: each table is emptied when it holds ``maxsize``."""
+
+    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs")
+
+    def __init__(self, store: "GazetteerStore", maxsize: int = 200_000) -> None:
+        self.store, self.maxsize = store, maxsize
+        self.fitted: "dict[str, list[Candidate]]" = {}
+        self.demonyms: dict[str, bool] = {}
+        self.readings: dict[str, dict[str, float]] = {}
+        self.custom: dict[str, bool] = {}
+        self.runs: "dict[tuple[str, bool], _RunPlan]" = {}
+
+    def read_run(self, run: str, demonyms: bool = True) -> "_RunPlan":
+        """How :meth:`_Recogniser.names` reads one run of capitalised words, offsets relative to
+        the run: its words; the demonyms and gazetteer matches found in it, left to right, as
+        (is a demonym, first word, start, end, candidates, or for a demonym whether it names a
+        place); and the surname it makes known ("Lloyd Austin": "austin"), if any. Read from the
+        run's text alone, so it is kept for the next run of the same words."""
+        words = [w.span() for w in _INNER_WORD.finditer(run)]
+        steps: list[tuple[bool, int, int, int, Any]] = []
+        owner = [-1] * len(words)  # the match (or demonym) each word is part of
+        i = 0
+        while i < len(words):
+            a = words[i][0]
+            if run[a : words[i][1]].lower() in _FUNCTION or not run[a].isupper():
+                i += 1
+                continue
+            n = 0
+            if demonyms:  # "North Korean", "Kuwaiti": taken as one
+                for k in (2, 1):
+                    if i + k <= len(words):
+                        b = words[i + k - 1][1]
+                        name = run[a:b]
+                        if self.is_demonym(name):
+                            steps.append((True, i, a, b, not (name.endswith("s") and self.is_demonym(name[:-1]))))
+                            n = k
+                            break
+            if not n:  # the longest gazetteer name at word i
+                for k in range(min(6, len(words) - i), 0, -1):
+                    if not run[words[i + k - 1][0]].isupper():
+                        continue  # a name does not end in "of"
+                    b = words[i + k - 1][1]
+                    if run[max(0, b - 2) : b] in ("'s", "’s"):
+                        b -= 2  # "Russia’s Kursk": the name ends before the possessive
+                    name = run[a:b]
+                    if k == 1 and name.lower() in NOT_ALONE:
+                        break
+                    cands = self.lookup(name)
+                    if cands:
+                        steps.append((False, i, a, b, cands))
+                        n = k
+                        break
+            for k in range(i, i + n):
+                owner[k] = a
+            i += n or 1
+        # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
+        # together is a surname wherever else it stands
+        surname = None
+        if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
+            before = run[words[-2][0] : words[-2][1]]
+            last = run[words[-1][0] : words[-1][1]].lower()
+            if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
+                    and not before.endswith(("'s", "’s"))):
+                surname = last
+        plan = (words, steps, surname)
+        if len(self.runs) >= self.maxsize:
+            self.runs.clear()
+        self.runs[(run, demonyms)] = plan
+        return plan
+
+    def is_custom_name(self, name: str) -> bool:
+        """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
+        found = self.custom.get(name)
+        if found is None:
+            if len(self.custom) >= self.maxsize:
+                self.custom.clear()
+            found = self.custom[name] = self.store.is_custom_name(name)
+        return found
+
+    def readings_of(self, name: str) -> dict[str, float]:
+        """:func:`_readings` of the name's candidates, a fresh dict each time."""
+        found = self.readings.get(name)
+        if found is None:
+            if len(self.readings) >= self.maxsize:
+                self.readings.clear()
+            found = self.readings[name] = _readings(self.lookup(name))
+        return dict(found)
+
+    def lookup(self, name: str) -> "list[Candidate]":
+        found = self.fitted.get(name)
+        if found is None:
+            if len(self.fitted) >= self.maxsize:
+                self.fitted.clear()
+            found = self.fitted[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
+        return found
+
+    def is_demonym(self, name: str) -> bool:
+        found = self.demonyms.get(name)
+        if found is None:
+            if len(self.demonyms) >= self.maxsize:
+                self.demonyms.clear()
+            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
+        return found
+
+
 def default_filter() -> FastFilter:
     """The shipped filter (``fast_filter.json``), read once."""
     if not _DEFAULT:
         _DEFAULT.append(FastFilter.load(FILTER_PATH))
     return _DEFAULT[0]
+
+
+def prev_word(text: str, start: int) -> str:
+    """The word before ``start`` (within 30 characters), lower case, without a final dot: what
+    ``_PREV_WORD.search(text, start - 30, start)`` finds, read back from ``start`` instead of
+    tried at every offset of the window (the regular expression's leftmost match is the run of
+    word characters, dots and apostrophes around the last word character)."""
+    lo = max(0, start - 30)
+    k = start - 1
+    while k >= lo and not (text[k].isalnum() or text[k] == "_"):  # back over non-word characters
+        k -= 1
+    if k < lo:  # no word character: the expression's own answer (a lone dot or quote, or none)
+        m = _PREV_WORD.search(text, lo, start)
+        return m.group(1).lower().rstrip(".") if m else ""
+    i, j = k, k + 1
+    while i > lo and (text[i - 1].isalnum() or text[i - 1] in _WORD_MARKS):
+        i -= 1
+    while j < start and (text[j].isalnum() or text[j] in _WORD_MARKS):
+        j += 1
+    return text[i:j].lower().rstrip(".")
 
 
 def fast_sentences(text: str) -> list[tuple[int, int]]:
@@ -153,10 +293,13 @@ def join_crossed(sentences: list[tuple[int, int]], spans: list[Span_]) -> list[t
     """``sentences`` with those a span runs across joined ("U.S. Virgin Islands" cut after "U.S."):
     every mention then lies inside one sentence."""
     out = list(sentences)
+    starts = [a for a, _ in out]  # sorted: sentences are in text order and do not overlap
     for sp in spans:
-        i = next((k for k, (a, b) in enumerate(out) if a <= sp.start < b), None)
+        k = bisect_right(starts, sp.start) - 1  # the one sentence that may hold the span's start
+        i = k if k >= 0 and sp.start < out[k][1] else None
         while i is not None and i + 1 < len(out) and sp.end > out[i][1]:
             out[i : i + 2] = [(out[i][0], out[i + 1][1])]
+            del starts[i + 1]
     return out
 
 
@@ -187,14 +330,15 @@ class _Recogniser:
     """One text's rules: the spans they take for sure, and the matches left for the filter."""
 
     def __init__(self, text: str, store: "GazetteerStore", disable: "Container[str]",
-                 sentences: "list[tuple[int, int]] | None") -> None:
+                 sentences: "list[tuple[int, int]] | None", memo: NameMemo | None = None) -> None:
         self.text, self.store, self.disable = text, store, disable
         self.starts = [a for a, _ in (sentences if sentences is not None else fast_sentences(text))]
-        self.memo: "dict[str, list[Candidate]]" = {}
-        self.demonyms: dict[str, bool] = {}
+        self.memo = memo if memo is not None and memo.store is store else NameMemo(store)
+        self.lookup = self.memo.lookup  # the candidates the way a name is written allows
+        self.is_demonym = self.memo.is_demonym
         self.taken = bytearray(len(text))
         self.sure: list[Span_] = []
-        self.runs: list[list[tuple[int, int]]] = []  # the (start, end) of each word of each run
+        self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each run's start, text and words in it
         self.matches: list[_Match] = []
         self.person_words: set[str] = set()
 
@@ -208,19 +352,6 @@ class _Recogniser:
         self.taken[span.start : span.end] = b"\x01" * (span.end - span.start)
         self.sure.append(span)
         return span
-
-    def lookup(self, name: str) -> "list[Candidate]":
-        """The candidates the way ``name`` is written allows, kept for the text."""
-        found = self.memo.get(name)
-        if found is None:
-            found = self.memo[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
-        return found
-
-    def is_demonym(self, name: str) -> bool:
-        found = self.demonyms.get(name)
-        if found is None:
-            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
-        return found
 
     def has_lower(self, name: str) -> bool:
         """Whether ``name`` also stands in the text in lower case, as a word ("reading", "nice")."""
@@ -236,8 +367,7 @@ class _Recogniser:
         return False
 
     def prev_word(self, start: int) -> str:
-        m = _PREV_WORD.search(self.text, max(0, start - 30), start)
-        return m.group(1).lower().rstrip(".") if m else ""
+        return prev_word(self.text, start)
 
     def next_word(self, end: int) -> str:
         m = _NEXT_WORD.match(self.text, end, end + 30)
@@ -287,64 +417,26 @@ class _Recogniser:
 
     def names(self) -> None:
         """Each run of capitalised words, read from the left: a demonym, else the longest name the
-        gazetteer has (up to four words), else the next word."""
+        gazetteer has (up to four words), else the next word (:meth:`NameMemo.read_run`, once per
+        run of words: what follows only moves its answer to the run's place in the text)."""
         text = self.text
+        demonyms = "fast-demonyms" not in self.disable
+        read_run, plans = self.memo.read_run, self.memo.runs
         for m in _RUN.finditer(text):
-            words = [(w.start(), w.end()) for w in _INNER_WORD.finditer(text, m.start(), m.end())]
-            self.runs.append(words)
-            owner = [-1] * len(words)  # the match (or demonym) each word is part of
-            i = 0
-            while i < len(words):
-                a = words[i][0]
-                if text[a : words[i][1]].lower() in _FUNCTION or not text[a].isupper():
-                    i += 1
-                    continue
-                n = self.demonym_at(words, i) or self.match_at(words, i)
-                for k in range(i, i + n):
-                    owner[k] = a
-                i += n or 1
-            # "Lloyd Austin", "Mark Rutte": the last of two or more capitalised words no place holds
-            # together is a surname wherever else it stands
-            if len(words) >= 2 and (owner[-1] < 0 or owner[-1] != owner[-2]):
-                before = text[words[-2][0] : words[-2][1]]
-                last = text[words[-1][0] : words[-1][1]].lower()
-                if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
-                        and not before.endswith(("'s", "’s"))):
-                    self.person_words.add(last)
-
-    def demonym_at(self, words: list[tuple[int, int]], i: int) -> int:
-        """The words of a demonym at word ``i`` ("North Korean", "Kuwaiti"), taken as one; 0 if none.
-        A plural ("Mexicans") names people: no mention, but no place either."""
-        if "fast-demonyms" in self.disable:
-            return 0
-        a = words[i][0]
-        for n in (2, 1):
-            if i + n <= len(words):
-                b = words[i + n - 1][1]
-                name = self.text[a:b]
-                if self.is_demonym(name):
-                    if not (name.endswith("s") and self.is_demonym(name[:-1])) and self.free(a, b):
-                        self.take(Span_(a, b, "demonym", "fast:demonym", name))
-                    return n
-        return 0
-
-    def match_at(self, words: list[tuple[int, int]], i: int) -> int:
-        """The words of the longest gazetteer name at word ``i``, kept as a match; 0 if none."""
-        a = words[i][0]
-        for n in range(min(6, len(words) - i), 0, -1):
-            if not self.text[words[i + n - 1][0]].isupper():
-                continue  # a name does not end in "of"
-            b = words[i + n - 1][1]
-            if self.text[b - 2 : b] in ("'s", "’s"):
-                b -= 2  # "Russia’s Kursk": the name ends before the possessive
-            name = self.text[a:b]
-            if n == 1 and name.lower() in NOT_ALONE:
-                return 0
-            cands = self.lookup(name)
-            if cands:
-                self.matches.append((a, b, len(self.runs) - 1, i, cands))
-                return n
-        return 0
+            run = m.group()
+            plan = plans.get((run, demonyms)) or read_run(run, demonyms)
+            rel, steps, surname = plan
+            s = m.start()
+            self.runs.append((s, run, rel))
+            r = len(self.runs) - 1
+            for demonym, i, x, y, found in steps:
+                a, b = s + x, s + y
+                if not demonym:
+                    self.matches.append((a, b, r, i, found))
+                elif found and self.free(a, b):  # a plural ("Mexicans") names people: no mention
+                    self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
+            if surname is not None:
+                self.person_words.add(surname)
 
     # -- features --------------------------------------------------------------
     def candidates(self) -> list[Candidate_]:
@@ -364,49 +456,55 @@ class _Recogniser:
         text = self.text
         a, b, r, i, cands = match
         name = text[a:b]
-        words = self.runs[r]
-        n_words = sum(1 for w in words if a <= w[0] and w[1] <= b)
+        s, run, words = self.runs[r]  # the words' offsets are the run's
+        n_words = 0  # the words of the run inside the match: from word i on (a possessive's word is not)
+        for w in words[i:]:
+            if w[1] > b - s:
+                break
+            n_words += 1
         prev, nxt = self.prev_word(a), self.next_word(b)
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
         letters = name.replace(".", "")
-        f = _readings(cands)
-        f.update({
-            "words": float(n_words - 1),
-            "run_before": float(i > 0 and text[words[i - 1][0]].isupper()),
-            "run_after": float(i + n_words < len(words)),
-            "sent_start": float(self.sentence_start(a)),
-            "prep_before": float(prev in PLACE_PREPOSITIONS),
-            "the_before": float(prev == "the"),
-            "of_before": float(prev == "of"),
-            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-            "title_before": float(prev in _TITLES or (i > 0 and text[words[0][0] : words[0][1]].lower() in _TITLES
-                                                      and all(text[w[0]].isupper() for w in words))),
-            "speech_after": float(nxt in _SPEECH),
-            "qualified": float(text[b : b + 2] == ", " and text[b + 2 : b + 3].isupper()),
-            "all_caps": float(letters.isupper() and len(letters) > 4),
-            "acronym": float(letters.isupper() and len(letters) <= 4),
-            "lower_in_text": float(self.has_lower(name)),
-            "person_elsewhere": float(name.rsplit(None, 1)[-1].lower() in self.person_words
-                                      and i + n_words == len(words) and not f["country"]),
-            "alone": float(len(words) == 1),
-            "described": float(describe(text, a, b) in ("settlement", "division", "natural", "place")),
-            "repeated": float(counts[normalize(name)] > 1),
-            "line_alone": float(line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”"),
-            "possessive": float(text[b : b + 2] in ("'s", "’s")),
-            "listed": float(any(text[a - len(g) : a] == g and (a - len(g)) in ends for g in _LIST_GAPS)
-                            or any(text[b : b + len(g)] == g and (b + len(g)) in starts for g in _LIST_GAPS)),
-        })
+        upper = letters.isupper()
+        after = text[b : b + 2]
+        f = self.memo.readings_of(name)  # the same as _readings(cands): cands are lookup(name)
+        f["words"] = n_words - 1.0
+        f["run_before"] = 1.0 if i > 0 and run[words[i - 1][0]].isupper() else 0.0
+        f["run_after"] = 1.0 if i + n_words < len(words) else 0.0
+        f["sent_start"] = 1.0 if self.sentence_start(a) else 0.0
+        f["prep_before"] = 1.0 if prev in PLACE_PREPOSITIONS else 0.0
+        f["the_before"] = 1.0 if prev == "the" else 0.0
+        f["of_before"] = 1.0 if prev == "of" else 0.0
+        # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+        f["title_before"] = 1.0 if prev in _TITLES or (i > 0 and run[words[0][0] : words[0][1]].lower() in _TITLES
+                                                       and all(run[w[0]].isupper() for w in words)) else 0.0
+        f["speech_after"] = 1.0 if nxt in _SPEECH else 0.0
+        f["qualified"] = 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0
+        f["all_caps"] = 1.0 if upper and len(letters) > 4 else 0.0
+        f["acronym"] = 1.0 if upper and len(letters) <= 4 else 0.0
+        f["lower_in_text"] = 1.0 if self.has_lower(name) else 0.0
+        f["person_elsewhere"] = 1.0 if (name.rsplit(None, 1)[-1].lower() in self.person_words
+                                        and i + n_words == len(words) and not f["country"]) else 0.0
+        f["alone"] = 1.0 if len(words) == 1 else 0.0
+        f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "natural", "place") else 0.0
+        f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
+        f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
+        f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0
+        f["listed"] = 1.0 if (any(a - k in ends and text[a - k : a] in _LIST_GAPS for k in _GAP_LENGTHS)
+                              or any(b + k in starts and text[b : b + k] in _LIST_GAPS for k in _GAP_LENGTHS)) else 0.0
         return f
 
 
 def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
-                    sentences: "list[tuple[int, int]] | None" = None) -> tuple[list[Span_], list[Candidate_]]:
+                    sentences: "list[tuple[int, int]] | None" = None,
+                    memo: NameMemo | None = None) -> tuple[list[Span_], list[Candidate_]]:
     """The spans the rules take for sure (region phrases, "the X village of Y", demonyms) and
     the gazetteer matches for the filter to judge, each with its features. ``sentences`` are
-    :func:`fast_sentences`'s when the caller has them."""
-    rec = _Recogniser(text, store, disable, sentences)
+    :func:`fast_sentences`'s when the caller has them; ``memo`` keeps the store's answers
+    across texts (one for ``store``)."""
+    rec = _Recogniser(text, store, disable, sentences, memo)
     if "fast-region-phrases" not in disable:
         rec.region_phrases()
     if "fast-settlement-of" not in disable:
@@ -416,12 +514,16 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
 
 
 def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" = (),
-               place_filter: FastFilter | None = None, sentences: "list[tuple[int, int]] | None" = None) -> list[Span_]:
+               place_filter: FastFilter | None = None, sentences: "list[tuple[int, int]] | None" = None,
+               memo: NameMemo | None = None) -> list[Span_]:
     """Candidate mentions of places in ``text``, in text order, non-overlapping, marked for the
     resolver as the full extractor marks given spans. The filter's probability is in the label
-    (``fast:name p=0.93``), so ``--explain`` shows what kept the name."""
+    (``fast:name p=0.93``), so ``--explain`` shows what kept the name. ``memo`` (a
+    :class:`NameMemo` of ``store``) keeps the store's answers across a run's texts."""
     flt = place_filter or default_filter()
-    sure, judged = fast_candidates(text, store, disable, sentences)
+    if memo is None or memo.store is not store:
+        memo = NameMemo(store)
+    sure, judged = fast_candidates(text, store, disable, sentences, memo)
     spans = list(sure)
     if "fast-names" in disable:
         judged = []
@@ -435,7 +537,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         person = persons and (f["title_before"] or (f["person_elsewhere"] and f["alone"] and not f["prep_before"]))
         if described and f["described"] and not f["title_before"]:
             c.span.label = f"fast:described p={p:.2f}"  # "Springfield is a town in…": the sentence says so
-        elif not f["title_before"] and store.is_custom_name(c.span.lookup):
+        elif not f["title_before"] and memo.is_custom_name(c.span.lookup):
             c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
         elif p >= flt.threshold and not person:
             c.span.label = f"fast:name p={p:.2f}"

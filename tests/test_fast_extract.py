@@ -61,9 +61,27 @@ def test_offsets_exact_and_inside_their_sentence(kursk_fast):
 def test_no_spacy_is_imported(tmp_path):
     code = ("import sys; from geomap.pipeline import Geoparser; "
             "d = Geoparser(mode='fast').parse('Flooding closed roads around Lyon and Grenoble on Tuesday.'); "
-            "print(sorted(m.text for m in d.mentions), 'spacy' in sys.modules)")
+            "print(sorted(m.text for m in d.mentions), 'spacy' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['Grenoble', 'Lyon'] False"
+    assert out.strip() == "['Grenoble', 'Lyon'] False False"  # numpy alone is ~0.1 s of every process
+
+
+def test_prev_word_reads_what_its_regular_expression_finds():
+    import random
+
+    from geomap.fast_extract import _PREV_WORD, prev_word
+
+    def reference(text, start):
+        m = _PREV_WORD.search(text, max(0, start - 30), start)
+        return m.group(1).lower().rstrip(".") if m else ""
+
+    rng = random.Random(21)
+    alphabet = "aZ9_ .,'’\"-()\n\tÉß²½Ⅻ\u0301"  # letters, digits, numerals, marks, dots, quotes, a combining accent
+    texts = ["said in the U.S. Virgin Islands", "Mr. Austin", "O’Brien’s Kursk", "… ‘Kyïv’ — ", "...", "' '", ""]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50))) for _ in range(400)]
+    for text in texts:
+        for start in range(len(text) + 1):
+            assert prev_word(text, start) == reference(text, start), (text, start)
 
 
 def test_people_who_share_a_place_name_are_not_places(fast):
