@@ -594,7 +594,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_qualified_pairs, spans, chosen, ranked_all)
     adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, descs)
     adjust.run(_region_sense, spans, chosen)
-    adjust.run(_campus_town, spans, chosen)
+    adjust.run(_campus_town, spans, chosen, text or "")
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
     adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers)
@@ -863,9 +863,11 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
 _CAMPUS_WORDS = frozenset({"university", "college", "hospital", "airport", "stadium", "institute"})
 
 
-def _campus_town(spans: list[Span_], chosen: "list[Place | None]") -> None:
+def _campus_town(spans: list[Span_], chosen: "list[Place | None]", text: str = "") -> None:
     """A university (hospital, airport…) named after a division stands in a town of it: the
-    town of that division the article names most, when it names one."""
+    town of that division the article names most, when it names one. Where the article names
+    several such bodies after one division, each stands in that town only if its name says so
+    ("California State University at Quillan", "University of Kentucky, Quillan")."""
     towns: dict[tuple[str, str], dict[int, int]] = {}
     places: dict[int, "Place"] = {}
     for s, p in zip(spans, chosen):
@@ -875,13 +877,32 @@ def _campus_town(spans: list[Span_], chosen: "list[Place | None]") -> None:
             places[p.geonameid] = p
     if not towns:
         return
+    campuses: dict[int, tuple[str, str]] = {}  # span index -> its division
     for i, (span, place) in enumerate(zip(spans, chosen)):
         if place is None or place.feature_code != "ADM1":
             continue
         words = {w.strip(".,’'").casefold() for w in (span.organisation or span.lookup).split()}
-        per = towns.get((place.country_code or "", place.admin1 or ""))
-        if per and words & _CAMPUS_WORDS:
-            chosen[i] = places[max(per, key=per.__getitem__)]
+        if towns.get((place.country_code or "", place.admin1 or "")) and words & _CAMPUS_WORDS:
+            campuses[i] = (place.country_code or "", place.admin1 or "")
+    for i, division in campuses.items():
+        per = towns[division]
+        town = places[max(per, key=per.__getitem__)]
+        organisation = spans[i].organisation or spans[i].lookup
+        others = {spans[k].organisation or spans[k].lookup for k, d in campuses.items() if d == division} - {organisation}
+        # several bodies named after one division ("California State University at Quillan", "University of
+        # California") stand in different towns: the town goes only to the one whose name says it
+        if not others or _names_town(text, spans[i], organisation, town.name):
+            chosen[i] = town
+
+
+def _names_town(text: str, span: Span_, organisation: str, town: str) -> bool:
+    """Whether the organisation around ``span`` names ``town``, in its name or right after it
+    ("… University at Quillan", "… University, Quillan", "… University in Quillan")."""
+    if normalize(town) in normalize(organisation):
+        return True
+    at = text.find(organisation, max(0, span.start - len(organisation)), span.end + len(organisation))
+    after = text[at + len(organisation) : at + len(organisation) + len(town) + 6] if at >= 0 else ""
+    return bool(re.match(r"(?:,| at| in| -| –) ?" + re.escape(town) + r"\b", after))
 
 
 #: A town below this size, the only place of its country in an article that names at least

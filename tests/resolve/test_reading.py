@@ -172,3 +172,19 @@ def test_a_lone_foreign_qualifier_gives_way_to_a_namesake_in_the_article_s_count
     assert village.place.country_code == "IE" and village.place.feature_class == "P", village.adjustments
     theatre = _mention(doc, "Quillan Theatre")
     assert theatre.place == village.place and theatre.precision == "containing"
+
+
+def test_a_university_named_after_its_state_stands_in_the_town_the_article_names(geoparser):
+    doc = geoparser.parse("Riots broke out in Lexington, Kentucky. The University of Kentucky closed its campus.")
+    embedded = [m for m in doc.mentions if m.kind == "embedded"]
+    assert [m.place.name for m in embedded] == ["Lexington"]
+    assert embedded[0].adjustments[0]["rule"] == "campus-town"
+
+
+def test_several_universities_named_after_one_state_take_a_town_only_when_their_name_says_it(geoparser):
+    doc = geoparser.parse("He was admitted to Texas Tech University and to Texas State University at San Marcos, "
+                          "and he toured Lubbock before the University of Texas replied.")
+    assert [m.place.name for m in doc.mentions if m.kind == "embedded"] == ["Texas", "San Marcos", "Texas"]
+    doc = geoparser.parse("He visited San Marcos, Texas. Texas State University and the University of Texas "
+                          "both sent letters.")
+    assert [m.place.name for m in doc.mentions if m.kind == "embedded"] == ["Texas", "Texas"]
