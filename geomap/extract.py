@@ -441,6 +441,12 @@ def _division_name(cands: "list[Candidate]", name: str) -> bool:
     )
 
 
+def _a_body(name: str) -> bool:
+    """One word that names an organisation ("Congress", "Parliament", "Senate"): the body, not a
+    town of that name ("in Congress" is not Congress, Arizona)."""
+    return " " not in name and name.lower() in ORG_HEADS
+
+
 def _other_than(names: "set[str] | None", key: str) -> bool:
     """Whether ``names`` holds a name other than ``key``."""
     return bool(names) and (len(names) > 1 or key not in names)  # type: ignore[arg-type]
@@ -713,8 +719,8 @@ class _Extractor:
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
-        elif cands and label in MISC_LABELS and (label != "PERSON" or prep or body or _division_name(cands, name)
-                                                  or self.address(ent) or the_after_prep):
+        elif cands and label in MISC_LABELS and not _a_body(name) and (
+                label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
             # place preposition (and "the"); people are not "across the" anything
@@ -904,7 +910,8 @@ class _Extractor:
                 cands = self.lookup(name)
                 if not cands:
                     continue
-                if self.is_person_name(name, i) or all(w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
+                if self.is_person_name(name, i) or _a_body(name) or all(
+                        w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 sentence_initial = _sentence_initial(doc, i)
                 prep = _prev_word(doc, i) in PLACE_PREPOSITIONS

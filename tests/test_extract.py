@@ -132,3 +132,10 @@ def test_a_described_name_of_several_words_is_taken_whole(geoparser):
     assert "Oak Ridge" in found and "Ridge" not in found and "Point" not in found, list(found)
     assert found["Oak Ridge"].place.admin1 == "TN" and found["Oak Ridge"].precision == "exact"
     assert found["Quillan Point"].place is None  # near a town is not in it
+
+
+@pytest.mark.parametrize("text", ["The bill stalled in Congress last week, senators said.",
+                                  "The motion was debated in Senate until late on Tuesday."])
+def test_a_one_word_body_is_not_a_town_of_its_name(geoparser, text):
+    """"in Congress" is the legislature, not Congress, Arizona."""
+    assert [m.text for m in geoparser.parse(text).mentions] == []
