@@ -201,6 +201,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         # "Hamilton County": a county or district is as often a second-level division
         named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
         f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+        if span.designator == "region" and p.feature_class in NATURAL_CLASSES and kind in ("name", "alt"):
+            f["region"] = 3.0  # "the Pacific region", "the Baltic region": the area of the sea or range of that name
         if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
             f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
     own = span.lookup.casefold()

@@ -188,3 +188,10 @@ def test_several_universities_named_after_one_state_take_a_town_only_when_their_
     doc = geoparser.parse("He visited San Marcos, Texas. Texas State University and the University of Texas "
                           "both sent letters.")
     assert [m.place.name for m in doc.mentions if m.kind == "embedded"] == ["Texas", "Texas"]
+
+
+def test_the_region_of_a_sea_is_the_sea_not_a_county_of_its_name(geoparser):
+    """"the Pacific region" is not Pacific County, Washington."""
+    doc = geoparser.parse("Storms battered the Pacific region this week, forecasters said.")
+    (m,) = doc.mentions
+    assert m.place.feature_class == "H" and m.place.feature_code == "OCN", m.place
