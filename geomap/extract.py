@@ -286,6 +286,10 @@ NOT_ALONE = {
     "national", "international", "global", "new", "old", "great", "upper", "lower", "mid",
     "centre", "center", "mass",  # "the Centre" (a central government), "Easter Mass"
 }
+#: Kinds of land: alone, and not described as a town ("Quillan is a city…"), "the Valley" or "the
+#: Park" names a valley or park the reader knows, not a town so called.
+LAND_WORDS = frozenset("valley delta coast peninsula desert plains highlands hills park beach heights harbour harbor "
+                       "forest".split())
 
 
 @dataclass(slots=True)
@@ -689,8 +693,8 @@ class _Extractor:
         label = ent.label_
         if label != "PERSON" and self.possessive(start, end):
             return
-        if label == "LANGUAGE" or (" " not in name and name.lower() in NOT_ALONE):
-            return  # "English" the language; "Southern" alone
+        if label == "LANGUAGE" or (" " not in name and (name.lower() in NOT_ALONE or name.lower() in LAND_WORDS)):
+            return  # "English" the language; "Southern" alone; "the Valley"
         if self.demonym(start, end, f"ner:{label}"):
             return
         if self.is_person_name(name, ent.start):
@@ -910,7 +914,7 @@ class _Extractor:
                 cands = self.lookup(name)
                 if not cands:
                     continue
-                if self.is_person_name(name, i) or _a_body(name) or all(
+                if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 sentence_initial = _sentence_initial(doc, i)

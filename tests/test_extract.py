@@ -139,3 +139,12 @@ def test_a_described_name_of_several_words_is_taken_whole(geoparser):
 def test_a_one_word_body_is_not_a_town_of_its_name(geoparser, text):
     """"in Congress" is the legislature, not Congress, Arizona."""
     assert [m.text for m in geoparser.parse(text).mentions] == []
+
+
+def test_a_kind_of_land_alone_is_no_town_unless_the_text_says_so(geoparser):
+    """"the Valley" is a valley the reader knows, not Valley, Alabama; a town the sentence
+    describes keeps its name."""
+    assert [m.text for m in geoparser.parse("Traffic backed up across the Valley after the storm.").mentions] == []
+    doc = geoparser.parse("Valley is a quiet city in Chambers County, Alabama.")
+    valley = [m for m in doc.mentions if m.text == "Valley"]
+    assert valley and valley[0].place.admin1 == "AL"
