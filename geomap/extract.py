@@ -918,8 +918,7 @@ class _Extractor:
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 sentence_initial = _sentence_initial(doc, i)
-                # "at Quillan's Farm": the preposition governs what the possessor owns, not the possessor
-                prep = _prev_word(doc, i) in PLACE_PREPOSITIONS and not text.startswith(("'s ", "’s "), end)
+                prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 if (prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED)) or (
