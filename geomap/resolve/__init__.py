@@ -356,6 +356,8 @@ _GENERIC_TAIL = re.compile(
 
 
 _LOCAL_CODES = ("ADM2", "ADM3", "ADM4", "ADM5", "ADMD", "PPL", "PPLA", "PPLA2", "PPLX")
+#: A town this big has parts a text calls by a compass word ("North Dallas", "East London").
+MIN_POP_PARTS = 50_000
 
 
 def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
@@ -384,6 +386,10 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
     for v in variants:
         if v and (len(v) > 2 or v.isupper()):  # "Western US"
             cands = [c for c in store.lookup(v) if c.name_kind != "core"]
+            if v == stripped and v != head:
+                # a part of a country, division, region or city ("South Florida", "East London"), never of a
+                # village ("West Wing" of a building is not the village of Wing)
+                cands = [c for c in cands if c.place.feature_class in ("A", "L") or c.place.population >= MIN_POP_PARTS]
             if cands:
                 return cands
     if tail != stripped and len(tail) > 2:

@@ -382,3 +382,13 @@ def test_a_site_at_a_place_is_in_it(store):
     link_containment(spans, text)
     sicily, chapel, castle = (r.place for r in resolve_spans(spans, store))
     assert sicily.country_code == "IT" and chapel == castle and castle.country_code == "GB"
+
+
+@pytest.mark.parametrize("text,name,expected", [
+    ("Aides feuded in the West Wing all week.", "West Wing", None),  # not the village of Wing
+    ("Flooding hit South Florida overnight.", "South Florida", "Florida"),
+    ("Crime fell in North Dallas last year.", "North Dallas", "Dallas"),
+])
+def test_a_compass_word_names_a_part_of_a_country_division_or_city_never_of_a_village(store, text, name, expected):
+    (res,) = resolve_spans(_spans(text, name), store, text=text)
+    assert (res.place.name if res.place else None) == expected
