@@ -216,6 +216,9 @@ _CALENDAR = frozenset(
     "sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday christmas "
     "easter ramadan eid diwali hanukkah thanksgiving halloween passover lent advent weekend tonight".split())
 _RESIDENCE_BEFORE = re.compile(r", of $")
+#: A district or site named with a nationality before it ("the French Quarter", "the Spanish Steps").
+_DISTRICT_AFTER = re.compile(r" (?:Quarter|Village|Town|Hill|Steps|Market|Square|Street|Avenue|Road|Bridge|Gate|"
+                             r"Gardens?|Harbou?r|Channel)\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Tessbury, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
@@ -829,6 +832,8 @@ class _Extractor:
         name = self.text[start:end]
         if normalize(name) not in self.demonyms or not self.lookup(name, kinds=["demonym"]):
             return False
+        if _DISTRICT_AFTER.match(self.text, end):
+            return True  # "the French Quarter", "Spanish Steps": a district or site named so, not the nation's country
         if name.endswith("s") and self.lookup(name[:-1], kinds=["demonym"]):
             return True  # a plural noun names people, not a place: no mention, but not a toponym either
         self.add(Span_(start, end, "demonym", label, name))

@@ -148,3 +148,11 @@ def test_a_kind_of_land_alone_is_no_town_unless_the_text_says_so(geoparser):
     doc = geoparser.parse("Valley is a quiet city in Chambers County, Alabama.")
     valley = [m for m in doc.mentions if m.text == "Valley"]
     assert valley and valley[0].place.admin1 == "AL"
+
+
+def test_a_district_named_with_a_nationality_is_not_the_nation(geoparser):
+    """"the French Quarter" of New Orleans is not France; "the French Alps" are in France."""
+    doc = geoparser.parse("Tourists crowded bars in the French Quarter of New Orleans.")
+    assert [m.text for m in doc.mentions if m.kind == "demonym"] == []
+    doc = geoparser.parse("The French Alps saw heavy snow.")
+    assert [(m.text, m.place.name) for m in doc.mentions if m.kind == "demonym"] == [("French", "France")]
