@@ -152,7 +152,8 @@ def test_a_kind_of_land_alone_is_no_town_unless_the_text_says_so(geoparser):
 
 def test_a_district_named_with_a_nationality_is_not_the_nation(geoparser):
     """"the French Quarter" of New Orleans is not France; "the French Alps" are in France."""
-    doc = geoparser.parse("Tourists crowded bars in the French Quarter of New Orleans.")
-    assert [m.text for m in doc.mentions if m.kind == "demonym"] == []
+    for text in ("Planners extended the French Quarter street plan toward the river.",
+                 "Music filled the Spanish Steps area at night."):
+        assert [m.text for m in geoparser.parse(text).mentions if m.kind == "demonym"] == [], text
     doc = geoparser.parse("The French Alps saw heavy snow.")
     assert [(m.text, m.place.name) for m in doc.mentions if m.kind == "demonym"] == [("French", "France")]
