@@ -677,7 +677,7 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
                 continue
             gap = text[s.end : t.start]
             if _DESCRIBED_IN.match(gap):
-                # "in the U.S. state of West Virginia": the state, not the country before it
+                # "in the U.S. state of Quillania": the state, not the country before it
                 while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
                     j += 1
                 out[i] = j
