@@ -190,16 +190,17 @@ class FilterRun:
                 line, row, replaced = item
                 if header is None:
                     header = row
-                    if self.text_column not in header:
+                    names = [h.strip() for h in header]  # " text" names the text column, as for extract
+                    if self.text_column not in names:
                         yield InputError(source, f"no {self.text_column!r} column (use --text-column)", 1)
                         return
                     if self.csv_header is None:
                         self.csv_header, self.csv_delim = header, delim
-                    elif header != self.csv_header:
+                    elif names != [h.strip() for h in self.csv_header]:
                         yield InputError(source, "its columns differ from the first CSV input's", 1)
                         return
-                    col = header.index(self.text_column)
-                    idcol = header.index(self.id_column) if self.id_column in header else None
+                    col = names.index(self.text_column)
+                    idcol = names.index(self.id_column) if self.id_column in names else None
                     continue
                 if replaced:  # invalid UTF-8 was replaced: the article is kept, and said so
                     yield InputError(source, f"not valid UTF-8: {replaced} invalid byte sequence(s) replaced "

@@ -208,6 +208,16 @@ def test_cli_csv_keeps_every_column(tmp_path, capsys):
     assert "in.csv:5: 4 fields, expected 3" in capsys.readouterr().err
 
 
+def test_cli_csv_reads_column_names_as_extract_does(tmp_path):
+    """A header written "id, text" names the text column "text" for filter as for extract; the
+    article is written back as it came, header and all."""
+    src = tmp_path / "in.csv"
+    src.write_text("id, text\n1,Shelling hit Kharkiv overnight.\n2,Rain fell on Lisbon.\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert run_filter(src, "--within", "country:UA", "-o", out) == 0
+    assert out.read_text(encoding="utf-8").splitlines() == ["id, text", "1,Shelling hit Kharkiv overnight."]
+
+
 def test_cli_text_folder(tmp_path):
     folder = tmp_path / "docs"
     (folder / "sub").mkdir(parents=True)
