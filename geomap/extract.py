@@ -196,6 +196,13 @@ PLACE_PREPOSITIONS = {
     "in", "near", "at", "from", "to", "into", "across", "outside", "around", "towards",
     "toward", "through", "via", "inside", "throughout", "within", "across", "between",
 }
+#: Verbs whose object is a place as surely as a preposition's ("shelled Quillan", "visited Tessbury").
+PLACE_VERBS = {
+    "visited", "toured", "shelled", "bombed", "captured", "recaptured", "liberated", "besieged", "stormed",
+    "evacuated", "entered", "invaded", "occupied", "reached",
+}
+#: ...and the least population of a name the model missed that such a verb makes a place.
+MIN_POP_AFTER_VERB = 10_000
 #: Minimum population for a capitalised name the model missed, without other evidence.
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a town named in a list with another place (see _Extractor.coordinated).
@@ -704,7 +711,10 @@ class _Extractor:
             return
         cands = self.lookup(name)
         # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
-        prep = _prev_word(self.doc, ent.start) in PLACE_PREPOSITIONS or bool(
+        before = _prev_word(self.doc, ent.start)
+        # "shelled Quillan" (tagged ORG): a verb of places counts as a preposition, except for a person's
+        # name ("visited Grace")
+        prep = before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and label != "PERSON") or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
@@ -923,7 +933,8 @@ class _Extractor:
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 sentence_initial = _sentence_initial(doc, i)
-                prep = _prev_word(doc, i) in PLACE_PREPOSITIONS
+                before = _prev_word(doc, i)
+                prep = before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 if (prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED)) or (

@@ -157,3 +157,13 @@ def test_a_district_named_with_a_nationality_is_not_the_nation(geoparser):
         assert [m.text for m in geoparser.parse(text).mentions if m.kind == "demonym"] == [], text
     doc = geoparser.parse("The French Alps saw heavy snow.")
     assert [(m.text, m.place.name) for m in doc.mentions if m.kind == "demonym"] == [("French", "France")]
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Officials visited Bakhmut and Kramatorsk on Monday.", ["Bakhmut", "Kramatorsk"]),
+    ("Ukrainian forces recaptured Kupiansk in the autumn.", ["Ukraine", "Kupyansk"]),
+    ("She visited Grace at the hospital on Sunday.", []),  # a person, whatever town bears the name
+    ("Police captured Hunter near the border.", []),
+])
+def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geoparser, text, places):
+    assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
