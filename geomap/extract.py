@@ -736,6 +736,8 @@ class _Extractor:
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
+        elif not cands and label in MISC_LABELS and " " in name and self.split_list(start, end, label, conjoined=True):
+            return  # "Lubbock and Amarillo" tagged as one organisation
         elif cands and label in MISC_LABELS and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
@@ -822,13 +824,19 @@ class _Extractor:
             self.embedded(m.end(), end)  # the rest may hold another place
         return True
 
-    def split_list(self, start: int, end: int, label: str) -> bool:
-        """"Greece Italy": a list the model merged into one name, when every part is a big place
-        written with a capital ("north west London", "Western US" are one place)."""
+    def split_list(self, start: int, end: int, label: str, *, conjoined: bool = False) -> bool:
+        """"Greece Italy", "Lubbock and Amarillo": a list the model merged into one name, when every
+        part is a big place written with a capital ("north west London", "Western US" are one place).
+        ``conjoined``: only at an "and" ("George Washington" tagged PERSON is no list)."""
         words = list(re.finditer(r"\S+", self.text[start:end]))
         for cut in range(1, len(words)):
+            if words[cut - 1].group() in ("and", "&"):
+                continue  # the part before would end with the conjunction
+            after = cut + 1 if words[cut].group() in ("and", "&") and cut + 1 < len(words) else cut
+            if conjoined and after == cut:
+                continue
             a = (start, start + words[cut - 1].end())
-            b = (start + words[cut].start(), end)
+            b = (start + words[after].start(), end)
             parts = [_trim(self.text, *a), _trim(self.text, *b)]
             if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
                    for x, y in parts):

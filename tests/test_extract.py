@@ -167,3 +167,11 @@ def test_a_district_named_with_a_nationality_is_not_the_nation(geoparser):
 ])
 def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geoparser, text, places):
     assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Officials visited Lubbock and Amarillo on Monday.", ["Lubbock", "Amarillo"]),  # tagged as one ORG
+    ("He hired George Washington in 1751.", []),  # a person, not George and Washington
+])
+def test_two_big_places_the_model_merged_at_an_and_are_both_places(geoparser, text, places):
+    assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
