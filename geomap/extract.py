@@ -198,9 +198,13 @@ PLACE_PREPOSITIONS = {
 }
 #: Verbs whose object is a place as surely as a preposition's ("shelled Quillan", "visited Tessbury").
 PLACE_VERBS = {
-    "visited", "toured", "shelled", "bombed", "captured", "recaptured", "liberated", "besieged", "stormed",
-    "evacuated", "entered", "invaded", "occupied", "reached",
+    "visited", "toured", "shelled", "bombed", "bombarded", "struck", "captured", "recaptured", "liberated",
+    "besieged", "stormed", "evacuated", "entered", "invaded", "occupied", "reached",
 }
+#: ...and their passive after a name ("Quillan was shelled").
+_PLACE_PASSIVE = re.compile(r" (?:was|were|is|are|has been|have been|had been|is being|was being) (?:again )?"
+                            r"(?:shelled|bombed|bombarded|struck|besieged|stormed|liberated|recaptured|evacuated|"
+                            r"invaded|occupied|flooded)\b")
 #: ...and the least population of a name the model missed that such a verb makes a place.
 MIN_POP_AFTER_VERB = 10_000
 #: Minimum population for a capitalised name the model missed, without other evidence.
@@ -712,9 +716,10 @@ class _Extractor:
         cands = self.lookup(name)
         # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         before = _prev_word(self.doc, ent.start)
-        # "shelled Quillan" (tagged ORG): a verb of places counts as a preposition, except for a person's
-        # name ("visited Grace")
-        prep = before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and label != "PERSON") or bool(
+        # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition;
+        # for a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
+        verb = before in PLACE_VERBS or bool(_PLACE_PASSIVE.match(self.text, end))
+        prep = before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED))) or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "

@@ -162,7 +162,10 @@ def test_a_district_named_with_a_nationality_is_not_the_nation(geoparser):
 @pytest.mark.parametrize("text,places", [
     ("Officials visited Bakhmut and Kramatorsk on Monday.", ["Bakhmut", "Kramatorsk"]),
     ("Ukrainian forces recaptured Kupiansk in the autumn.", ["Ukraine", "Kupyansk"]),
+    ("Missiles struck Zaporizhzhia overnight, the governor said.", ["Zaporizhzhya"]),  # tagged PERSON, a big city
+    ("Sumy was shelled again on Tuesday.", ["Sumy"]),
     ("She visited Grace at the hospital on Sunday.", []),  # a person, whatever town bears the name
+    ("Smith was struck by a car.", []),
     ("Police captured Hunter near the border.", []),
 ])
 def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geoparser, text, places):
