@@ -201,6 +201,9 @@ PLACE_VERBS = {
     "visited", "toured", "shelled", "bombed", "bombarded", "struck", "captured", "recaptured", "liberated",
     "besieged", "stormed", "evacuated", "entered", "invaded", "occupied", "reached",
 }
+#: Words before an "on" that takes a place ("fired on", "an assault on").
+_ON_PLACE_WORDS = frozenset("fired firing fire attack attacks attacked assault assaults strike strikes advance advanced "
+                            "advancing march marched marching offensive raid raids push converged descended".split())
 #: ...and their passive after a name ("Quillan was shelled").
 _PLACE_PASSIVE = re.compile(r" (?:was|were|is|are|has been|have been|had been|is being|was being) (?:again )?"
                             r"(?:shelled|bombed|bombarded|struck|besieged|stormed|liberated|recaptured|evacuated|"
@@ -365,6 +368,15 @@ def _is_acronym(s: str) -> bool:
 
 def _prev_word(doc: "Doc", i: int) -> str:
     return doc[i - 1].lower_ if i > 0 else ""
+
+
+def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
+    """"fired on Quillan", "an assault on Quillan", "on Quillan Island" with an island of that
+    name: an "on" that takes a place."""
+    if _prev_word(doc, i) != "on":
+        return False
+    return _prev_word(doc, i - 1) in _ON_PLACE_WORDS or any(
+        c.place.feature_code in ("ISL", "ISLS") and c.name_kind in ("name", "alt") for c in cands)
 
 
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
@@ -719,7 +731,8 @@ class _Extractor:
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition;
         # for a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
         verb = before in PLACE_VERBS or bool(_PLACE_PASSIVE.match(self.text, end))
-        prep = before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED))) or bool(
+        prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
+                or _on_a_place(self.doc, ent.start, cands)) or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
@@ -947,7 +960,8 @@ class _Extractor:
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 sentence_initial = _sentence_initial(doc, i)
                 before = _prev_word(doc, i)
-                prep = before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
+                prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
+                        or _on_a_place(doc, i, cands))
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 if (prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED)) or (

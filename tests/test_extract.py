@@ -164,6 +164,8 @@ def test_a_district_named_with_a_nationality_is_not_the_nation(geoparser):
     ("Ukrainian forces recaptured Kupiansk in the autumn.", ["Ukraine", "Kupyansk"]),
     ("Missiles struck Zaporizhzhia overnight, the governor said.", ["Zaporizhzhya"]),  # tagged PERSON, a big city
     ("Sumy was shelled again on Tuesday.", ["Sumy"]),
+    ("Artillery fired on Qamishli before dawn.", ["Al Qāmishlī"]),  # "fired on", "an assault on"
+    ("She relied on Grace for advice.", []),
     ("She visited Grace at the hospital on Sunday.", []),  # a person, whatever town bears the name
     ("Smith was struck by a car.", []),
     ("Police captured Hunter near the border.", []),
