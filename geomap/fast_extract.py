@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
@@ -205,39 +205,29 @@ class NameMemo:
         self.runs[(run, demonyms)] = plan
         return plan
 
+    def _kept(self, table: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
+        """``table[name]``, computed once (the table is emptied when it holds ``maxsize`` entries)."""
+        found = table.get(name)
+        if found is None:
+            if len(table) >= self.maxsize:
+                table.clear()
+            found = table[name] = compute()
+        return found
+
     def is_custom_name(self, name: str) -> bool:
         """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
-        found = self.custom.get(name)
-        if found is None:
-            if len(self.custom) >= self.maxsize:
-                self.custom.clear()
-            found = self.custom[name] = self.store.is_custom_name(name)
-        return found
+        return self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
 
     def readings_of(self, name: str) -> dict[str, float]:
         """:func:`_readings` of the name's candidates, a fresh dict each time."""
-        found = self.readings.get(name)
-        if found is None:
-            if len(self.readings) >= self.maxsize:
-                self.readings.clear()
-            found = self.readings[name] = _readings(self.lookup(name))
-        return dict(found)
+        return dict(self._kept(self.readings, name, lambda: _readings(self.lookup(name))))
 
     def lookup(self, name: str) -> "list[Candidate]":
-        found = self.fitted.get(name)
-        if found is None:
-            if len(self.fitted) >= self.maxsize:
-                self.fitted.clear()
-            found = self.fitted[name] = fit_candidates(name, self.store.lookup(name)) if name.strip() else []
-        return found
+        return self._kept(self.fitted, name,
+                          lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
 
     def is_demonym(self, name: str) -> bool:
-        found = self.demonyms.get(name)
-        if found is None:
-            if len(self.demonyms) >= self.maxsize:
-                self.demonyms.clear()
-            found = self.demonyms[name] = bool(self.store.lookup(name, kinds=["demonym"]))
-        return found
+        return self._kept(self.demonyms, name, lambda: bool(self.store.lookup(name, kinds=["demonym"])))
 
 
 def default_filter() -> FastFilter:
