@@ -51,7 +51,7 @@ def evaluate(store):
 def test_geowebnews_floors(evaluate):
     o = evaluate("gwn.jsonl", demonyms=True)
     assert o["f1"] >= 0.90, o
-    assert o["acc161"] >= 0.94, o
+    assert o["acc161"] >= 0.945, o
     assert o["end_to_end_acc161"] >= 0.82, o
 
 
