@@ -191,7 +191,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     f["name"] = NAME_KIND.get(kind, 0.0)
     if _short_form(cand, facts):
         f["name"] = 0.0
-    elif kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold()):
+    elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
+          and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
         f["name"] = ALT_WHEN_OWNED
     if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
         f["city"] = CITY_BONUS
