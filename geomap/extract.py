@@ -210,6 +210,9 @@ _PLACE_PASSIVE = re.compile(r" (?:was|were|is|are|has been|have been|had been|is
                             r"invaded|occupied|flooded)\b")
 #: ...and the least population of a name the model missed that such a verb makes a place.
 MIN_POP_AFTER_VERB = 10_000
+#: A capital or first-level division this big counts as a big place (most smaller ones are a small
+#: territory's, named like people).
+MIN_POP_BIG_CAPITAL = 50_000
 #: Minimum population for a capitalised name the model missed, without other evidence.
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a town named in a list with another place (see _Extractor.coordinated).
@@ -385,9 +388,17 @@ def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
         if c.name_kind in ("core", "demonym"):
             continue
         p = c.place
-        if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN", "PPLC") and c.name_kind != "alt":
+        if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN") and c.name_kind != "alt":
             return True
-        if p.feature_code == "ADM1" and c.name_kind in ("name", "alt", "abbr"):
+        # a capital or first-level division of a small territory is no big place: "Douglas" (a parish and
+        # capital of the Isle of Man), "Stanley", "Hamilton" are surnames and towns elsewhere (an unknown
+        # population is no small one)
+        # ...unless no other country has the name ("Valletta")
+        small = 0 < p.population < MIN_POP_BIG_CAPITAL and any(
+            o.place.country_code != p.country_code for o in cands if o.name_kind != "core")
+        if p.feature_code == "PPLC" and c.name_kind != "alt" and not small:
+            return True
+        if p.feature_code == "ADM1" and c.name_kind in ("name", "alt", "abbr") and not small:
             return True
         if p.feature_class == "P" and p.population >= min_pop and c.name_kind != "alt":
             return True  # an alternate name of a big city is often an old or foreign one

@@ -180,3 +180,15 @@ def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geo
 ])
 def test_two_big_places_the_model_merged_at_an_and_are_both_places(geoparser, text, places):
     assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
+
+
+@pytest.mark.parametrize("name,big", [
+    ("Douglas", False),  # a parish and the capital of the Isle of Man, a surname, towns elsewhere
+    ("Valletta", True),  # a small capital no other country has
+    ("Kyiv", True),
+    ("Texas", True),
+])
+def test_a_small_territory_s_capital_is_no_big_place_when_others_share_its_name(store, name, big):
+    from geomap.extract import MIN_POP_UNTAGGED, big_place
+
+    assert big_place([c for c in store.lookup(name) if c.name_kind != "core"], MIN_POP_UNTAGGED) is big
