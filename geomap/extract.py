@@ -199,7 +199,7 @@ PLACE_PREPOSITIONS = {
 #: Verbs whose object is a place as surely as a preposition's ("shelled Quillan", "visited Tessbury").
 PLACE_VERBS = {
     "visited", "toured", "shelled", "bombed", "bombarded", "struck", "captured", "recaptured", "liberated",
-    "besieged", "stormed", "evacuated", "entered", "invaded", "occupied", "reached",
+    "besieged", "stormed", "evacuated", "entered", "invaded", "occupied",
 }
 #: Words before an "on" that takes a place ("fired on", "an assault on").
 _ON_PLACE_WORDS = frozenset("fired firing fire attack attacks attacked assault assaults strike strikes advance advanced "
@@ -741,7 +741,9 @@ class _Extractor:
         before = _prev_word(self.doc, ent.start)
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition;
         # for a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
-        verb = before in PLACE_VERBS or bool(_PLACE_PASSIVE.match(self.text, end))
+        # (and only where a town or division bears the name as its own, not as one of its other names)
+        verb = (before in PLACE_VERBS or bool(_PLACE_PASSIVE.match(self.text, end))) and any(
+            c.name_kind == "name" and c.place.feature_class in ("P", "A") for c in cands)
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
                 or _on_a_place(self.doc, ent.start, cands)) or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
