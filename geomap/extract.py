@@ -741,9 +741,9 @@ class _Extractor:
         before = _prev_word(self.doc, ent.start)
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition;
         # for a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
-        # (and only where a town or division bears the name as its own, not as one of its other names)
+        # (and only for a town's name, or a division's own: a company is named like a division's other name)
         verb = (before in PLACE_VERBS or bool(_PLACE_PASSIVE.match(self.text, end))) and any(
-            c.name_kind == "name" and c.place.feature_class in ("P", "A") for c in cands)
+            c.place.feature_class == "P" or (c.name_kind == "name" and c.place.feature_class == "A") for c in cands)
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
                 or _on_a_place(self.doc, ent.start, cands)) or bool(
             _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
