@@ -29,7 +29,7 @@ from .descriptions import describe
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Container
+    from collections.abc import Collection, Container
 
     import numpy as np
 
@@ -155,9 +155,9 @@ def _phrase_hits(text: str, automaton: Any) -> list[tuple[int, int]]:
 NATURAL_CLASSES = frozenset("HTLVU")
 #: Entity labels a gazetteer phrase may override: places, and names the model took for people.
 _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
-#: Labels the model gives to place names it does not recognise as places.
 #: Entity labels of numbers and amounts.
 _NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+#: Labels the model gives to place names it does not recognise as places.
 MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
 #: Feature codes of places whose names take "the" ("the Netherlands", "the Balkans", "the Gulf").
 THE_PLACES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "RGN", "CONT", "OCN", "SEA", "GULF", "STRT", "PEN", "MTS", "DSRT", "ISLS")
@@ -384,22 +384,23 @@ def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
 
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     """True when a strong reading of the name is a country, division, region or big city."""
+    countries: set[str | None] | None = None  # the countries of the name's readings, when needed
     for c in cands:
         if c.name_kind in ("core", "demonym"):
             continue
         p = c.place
         if p.feature_code.startswith("PCL") or p.feature_code in ("CONT", "RGN") and c.name_kind != "alt":
             return True
-        # a capital or first-level division of a small territory is no big place: "Douglas" (a parish and
-        # capital of the Isle of Man), "Stanley", "Hamilton" are surnames and towns elsewhere (an unknown
-        # population is no small one)
-        # ...unless no other country has the name ("Valletta")
-        small = 0 < p.population < MIN_POP_BIG_CAPITAL and any(
-            o.place.country_code != p.country_code for o in cands if o.name_kind != "core")
-        if p.feature_code == "PPLC" and c.name_kind != "alt" and not small:
-            return True
-        if p.feature_code == "ADM1" and c.name_kind in ("name", "alt", "abbr") and not small:
-            return True
+        capital = p.feature_code == "PPLC" and c.name_kind != "alt"
+        division = p.feature_code == "ADM1" and c.name_kind in ("name", "alt", "abbr")
+        if capital or division:
+            # a capital or first-level division of a small territory that another country's place shares
+            # the name with is no big place: "Douglas" (a parish and capital of the Isle of Man), "Stanley",
+            # "Hamilton" are surnames and towns elsewhere; "Valletta" is big (an unknown population is no small one)
+            if countries is None:
+                countries = {o.place.country_code for o in cands if o.name_kind != "core"}
+            if not (0 < p.population < MIN_POP_BIG_CAPITAL and countries != {p.country_code}):
+                return True
         if p.feature_class == "P" and p.population >= min_pop and c.name_kind != "alt":
             return True  # an alternate name of a big city is often an old or foreign one
     return False
@@ -488,8 +489,9 @@ def _a_body(name: str) -> bool:
     return " " not in name and name.lower() in ORG_HEADS
 
 
-def _other_than(names: "set[str] | None", key: str) -> bool:
-    """Whether ``names`` holds a name other than ``key``."""
+def other_than(names: "Collection[str] | None", key: str) -> bool:
+    """Whether ``names`` holds a name other than ``key`` (a word of another person's name, a piece
+    of context that some other name gave)."""
     return bool(names) and (len(names) > 1 or key not in names)  # type: ignore[arg-type]
 
 
@@ -555,7 +557,7 @@ class _Extractor:
         key = normalize(name)
         words = key.split()
         # a PERSON entity that is just this name ("Tamil Nadu" tagged PERSON) is no evidence
-        if not words or not all(_other_than(self.persons.get(w), key) for w in words):
+        if not words or not all(other_than(self.persons.get(w), key) for w in words):
             return False
         return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
 
@@ -564,7 +566,7 @@ class _Extractor:
         family" is no place): a weaker test than :meth:`is_person_name`, for names the
         gazetteer lacks."""
         key = normalize(name)
-        return any(_other_than(self.persons.get(w), key) for w in key.split())
+        return any(other_than(self.persons.get(w), key) for w in key.split())
 
     # -- rules ---------------------------------------------------------------
     def region_phrases(self) -> None:
@@ -737,16 +739,16 @@ class _Extractor:
         if self.is_person_name(name, ent.start):
             return
         cands = self.lookup(name)
-        # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         before = _prev_word(self.doc, ent.start)
-        # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition;
-        # for a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
-        # (and only for a town's name, or a division's own: a company is named like a division's other name)
+        # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition,
+        # for a town's name or a division's own (a company is named like a division's other name), and for
+        # a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
         verb = (before in PLACE_VERBS or bool(_PLACE_PASSIVE.match(self.text, end))) and any(
             c.place.feature_class == "P" or (c.name_kind == "name" and c.place.feature_class == "A") for c in cands)
+        # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
+        residence = bool(_RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or _on_a_place(self.doc, ent.start, cands)) or bool(
-            _RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
+                or _on_a_place(self.doc, ent.start, cands) or residence)
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
@@ -948,11 +950,12 @@ class _Extractor:
         text = self.text
         # each token's offsets, whether it is alphabetic and whether it opens with a capital, read
         # from the arrays (a Token object per look costs more than the rest of the rule)
-        starts, lengths, alphas = idx.tolist(), length.tolist(), alpha.astype(bool).tolist()
+        alpha = alpha.astype(bool)
+        starts, lengths = idx.tolist(), length.tolist()
         capital = [text[a : a + 1].isupper() for a in starts]
-        words = _TokenWords(text, starts, lengths, alphas, capital, in_ent)
+        words = _TokenWords(text, starts, lengths, alpha.tolist(), capital, in_ent)
         i = 0
-        for k in np.flatnonzero(alpha.astype(bool) & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
+        for k in np.flatnonzero(alpha & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
             if k < i or in_ent[k] or not capital[k]:
                 continue
             i = k

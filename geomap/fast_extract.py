@@ -153,6 +153,9 @@ class NameMemo:
         (is a demonym, first word, start, end, candidates, or for a demonym whether it names a
         place); and the surname it makes known ("Lloyd Austin": "austin"), if any. Read from the
         run's text alone, so it is kept for the next run of the same words."""
+        return self._kept(self.runs, (run, demonyms), lambda: self._plan(run, demonyms))
+
+    def _plan(self, run: str, demonyms: bool) -> "_RunPlan":
         words = [w.span() for w in _INNER_WORD.finditer(run)]
         steps: list[tuple[bool, int, int, int, Any]] = []
         owner = [-1] * len(words)  # the match (or demonym) each word is part of
@@ -199,19 +202,15 @@ class NameMemo:
             if (before[:1].isupper() and before.lower() not in _FUNCTION and last not in _FUNCTION
                     and not before.endswith(("'s", "’s"))):
                 surname = last
-        plan = (words, steps, surname)
-        if len(self.runs) >= self.maxsize:
-            self.runs.clear()
-        self.runs[(run, demonyms)] = plan
-        return plan
+        return words, steps, surname
 
-    def _kept(self, table: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
-        """``table[name]``, computed once (the table is emptied when it holds ``maxsize`` entries)."""
-        found = table.get(name)
+    def _kept(self, table: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
+        """``table[key]``, computed once (the table is emptied when it holds ``maxsize`` entries)."""
+        found = table.get(key)
         if found is None:
             if len(table) >= self.maxsize:
                 table.clear()
-            found = table[name] = compute()
+            found = table[key] = compute()
         return found
 
     def is_custom_name(self, name: str) -> bool:

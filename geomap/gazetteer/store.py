@@ -181,10 +181,10 @@ class GazetteerStore:
         with self._lock:
             if self._demonym_names is None:
                 try:
-                    rows = self._fetch("SELECT name FROM demonym_names")
+                    names = self._fetch_names("SELECT name FROM demonym_names")
                 except sqlite3.OperationalError:
-                    rows = self._fetch("SELECT DISTINCT name FROM names WHERE kind = 'demonym'")
-                self._demonym_names = frozenset(r[0] for r in rows)
+                    names = self._fetch_names("SELECT DISTINCT name FROM names WHERE kind = 'demonym'")
+                self._demonym_names = frozenset(names)
             return self._demonym_names
 
     def phrase_automaton(self) -> Any:

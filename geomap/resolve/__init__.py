@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates
+from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates, other_than
 from ..gazetteer.names import core_name, normalize
 from ..model import great_circle_km
 from ..gazetteer.store import Candidate
@@ -111,11 +111,6 @@ class _Context:
     listed: frozenset[tuple[str, str]] = frozenset()
 
 
-def _from_others(names: "frozenset[str] | None", own: str) -> bool:
-    """Whether some name other than ``own`` gave this piece of context."""
-    return bool(names) and (len(names) > 1 or own not in names)  # type: ignore[arg-type]
-
-
 @dataclass(slots=True)
 class _NameFacts:
     """What the candidate list says about the name itself."""
@@ -173,7 +168,7 @@ def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bo
     if (p.feature_class != "P" or p.population < EXONYM_RATIO * facts.owner_pop or cc in facts.owner_countries
             or facts.landmark):  # "White House" is no exonym of Casablanca
         return False
-    return not any(_from_others(ctx.admin1.get(d), own) for d in facts.owner_divisions)
+    return not any(other_than(ctx.admin1.get(d), own) for d in facts.owner_divisions)
 
 
 def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
@@ -207,15 +202,15 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
         if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
             f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
     own = span.lookup.casefold()
-    if ctx.countries and not p.feature_code.startswith("PCL") and _from_others(ctx.countries.get(p.country_code or ""), own):
+    if ctx.countries and not p.feature_code.startswith("PCL") and other_than(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
     if (p.country_code and p.feature_class in ("A", "P") and own in _GENERIC_WORDS
-            and not _from_others(ctx.countries.get(p.country_code), own)):
+            and not other_than(ctx.countries.get(p.country_code), own)):
         f["generic"] = GENERIC_NAME
-    if cand.name_kind == "abbr" and _from_others(ctx.countries.get(p.country_code or ""), own):
+    if cand.name_kind == "abbr" and other_than(ctx.countries.get(p.country_code or ""), own):
         f["code"] = CODE_BONUS  # "SA" in an article about Australia: South Australia, not South Africa
     # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself
-    if (p.country_code and p.admin1 and _from_others(ctx.admin1.get((p.country_code, p.admin1)), own)
+    if (p.country_code and p.admin1 and other_than(ctx.admin1.get((p.country_code, p.admin1)), own)
             and not (p.feature_class == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):
         f["admin1"] = ADMIN1_BONUS
     siblings = sum(1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) if p.feature_code == "ADM1" else 0
