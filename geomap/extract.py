@@ -23,7 +23,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .descriptions import describe
 from .gazetteer.names import normalize
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["Span_", "extract_spans", "link_containment", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
+__all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
@@ -259,6 +259,60 @@ _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _
 #: ahead): a text without it is not searched with the slower pattern.
 _SITE_IN_MARK = re.compile(_SITE_HEADS + r"(?=\s+(?:in|at)\s)")
 _SITE_OWNED_MARK = re.compile(r"['’]s (?=[A-Z])")
+#: Plural feature words after a list of names, and the singular each name takes: "Orange and
+#: Seminole counties", "the Tigris and Euphrates rivers", "Bourbon and Dauphine streets".
+PLURAL_FEATURES = {
+    "counties": "county", "districts": "district", "provinces": "province", "regions": "region",
+    "oblasts": "oblast", "governorates": "governorate", "prefectures": "prefecture", "states": "state",
+    "streets": "Street", "avenues": "Avenue", "roads": "Road", "boulevards": "Boulevard",
+    "rivers": "River", "seas": "Sea", "oceans": "Ocean", "islands": "Island", "mountains": "Mountains",
+    "valleys": "Valley", "creeks": "Creek", "bays": "Bay",
+}
+#: The other number of a feature word, for names of groups ("Canary Islands") and single ones ("North Island").
+_PLURAL_OTHER = {"Island": "Islands", "Mountains": "Mountain"}
+_PLURAL_NAME = r"[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*){0,2}"
+_PLURAL_LIST = re.compile(r"(?<![\w’'-])(" + _PLURAL_NAME + r"(?:(?:,? (?:and|or) |, )" + _PLURAL_NAME + r")+) ("
+                          + "|".join(PLURAL_FEATURES) + r")\b")
+_PLURAL_SEP = re.compile(r",? (?:and|or) |, ")
+#: Capitalised words that open a sentence before a list, not a name: "In Orange and Seminole counties".
+_PLURAL_LEAD = frozenset("the in at on of to from for by with near across between both along into through".split())
+_PLURAL_IN = re.compile(r" (?:" + "|".join(PLURAL_FEATURES) + r") (?:in|of|at) ")
+_PLURAL_MARK = re.compile(r" (?:and|or) [A-Z][^.;:!?]{0,60}? (?:" + "|".join(PLURAL_FEATURES) + r")\b")
+
+
+def plural_features(text: str, lookup: "Callable[[str], list[Candidate]]", label: str) -> Iterator[Span_]:
+    """Names listed before a plural feature word, each the word's kind of place: "Orange and
+    Seminole counties" are region phrases of counties (where the gazetteer has such a division);
+    "the Tigris and Euphrates rivers", "Bourbon and Dauphine streets" take the word into their
+    lookup ("Euphrates River") and their ``feature``, so that none is a town of the bare name.
+    Leading words that open a sentence go ("In Orange and ...")."""
+    if _PLURAL_MARK.search(text) is None:
+        return
+    for m in _PLURAL_LIST.finditer(text):
+        word = PLURAL_FEATURES[m.group(2)]
+        pos = m.start(1)
+        for part in _PLURAL_SEP.split(m.group(1)):
+            start, words = pos, part.split(" ")
+            pos += len(part)
+            sep = _PLURAL_SEP.match(text, pos)
+            pos = sep.end() if sep else pos
+            while words and words[0].lower() in _PLURAL_LEAD:
+                start += len(words.pop(0)) + 1
+            if not words:
+                continue
+            name = " ".join(words)
+            end = start + len(name)
+            if word[0].islower():
+                if (any(c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") for c in lookup(name))
+                        or lookup(f"{name} {word}")):
+                    yield Span_(start, end, "region-phrase", label, name, designator=word)
+                continue
+            whole = f"{name} {word}"
+            if not lookup(whole) and lookup(f"{name} {_PLURAL_OTHER.get(word, word)}"):
+                whole = f"{name} {_PLURAL_OTHER[word]}"  # "the Canary and Balearic islands"
+            yield Span_(start, end, "toponym", label, whole, feature=word.lower())
+
+
 #: Minimum population for a mislabelled entity (ORG, PRODUCT…) without other evidence.
 MIN_POP_MISLABELLED = 200_000
 _AGENCIES = r"AP|AFP|Reuters|UPI|dpa|IANS|PTI|ANI|Xinhua|CNN|Bloomberg"
@@ -325,6 +379,7 @@ class Span_:
     inside: "Span_ | None" = None  # "Y in X", "Y, X", "the X village of Y" → X
     designator: str = ""  # the region word of a region phrase ("oblast", "county")
     organisation: str = ""  # the organisation's name around an embedded place
+    feature: str = ""  # the kind of place the text calls it ("street", "river": "Bourbon and Dauphine streets")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -601,6 +656,12 @@ class _Extractor:
                                    designator=tok.lower_))
                     break
                 names.pop(0)
+
+    def plural_features(self) -> None:
+        """"Orange and Seminole counties", "the Tigris and Euphrates rivers", "Bourbon and Dauphine
+        streets": each listed name is the plural word's kind of place, not a town of that name."""
+        for span in plural_features(self.text, self.lookup, "rule:plural"):
+            self.add(span)
 
     def settlement_of(self) -> None:
         """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
@@ -1182,7 +1243,7 @@ class _Extractor:
 
 #: The recognition rules, in the order they claim text; each can be switched off by name
 #: (``Geoparser(disable=[...])``).
-RULES = ("region-phrases", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
+RULES = ("region-phrases", "plural-features", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
          "sites", "untagged",
          "coordinated", "parenthesised", "hyphenated", "same-name", "containment")
 
@@ -1212,6 +1273,11 @@ def link_containment(spans: list[Span_], text: str) -> None:
             a.inside = b
         elif gap in ("'s ", "’s ") and b.label == "rule:site" and b.inside is None:  # "Leeds's Quillan Hospital"
             b.inside = a
+        elif a.feature and _PLURAL_IN.fullmatch(gap):  # "Bourbon and Dauphine streets in New Orleans"
+            a.inside = b
+    for a, b in zip(ordered[-2::-1], ordered[:0:-1]):  # right to left: "Bourbon" as "Dauphine"
+        if a.feature and a.feature == b.feature and a.inside is None and _PLURAL_SEP.fullmatch(text[a.end : b.start]):
+            a.inside = b.inside
 
 
 def mark_qualifiers(spans: list[Span_], text: str) -> None:

@@ -192,3 +192,38 @@ def test_a_small_territory_s_capital_is_no_big_place_when_others_share_its_name(
     from geomap.extract import MIN_POP_UNTAGGED, big_place
 
     assert big_place([c for c in store.lookup(name) if c.name_kind != "core"], MIN_POP_UNTAGGED) is big
+
+
+@pytest.mark.parametrize("text,places", [
+    # each listed name is a county: not the towns of Orange, California and Seminole, Florida
+    ("Flooding closed roads in Orange and Seminole counties, officials in Florida said.",
+     [("Orange", "Orange County", "FL"), ("Seminole", "Seminole County", "FL"), ("Florida", "Florida", "FL")]),
+    ("In Cook, DuPage and Lake counties, schools closed.",
+     [("Cook", "Cook County", "IL"), ("DuPage", "DuPage County", "IL"), ("Lake", "Lake County", "IL")]),
+    ("Residents of Harris and Fort Bend counties were told to boil water.",
+     [("Harris", "Harris County", "TX"), ("Fort Bend", "Fort Bend County", "TX")]),
+    ("Storms formed over the Atlantic and Pacific oceans.",
+     [("Atlantic", "Atlantic Ocean", None), ("Pacific", "Pacific Ocean", None)]),
+    ("Tourism boomed on the Canary and Balearic islands.",  # names of island groups: "Canary Islands"
+     [("Canary", "Canary Islands", "53"), ("Balearic", "Illes Balears", "07")]),
+])
+def test_names_listed_before_a_plural_feature_word_are_that_feature(geoparser, text, places):
+    doc = geoparser.parse(text)
+    assert [(m.text, m.place and m.place.name, m.place and m.place.admin1) for m in doc.mentions] == places
+
+
+@pytest.mark.parametrize("text,placed", [
+    # streets and rivers the gazetteer lacks: never a town of the bare name (Bourbon, Indiana; the
+    # Dauphiné region of France; a division named after a river)
+    ("The parade turned at the corner of Bourbon and Dauphine streets in New Orleans.",
+     [("Bourbon", "New Orleans", "containing"), ("Dauphine", "New Orleans", "containing"),
+      ("New Orleans", "New Orleans", "exact")]),
+    ("Water levels in the Tigris and Euphrates rivers fell, Iraqi officials said.",
+     [("Tigris", None, "exact"), ("Euphrates", None, "exact"), ("Iraqi", "Iraq", "exact")]),
+    ("Ferries run between the North and South islands of New Zealand.",  # "South Island" is an old name of a US town
+     [("North", "New Zealand", "containing"), ("South", "New Zealand", "containing"),
+      ("New Zealand", "New Zealand", "exact")]),
+])
+def test_listed_streets_and_rivers_are_no_towns(geoparser, text, placed):
+    doc = geoparser.parse(text)
+    assert [(m.text, m.place and m.place.name, m.precision) for m in doc.mentions] == placed

@@ -103,6 +103,17 @@ def test_region_phrase_settlement_and_demonym(fast):
     assert region.kind == "region-phrase" and region.place.feature_code == "ADM1"
 
 
+def test_names_listed_before_a_plural_feature_word(fast):
+    """The full mode's rule: counties, not the towns of Orange, California or Seminole, Florida;
+    streets the gazetteer lacks, placed only where the text says."""
+    doc = fast.parse("Roads closed in Orange and Seminole counties. The parade crossed Bourbon and "
+                     "Dauphine streets in New Orleans.")
+    assert [(m.text, m.place and m.place.name, m.precision) for m in doc.mentions] == [
+        ("Orange", "Orange County", "exact"), ("Seminole", "Seminole County", "exact"),
+        ("Bourbon", "New Orleans", "containing"), ("Dauphine", "New Orleans", "containing"),
+        ("New Orleans", "New Orleans", "exact")]
+
+
 def test_a_described_name_is_a_place_everywhere_in_the_article(fast):
     doc = fast.parse("Springfield is the capital of the state of Illinois. Springfield has a population of "
                      "about 114,000. Lincoln lived in Springfield before his presidency.")

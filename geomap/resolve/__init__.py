@@ -307,7 +307,8 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         # "Lake Michigan", "Southern Ocean": a natural feature, or a place really called so ("Mount Vernon"),
         # never a town or county found for part of the name ("Ocean County")
         key = normalize(span.lookup)
-        cands = [c for c in cands if c.matched == key or c.place.feature_class in NATURAL_CLASSES]
+        cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES
+                 or (c.matched == key and (c.place.feature_class != "P" or c.name_kind != "alt"))]  # a town's own name
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
     if span.kind != "region-phrase" and not span.prefer_admin1 and not cores:
         strong = [c for c in cands if c.name_kind != "core"]
@@ -601,6 +602,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_campus_town, spans, chosen, text or "")
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
+    adjust.run(_far_small_towns, spans, chosen, ranked_all)
     adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers)
     adjust.run(_seats, spans, chosen, store, text)
     adjust.run(_in_container, spans, chosen, containers, ranked_all)
@@ -616,7 +618,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
 #: The rules that may change a choice after ranking, in the order they run; each can be
 #: switched off by name (``Geoparser(disable=[...])``) and records every change it makes.
 ADJUSTMENTS = ("qualified-pairs", "one-sense-per-discourse", "region-sense", "campus-town", "drop-counties-of-other-states",
-               "lone-foreign-places", "not-in-qualifier", "seats", "in-container")
+               "lone-foreign-places", "far-small-towns", "not-in-qualifier", "seats", "in-container")
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
 CONTAINER = "container"
@@ -930,6 +932,9 @@ def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | Non
         if (place is None or place.feature_code != "ADM2" or place.country_code not in states or place.geonameid < 0
                 or place.admin1 in states[place.country_code] or span.inside is not None or not ranked_all[i]):
             continue
+        if any(c.place.feature_code == "ADM1" and (c.place.country_code, c.place.admin1) == (place.country_code, place.admin1)
+               for _, c, _ in ranked_all[i]):
+            continue  # the name is its first-level division's too ("the Balearic Islands"): no county of many
         f = ranked_all[i][0][2]
         if not any(f.get(k, 0.0) > 0 for k in ("near", "admin1", "inside", "holds", "qualifier", "container")):
             chosen[i] = None
@@ -967,6 +972,31 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
         if home is not None:
             chosen[i] = home
         elif place.feature_class == "P" and place.population < FOREIGN_TOWN_POP and len(per_country[main]) >= FOREIGN_MAIN_NAMES:
+            chosen[i] = None
+
+
+#: A small town the model did not call a place, far from every local place the article names,
+#: with nothing in the text for it: a site of the article's own area the gazetteer lacks.
+FAR_TOWN_POP = 20_000
+FAR_TOWN_KM = 500.0
+_EVIDENCE = ("near", "admin1", "inside", "holds", "qualifier", "container", "ev_county", "ev_admin1")
+
+
+def _far_small_towns(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
+    """Unresolve a small town (under ``FAR_TOWN_POP``) that the model did not tag as a place,
+    that nothing in the text ties to its area, and that lies more than ``FAR_TOWN_KM`` from
+    every one of at least two towns or counties the article places: "Washington Square" in a
+    story about New Orleans is the city's square, not the Pennsylvania town of that name."""
+    local = [(i, p.point) for i, p in enumerate(chosen)
+             if p is not None and (p.feature_class == "P" or p.feature_code in _LOCAL_CODES)]
+    for i, (span, place) in enumerate(zip(spans, chosen)):
+        if (place is None or place.feature_class != "P" or place.population >= FAR_TOWN_POP or place.geonameid < 0
+                or span.label in ("ner:GPE", "ner:LOC") or span.label.startswith(("rule:dateline", "rule:described"))
+                or span.inside is not None or not ranked_all[i]
+                or any(v > 0 and k.split("@")[0] in _EVIDENCE for k, v in ranked_all[i][0][2].items())):
+            continue
+        others = [q for j, q in local if j != i and chosen[j] != place]
+        if len(others) >= 2 and all(_km(place.point, q) > FAR_TOWN_KM for q in others):
             chosen[i] = None
 
 

@@ -195,3 +195,18 @@ def test_the_region_of_a_sea_is_the_sea_not_a_county_of_its_name(geoparser):
     doc = geoparser.parse("Storms battered the Pacific region this week, forecasters said.")
     (m,) = doc.mentions
     assert m.place.feature_class == "H" and m.place.feature_code == "OCN", m.place
+
+
+def test_a_small_far_town_the_model_calls_a_facility_is_the_article_s_own_site(geoparser):
+    """"Washington Square" among New Orleans places is the city's square, not the small
+    Pennsylvania town of that name; among Philadelphia places it may be that town."""
+    doc = geoparser.parse("Fans gathered at Washington Square on Friday. Bands from New Orleans and Baton "
+                          "Rouge played until midnight.")
+    square = _mention(doc, "Washington Square")
+    assert square.place is None and square.adjustments[0]["rule"] == "far-small-towns"
+    doc = geoparser.parse("Fans gathered at Washington Square on Friday. Bands from Philadelphia and Camden "
+                          "played until midnight.")
+    assert _mention(doc, "Washington Square").place.admin1 == "PA"
+    # the text ties it to its state: it stays, however far from the article's other towns
+    doc = geoparser.parse("She grew up in Eva, Alabama. Donors from Paterson and Newark attended her talk.")
+    assert _mention(doc, "Eva").place.admin1 == "AL"
