@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .descriptions import describe
-from .gazetteer.names import normalize
+from .gazetteer.names import core_name, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Collection, Container
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
+__all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "postal_pairs", "postal_state", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
@@ -240,6 +240,8 @@ _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Tessbury, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
+#: "Portland, ME will…": a postal code closes the pair whatever follows it.
+_POSTAL_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?([A-Z]{2})(?![\w’'-]|\.\w)")
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
@@ -350,7 +352,50 @@ _DATELINE_STATES = {
     "Ark.": "Arkansas", "Ill.": "Illinois", "La.": "Louisiana", "Mass.": "Massachusetts", "Miss.": "Mississippi",
     "Mont.": "Montana", "Ore.": "Oregon", "Pa.": "Pennsylvania", "Tex.": "Texas", "Wash.": "Washington State",
 }
+#: US and Canadian postal codes, read as a state or province only right after a town of theirs
+#: ("Portland, ME", "Kingston, ON"): alone, many are words ("ME", "IN", "OR", "ON").
+POSTAL_CODES = {
+    **{code: ("US", code, name) for code, name in (
+        ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
+        ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("FL", "Florida"), ("GA", "Georgia"),
+        ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
+        ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"),
+        ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"),
+        ("NE", "Nebraska"), ("NV", "Nevada"), ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"),
+        ("NY", "New York"), ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+        ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
+        ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"),
+        ("VA", "Virginia"), ("WA", "Washington State"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"))},
+    **{code: ("CA", admin1, name) for code, admin1, name in (
+        ("AB", "01", "Alberta"), ("BC", "02", "British Columbia"), ("MB", "03", "Manitoba"), ("NB", "04", "New Brunswick"),
+        ("NL", "05", "Newfoundland and Labrador"), ("NS", "07", "Nova Scotia"), ("ON", "08", "Ontario"),
+        ("PE", "09", "Prince Edward Island"), ("QC", "10", "Quebec"), ("SK", "11", "Saskatchewan"), ("YT", "12", "Yukon"),
+        ("NT", "13", "Northwest Territories"), ("NU", "14", "Nunavut"))},
+}
 _TRIM_END = ("'s", "’s", "'", "’")
+
+def postal_state(town: str, code: str, lookup: "Callable[[str], list[Candidate]]") -> str | None:
+    """The state or province whose postal code ``code`` is, when ``lookup`` has a place called
+    ``town`` in it ("Portland", "ME" -> "Maine"); else None."""
+    where = POSTAL_CODES.get(code)
+    if where is None:
+        return None
+    cc, admin1, name = where
+    return name if any((c.place.country_code, c.place.admin1) == (cc, admin1) for c in lookup(town)) else None
+
+
+def postal_pairs(text: str, lookup: "Callable[[str], list[Candidate]]", label: str) -> Iterator[tuple[Span_, Span_]]:
+    """"Portland, ME", "Kingston, ON": a town, then the postal code of a state or province
+    that has a town of that name. Yields the town's span (inside the state's) and the state's,
+    whose lookup is the state's name."""
+    if "," not in text:
+        return
+    for m in _POSTAL_PAIR.finditer(text):
+        state = postal_state(m.group(1), m.group(2), lookup)
+        if state is not None:
+            outer = Span_(m.start(2), m.end(2), "toponym", label, state)
+            yield Span_(m.start(1), m.end(1), "toponym", label, m.group(1), inside=outer), outer
+
 _ABBREV_END = re.compile(r"(?:^|[^A-Za-z])(?:[A-Za-z]\.){2,}$")
 #: Capitalised words that name directions or kinds of places, not places, when alone.
 NOT_ALONE = {
@@ -1007,7 +1052,8 @@ class _Extractor:
                 in_ent[i] = True
         # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word
         # unless in capitals, outside any entity, capitalised
-        alpha, stop, upper, idx, length = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX", "LENGTH"]).T
+        alpha, stop, upper, idx, length, sent = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX", "LENGTH",
+                                                              "SENT_START"]).T
         text = self.text
         # each token's offsets, whether it is alphabetic and whether it opens with a capital, read
         # from the arrays (a Token object per look costs more than the rest of the rule)
@@ -1015,6 +1061,7 @@ class _Extractor:
         starts, lengths = idx.tolist(), length.tolist()
         capital = [text[a : a + 1].isupper() for a in starts]
         words = _TokenWords(text, starts, lengths, alpha.tolist(), capital, in_ent)
+        headline = _title_case_tokens(sent.tolist(), alpha.tolist(), stop.tolist(), capital)
         i = 0
         for k in np.flatnonzero(alpha & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
             if k < i or in_ent[k] or not capital[k]:
@@ -1041,9 +1088,19 @@ class _Extractor:
                         or _on_a_place(doc, i, cands))
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
-                if (prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED)) or (
-                    sentence_initial and big_place(cands, 1_000_000)
-                ):
+                # "Wash", "Men": alternate names of states, not their own ("Oyo" of Oyo State is one)
+                own = [c for c in cands if c.name_kind != "alt"
+                       or (c.place.feature_code == "ADM1" and core_name(c.place.name) == c.matched)]
+                if headline[i]:
+                    # every word is capitalised ("Police Arrest Three Men After Chase In Houston"): only a big
+                    # place by its own name after a preposition, or a country or city of a million
+                    ok = (prep and big_place(own, MIN_POP_UNTAGGED)) or any(
+                        c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
+                        for c in own)
+                else:
+                    ok = ((prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED))
+                          or (sentence_initial and big_place(own, 1_000_000)))
+                if ok:
                     if self.add(Span_(start, end, "toponym", "rule:gazetteer", name)):
                         i += n
                         matched = True
@@ -1055,19 +1112,25 @@ class _Extractor:
         """"Oulton Park, Cheshire", "Knockhill, Fife": a name then a division or country the
         gazetteer has, closing the phrase. The division is a place whatever the model tagged
         it; the name before it is a place inside it, even one the gazetteer lacks."""
-        for m in _QUALIFIED.finditer(self.text):
-            (ya, yb), (xa, xb) = m.span(1), m.span(2)
-            x_name, y_name = m.group(2), m.group(1)
+        pairs = {(m.span(1), m.span(2)): True for m in _QUALIFIED.finditer(self.text)}
+        if "," in self.text:
+            for m in _POSTAL_PAIR.finditer(self.text):
+                pairs.setdefault((m.span(1), m.span(2)), False)
+        for ((ya, yb), (xa, xb)), closing in sorted(pairs.items()):
+            x_name, y_name = self.text[xa:xb], self.text[ya:yb]
             state = _DATELINE_STATES.get(self.text[xa : xb + 1])  # "Springfield, Mass.": a state's abbreviation
+            postal = postal_state(y_name, x_name, self.lookup)  # "Portland, ME": a town of that state, then its code
+            if not (closing or postal):
+                continue  # "Portland, ME will…" is a pair only by the postal code
             if (x_name.lower() in NOT_ALONE and state is None) or y_name.lower() in NOT_ALONE:
                 continue
-            x_name = state or x_name
-            if _in_list(self.text, ya, xb):
-                continue  # "Quillan, Tessbury, Leeds, and York": a list, not "Y, X"
+            x_name = state or postal or x_name
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
             if not divisions:
                 continue
+            if postal is None and _in_list(self.text, ya, xb) and not self.town_of(y_name, divisions):
+                continue  # "Quillan, Tessbury, Leeds, and York": a list, not "Y, X"
             y_tok, x_tok = (self.doc.char_span(a, b, alignment_mode="expand") for a, b in ((ya, yb), (xa, xb)))
             if y_tok is None or x_tok is None or self.is_person_name(x_name, x_tok.start):
                 continue
@@ -1084,6 +1147,16 @@ class _Extractor:
                 inner = self.add(Span_(ya, yb, "toponym", "rule:qualified", y_name))
             if inner is not None and inner.inside is None:
                 inner.inside = outer
+
+    def town_of(self, name: str, divisions: "list[Candidate]") -> bool:
+        """The gazetteer has a town called ``name`` in one of the first-level ``divisions``, and
+        nothing bigger bears the name: "Dover, Delaware and Athens, Ohio" pairs towns with their
+        states, where "Georgia, Florida and Alabama" lists states."""
+        cands = self.lookup(name)
+        if any(c.place.feature_class == "A" and c.name_kind == "name" or c.place.feature_code.startswith("PCL") for c in cands):
+            return False
+        states = {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
+        return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
 
     def coordinated(self) -> None:
         """Names listed with a place are places: "Quillan, Tessbury, Harnwick and Leeds", "from
@@ -1268,7 +1341,8 @@ def link_containment(spans: list[Span_], text: str) -> None:
             if not _in_list(text, a.start, b.end):
                 a.inside = b
                 # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)
-                b.lookup = _DATELINE_STATES.get(b.lookup.strip(), b.lookup)
+                code = b.lookup.strip()
+                b.lookup = _DATELINE_STATES.get(code) or (POSTAL_CODES[code][2] if code in POSTAL_CODES else b.lookup)
         elif gap.strip().lower() in ("in", "of", "at"):  # "St George's Chapel at Windsor Castle"
             a.inside = b
         elif gap in ("'s ", "’s ") and b.label == "rule:site" and b.inside is None:  # "Leeds's Quillan Hospital"
@@ -1358,6 +1432,20 @@ class _TokenWords:
 
     def lower(self, k: int) -> str:
         return self.text[self.starts[k] : self.starts[k] + self.lengths[k]].lower()
+
+
+def _title_case_tokens(sent_starts: list[int], alpha: list[int], stop: list[int], capital: list[bool]) -> list[bool]:
+    """For each token, whether its sentence is written in title case, as headlines are: at least
+    four words, seven in ten of them capitalised, a capitalised stop word past the first ("Three
+    Men After Chase In Houston"). There, a capital says nothing about a name."""
+    out = [False] * len(alpha)
+    bounds = [k for k, v in enumerate(sent_starts) if v == 1 or k == 0] + [len(alpha)]
+    for a, b in zip(bounds, bounds[1:]):
+        ws = [k for k in range(a, b) if alpha[k]]
+        caps = sum(capital[k] for k in ws)
+        if len(ws) >= 4 and caps >= 0.7 * len(ws) and any(stop[k] and capital[k] for k in ws[1:]):
+            out[a:b] = [True] * (b - a)
+    return out
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:

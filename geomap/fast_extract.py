@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
-                      mark_state_bodies, plural_features)
+                      mark_state_bodies, plural_features, postal_pairs)
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +38,7 @@ __all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", 
            "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
-FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
+FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
               "fast-described", "fast-same-name")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
@@ -499,6 +499,11 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
     if "fast-plural-features" not in disable:
         for span in plural_features(text, rec.lookup, "fast:plural"):
             rec.take(span)
+    if "fast-postal-codes" not in disable:
+        for town, state in postal_pairs(text, rec.lookup, "fast:qualified"):
+            if rec.free(town.start, town.end) and rec.free(state.start, state.end):
+                rec.take(town)
+                rec.take(state)
     if "fast-settlement-of" not in disable:
         rec.settlement_of()
     rec.names()

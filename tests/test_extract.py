@@ -227,3 +227,15 @@ def test_names_listed_before_a_plural_feature_word_are_that_feature(geoparser, t
 def test_listed_streets_and_rivers_are_no_towns(geoparser, text, placed):
     doc = geoparser.parse(text)
     assert [(m.text, m.place and m.place.name, m.precision) for m in doc.mentions] == placed
+
+
+@pytest.mark.parametrize("text,places", [
+    # a headline capitalises every word: "Men" is no alternate name of Maine, "Church" no English village
+    ("Police Arrest Three Men After Chase In Houston", ["Houston"]),
+    ("Gunmen Kill Seven In Attack On Church In Kaduna", ["Kaduna"]),
+    ("Wash Your Hands, Officials Urge Residents Of Lima", ["Lima"]),
+    # nor is a verb opening a sentence a state by an alternate name
+    ("Wash your hands often, officials in Lima said.", ["Lima"]),
+])
+def test_capitals_of_a_headline_are_no_evidence_of_a_name(geoparser, text, places):
+    assert [m.text for m in geoparser.parse(text).mentions] == places

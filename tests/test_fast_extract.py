@@ -114,6 +114,12 @@ def test_names_listed_before_a_plural_feature_word(fast):
         ("New Orleans", "New Orleans", "exact")]
 
 
+def test_a_postal_code_after_a_town_of_its_state(fast):
+    doc = fast.parse("The plant in Portland, ME will hire 200 workers. He later left for Kingston, ON.")
+    assert [(m.text, m.place.name, m.place.admin1) for m in doc.mentions] == [
+        ("Portland", "Portland", "ME"), ("ME", "Maine", "ME"), ("Kingston", "Kingston", "08"), ("ON", "Ontario", "08")]
+
+
 def test_a_described_name_is_a_place_everywhere_in_the_article(fast):
     doc = fast.parse("Springfield is the capital of the state of Illinois. Springfield has a population of "
                      "about 114,000. Lincoln lived in Springfield before his presidency.")

@@ -18,6 +18,8 @@ the same name in one article resolves to the same place.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import math
 import re
 from dataclasses import dataclass, field
@@ -597,6 +599,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         trace.extend(list(r) for r in ranked_all)
     adjust = _Adjustments(chosen, disable)
     adjust.run(_qualified_pairs, spans, chosen, ranked_all)
+    adjust.run(_list_sense, spans, chosen, ranked_all, text or "")
     adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, descs)
     adjust.run(_region_sense, spans, chosen)
     adjust.run(_campus_town, spans, chosen, text or "")
@@ -617,7 +620,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
 
 #: The rules that may change a choice after ranking, in the order they run; each can be
 #: switched off by name (``Geoparser(disable=[...])``) and records every change it makes.
-ADJUSTMENTS = ("qualified-pairs", "one-sense-per-discourse", "region-sense", "campus-town", "drop-counties-of-other-states",
+ADJUSTMENTS = ("qualified-pairs", "list-sense", "one-sense-per-discourse", "region-sense", "campus-town", "drop-counties-of-other-states",
                "lone-foreign-places", "far-small-towns", "not-in-qualifier", "seats", "in-container")
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
@@ -1062,6 +1065,61 @@ def _qualified_pairs(spans: list[Span_], chosen: list, ranked_all: list) -> None
         _, x, y = max(pairs, key=lambda t: t[0])
         if _contains(y, x):
             chosen[i], chosen[j] = x, y
+
+
+_LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
+
+
+def _kind_of(place: "Place") -> tuple:
+    """What a list's items share: a town's or county's country and first-level division, a
+    division's level and country, or being a country."""
+    if place.feature_code.startswith("PCL"):
+        return ("country",)
+    if place.feature_code == "ADM1":
+        return ("admin1", place.country_code)
+    return ("local", place.country_code, place.admin1)
+
+
+def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str) -> None:
+    """Names listed together are places of one kind and area: in "Toronto, Ottawa, Hamilton,
+    Kitchener and London" London is the Ontario city; in "Georgia, Florida and Alabama" Georgia
+    is the state. A listed name whose place differs from what at least two of its list's other
+    names share, and more of them than share anything else, takes its best-ranked namesake that
+    agrees with them (a town of their division, or that division itself)."""
+    groups: list[list[int]] = []
+    qualifiers = {id(s.inside) for s in spans if s.inside is not None}
+    for i, span in enumerate(spans):
+        if span.kind != "toponym" or span.inside is not None or id(span) in qualifiers:
+            continue
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and text[spans[prev].end : span.start] in _LIST_GAPS and prev == i - 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in groups:
+        if len(group) < 3:
+            continue
+        for i in group:
+            place = chosen[i]
+            if place is None or not ranked_all[i]:
+                continue
+            shared = Counter(_kind_of(chosen[j]) for j in group if j != i and chosen[j] is not None)
+            (kind, n), *rest = shared.most_common(2) + [((), 0)]
+            if n < 2 or n == rest[0][1] or _kind_of(place) == kind:
+                continue
+            own = _kind_of(place)[0]
+            # by an alternate name, any kind may give way ("Portland, Eugene, Salem and Albany": not Albania)
+            loose = any(c.place == place and c.name_kind == "alt" for _, c, _ in ranked_all[i])
+            for _, c, _ in ranked_all[i]:
+                if c.name_kind == CONTAINER:
+                    continue
+                # a town for a town elsewhere, a state for a country and back, or the state that holds
+                # the list's towns ("Seattle, Washington and Tacoma"); never a town for a division
+                if (_kind_of(c.place) == kind and (own == kind[0] or {own, kind[0]} == {"country", "admin1"} or loose)) or (
+                        kind[0] == "local" and c.place.feature_code == "ADM1"
+                        and (c.place.country_code, c.place.admin1) == kind[1:]):
+                    chosen[i] = c.place
+                    break
 
 
 def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, descs: "list[str]") -> None:

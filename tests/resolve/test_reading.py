@@ -27,6 +27,13 @@ READER_MEANS = [
     ("Russian troops captured Tsukuryne, a village west of Donetsk.", "Donetsk", "UA", "05", "P"),
     ("Officials in Portland, Maine, said the storm had passed.", "Portland", "US", "ME", "P"),
     ("Crews near Spokane, Washington, contained the fire by nightfall.", "Spokane", "US", "WA", "P"),
+    # postal codes that are also words, read right after a town of their state or province
+    ("The plant in Portland, ME will hire 200 workers.", "Portland", "US", "ME", "P"),
+    ("Another plant opens in Kingston, ON next year.", "Kingston", "CA", "08", "P"),
+    ("Offices in Dover, DE and Athens, OH closed early.", "Athens", "US", "OH", "P"),
+    ("Offices in Dover, DE and Athens, OH closed early.", "DE", "US", "DE", "A"),
+    # a town and its state inside a list of pairs, not a list of three names
+    ("Offices in Dover, Delaware and Athens, Ohio closed early.", "Delaware", "US", "DE", "A"),
 ]
 
 
@@ -210,3 +217,26 @@ def test_a_small_far_town_the_model_calls_a_facility_is_the_article_s_own_site(g
     # the text ties it to its state: it stays, however far from the article's other towns
     doc = geoparser.parse("She grew up in Eva, Alabama. Donors from Paterson and Newark attended her talk.")
     assert _mention(doc, "Eva").place.admin1 == "AL"
+
+
+def test_a_postal_code_is_a_state_only_after_a_town_of_that_state(geoparser):
+    assert [m.text for m in geoparser.parse("He said the plan was fine, OK. Then he left.").mentions] == []
+    doc = geoparser.parse("Georgia, Florida and Alabama declared emergencies.")  # a list of states
+    assert [(m.text, m.place.feature_code) for m in doc.mentions] == [
+        ("Georgia", "ADM1"), ("Florida", "ADM1"), ("Alabama", "ADM1")]
+
+
+@pytest.mark.parametrize("text,name,admin1", [
+    ("The tour stops in Toronto, Ottawa, Hamilton, Kitchener and London.", "London", "08"),  # Ontario
+    ("Storms hit Portland, Eugene, Salem and Albany overnight.", "Albany", "OR"),  # not Albania
+    ("Trains link Chicago, Rockford, Springfield and Decatur.", "Springfield", "IL"),
+])
+def test_names_listed_together_share_their_area(geoparser, text, name, admin1):
+    m = _mention(geoparser.parse(text), name)
+    assert m.place.admin1 == admin1 and m.place.feature_class == "P", m.place
+    assert m.adjustments and m.adjustments[-1]["rule"] == "list-sense"
+
+
+def test_a_list_of_capitals_keeps_its_capitals(geoparser):
+    doc = geoparser.parse("Flights to Paris, London and Berlin were cancelled.")
+    assert [m.place.country_code for m in doc.mentions] == ["FR", "GB", "DE"]
