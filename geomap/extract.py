@@ -184,6 +184,8 @@ REGION_WORDS = frozenset({
     "region", "oblast", "province", "governorate", "prefecture", "krai", "kray",
     "state", "regions", "provinces", "oblasts", "states", "district", "county",
 })
+#: Abbreviations that open a name: "St. Louis County", "Ft. Bend County".
+_NAME_ABBREVS = {"St.": "Saint", "Ste.": "Sainte", "Mt.": "Mount", "Ft.": "Fort"}
 #: Words between the name and the region word: "the Kursk border region".
 REGION_MODIFIERS = {
     "border", "frontier", "eastern", "western", "northern", "southern", "central",
@@ -307,7 +309,7 @@ def plural_features(text: str, lookup: "Callable[[str], list[Candidate]]", label
             if word[0].islower():
                 if (any(c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") for c in lookup(name))
                         or lookup(f"{name} {word}")):
-                    yield Span_(start, end, "region-phrase", label, name, designator=word)
+                    yield Span_(start, end, "region-phrase", label, name, designator=word, feature=word)
                 continue
             whole = f"{name} {word}"
             if not lookup(whole) and lookup(f"{name} {_PLURAL_OTHER.get(word, word)}"):
@@ -680,7 +682,7 @@ class _Extractor:
             if j >= 0 and doc[j].lower_ in REGION_MODIFIERS:
                 j -= 1
             names: list["Token"] = []
-            while j >= 0 and len(names) < 3 and doc[j].text[:1].isupper() and doc[j].is_alpha:
+            while j >= 0 and len(names) < 3 and doc[j].text[:1].isupper() and (doc[j].is_alpha or doc[j].text in _NAME_ABBREVS):
                 names.insert(0, doc[j])
                 j -= 1
                 # "Miami-Dade County": a hyphen inside the name joins its parts
@@ -692,6 +694,11 @@ class _Extractor:
                 start, end = names[0].idx, names[-1].idx + len(names[-1].text)
                 name = self.text[start:end]
                 cands = [c for c in self.lookup(name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
+                if not cands and names[0].text in _NAME_ABBREVS:  # "St. Louis County" is "Saint Louis County"
+                    long = f"{_NAME_ABBREVS[names[0].text]}{name[len(names[0].text):]}"
+                    cands = [c for c in self.lookup(f"{name} {tok.text}") + self.lookup(f"{long} {tok.text}")
+                             if c.place.feature_class == "A"]
+                    name = long if cands and not self.lookup(f"{name} {tok.text}") else name
                 if cands:
                     if tok.lower_ in ("state", "states") and not tok.text[0].isupper():
                         # "the Russian state": only when the name is a division's own name

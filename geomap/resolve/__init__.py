@@ -295,7 +295,8 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         # "Hamilton County": US and British counties are named with the word ("Hamilton County"); a
         # division whose own name is the whole phrase is meant, not the state of the bare name ("Ohio County")
         whole = store.lookup(f"{span.lookup} {span.designator}")
-        owned = [c for c in whole if c.name_kind == "name" and c.place.feature_class == "A"]
+        # (a list before "counties" may be British, "Kent and Sussex counties": there the bare names count too)
+        owned = [c for c in whole if c.name_kind == "name" and c.place.feature_class == "A" and not span.feature]
         seen = {c.place.geonameid for c in cands}
         cands = owned or sorted([*cands, *(c for c in whole if c.place.geonameid not in seen)],
                                 key=lambda c: -c.place.population)
@@ -312,7 +313,9 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES
                  or (c.matched == key and (c.place.feature_class != "P" or c.name_kind != "alt"))]  # a town's own name
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
-    if span.kind != "region-phrase" and not span.prefer_admin1 and not cores:
+    if span.kind != "region-phrase" and not span.prefer_admin1 and (
+            not cores or any(c.name_kind == "name" and c.place.feature_code in ("ADM1", "PCLI") for c in cands)):
+        # a qualifier that is a state's or country's own name is not a county named after it ("Bethel, Delaware")
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
     return cands[:MAX_CANDIDATES]
@@ -1015,9 +1018,12 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
                 or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES)
                 or outer.feature_code not in ("ADM1", "ADM2", "ADMD", "RGN")):
             continue
-        # only across countries: "Quillan, Tessbury, Harnwick" is a list of one country's towns
-        if outer.country_code and place.country_code != outer.country_code and not any(
-                "inside" in f for _, _, f in ranked_all[i]):
+        # across countries, or across states where the text pairs the town with its state ("Bethel,
+        # Delaware"): "Quillan, Tessbury, Harnwick" is a list of one country's towns
+        elsewhere = place.country_code != outer.country_code or (
+            outer.feature_code == "ADM1" and place.admin1 and place.admin1 != outer.admin1
+            and spans[containers[i]].label == "rule:qualified")
+        if outer.country_code and elsewhere and not any("inside" in f for _, _, f in ranked_all[i]):
             chosen[i] = None
 
 

@@ -240,3 +240,19 @@ def test_names_listed_together_share_their_area(geoparser, text, name, admin1):
 def test_a_list_of_capitals_keeps_its_capitals(geoparser):
     doc = geoparser.parse("Flights to Paris, London and Berlin were cancelled.")
     assert [m.place.country_code for m in doc.mentions] == ["FR", "GB", "DE"]
+
+
+def test_a_town_paired_with_a_state_it_is_not_in_takes_the_state(geoparser):
+    """The gazetteer has no Bethel in Delaware: the town is somewhere in Delaware (containing),
+    not Bethel, Connecticut, and "Delaware" is the state, not an Ohio county named after it."""
+    doc = geoparser.parse("The church is in Bethel, Delaware.")
+    state = _mention(doc, "Delaware")
+    assert state.place.feature_code == "ADM1" and state.place.admin1 == "DE"
+    town = _mention(doc, "Bethel")
+    assert town.place == state.place and town.precision == "containing"
+
+
+def test_a_county_written_with_an_abbreviated_saint(geoparser):
+    doc = geoparser.parse("Concord is a small community in St. Louis County, Missouri.")
+    county = _mention(doc, "St. Louis County")
+    assert county.place.feature_code == "ADM2" and county.place.admin1 == "MO"
