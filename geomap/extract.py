@@ -238,6 +238,8 @@ _RESIDENCE_BEFORE = re.compile(r", of $")
 #: A district or site named with a nationality before it ("the French Quarter", "the Spanish Steps").
 _DISTRICT_AFTER = re.compile(r" (?:Quarter|Village|Town|Hill|Steps|Market|Square|Street|Avenue|Road|Bridge|Gate|"
                              r"Gardens?|Harbou?r|Channel)\b")
+#: "X is home to": the name is a place's, of no stated kind.
+_HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Tessbury, Va."
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
@@ -275,13 +277,13 @@ PLURAL_FEATURES = {
 #: The other number of a feature word, for names of groups ("Canary Islands") and single ones ("North Island").
 _PLURAL_OTHER = {"Island": "Islands", "Mountains": "Mountain"}
 _PLURAL_NAME = r"[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*){0,2}"
-_PLURAL_LIST = re.compile(r"(?<![\w’'-])(" + _PLURAL_NAME + r"(?:(?:,? (?:and|or) |, )" + _PLURAL_NAME + r")+) ("
-                          + "|".join(PLURAL_FEATURES) + r")\b")
+_PLURAL_LIST = re.compile(r"(?<![\w’'-])(" + _PLURAL_NAME + r"(?:(?:,? (?:and|or) |, )" + _PLURAL_NAME + r")+) ((?i:"
+                          + "|".join(PLURAL_FEATURES) + r"))\b")
 _PLURAL_SEP = re.compile(r",? (?:and|or) |, ")
 #: Capitalised words that open a sentence before a list, not a name: "In Orange and Seminole counties".
 _PLURAL_LEAD = frozenset("the in at on of to from for by with near across between both along into through".split())
-_PLURAL_IN = re.compile(r" (?:" + "|".join(PLURAL_FEATURES) + r") (?:in|of|at) ")
-_PLURAL_MARK = re.compile(r" (?:and|or) [A-Z][^.;:!?]{0,60}? (?:" + "|".join(PLURAL_FEATURES) + r")\b")
+_PLURAL_IN = re.compile(r" (?i:" + "|".join(PLURAL_FEATURES) + r") (?:in|of|at) ")
+_PLURAL_MARK = re.compile(r" (?:and|or) [A-Z][^.;:!?]{0,60}? (?i:" + "|".join(PLURAL_FEATURES) + r")\b")
 
 
 def plural_features(text: str, lookup: "Callable[[str], list[Candidate]]", label: str) -> Iterator[Span_]:
@@ -293,9 +295,12 @@ def plural_features(text: str, lookup: "Callable[[str], list[Candidate]]", label
     if _PLURAL_MARK.search(text) is None:
         return
     for m in _PLURAL_LIST.finditer(text):
-        word = PLURAL_FEATURES[m.group(2)]
+        word = PLURAL_FEATURES[m.group(2).lower()]
+        parts = _PLURAL_SEP.split(m.group(1))
+        if m.group(2)[0].isupper() and (word == "state" or lookup(f"{parts[-1]} {m.group(2)}")):
+            continue  # "Kentucky, United States", "the British Virgin Islands": the capitalised word ends a name
         pos = m.start(1)
-        for part in _PLURAL_SEP.split(m.group(1)):
+        for part in parts:
             start, words = pos, part.split(" ")
             pos += len(part)
             sep = _PLURAL_SEP.match(text, pos)
@@ -758,6 +763,10 @@ class _Extractor:
                 continue
             if describe(text, start, end) in ("settlement", "division", "natural", "place"):
                 self.add(Span_(start, end, "toponym", "rule:described", name))
+            elif _HOME_TO.match(text, end) and any(c.name_kind == "name" for c in self.lookup(name)):
+                # "Oxford is home to a university": a place (a venue or a company is one too, so only a name
+                # the gazetteer has, and the sentence says nothing of its kind)
+                self.add(Span_(start, end, "toponym", "rule:home-to", name))
 
     def sites(self) -> None:
         """"Royal Street in New Orleans", "the Quillan Arena in Leeds", "Leeds's Quillan Hospital":

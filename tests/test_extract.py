@@ -239,3 +239,21 @@ def test_listed_streets_and_rivers_are_no_towns(geoparser, text, placed):
 ])
 def test_capitals_of_a_headline_are_no_evidence_of_a_name(geoparser, text, places):
     assert [m.text for m in geoparser.parse(text).mentions] == places
+
+
+def test_a_capitalised_plural_word_after_a_list(geoparser):
+    doc = geoparser.parse("Fighting continued in Homs and Aleppo Governorates.")
+    assert [(m.text, m.place.feature_code) for m in doc.mentions] == [("Homs", "ADM1"), ("Aleppo", "ADM1")]
+    # ...but not where the word ends a name
+    doc = geoparser.parse("Quillan is a town in Butler County, Kentucky, United States, near the river.")
+    assert [m.label for m in doc.mentions if m.text == "Kentucky"] != ["rule:plural"]
+
+
+@pytest.mark.parametrize("text,name,country", [
+    ("Oxford is home to Oxford University, one of the oldest in the world.", "Oxford", "GB"),
+    ("Manchester is home to Manchester United and a large university.", "Manchester", "GB"),  # tagged PERSON
+])
+def test_a_name_the_sentence_makes_home_to_something_is_a_place(geoparser, text, name, country):
+    m = next(m for m in geoparser.parse(text).mentions if m.text == name)
+    assert m.place.country_code == country and m.label == "rule:home-to"
+    assert geoparser.parse("Netflix is home to many hit shows.").mentions == []
