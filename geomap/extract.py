@@ -238,6 +238,10 @@ _RESIDENCE_BEFORE = re.compile(r", of $")
 #: A district or site named with a nationality before it ("the French Quarter", "the Spanish Steps").
 _DISTRICT_AFTER = re.compile(r" (?:Quarter|Village|Town|Hill|Steps|Market|Square|Street|Avenue|Road|Bridge|Gate|"
                              r"Gardens?|Harbou?r|Channel)\b")
+#: Capitalised words around a name that make it part of a natural feature's name the model missed.
+_FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
+_FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
+                           "peninsula desert forest valley strait".split())
 #: "X is home to": the name is a place's, of no stated kind.
 _HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
@@ -984,6 +988,8 @@ class _Extractor:
         part is a big place written with a capital ("north west London", "Western US" are one place).
         ``conjoined``: only at an "and" ("George Washington" tagged PERSON is no list)."""
         words = list(re.finditer(r"\S+", self.text[start:end]))
+        if words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
+            return False  # "Bicol Peninsula", "Victoria Falls": one natural feature's name
         for cut in range(1, len(words)):
             if words[cut - 1].group() in ("and", "&"):
                 continue  # the part before would end with the conjunction
@@ -1098,6 +1104,9 @@ class _Extractor:
                 if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
+                if ((i > 0 and capital[i - 1] and words.lower(i - 1) in _FEATURE_BEFORE)
+                        or (i + n < len(starts) and capital[i + n] and words.lower(i + n) in _FEATURE_AFTER)):
+                    break  # "Lake Victoria", "Victoria Falls": part of a natural feature's name, never the town
                 sentence_initial = _sentence_initial(doc, i)
                 before = _prev_word(doc, i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))

@@ -257,3 +257,13 @@ def test_a_name_the_sentence_makes_home_to_something_is_a_place(geoparser, text,
     m = next(m for m in geoparser.parse(text).mentions if m.text == name)
     assert m.place.country_code == country and m.label == "rule:home-to"
     assert geoparser.parse("Netflix is home to many hit shows.").mentions == []
+
+
+@pytest.mark.parametrize("text", [
+    "Fishermen on Lake Victoria reported record catches this year.",  # not Hong Kong (once called Victoria)
+    "Typhoon rains flooded towns on the Bicol Peninsula.",  # not split into Bicol and a town called Peninsula
+])
+def test_part_of_a_natural_feature_s_name_is_no_town(geoparser, text):
+    doc = geoparser.parse(text)
+    assert all(m.place is None or m.place.feature_class != "P" for m in doc.mentions), [
+        (m.text, m.place) for m in doc.mentions]
