@@ -383,6 +383,8 @@ POSTAL_CODES = {
         ("PE", "09", "Prince Edward Island"), ("QC", "10", "Quebec"), ("SK", "11", "Saskatchewan"), ("YT", "12", "Yukon"),
         ("NT", "13", "Northwest Territories"), ("NU", "14", "Nunavut"))},
 }
+#: What a text must hold for :data:`_POSTAL_PAIR` to match (found fast: it opens with a literal comma).
+_POSTAL_MARK = re.compile(r", ?(?:" + "|".join(POSTAL_CODES) + r")(?![\w’'-]|\.\w)")
 _TRIM_END = ("'s", "’s", "'", "’")
 
 def postal_state(town: str, code: str, lookup: "Callable[[str], list[Candidate]]") -> str | None:
@@ -399,7 +401,7 @@ def postal_pairs(text: str, lookup: "Callable[[str], list[Candidate]]", label: s
     """"Portland, ME", "Kingston, ON": a town, then the postal code of a state or province
     that has a town of that name. Yields the town's span (inside the state's) and the state's,
     whose lookup is the state's name."""
-    if "," not in text:
+    if _POSTAL_MARK.search(text) is None:
         return
     for m in _POSTAL_PAIR.finditer(text):
         state = postal_state(m.group(1), m.group(2), lookup)
@@ -1138,7 +1140,7 @@ class _Extractor:
         gazetteer has, closing the phrase. The division is a place whatever the model tagged
         it; the name before it is a place inside it, even one the gazetteer lacks."""
         pairs = {(m.span(1), m.span(2)): True for m in _QUALIFIED.finditer(self.text)}
-        if "," in self.text:
+        if _POSTAL_MARK.search(self.text) is not None:
             for m in _POSTAL_PAIR.finditer(self.text):
                 pairs.setdefault((m.span(1), m.span(2)), False)
         for ((ya, yb), (xa, xb)), closing in sorted(pairs.items()):

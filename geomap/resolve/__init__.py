@@ -62,6 +62,8 @@ EXONYM_RATIO = 10
 #: A city beats a same-named division when it holds a good share of its people ("New York").
 CITY_SHARE = 0.25
 CITY_BONUS = 2.0
+#: How alike (rapidfuzz's ratio, 0-100) an alternate name and a place's own must be to be one name spelled otherwise.
+SPELLING_RATIO = 70
 POP_WEIGHT = 0.5
 COUNTRY_BONUS = 1.5
 ADMIN1_BONUS = 1.0
@@ -111,6 +113,8 @@ class _Context:
     points: tuple[tuple[float, float, str], ...] = ()
     #: divisions named as themselves, not as a town's qualifier or inside an organisation's name
     listed: frozenset[tuple[str, str]] = frozenset()
+    #: the first-level divisions of the towns the article places with confidence, with their names
+    towns: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -178,6 +182,14 @@ def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
     return not facts.country and normalize(cand.place.name) == f"{cand.matched} city"
 
 
+def _spelling(cand: "Candidate") -> bool:
+    """The alternate name is another spelling of the place's own ("Zaporizhzhia" for Zaporizhzhya),
+    not another name (an old one: "Victoria" for Hong Kong)."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(normalize(cand.place.name), cand.matched) >= SPELLING_RATIO
+
+
 def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts,
               holds: "list[Place] | None" = None) -> dict[str, float]:
     p = cand.place
@@ -191,7 +203,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
           and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
         f["name"] = ALT_WHEN_OWNED
-    if p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop:
+    if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
+            and (kind != "alt" or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
         f["city"] = CITY_BONUS
     if span.kind == "region-phrase" or span.prefer_admin1:
         # "the Kursk region": the division, whatever the bare name means elsewhere
@@ -215,6 +228,8 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if (p.country_code and p.admin1 and other_than(ctx.admin1.get((p.country_code, p.admin1)), own)
             and not (p.feature_class == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):
         f["admin1"] = ADMIN1_BONUS
+    if p.feature_code == "ADM1" and p.admin1 and other_than(ctx.towns.get((p.country_code or "", p.admin1)), own):
+        f["holds_named"] = 1.0  # "Victoria" in a story that places Melbourne: the state that holds it
     siblings = sum(1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) if p.feature_code == "ADM1" else 0
     if siblings >= 2:
         # "Georgia" among Alaska, Florida and Nevada: the state, the more surely the more states are listed
@@ -526,6 +541,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
     admin1: dict[tuple[str, str], set[str]] = {}
     points: list[tuple[float, float, str]] = []
     listed: set[tuple[str, str]] = set()
+    towns: dict[tuple[str, str], set[str]] = {}
     for span, place, ranked in zip(spans, chosen, ranked_all):
         if place is None:
             continue
@@ -541,8 +557,11 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
                 listed.add((place.country_code or "", place.admin1))
         if place.feature_class == "P" and confident:
             points.append((place.lat, place.lon, name))
+            if place.country_code and place.admin1:
+                towns.setdefault((place.country_code, place.admin1), set()).add(name)
     return _Context({k: frozenset(v) for k, v in countries.items()}, {k: frozenset(v) for k, v in admin1.items()},
-                    tuple(dict.fromkeys(points)), frozenset(listed))  # each point once per name
+                    tuple(dict.fromkeys(points)), frozenset(listed),  # each point once per name
+                    {k: frozenset(v) for k, v in towns.items()})
 
 
 def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool = False, text: str | None = None,

@@ -256,3 +256,12 @@ def test_a_county_written_with_an_abbreviated_saint(geoparser):
     doc = geoparser.parse("Concord is a small community in St. Louis County, Missouri.")
     county = _mention(doc, "St. Louis County")
     assert county.place.feature_code == "ADM2" and county.place.admin1 == "MO"
+
+
+def test_an_old_name_of_a_big_city_is_no_city_bonus(geoparser):
+    """Hong Kong was once called Victoria: a place that bears the name as its own comes first.
+    Another spelling of a city's own name keeps the city ("Zaporizhzhia")."""
+    m = _mention(geoparser.parse("Officials in Victoria said the border would reopen."), "Victoria")
+    assert m.place.country_code != "HK" and m.place.name.startswith(("Victoria", "State of Victoria"))
+    m = _mention(geoparser.parse("Missiles struck Zaporizhzhia overnight, the governor said."), "Zaporizhzhia")
+    assert m.place.feature_class == "P"
