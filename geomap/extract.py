@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer.store import Candidate, GazetteerStore
 
-__all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "postal_pairs", "postal_state", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
+__all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "postal_pairs", "postal_state",
+           "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
@@ -242,6 +243,20 @@ _DISTRICT_AFTER = re.compile(r" (?:Quarter|Village|Town|Hill|Steps|Market|Square
 _FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
 _FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
                            "peninsula desert forest valley strait".split())
+#: Degrees and titles written after a person's name, some of them states' codes ("MD", "PA").
+POSTNOMINALS = frozenset("MD PA DO RN NP PhD MPH JD MBA DDS CPA DVM OD PharmD FACS FRCS FACP MSN BSN LPN CNM".split())
+_RUN_BEFORE_COMMA = re.compile(r"([A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*){0,3}),\s*$")
+
+
+def degree_after_a_name(text: str, start: int, end: int, lookup: "Callable[[str], list[Candidate]]") -> bool:
+    """``text[start:end]`` is a degree after a name the gazetteer lacks ("Laura Quillan, MD"), not
+    a state's code after a town ("Baltimore, MD"): for a recogniser without a person tagger."""
+    if text[start:end] not in POSTNOMINALS:
+        return False
+    m = _RUN_BEFORE_COMMA.search(text, max(0, start - 60), start)
+    return m is not None and not lookup(m.group(1))
+
+
 #: "X is home to": the name is a place's, of no stated kind.
 _HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
@@ -862,6 +877,8 @@ class _Extractor:
             return
         if label == "LANGUAGE" or (" " not in name and (name.lower() in NOT_ALONE or name.lower() in LAND_WORDS)):
             return  # "English" the language; "Southern" alone; "the Valley"
+        if self.postnominal(start, end):
+            return  # "Robert Quillan, MD": a degree, not Maryland
         if self.demonym(start, end, f"ner:{label}"):
             return
         if self.is_person_name(name, ent.start):
@@ -1154,7 +1171,7 @@ class _Extractor:
             x_name = state or postal or x_name
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
-            if not divisions:
+            if not divisions or self.postnominal(xa, xb):
                 continue
             if postal is None and _in_list(self.text, ya, xb) and not self.town_of(y_name, divisions):
                 continue  # "Quillan, Tessbury, Leeds, and York": a list, not "Y, X"
@@ -1174,6 +1191,19 @@ class _Extractor:
                 inner = self.add(Span_(ya, yb, "toponym", "rule:qualified", y_name))
             if inner is not None and inner.inside is None:
                 inner.inside = outer
+
+    def postnominal(self, start: int, end: int) -> bool:
+        """``text[start:end]`` is a degree or title after a person's name ("Laura Quillan, MD, said",
+        "Ann Tess, PA"): a comma after a PERSON entity, then a code of :data:`POSTNOMINALS`."""
+        if self.text[start:end] not in POSTNOMINALS:
+            return False
+        before = self.text[:start].rstrip()
+        if not before.endswith(","):
+            return False
+        at = len(before) - 1
+        return any(e.label_ == "PERSON" and e.end_char in (at, at - 1) or
+                   (e.end_char <= at and self.text[e.end_char : at].strip(" ,") in POSTNOMINALS and e.label_ == "PERSON")
+                   for e in self.ents)
 
     def town_of(self, name: str, divisions: "list[Candidate]") -> bool:
         """The gazetteer has a town called ``name`` in one of the first-level ``divisions``, and

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
-                      mark_state_bodies, plural_features, postal_pairs)
+                      mark_state_bodies, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -536,8 +536,8 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
             c.span.label = f"fast:described p={p:.2f}"  # "Springfield is a town in…": the sentence says so
         elif not f["title_before"] and memo.is_custom_name(c.span.lookup):
             c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
-        elif p >= flt.threshold and not person:
-            c.span.label = f"fast:name p={p:.2f}"
+        elif p >= flt.threshold and not person and not degree_after_a_name(text, c.span.start, c.span.end, memo.lookup):
+            c.span.label = f"fast:name p={p:.2f}"  # not "Laura Quillan, MD": a degree
         else:
             left.append((c, p))
             continue

@@ -267,3 +267,17 @@ def test_part_of_a_natural_feature_s_name_is_no_town(geoparser, text):
     doc = geoparser.parse(text)
     assert all(m.place is None or m.place.feature_class != "P" for m in doc.mentions), [
         (m.text, m.place) for m in doc.mentions]
+
+
+@pytest.mark.parametrize("text", [
+    "\"The results are striking,\" said Robert Quillan, MD, a cardiologist at the clinic.",
+    "Dr. Anna Tessbury, MD, and James Harnwick, PA, reviewed the charts.",
+    "Laura Jones, MD, said the vaccine was safe.",
+])
+def test_a_degree_after_a_person_s_name_is_no_state(geoparser, text):
+    assert [(m.text, m.place and m.place.name) for m in geoparser.parse(text).mentions] == []
+
+
+def test_a_state_s_code_after_a_town_still_qualifies_it(geoparser):
+    doc = geoparser.parse("The plant in Baltimore, MD will close. Officials in Erie, PA said the storm passed.")
+    assert [(m.text, m.place.admin1) for m in doc.mentions] == [("Baltimore", "MD"), ("MD", "MD"), ("Erie", "PA"), ("PA", "PA")]

@@ -120,6 +120,11 @@ def test_a_postal_code_after_a_town_of_its_state(fast):
         ("Portland", "Portland", "ME"), ("ME", "Maine", "ME"), ("Kingston", "Kingston", "08"), ("ON", "Ontario", "08")]
 
 
+def test_a_degree_after_a_name_is_no_state(fast):
+    doc = fast.parse("\"It works,\" said Robert Quillan, MD, a cardiologist. The plant in Baltimore, MD will close.")
+    assert [(m.text, m.place.name) for m in doc.mentions] == [("Baltimore", "Baltimore"), ("MD", "Maryland")]
+
+
 def test_a_described_name_is_a_place_everywhere_in_the_article(fast):
     doc = fast.parse("Springfield is the capital of the state of Illinois. Springfield has a population of "
                      "about 114,000. Lincoln lived in Springfield before his presidency.")
