@@ -1137,8 +1137,8 @@ class _Extractor:
                        or (c.place.feature_code == "ADM1" and core_name(c.place.name) == c.matched)]
                 if headline[i]:
                     # every word is capitalised ("Police Arrest Three Men After Chase In Houston"): only a big
-                    # place by its own name after a preposition, or a country or city of a million
-                    ok = (prep and big_place(own, MIN_POP_UNTAGGED)) or any(
+                    # place (10,000+) by its own name after a preposition, or a country or city of a million
+                    ok = (prep and big_place(own, MIN_POP_AFTER_VERB)) or any(
                         c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
                         for c in own)
                 else:

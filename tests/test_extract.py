@@ -234,6 +234,7 @@ def test_listed_streets_and_rivers_are_no_towns(geoparser, text, placed):
     ("Police Arrest Three Men After Chase In Houston", ["Houston"]),
     ("Gunmen Kill Seven In Attack On Church In Kaduna", ["Kaduna"]),
     ("Wash Your Hands, Officials Urge Residents Of Lima", ["Lima"]),
+    ("Flash Floods Sweep Through Asheville As Storm Moves North", ["Asheville"]),  # a town of 10,000+ after "Through"
     # nor is a verb opening a sentence a state by an alternate name
     ("Wash your hands often, officials in Lima said.", ["Lima"]),
 ])
