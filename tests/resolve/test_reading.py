@@ -265,3 +265,16 @@ def test_an_old_name_of_a_big_city_is_no_city_bonus(geoparser):
     assert m.place.country_code != "HK" and m.place.name.startswith(("Victoria", "State of Victoria"))
     m = _mention(geoparser.parse("Missiles struck Zaporizhzhia overnight, the governor said."), "Zaporizhzhia")
     assert m.place.feature_class == "P"
+
+
+@pytest.mark.parametrize("text,name,code", [
+    ("Oil output from platforms in the North Sea fell again, Norwegian officials said.", "North Sea", "SEA"),  # not the US village
+    ("Ice formed early on Hudson Bay, delaying the polar bear migration.", "Hudson Bay", "BAY"),  # not the Canadian town
+])
+def test_a_sea_named_like_a_town_is_the_sea(geoparser, text, name, code):
+    assert _mention(geoparser.parse(text), name).place.feature_code == code
+
+
+def test_a_region_named_like_a_bay_stays_the_region(geoparser):
+    doc = geoparser.parse("Heavy rain flooded farms in the Bay of Plenty, New Zealand's civil defence said.")
+    assert _mention(doc, "Bay of Plenty").place.feature_code == "ADM1"
