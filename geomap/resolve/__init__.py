@@ -286,6 +286,8 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return _km(outer.point, inner.point) < 300
 
 
+#: Last words of names of open water, which a division named after it does not take from it.
+_OPEN_WATER = frozenset(("sea", "ocean", "gulf", "strait"))
 #: Words that make a name a natural feature's: "Lake Michigan", "Vancouver Island", "Southern Ocean".
 _NATURAL_WORDS = frozenset(
     "lake lakes river mount mountain mountains mt ocean sea gulf island islands isle strait peninsula glacier "
@@ -327,6 +329,11 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         key = normalize(span.lookup)
         cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES
                  or (c.matched == key and (c.place.feature_class != "P" or c.name_kind != "alt"))]  # a town's own name
+        if (key.rsplit(" ", 1)[-1] in _OPEN_WATER and span.kind != "region-phrase" and not span.prefer_admin1 and not cores
+                and any(c.place.feature_class == "H" and c.matched == key for c in cands)):
+            # "the Red Sea": the sea, not the Sudanese state or Egyptian governorate named after it, unless the
+            # text says a division is meant ("Red Sea state")
+            cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES]
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
     if span.kind != "region-phrase" and not span.prefer_admin1 and (
             not cores or any(c.name_kind == "name" and c.place.feature_code in ("ADM1", "PCLI") for c in cands)):

@@ -270,6 +270,8 @@ def test_an_old_name_of_a_big_city_is_no_city_bonus(geoparser):
 @pytest.mark.parametrize("text,name,code", [
     ("Oil output from platforms in the North Sea fell again, Norwegian officials said.", "North Sea", "SEA"),  # not the US village
     ("Ice formed early on Hudson Bay, delaying the polar bear migration.", "Hudson Bay", "BAY"),  # not the Canadian town
+    # not the Egyptian governorate (Suez names Egypt) nor the Sudanese state named after the sea
+    ("Attacks on ships in the Red Sea have disrupted trade through the Suez Canal.", "Red Sea", "SEA"),
 ])
 def test_a_sea_named_like_a_town_is_the_sea(geoparser, text, name, code):
     assert _mention(geoparser.parse(text), name).place.feature_code == code
@@ -278,3 +280,6 @@ def test_a_sea_named_like_a_town_is_the_sea(geoparser, text, name, code):
 def test_a_region_named_like_a_bay_stays_the_region(geoparser):
     doc = geoparser.parse("Heavy rain flooded farms in the Bay of Plenty, New Zealand's civil defence said.")
     assert _mention(doc, "Bay of Plenty").place.feature_code == "ADM1"
+    doc = geoparser.parse("Port Sudan, the capital of Red Sea state, received aid flights.")
+    state = _mention(doc, "Red Sea state").place
+    assert (state.feature_code, state.country_code) == ("ADM1", "SD")
