@@ -722,9 +722,9 @@ class _Extractor:
                 cands = [c for c in self.lookup(name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
                 if not cands and names[0].text in _NAME_ABBREVS:  # "St. Louis County" is "Saint Louis County"
                     long = f"{_NAME_ABBREVS[names[0].text]}{name[len(names[0].text):]}"
-                    cands = [c for c in self.lookup(f"{name} {tok.text}") + self.lookup(f"{long} {tok.text}")
-                             if c.place.feature_class == "A"]
-                    name = long if cands and not self.lookup(f"{name} {tok.text}") else name
+                    short_whole = self.lookup(f"{name} {tok.text}")
+                    cands = [c for c in short_whole + self.lookup(f"{long} {tok.text}") if c.place.feature_class == "A"]
+                    name = long if cands and not short_whole else name
                 if cands:
                     if tok.lower_ in ("state", "states") and not tok.text[0].isupper():
                         # "the Russian state": only when the name is a division's own name
@@ -1200,9 +1200,11 @@ class _Extractor:
         before = self.text[:start].rstrip()
         if not before.endswith(","):
             return False
-        at = len(before) - 1
-        return any(e.label_ == "PERSON" and e.end_char in (at, at - 1) or
-                   (e.end_char <= at and self.text[e.end_char : at].strip(" ,") in POSTNOMINALS and e.label_ == "PERSON")
+        at = len(before) - 1  # the comma
+        # the person's name ends at the comma (or a space before it), or another degree stands between
+        # ("Maria Quillan, MD, MPH")
+        return any(e.label_ == "PERSON" and e.end_char <= at
+                   and (e.end_char >= at - 1 or self.text[e.end_char : at].strip(" ,") in POSTNOMINALS)
                    for e in self.ents)
 
     def town_of(self, name: str, divisions: "list[Candidate]") -> bool:
@@ -1491,7 +1493,7 @@ class _TokenWords:
         return self.text[self.starts[k] : self.starts[k] + self.lengths[k]].lower()
 
 
-def _title_case_tokens(sent_starts: list[int], alpha: list[int], stop: list[int], capital: list[bool]) -> list[bool]:
+def _title_case_tokens(sent_starts: list[int], alpha: list[bool], stop: list[int], capital: list[bool]) -> list[bool]:
     """For each token, whether its sentence is written in title case, as headlines are: at least
     four words, seven in ten of them capitalised, a capitalised stop word past the first ("Three
     Men After Chase In Houston"). There, a capital says nothing about a name."""
