@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .descriptions import describe
 from .gazetteer.names import core_name, normalize
+from .model import great_circle_km
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Collection, Container
@@ -222,13 +223,21 @@ MIN_POP_UNTAGGED = 100_000
 MIN_POP_LISTED = 1_000
 #: Minimum population for a town owning what follows it ("Leeds’s Quillfield Hospital").
 MIN_POP_POSSESSIVE = 10_000
+#: How far from a second-level division's point a town it holds may lie ("New Quay, Ceredigion").
+COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
 _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+#: A linking word and the capitalised words it joins to a name ("Viña| del Mar", "Castellón| de la Plana").
+_LINKS = r"(?:de|del|da|do|dos|das|di|of|upon|on|la|le|les|el|sur|am|an der)(?: la| las| los)?"
+_LINKED_AFTER = re.compile(r" " + _LINKS + r" [A-Z][\w’'.-]*[\w](?![\w’'-])")
+_LINKED_BEFORE = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w] " + _LINKS + r" $")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
+#: "Egypt's ", "the United States’ ": a possessive right before a name.
+_COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 #: Words a one-word date may be; any other capitalised "date" is a tagging error.
 _CALENDAR = frozenset(
@@ -893,7 +902,7 @@ class _Extractor:
         # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         residence = bool(_RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or _on_a_place(self.doc, ent.start, cands) or residence)
+                or _on_a_place(self.doc, ent.start, cands) or residence or self.country_owns(start, cands))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
@@ -1171,6 +1180,9 @@ class _Extractor:
             x_name = state or postal or x_name
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]
+            if not divisions and not state and not postal:
+                # "New Quay, Ceredigion": a division by its name without "County of", when it holds a town so called
+                divisions = self.holding_divisions(x_name, y_name)
             if not divisions or self.postnominal(xa, xb):
                 continue
             if postal is None and _in_list(self.text, ya, xb) and not self.town_of(y_name, divisions):
@@ -1207,6 +1219,31 @@ class _Extractor:
                    and (e.end_char >= at - 1 or self.text[e.end_char : at].strip(" ,") in POSTNOMINALS)
                    for e in self.ents)
 
+    def country_owns(self, start: int, cands: "list[Candidate]") -> bool:
+        """"Egypt's Alexandria", "Ukraine’s Tessivka": a country's possessive before a town of that
+        country (of ``MIN_POP_LISTED`` people) by its own or alternate name."""
+        m = _COUNTRY_POSSESSIVE.search(self.text, max(0, start - 40), start)
+        if m is None:
+            return False
+        countries = {c.place.country_code for c in self.lookup(m.group(1))
+                     if c.name_kind in ("name", "alt", "abbr") and c.place.feature_code.startswith("PCL")}
+        return bool(countries) and any(
+            c.name_kind in ("name", "alt") and c.place.feature_class == "P" and c.place.population >= MIN_POP_LISTED
+            and c.place.country_code in countries for c in cands)
+
+    def holding_divisions(self, name: str, town: str) -> "list[Candidate]":
+        """The divisions whose core name (their name without "County", "Oblast"…) is ``name`` and
+        that hold a town called ``town``: in their first-level division, and for a second-level one
+        within ``COUNTY_KM`` of its point."""
+        cores = [c for c in self.lookup(name) if c.name_kind == "core" and c.place.feature_code in ("ADM1", "ADM2")]
+        if not cores:
+            return []
+        towns = [c.place for c in self.lookup(town) if c.name_kind in ("name", "alt") and c.place.feature_class == "P"]
+        return [c for c in cores if any(
+            t.country_code == c.place.country_code and t.admin1 == c.place.admin1
+            and (c.place.feature_code == "ADM1" or great_circle_km(t.lat, t.lon, c.place.lat, c.place.lon) < COUNTY_KM)
+            for t in towns)]
+
     def town_of(self, name: str, divisions: "list[Candidate]") -> bool:
         """The gazetteer has a town called ``name`` in one of the first-level ``divisions``, and
         nothing bigger bears the name: "Dover, Delaware and Athens, Ohio" pairs towns with their
@@ -1226,13 +1263,16 @@ class _Extractor:
         while grew:
             grew = False
             for sp in [sp for sp in self.spans if sp.kind == "toponym" and self.lookup(sp.lookup)]:
-                after = _LIST_AFTER.match(self.text, sp.end)
+                # "Albany, N.Y., and Quillan": an abbreviation's full stop before the separator ends no sentence
+                end = sp.end + 1 if self.text.startswith(".,", sp.end) else sp.end
+                after = _LIST_AFTER.match(self.text, end)
                 before = _LIST_BEFORE.search(self.text[max(0, sp.start - 80) : sp.start])
                 found = [(after.start(1), after.end(1))] if after else []
                 if before:
                     off = max(0, sp.start - 80)
                     found.append((off + before.start(1), off + before.end(1)))
                 for a, b in found:
+                    a, b = self.linked_name(a, b)
                     name = self.text[a:b]
                     if not self.free(a, b) or name.lower() in NOT_ALONE or _is_acronym(name):
                         continue
@@ -1242,6 +1282,17 @@ class _Extractor:
                     if tok is None or (len(tok) == 1 and tok[0].is_stop) or self.is_person_name(name, tok.start):
                         continue  # "No, ...": a word, not a town
                     grew |= self.add(Span_(a, b, "toponym", "rule:list", name)) is not None
+
+    def linked_name(self, a: int, b: int) -> tuple[int, int]:
+        """A listed name's whole when a linking word joins it to more capitalised words ("Viña del
+        Mar", "Castellón de la Plana", "Stratford upon Avon") and the gazetteer lists the whole."""
+        m = _LINKED_AFTER.match(self.text, b)
+        if m is not None and self.listed_place(self.text[a : m.end()]):
+            return a, m.end()
+        m = _LINKED_BEFORE.search(self.text, max(0, a - 60), a)
+        if m is not None and self.listed_place(self.text[m.start() : b]):
+            return m.start(), b
+        return a, b
 
     def listed_place(self, name: str) -> bool:
         """The gazetteer has ``name`` as its own or alternate name of a division or of a town of
@@ -1363,6 +1414,11 @@ class _Extractor:
                     if self.lookup(self.text[a.start : a.end]):  # the readings both names share
                         a.lookup = self.text[a.start : a.end]
         self.spans = [s for s in self.spans if id(s) not in merged]
+        for a, b in zip(spans, spans[1:]):
+            # "Egypt's Alexandria": the country holds the town it owns (whatever else the article calls so)
+            if (b.inside is None and a.kind == b.kind == "toponym" and _COUNTRY_POSSESSIVE.fullmatch(self.text, a.start, b.start)
+                    and self.country_owns(b.start, self.lookup(b.lookup))):
+                b.inside = a
         link_containment(self.spans, self.text)
 
     def run(self, disable: "Container[str]" = ()) -> list[Span_]:

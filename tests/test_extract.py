@@ -282,3 +282,29 @@ def test_a_degree_after_a_person_s_name_is_no_state(geoparser, text):
 def test_a_state_s_code_after_a_town_still_qualifies_it(geoparser):
     doc = geoparser.parse("The plant in Baltimore, MD will close. Officials in Erie, PA said the storm passed.")
     assert [(m.text, m.place.admin1) for m in doc.mentions] == [("Baltimore", "MD"), ("MD", "MD"), ("Erie", "PA"), ("PA", "PA")]
+
+
+def test_a_list_goes_on_after_an_abbreviations_full_stop(geoparser):
+    # the model takes the town for a person; the state's "N.Y." ends with a full stop, not the sentence
+    m = _found(geoparser.parse("Snow closed roads around Utica, N.Y., and Schenectady on Tuesday."))["Schenectady"]
+    assert m.label == "rule:list" and (m.place.country_code, m.place.admin1) == ("US", "NY")
+
+
+@pytest.mark.parametrize("text", ["Rain fell on Valparaíso and Viña del Mar all week.",
+                                  "Rain fell on Viña del Mar and Valparaíso all week."])
+def test_a_listed_name_keeps_its_linking_word(geoparser, text):
+    found = _found(geoparser.parse(text))
+    assert "Viña" not in found  # was a district of Cameroon
+    assert found["Viña del Mar"].place.country_code == "CL"
+
+
+def test_a_division_named_without_its_designator_qualifies_a_town_it_holds(geoparser):
+    found = _found(geoparser.parse("A walker was rescued near Aberaeron, Ceredigion, on Sunday."))
+    assert found["Ceredigion"].place.feature_code == "ADM2" and found["Ceredigion"].place.admin1 == "WLS"
+    assert found["Aberaeron"].place.admin1 == "WLS"
+
+
+def test_a_countrys_possessive_holds_the_town_it_owns(geoparser):
+    doc = geoparser.parse("After Alexandria, Virginia, the delegation flew on to Egypt's Alexandria for talks.")
+    first, second = [m for m in doc.mentions if m.text == "Alexandria"]
+    assert first.place.country_code == "US" and second.place.country_code == "EG"
