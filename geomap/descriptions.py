@@ -30,7 +30,9 @@ _AFTER = re.compile(
     r"(?=[,.;:]|\s*\(|\s+(?:\d|one\s|two\s|three\s|four\s|five\s|six\s|seven\s|eight\s|nine\s|ten\s)|"
     r"\s+(?:in|of|on|near|located|situated|lying|between|forming|founded|named|known|famous|and|with|that|which|where|about|approximately|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
-_BEFORE = re.compile(r"\b(?:the|a)\s+(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
+_BEFORE = re.compile(r"\b(?:the|a)\s+(?:(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|south(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
+                     r"eastern\s+|western\s+|central\s+|neighbou?ring\s+|southernmost\s+|northernmost\s+){0,2}("
+                     r"" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
 
 
 #: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation

@@ -58,3 +58,13 @@ def test_distances_directions_and_local_words(text, kind):
 ])
 def test_pronunciations_other_names_and_more_words_after_the_kind(text, kind):
     assert describe(text, 0, len("Quillton")) == kind
+
+
+@pytest.mark.parametrize("before,kind", [
+    ("a village in the Mexican state of ", "division"),
+    ("shelling hit the southern province of ", "division"),
+    ("tourists crowd the Old Town of ", ""),  # a name, not a nationality before "town"
+])
+def test_a_nationality_or_a_direction_may_stand_before_the_kind_word(before, kind):
+    text = before + "Quillan."
+    assert describe(text, len(before), len(before) + len("Quillan")) == kind

@@ -62,6 +62,9 @@ EXONYM_RATIO = 10
 #: A city beats a same-named division when it holds a good share of its people ("New York").
 CITY_SHARE = 0.25
 CITY_BONUS = 2.0
+#: A division named after its town by another spelling of the town's name ("Grodno" Oblast, the town
+#: Hrodna) names that town too: the biggest of the name in it, from this many people.
+SEAT_MIN_POP = 10_000
 #: How alike (rapidfuzz's ratio, 0-100) an alternate name and a place's own must be to be one name spelled otherwise.
 SPELLING_RATIO = 70
 POP_WEIGHT = 0.5
@@ -129,6 +132,9 @@ class _NameFacts:
     owner_divisions: frozenset[tuple[str, str]]  # and their first-level divisions
     whole: str = ""  # "ohio county" when a candidate bears the region phrase's whole name
     landmark: bool = False  # a building, street or square bears the name as its own ("White House")
+    # the towns after which a first-level division the name calls by its name less a designator is
+    # named ("Grodno" for Grodno Oblast): its biggest town of the name, which the bare name means
+    seats: frozenset[int] = frozenset()
 
 
 def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameFacts:
@@ -140,9 +146,18 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
     if span is not None and span.designator in SECOND_LEVEL_WORDS:
         name = normalize(f"{span.lookup} {span.designator}")
         whole = name if any(normalize(c.place.name) == name for c in cands) else ""
+    designated = {(c.place.country_code or "", c.place.admin1 or "") for c in cands
+                  if c.place.feature_code == "ADM1" and _designated(c) and normalize(c.place.name) != c.matched}
+    seats: dict[tuple[str, str], "Place"] = {}
+    for c in cands:
+        key = (c.place.country_code or "", c.place.admin1 or "")
+        if (key in designated and c.place.feature_class == "P" and c.name_kind in ("name", "alt")
+                and c.place.population >= SEAT_MIN_POP and c.place.population > getattr(seats.get(key), "population", -1)):
+            seats[key] = c.place
     return _NameFacts(bool(owners), 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
                       frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole,
-                      any(p.feature_class in ("S", "R") for p in owners))
+                      any(p.feature_class in ("S", "R") for p in owners),
+                      frozenset(p.geonameid for p in seats.values()))
 
 
 def _own_name(cand: "Candidate") -> bool:
@@ -198,13 +213,14 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     f["population"] = POP_WEIGHT * math.log10(p.population + 1)
     kind = cand.name_kind
     f["name"] = NAME_KIND.get(kind, 0.0)
-    if _short_form(cand, facts):
+    seat = p.geonameid in facts.seats
+    if _short_form(cand, facts) or seat:
         f["name"] = 0.0
     elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
           and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
         f["name"] = ALT_WHEN_OWNED
     if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
-            and (kind != "alt" or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
+            and (kind != "alt" or seat or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
         f["city"] = CITY_BONUS
     if span.kind == "region-phrase" or span.prefer_admin1:
         # "the Kursk region": the division, whatever the bare name means elsewhere

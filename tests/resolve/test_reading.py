@@ -54,6 +54,18 @@ def test_the_city_first_then_its_region(geoparser):
     assert region.place.feature_code == "ADM1" and region.place.admin1 == city.place.admin1
 
 
+def test_a_division_named_after_its_town_in_another_spelling_leaves_the_bare_name_to_the_town(geoparser):
+    # GeoNames calls the town Hrodna; "Grodno" is its other spelling and Grodno Oblast's name less "Oblast"
+    m = geoparser.parse("Border guards reinforced the checkpoints outside Grodno this week.").mentions[0]
+    assert m.place.feature_class == "P" and m.place.country_code == "BY"
+
+
+def test_the_state_of_a_nationality_is_the_division(geoparser):
+    doc = geoparser.parse("Heavy rain flooded villages in the Mexican state of Oaxaca on Monday.")
+    m = next(m for m in doc.mentions if m.text == "Oaxaca")
+    assert m.place.feature_code == "ADM1" and m.place.country_code == "MX"
+
+
 @pytest.mark.parametrize("text,name,town", [
     ("The ship sank in the Southern Ocean, the agency in Hobart said.", "Southern Ocean", "Hobart"),
     ("Climbers on Mount Everest waited out the storm, the mountaineering association in Beijing said.",
