@@ -24,6 +24,10 @@ KINDS = {
                 "valley", "desert", "forest", "strait", "peninsula", "glacier", "volcano", "range", "reservoir"),
 }
 _KIND_OF = {w: k for k, ws in KINDS.items() for w in ws}
+#: Plurals that describe the names listed after them: "the provinces of Quillan, Tessbury and Harnwick".
+_PLURAL_OF = {"provinces": "division", "states": "division", "districts": "division", "counties": "division",
+              "regions": "division", "governorates": "division", "oblasts": "division", "cities": "settlement",
+              "towns": "settlement", "villages": "settlement"}
 _AFTER = re.compile(
     r"(?:,\s*(?:(?:is|was|has been|remains)\s+)?|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
     r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
@@ -32,7 +36,9 @@ _AFTER = re.compile(
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
 _BEFORE = re.compile(r"\b(?:the|a)\s+(?:(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|south(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
                      r"eastern\s+|western\s+|central\s+|neighbou?ring\s+|southernmost\s+|northernmost\s+){0,2}("
-                     r"" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")\s+of\s+$", re.I)
+                     r"" + "|".join(sorted({**_KIND_OF, **_PLURAL_OF}, key=len, reverse=True)) + r")\s+of\s+"
+                     # after a plural, the names listed before this one: "the provinces of Quillan, Tessbury and "
+                     r"(?:(?<=s of )(?-i:(?:(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*(?:,\s+and\s+|,\s+|\s+and\s+))+))?$", re.I)
 
 
 #: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation
@@ -60,7 +66,8 @@ def describe(text: str, start: int, end: int) -> str:
         return _KIND_OF[m.group(2).lower()]
     if _LOCATED.match(text, end):
         return "place"
-    m = _BEFORE.search(text, max(0, start - 30), start)
+    m = _BEFORE.search(text, max(0, start - 120), start)
     if m is not None:
-        return _KIND_OF[m.group(1).lower()]
+        word = m.group(1).lower()
+        return _KIND_OF.get(word) or _PLURAL_OF[word]
     return ""

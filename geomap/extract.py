@@ -519,6 +519,30 @@ def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
         c.place.feature_code in ("ISL", "ISLS") and c.name_kind in ("name", "alt") for c in cands)
 
 
+#: Lower-case words that put a place right after them: "central Quillan", "downtown Tessbury".
+_AREA_WORDS = frozenset("central northern southern eastern western northeastern northwestern southeastern southwestern "
+                        "north-eastern north-western south-eastern south-western downtown coastal suburban".split())
+#: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
+_OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
+                            "south-west residents inhabitants outskirts suburbs streets mayor".split())
+#: What a place owns after its possessive: "Quillan's council", "Tessbury’s mayor".
+_OWNED_AFTER = re.compile(r"['’]s (?:city |town |county )?(?:council|councillors|mayor|residents|police|airport|harbou?r|port|"
+                          r"outskirts|suburbs|streets|city cent(?:re|er)|downtown|waterfront|old town)\b")
+
+
+def place_words_before(doc: "Doc", i: int) -> bool:
+    """The words before token ``i`` put a place there, as a preposition does: "central
+    Quillan", "25 km south of Tessbury", "residents of Harnwick", "the capital, Quillan,"."""
+    if i < 2:
+        return False
+    before = doc[i - 1]
+    if before.is_lower and before.lower_ in _AREA_WORDS:
+        return True
+    if before.lower_ == "of":
+        return doc[i - 2].lower_ in _OF_PLACE_WORDS
+    return before.text == "," and doc[i - 2].lower_ == "capital" and doc[i - 2].is_lower
+
+
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     """True when a strong reading of the name is a country, division, region or big city."""
     countries: set[str | None] | None = None  # the countries of the name's readings, when needed
@@ -555,7 +579,7 @@ def _word_hashes(words: frozenset[str], strings: Any) -> "np.ndarray":
 
 
 #: Lower-case words inside place names ("Port of Spain", "Stratford upon Avon", "Rio de Janeiro").
-_NAME_LINKS = frozenset(("of", "de", "del", "da", "do", "upon", "on", "la", "le", "les", "el"))
+_NAME_LINKS = frozenset(("of", "de", "del", "da", "do", "upon", "on", "la", "le", "les", "el", "an", "am", "der", "sur"))
 
 
 def _biggest(cands: "list[Candidate]") -> int:
@@ -859,7 +883,7 @@ class _Extractor:
         as big bears the entity alone as its own name."""
         doc = self.doc
         owned: int | None = None  # the biggest place bearing the entity alone as its own name (-1: none)
-        for n in (2, 1):  # "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
+        for n in (3, 2, 1):  # "Frankfurt" + "an der Oder", "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
             after = doc[ent.end : ent.end + n]
             if len(after) < n or not all(
                     t.is_alpha and doc[t.i - 1].whitespace_ == " "
@@ -902,7 +926,8 @@ class _Extractor:
         # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         residence = bool(_RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or _on_a_place(self.doc, ent.start, cands) or residence or self.country_owns(start, cands))
+                or _on_a_place(self.doc, ent.start, cands) or residence or self.country_owns(start, cands)
+                or place_words_before(self.doc, ent.start) or bool(_OWNED_AFTER.match(self.text, end)))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
@@ -1138,7 +1163,7 @@ class _Extractor:
                 sentence_initial = _sentence_initial(doc, i)
                 before = _prev_word(doc, i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
-                        or _on_a_place(doc, i, cands))
+                        or _on_a_place(doc, i, cands) or place_words_before(doc, i) or bool(_OWNED_AFTER.match(text, end)))
                 if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 # "Wash", "Men": alternate names of states, not their own ("Oyo" of Oyo State is one)
@@ -1190,8 +1215,11 @@ class _Extractor:
             y_tok, x_tok = (self.doc.char_span(a, b, alignment_mode="expand") for a, b in ((ya, yb), (xa, xb)))
             if y_tok is None or x_tok is None or self.is_person_name(x_name, x_tok.start):
                 continue
-            if len(y_tok) > 1 and y_tok[0].is_stop:  # "In Klamath Falls, Oregon", "By NAIROBI, Kenya"
-                y_tok = y_tok[1:]
+            # "In Klamath Falls, Oregon", "By NAIROBI, Kenya", a headline's "Power Near Tulsa, Oklahoma"
+            cut = max((k + 1 for k, t in enumerate(y_tok[:-1])
+                       if (k == 0 and t.is_stop) or (t.is_title and t.lower_ in PLACE_PREPOSITIONS)), default=0)
+            if cut:
+                y_tok = y_tok[cut:]
                 ya, y_name = y_tok.start_char, y_tok.text
             outer = next((sp for sp in self.spans if sp.start == xa and sp.end == xb), None)
             if outer is None:

@@ -68,3 +68,13 @@ def test_pronunciations_other_names_and_more_words_after_the_kind(text, kind):
 def test_a_nationality_or_a_direction_may_stand_before_the_kind_word(before, kind):
     text = before + "Quillan."
     assert describe(text, len(before), len(before) + len("Quillan")) == kind
+
+
+def test_a_plural_kind_describes_every_name_listed_after_it():
+    text = "Floods hit the provinces of Quillan, Tessbury and Harnwick last week."
+    for name in ("Quillan", "Tessbury", "Harnwick"):
+        start = text.index(name)
+        assert describe(text, start, start + len(name)) == "division", name
+    text = "Floods hit the province of Quillan, Tessbury and Harnwick last week."  # one province, then a list
+    start = text.index("Harnwick")
+    assert describe(text, start, start + len("Harnwick")) == ""

@@ -308,3 +308,33 @@ def test_a_countrys_possessive_holds_the_town_it_owns(geoparser):
     doc = geoparser.parse("After Alexandria, Virginia, the delegation flew on to Egypt's Alexandria for talks.")
     first, second = [m for m in doc.mentions if m.text == "Alexandria"]
     assert first.place.country_code == "US" and second.place.country_code == "EG"
+
+
+def test_a_headlines_preposition_is_no_part_of_the_qualified_town(geoparser):
+    found = _found(geoparser.parse("Storm Knocks Out Power Near Tulsa, Oklahoma"))
+    assert "Near Tulsa" not in found
+    assert found["Tulsa"].place.feature_class == "P" and found["Tulsa"].place.admin1 == "OK"
+
+
+def test_a_name_the_model_cut_before_three_linked_words(geoparser):
+    found = _found(geoparser.parse("The train from Warsaw stopped in Frankfurt an der Oder for an hour."))
+    assert found["Frankfurt an der Oder"].place.admin1 == "11"  # Brandenburg, not Frankfurt am Main
+
+
+@pytest.mark.parametrize("text,name,cc", [
+    ("Water flooded central Porto Alegre overnight.", "Porto Alegre", "BR"),  # an area word before it
+    ("In the capital, Abuja, ministers met on Monday.", "Abuja", "NG"),  # the capital, named
+    ("Residents of Kiryat Shmona were told to stay indoors.", "Kiryat Shmona", "IL"),  # residents of
+    ("Launceston's council voted on Tuesday.", "Launceston", "AU"),  # what a town owns
+    ("The road was closed 20 km south of Launceston.", "Launceston", None),  # a direction of
+])
+def test_words_around_a_name_the_model_took_for_a_person_make_it_a_place(geoparser, text, name, cc):
+    m = _found(geoparser.parse(text))[name]
+    assert m.place is not None and m.place.feature_class == "P"
+    if cc:
+        assert m.place.country_code == cc
+
+
+def test_names_listed_after_a_plural_kind_are_of_that_kind(geoparser):
+    found = _found(geoparser.parse("In the southern provinces of Yala, Pattani and Narathiwat, turnout was lower."))
+    assert found["Pattani"].place.feature_code == found["Narathiwat"].place.feature_code == "ADM1"
