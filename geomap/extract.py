@@ -948,8 +948,10 @@ class _Extractor:
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
-        elif not cands and label in MISC_LABELS and " " in name and self.split_list(start, end, label, conjoined=True):
-            return  # "Lubbock and Amarillo" tagged as one organisation
+        elif not cands and label in MISC_LABELS and " " in name and self.split_list(
+                start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if before in PLACE_PREPOSITIONS else MIN_POP_UNTAGGED,
+                through=before == "from"):
+            return  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
         elif cands and label in MISC_LABELS and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
@@ -1036,23 +1038,26 @@ class _Extractor:
             self.embedded(m.end(), end)  # the rest may hold another place
         return True
 
-    def split_list(self, start: int, end: int, label: str, *, conjoined: bool = False) -> bool:
+    def split_list(self, start: int, end: int, label: str, *, conjoined: bool = False, min_pop: int = MIN_POP_UNTAGGED,
+                   through: bool = False) -> bool:
         """"Greece Italy", "Lubbock and Amarillo": a list the model merged into one name, when every
-        part is a big place written with a capital ("north west London", "Western US" are one place).
-        ``conjoined``: only at an "and" ("George Washington" tagged PERSON is no list)."""
+        part is a place of ``min_pop`` written with a capital ("north west London", "Western US" are one place).
+        ``conjoined``: only at an "and" ("George Washington" tagged PERSON is no list), or a "to" when
+        ``through`` ("from Quillan to Tessbury")."""
+        joins = ("and", "&", "to") if through else ("and", "&")
         words = list(re.finditer(r"\S+", self.text[start:end]))
-        if words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
+        if not conjoined and words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
             return False  # "Bicol Peninsula", "Victoria Falls": one natural feature's name
         for cut in range(1, len(words)):
-            if words[cut - 1].group() in ("and", "&"):
+            if words[cut - 1].group() in joins:
                 continue  # the part before would end with the conjunction
-            after = cut + 1 if words[cut].group() in ("and", "&") and cut + 1 < len(words) else cut
+            after = cut + 1 if words[cut].group() in joins and cut + 1 < len(words) else cut
             if conjoined and after == cut:
                 continue
             a = (start, start + words[cut - 1].end())
             b = (start + words[after].start(), end)
             parts = [_trim(self.text, *a), _trim(self.text, *b)]
-            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], MIN_POP_UNTAGGED)
+            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], min_pop)
                    for x, y in parts):
                 for x, y in parts:
                     self.add(Span_(x, y, "toponym", f"ner:{label}+split", self.text[x:y]))

@@ -338,3 +338,13 @@ def test_words_around_a_name_the_model_took_for_a_person_make_it_a_place(geopars
 def test_names_listed_after_a_plural_kind_are_of_that_kind(geoparser):
     found = _found(geoparser.parse("In the southern provinces of Yala, Pattani and Narathiwat, turnout was lower."))
     assert found["Pattani"].place.feature_code == found["Narathiwat"].place.feature_code == "ADM1"
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Guards reopened the crossings at Dajabon and Jimani on Friday.", ("Dajabon", "Jimani")),
+    ("Traffic backed up from Bangor to Bar Harbor on Friday.", ("Bangor", "Bar Harbor")),  # "Harbor" ends a town's name
+])
+def test_small_towns_the_model_merged_into_one_name_after_a_preposition(geoparser, text, names):
+    found = _found(geoparser.parse(text))
+    assert all(found[n].place is not None and found[n].place.feature_class == "P" for n in names), found
+

@@ -1128,6 +1128,17 @@ def _kind_of(place: "Place") -> tuple:
     return ("local", place.country_code, place.admin1)
 
 
+#: A listed city keeps its place against a namesake this many times smaller that agrees with the
+#: list, unless the namesake is a city itself: Omaha among Texas cities is still Nebraska's.
+LIST_DWARF_RATIO = 20
+LIST_CITY_POP = 50_000
+
+
+def _dwarfed(namesake: "Place", place: "Place") -> bool:
+    return (namesake.feature_class == place.feature_class == "P" and namesake.population < LIST_CITY_POP
+            and namesake.population * LIST_DWARF_RATIO < place.population)
+
+
 def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str) -> None:
     """Names listed together are places of one kind and area: in "Toronto, Ottawa, Hamilton,
     Kitchener and London" London is the Ontario city; in "Georgia, Florida and Alabama" Georgia
@@ -1159,7 +1170,7 @@ def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: li
             # by an alternate name, any kind may give way ("Portland, Eugene, Salem and Albany": not Albania)
             loose = any(c.place == place and c.name_kind == "alt" for _, c, _ in ranked_all[i])
             for _, c, _ in ranked_all[i]:
-                if c.name_kind == CONTAINER:
+                if c.name_kind == CONTAINER or _dwarfed(c.place, place):
                     continue
                 # a town for a town elsewhere, a state for a country and back, or the state that holds
                 # the list's towns ("Seattle, Washington and Tacoma"); never a town for a division

@@ -295,3 +295,10 @@ def test_a_region_named_like_a_bay_stays_the_region(geoparser):
     doc = geoparser.parse("Port Sudan, the capital of Red Sea state, received aid flights.")
     state = _mention(doc, "Red Sea state").place
     assert (state.feature_code, state.country_code) == ("ADM1", "SD")
+
+
+def test_a_listed_city_keeps_its_place_against_a_far_smaller_namesake_that_agrees_with_the_list(geoparser):
+    doc = geoparser.parse("The band plays Dallas, Houston, San Antonio, Omaha and Tulsa this spring.")
+    assert next(m for m in doc.mentions if m.text == "Omaha").place.admin1 == "NE"  # not the Texas village
+    doc = geoparser.parse("Toronto, Ottawa, Hamilton, Kitchener and London reported new cases.")
+    assert next(m for m in doc.mentions if m.text == "London").place.country_code == "CA"  # a city of its own agrees with the list
