@@ -331,8 +331,13 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         # (a list before "counties" may be British, "Kent and Sussex counties": there the bare names count too)
         owned = [c for c in whole if c.name_kind == "name" and c.place.feature_class == "A" and not span.feature]
         seen = {c.place.geonameid for c in cands}
-        cands = owned or sorted([*cands, *(c for c in whole if c.place.geonameid not in seen)],
-                                key=lambda c: -c.place.population)
+        if owned:
+            # ...and lower divisions of the bare name still compete: "Dadu district" in a story about
+            # Pakistan is its district, though only a Taiwanese one is called "Dadu District"
+            ids = {c.place.geonameid for c in owned}
+            cands = owned + [c for c in cands if c.place.feature_code in ("ADM2", "ADM3") and c.place.geonameid not in ids]
+        else:
+            cands = sorted([*cands, *(c for c in whole if c.place.geonameid not in seen)], key=lambda c: -c.place.population)
     if not cands:
         cands = _fallback(span.lookup, store)
     if not cands and span.kind == "toponym":

@@ -302,3 +302,10 @@ def test_a_listed_city_keeps_its_place_against_a_far_smaller_namesake_that_agree
     assert next(m for m in doc.mentions if m.text == "Omaha").place.admin1 == "NE"  # not the Texas village
     doc = geoparser.parse("Toronto, Ottawa, Hamilton, Kitchener and London reported new cases.")
     assert next(m for m in doc.mentions if m.text == "London").place.country_code == "CA"  # a city of its own agrees with the list
+
+
+def test_a_district_of_the_bare_name_competes_with_a_foreign_division_of_the_whole_name(geoparser):
+    # only a Taiwanese division is called "Dadu District" in the gazetteer; Pakistan's is "Dadu"
+    doc = geoparser.parse("Relief trucks reached Dadu district in southern Pakistan on Sunday.")
+    m = next(m for m in doc.mentions if m.text.startswith("Dadu"))
+    assert m.place.country_code == "PK" and m.place.feature_class == "A"
