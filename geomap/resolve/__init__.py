@@ -999,9 +999,10 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     "Delft" among Cape Town and the Western Cape is the township, not the Dutch city. The
     name then takes the article's town. Qualified names, datelines and user places stay.
 
-    Any such lone foreign place, town or division, first gives way to a namesake of the
-    article's country near the places it names, or in a division it names: "Virginia" in a story about Dublin and Cavan
-    is the Irish village, not the American state. A place of no country (the Middle East, a
+    Any such lone foreign place, town, small capital or division, first gives way to a namesake of
+    the article's country near the places it names, in a division it names, or holding the towns
+    it places: "Virginia" in a story about Dublin and Cavan is the Irish village, not the American
+    state; "Victoria" in one about Melbourne and Geelong the Australian state, not the Seychelles' capital. A place of no country (the Middle East, a
     sea) is foreign to none; a town near the article's towns across a border is no stranger."""
     per_country: dict[str, set[str]] = {}
     for span, place, ranked in zip(spans, chosen, ranked_all):
@@ -1014,17 +1015,20 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
         return
     home_points = [p.point for p in chosen if p is not None and p.country_code == main and p.feature_class == "P"]
     for i, (span, place) in enumerate(zip(spans, chosen)):
-        if (place is None or not place.country_code or place.feature_code.startswith("PCL") or place.feature_code == "PPLC"
-                or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
+        capital = place is not None and place.feature_code == "PPLC"
+        if (place is None or not place.country_code or place.feature_code.startswith("PCL")
+                or (capital and place.population >= FOREIGN_TOWN_POP) or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
                 or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
         if any(_km(place.point, q) <= NEAR_KM for q in home_points):
             continue  # across a border from the article's towns: a neighbour, not a namesake abroad
+        # (a state holding the article's towns is as much at home: "Victoria" among Melbourne and Geelong)
         home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main
-                     and any(f.get(k, 0.0) > 0 for k in ("near", "ev_county", "ev_admin1"))), None)
+                     and any(f.get(k, 0.0) > 0 for k in ("near", "ev_county", "ev_admin1", "holds_named"))), None)
         if home is not None:
             chosen[i] = home
-        elif place.feature_class == "P" and place.population < FOREIGN_TOWN_POP and len(per_country[main]) >= FOREIGN_MAIN_NAMES:
+        elif (place.feature_class == "P" and not capital and place.population < FOREIGN_TOWN_POP
+              and len(per_country[main]) >= FOREIGN_MAIN_NAMES):
             chosen[i] = None
 
 

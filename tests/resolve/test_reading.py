@@ -309,3 +309,10 @@ def test_a_district_of_the_bare_name_competes_with_a_foreign_division_of_the_who
     doc = geoparser.parse("Relief trucks reached Dadu district in southern Pakistan on Sunday.")
     m = next(m for m in doc.mentions if m.text.startswith("Dadu"))
     assert m.place.country_code == "PK" and m.place.feature_class == "A"
+
+
+def test_a_small_foreign_capital_gives_way_to_the_state_holding_the_articles_towns(geoparser):
+    doc = geoparser.parse("Smoke from fires in Victoria's east reached Geelong, Ballarat and Melbourne, where schools closed.")
+    m = next(m for m in doc.mentions if m.text == "Victoria")
+    assert (m.place.feature_code, m.place.country_code) == ("ADM1", "AU")  # not the Seychelles' capital
+    assert any(a["rule"] == "lone-foreign-places" for a in m.adjustments)
