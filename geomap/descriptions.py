@@ -53,11 +53,12 @@ _LOCATED = re.compile(
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\b)", re.I)
 
 
-def describe(text: str, start: int, end: int) -> str:
+def describe(text: str, start: int, end: int, *, before: bool = True) -> str:
     """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
     ``country``, ``natural``, ``place`` (of no stated kind: "X is located in") or ``""``.
     Read from "X is a (small) town", "X, a village in", "the city of X", also with a
-    parenthesis after the name ("X (pronounced …) is a town")."""
+    parenthesis after the name ("X (pronounced …) is a town"). ``before=False`` reads only what
+    the sentence says of the name after it: "the city of X" names a kind, not a description."""
     aside = _ASIDE.match(text, end, min(len(text), end + 300))
     if aside is not None:  # "Quillan (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place"
         end = aside.end()
@@ -66,7 +67,7 @@ def describe(text: str, start: int, end: int) -> str:
         return _KIND_OF[m.group(2).lower()]
     if _LOCATED.match(text, end):
         return "place"
-    m = _BEFORE.search(text, max(0, start - 120), start)
+    m = _BEFORE.search(text, max(0, start - 120), start) if before else None
     if m is not None:
         word = m.group(1).lower()
         return _KIND_OF.get(word) or _PLURAL_OF[word]

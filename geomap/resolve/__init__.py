@@ -611,6 +611,12 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
+    # the sentence describes the name ("X is a town in…", "X, a village", "the province of X"): the
+    # encyclopedic reading, also for "the town of X" in an article that describes X so; elsewhere
+    # "the city of X", "the port of X" name a town's kind in passing, as news does
+    described = {normalize(s.lookup) for s, d in zip(spans, descs)
+                 if d and describe(text, s.start, s.end, before=False)} if text is not None else set()
+    told = [bool(d) and (d != "settlement" or normalize(s.lookup) in described) for s, d in zip(spans, descs)]
     qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")
@@ -638,10 +644,10 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             if second and _alone(cands, outer, holds):
                 continue  # one candidate and nothing to weigh it against: the context cannot change it
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
-                   i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
+                   i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i], told[i])
             if key not in memo:
                 memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
-                                  told=bool(descs[i]), reads=reads)
+                                  told=told[i], reads=reads)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all, held)
@@ -1138,9 +1144,11 @@ def _kind_of(place: "Place") -> tuple:
 
 
 #: A listed city keeps its place against a namesake this many times smaller that agrees with the
-#: list, unless the namesake is a city itself: Omaha among Texas cities is still Nebraska's.
+#: list, unless the namesake is a city itself or the list agrees almost as one (``LIST_AGREEMENT``
+#: of its other names): Omaha among Texas and Kansas cities is still Nebraska's.
 LIST_DWARF_RATIO = 20
 LIST_CITY_POP = 50_000
+LIST_AGREEMENT = 0.75
 
 
 def _dwarfed(namesake: "Place", place: "Place") -> bool:
@@ -1178,8 +1186,11 @@ def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: li
             own = _kind_of(place)[0]
             # by an alternate name, any kind may give way ("Portland, Eugene, Salem and Albany": not Albania)
             loose = any(c.place == place and c.name_kind == "alt" for _, c, _ in ranked_all[i])
+            # a far smaller namesake only when (nearly) the whole list agrees: "Dallas, Houston, Austin and
+            # Paris" is Paris, Texas; Omaha among five Texas cities and four of other states stays Nebraska's
+            others = sum(shared.values())
             for _, c, _ in ranked_all[i]:
-                if c.name_kind == CONTAINER or _dwarfed(c.place, place):
+                if c.name_kind == CONTAINER or (_dwarfed(c.place, place) and n < LIST_AGREEMENT * others):
                     continue
                 # a town for a town elsewhere, a state for a country and back, or the state that holds
                 # the list's towns ("Seattle, Washington and Tacoma"); never a town for a division

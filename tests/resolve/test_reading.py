@@ -298,8 +298,10 @@ def test_a_region_named_like_a_bay_stays_the_region(geoparser):
 
 
 def test_a_listed_city_keeps_its_place_against_a_far_smaller_namesake_that_agrees_with_the_list(geoparser):
-    doc = geoparser.parse("The band plays Dallas, Houston, San Antonio, Omaha and Tulsa this spring.")
+    doc = geoparser.parse("The band plays Dallas, Houston, Tulsa, Wichita, Omaha and Des Moines this spring.")
     assert next(m for m in doc.mentions if m.text == "Omaha").place.admin1 == "NE"  # not the Texas village
+    doc = geoparser.parse("The band plays Dallas, Houston, El Paso and Paris this spring.")  # the whole list agrees
+    assert next(m for m in doc.mentions if m.text == "Paris").place.admin1 == "TX"
     doc = geoparser.parse("Toronto, Ottawa, Hamilton, Kitchener and London reported new cases.")
     assert next(m for m in doc.mentions if m.text == "London").place.country_code == "CA"  # a city of its own agrees with the list
 
@@ -316,3 +318,13 @@ def test_a_small_foreign_capital_gives_way_to_the_state_holding_the_articles_tow
     m = next(m for m in doc.mentions if m.text == "Victoria")
     assert (m.place.feature_code, m.place.country_code) == ("ADM1", "AU")  # not the Seychelles' capital
     assert any(a["rule"] == "lone-foreign-places" for a in m.adjustments)
+
+
+@pytest.mark.parametrize("text,name,cc,admin1", [
+    ("Grain ships docked at the port of Odessa on Tuesday.", "Odessa", "UA", None),
+    ("She grew up in the city of Jackson before moving north.", "Jackson", "US", "MS"),
+])
+def test_the_kind_of_a_name_said_in_passing_is_no_encyclopedic_description(geoparser, text, name, cc, admin1):
+    # "the city of X" in news: the namesake a reader knows, not the smallest one, as for "X is a town in…"
+    m = next(m for m in geoparser.parse(text).mentions if m.text == name)
+    assert m.place.country_code == cc and (admin1 is None or m.place.admin1 == admin1), m.place
