@@ -237,6 +237,8 @@ _LINKED_BEFORE = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w] " + _LINKS + r"
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 #: "Egypt's ", "the United States’ ": a possessive right before a name.
+#: The rest of a hyphenated name after its first part: "-d'Ascq", "-upon-Avon".
+_HYPHEN_TAIL = re.compile(r"(?:-[\w'’]+)+")
 _COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 #: Words a one-word date may be; any other capitalised "date" is a tagging error.
@@ -745,8 +747,9 @@ class _Extractor:
                 names.insert(0, doc[j])
                 j -= 1
                 # "Miami-Dade County": a hyphen inside the name joins its parts
-                while (names and j >= 1 and doc[j].text == "-" and not doc[j].whitespace_ and not doc[j - 1].whitespace_
-                       and doc[j - 1].text[:1].isupper() and doc[j - 1].is_alpha):
+                # ...and so does a possessive: "Hawke's Bay"
+                while (names and j >= 1 and (doc[j].text in ("'s", "’s") or (doc[j].text == "-" and not doc[j].whitespace_))
+                       and not doc[j - 1].whitespace_ and doc[j - 1].text[:1].isupper() and doc[j - 1].is_alpha):
                     names.insert(0, doc[j - 1])
                     j -= 2
             while names:
@@ -896,7 +899,9 @@ class _Extractor:
                 continue
             if owned is None:
                 owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
-            if owned < 0 or _biggest(self.lookup(whole)) > owned:
+            # a linking word makes the longer name what the text says ("Newcastle upon Tyne")
+            linked = any(t.lower_ in _NAME_LINKS for t in after)
+            if linked or owned < 0 or _biggest(self.lookup(whole)) > owned:
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
 
@@ -904,6 +909,9 @@ class _Extractor:
         start, end = _trim(self.text, start, end)
         if end <= start:
             return
+        m = _HYPHEN_TAIL.match(self.text, end)
+        if m is not None and any(c.name_kind in ("name", "alt") for c in self.lookup(self.text[start : m.end()])):
+            end = m.end()  # "Villeneuve-d'Ascq", "Stratford-upon-Avon": the model stopped at the hyphen
         name = self.text[start:end]
         label = ent.label_
         if label != "PERSON" and self.possessive(start, end):

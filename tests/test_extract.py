@@ -348,3 +348,13 @@ def test_small_towns_the_model_merged_into_one_name_after_a_preposition(geoparse
     found = _found(geoparser.parse(text))
     assert all(found[n].place is not None and found[n].place.feature_class == "P" for n in names), found
 
+
+
+@pytest.mark.parametrize("text,name,cc", [
+    ("Council leaders in Newcastle upon Tyne promised faster approvals.", "Newcastle upon Tyne", "GB"),  # not the Australian city
+    ("The final is at the stadium in Villeneuve-d'Ascq tonight.", "Villeneuve-d'Ascq", "FR"),
+    ("Hastings is a city in the Hawke's Bay region of New Zealand.", "Hawke's Bay region", "NZ"),
+])
+def test_a_name_the_model_cut_at_a_linking_word_hyphen_or_possessive(geoparser, text, name, cc):
+    m = _found(geoparser.parse(text))[name]
+    assert m.place.country_code == cc, m.place
