@@ -290,6 +290,8 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     if outer.geonameid == inner.geonameid:
         return False
     if outer.feature_code.startswith("PCL"):
+        if not inner.country_code and inner.feature_class in NATURAL_CLASSES:
+            return _km(outer.point, inner.point) < WATER_IN_COUNTRY_KM  # "Hudson Bay … in northern Canada"
         return inner.country_code == outer.country_code
     if outer.feature_code == "ADM1":
         return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
@@ -302,6 +304,8 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return _km(outer.point, inner.point) < 300
 
 
+#: A water body of no country lies in a country whose point is this near its own.
+WATER_IN_COUNTRY_KM = 2000.0
 #: Last words of names of open water, which a division named after it does not take from it.
 _OPEN_WATER = frozenset(("sea", "ocean", "gulf", "strait"))
 #: Words that make a name a natural feature's: "Lake Michigan", "Vancouver Island", "Southern Ocean".
@@ -374,9 +378,13 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     """"Hobart": the city, not the municipality around it that bears its name. A second- or
     lower-order division named exactly like a town of its own first-level division, near it,
     stands down, unless the text says a division is meant ("Hobart municipality", "X is a
-    district in Y")."""
+    district in Y"). Where the text says a natural feature is meant, only natural features stand."""
     if desc == "division" or span.kind == "region-phrase" or span.prefer_admin1:
         return cands
+    if desc == "natural":
+        # "Hudson Bay, the vast inland sea": the water body, not the town named after it
+        natural = [c for c in cands if c.place.feature_class in NATURAL_CLASSES]
+        return natural or cands
     towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
 
     def seat(p: "Place") -> bool:

@@ -328,3 +328,9 @@ def test_the_kind_of_a_name_said_in_passing_is_no_encyclopedic_description(geopa
     # "the city of X" in news: the namesake a reader knows, not the smallest one, as for "X is a town in…"
     m = next(m for m in geoparser.parse(text).mentions if m.text == name)
     assert m.place.country_code == cc and (admin1 is None or m.place.admin1 == admin1), m.place
+
+
+def test_a_name_described_as_a_natural_feature_is_that_feature(geoparser):
+    doc = geoparser.parse("The old trading firm took its name from Hudson Bay, the vast inland sea in northern Canada.")
+    m = next(m for m in doc.mentions if m.text == "Hudson Bay")
+    assert m.place.feature_class == "H" and m.precision == "exact"  # not the Saskatchewan town, nor Canada
