@@ -34,11 +34,24 @@ _AFTER = re.compile(
     r"(?=[,.;:]|\s*\(|\s+(?:\d|one\s|two\s|three\s|four\s|five\s|six\s|seven\s|eight\s|nine\s|ten\s)|"
     r"\s+(?:in|of|on|near|located|situated|lying|between|forming|founded|named|known|famous|and|with|that|which|where|about|approximately|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
-_BEFORE = re.compile(r"\b(?:the|a)\s+(?:(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|south(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
-                     r"eastern\s+|western\s+|central\s+|neighbou?ring\s+|southernmost\s+|northernmost\s+){0,2}("
-                     r"" + "|".join(sorted({**_KIND_OF, **_PLURAL_OF}, key=len, reverse=True)) + r")\s+of\s+"
-                     # after a plural, the names listed before this one: "the provinces of Quillan, Tessbury and "
-                     r"(?:(?<=s of )(?-i:(?:(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*(?:,\s+and\s+|,\s+|\s+and\s+))+))?$", re.I)
+_NATIONALITY_OR_SIDE = (r"(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
+                        r"south(?:ern|-?(?:east|west)(?:ern)?)?\s+|eastern\s+|western\s+|central\s+|neighbou?ring\s+|"
+                        r"southernmost\s+|northernmost\s+")
+#: After a plural, the names listed before this one: "the provinces of Quillan, Tessbury and ".
+_LISTED_BEFORE = r"(?:(?<=s of )(?-i:(?:(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*(?:,\s+and\s+|,\s+|\s+and\s+))+))?$"
+
+
+def _kind_before(modifiers: str, kinds: "dict[str, str]") -> "re.Pattern[str]":
+    return re.compile(rf"\b(?:the|a)\s+(?:{modifiers}){{0,2}}(" + "|".join(sorted(kinds, key=len, reverse=True))
+                      + r")\s+of\s+" + _LISTED_BEFORE, re.I)
+
+
+#: "the Mexican state of X", "the southern provinces of X, Y and"...
+_BEFORE = _kind_before(_NATIONALITY_OR_SIDE, {**_KIND_OF, **_PLURAL_OF})
+#: ...and for towns any adjective: "the modern village of X", "the small coastal town of X"
+#: (not for divisions: "the metropolitan county of" names no division GeoNames has as such).
+_BEFORE_TOWN = _kind_before(_NATIONALITY_OR_SIDE + r"|(?-i:[a-z][a-z-]+)\s+",
+                            {w: k for w, k in {**_KIND_OF, **_PLURAL_OF}.items() if k == "settlement"})
 
 
 #: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation
@@ -67,7 +80,8 @@ def describe(text: str, start: int, end: int, *, before: bool = True) -> str:
         return _KIND_OF[m.group(2).lower()]
     if _LOCATED.match(text, end):
         return "place"
-    m = _BEFORE.search(text, max(0, start - 120), start) if before else None
+    m = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
+         if before else None)
     if m is not None:
         word = m.group(1).lower()
         return _KIND_OF.get(word) or _PLURAL_OF[word]

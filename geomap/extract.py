@@ -237,6 +237,8 @@ _LINKED_BEFORE = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w] " + _LINKS + r"
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
 #: "Egypt's ", "the United States’ ": a possessive right before a name.
+#: A capitalised word inside a sentence: the text writes names with capitals.
+_CAPITALISED = re.compile(r"[a-z,;] [A-Z][a-z]")
 #: The rest of a hyphenated name after its first part: "-d'Ascq", "-upon-Avon".
 _HYPHEN_TAIL = re.compile(r"(?:-[\w'’]+)+")
 _COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
@@ -681,6 +683,8 @@ class _Extractor:
         self.taken = [False] * len(self.text)
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
         self.persons = _person_words(self.ents)
+        # the text writes names with capitals (not a lower-case post or a transcript)
+        self.cased = _CAPITALISED.search(self.text) is not None
         self._lower: "np.ndarray | None" = None
         self.demonyms = store.demonym_names()  # asked of every entity and capitalised word: a set test first
 
@@ -920,6 +924,8 @@ class _Extractor:
             return  # "English" the language; "Southern" alone; "the Valley"
         if self.postnominal(start, end):
             return  # "Robert Quillan, MD": a degree, not Maryland
+        if name.islower() and self.cased:
+            return  # "fine china", "roast turkey": a common noun where the text writes names with capitals
         if self.demonym(start, end, f"ner:{label}"):
             return
         if self.is_person_name(name, ent.start):

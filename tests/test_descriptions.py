@@ -64,6 +64,8 @@ def test_pronunciations_other_names_and_more_words_after_the_kind(text, kind):
     ("a village in the Mexican state of ", "division"),
     ("shelling hit the southern province of ", "division"),
     ("tourists crowd the Old Town of ", ""),  # a name, not a nationality before "town"
+    ("the ruins lie near the modern village of ", "settlement"),  # any adjective before a town's kind
+    ("a suburb in the metropolitan county of ", ""),  # ...but not before a division's
 ])
 def test_a_nationality_or_a_direction_may_stand_before_the_kind_word(before, kind):
     text = before + "Quillan."

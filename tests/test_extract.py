@@ -358,3 +358,8 @@ def test_small_towns_the_model_merged_into_one_name_after_a_preposition(geoparse
 def test_a_name_the_model_cut_at_a_linking_word_hyphen_or_possessive(geoparser, text, name, cc):
     m = _found(geoparser.parse(text))[name]
     assert m.place.country_code == cc, m.place
+
+
+def test_a_lower_case_common_noun_is_no_place_in_a_text_that_capitalises_names(geoparser):
+    found = _found(geoparser.parse("The town has made fine china for centuries and ships it to China and Japan."))
+    assert "china" not in found and found["China"].place.country_code == "CN"
