@@ -683,6 +683,7 @@ class _Extractor:
         self.taken = [False] * len(self.text)
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
         self.persons = _person_words(self.ents)
+        self.town_pairs: set[tuple[int, int]] = set()  # "Y, X" read as two towns (start of Y, end of X)
         # the text writes names with capitals (not a lower-case post or a transcript)
         self.cased = _CAPITALISED.search(self.text) is not None
         self._lower: "np.ndarray | None" = None
@@ -1229,6 +1230,9 @@ class _Extractor:
                 divisions = self.holding_divisions(x_name, y_name)
             if not divisions or self.postnominal(xa, xb):
                 continue
+            if state is None and postal is None and self.two_towns(y_name, x_name, divisions):
+                self.town_pairs.add((ya, xb))
+                continue  # "teachers in Richmond, Norfolk and rural districts" (in Virginia): two towns, not Y in X
             if postal is None and _in_list(self.text, ya, xb) and not self.town_of(y_name, divisions):
                 continue  # "Quillan, Tessbury, Leeds, and York": a list, not "Y, X"
             y_tok, x_tok = (self.doc.char_span(a, b, alignment_mode="expand") for a, b in ((ya, yb), (xa, xb)))
@@ -1277,6 +1281,19 @@ class _Extractor:
         return bool(countries) and any(
             c.name_kind in ("name", "alt") and c.place.feature_class == "P" and c.place.population >= MIN_POP_LISTED
             and c.place.country_code in countries for c in cands)
+
+    def two_towns(self, y_name: str, x_name: str, divisions: "list[Candidate]") -> bool:
+        """"Richmond, Norfolk": X is only a county's or region's name, none of which holds a Y, and
+        both names are towns (of ``MIN_POP_LISTED``) of one first-level division: a list of two towns."""
+        if any(d.place.feature_code not in ("ADM2", "RGN") for d in divisions):
+            return False  # "Bethel, Delaware": a state qualifies a town even where it holds none so called
+        ys = [c.place for c in self.lookup(y_name) if c.name_kind in ("name", "alt") and c.place.feature_class == "P"]
+        if any(y.country_code == d.place.country_code and great_circle_km(y.lat, y.lon, d.place.lat, d.place.lon) < COUNTY_KM
+               for y in ys for d in divisions):
+            return False
+        xs = {(c.place.country_code, c.place.admin1) for c in self.lookup(x_name)
+              if c.name_kind == "name" and c.place.feature_class == "P" and c.place.population >= MIN_POP_LISTED}
+        return any((y.country_code, y.admin1) in xs for y in ys if y.population >= MIN_POP_LISTED)
 
     def holding_divisions(self, name: str, town: str) -> "list[Candidate]":
         """The divisions whose core name (their name without "County", "Oblast"…) is ``name`` and
@@ -1467,6 +1484,9 @@ class _Extractor:
                     and self.country_owns(b.start, self.lookup(b.lookup))):
                 b.inside = a
         link_containment(self.spans, self.text)
+        for sp in self.spans:
+            if sp.inside is not None and (sp.start, sp.inside.end) in self.town_pairs:
+                sp.inside = None
 
     def run(self, disable: "Container[str]" = ()) -> list[Span_]:
         for name in RULES:  # in this order: an earlier rule's span is not taken by a later one

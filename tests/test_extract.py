@@ -363,3 +363,15 @@ def test_a_name_the_model_cut_at_a_linking_word_hyphen_or_possessive(geoparser, 
 def test_a_lower_case_common_noun_is_no_place_in_a_text_that_capitalises_names(geoparser):
     found = _found(geoparser.parse("The town has made fine china for centuries and ships it to China and Japan."))
     assert "china" not in found and found["China"].place.country_code == "CN"
+
+
+@pytest.mark.parametrize("text,pair", [
+    ("VIRGINIA BEACH, Va. — Schools in Richmond, Norfolk and several rural counties will get new buses.", False),
+    ("A fire in Cromer, Norfolk, destroyed a pier cafe.", True),  # the county holds a Cromer
+])
+def test_a_town_then_a_county_name_that_holds_none_so_called_is_two_towns(geoparser, text, pair):
+    found = _found(geoparser.parse(text))
+    first = found["Richmond" if "Richmond" in found else "Cromer"]
+    assert (first.place.country_code == "GB") is pair
+    if not pair:
+        assert found["Norfolk"].place.admin1 == "VA" and found["Norfolk"].place.feature_class == "P"
