@@ -1157,6 +1157,9 @@ class _Extractor:
         capital = [text[a : a + 1].isupper() for a in starts]
         words = _TokenWords(text, starts, lengths, alpha.tolist(), capital, in_ent)
         headline = _title_case_tokens(sent.tolist(), alpha.tolist(), stop.tolist(), capital)
+        # "FLOODS HIT CHENNAI": in a sentence written in capitals a word in capitals is no acronym
+        shouted = _title_case_tokens(sent.tolist(), alpha.tolist(), [1] * len(starts), upper.astype(bool).tolist())
+        headline = [h or s for h, s in zip(headline, shouted)]
         i = 0
         for k in np.flatnonzero(alpha & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
             if k < i or in_ent[k] or not capital[k]:
@@ -1171,7 +1174,8 @@ class _Extractor:
                     continue
                 start, end = starts[i], starts[i + n - 1] + lengths[i + n - 1]
                 name = self.text[start:end]
-                cands = self.lookup(name)
+                # in capitals, a short name is a town's as in a dateline ("KYIV"), not only an abbreviation
+                cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted[i] else self.lookup(name)
                 if not cands:
                     continue
                 if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
@@ -1184,22 +1188,27 @@ class _Extractor:
                 before = _prev_word(doc, i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
                         or _on_a_place(doc, i, cands) or place_words_before(doc, i) or bool(_OWNED_AFTER.match(text, end)))
-                if _is_acronym(name) and not any(c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
+                if _is_acronym(name) and not shouted[i] and not any(
+                        c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 # "Wash", "Men": alternate names of states, not their own ("Oyo" of Oyo State is one)
                 own = [c for c in cands if c.name_kind != "alt"
                        or (c.place.feature_code == "ADM1" and core_name(c.place.name) == c.matched)]
                 if headline[i]:
                     # every word is capitalised ("Police Arrest Three Men After Chase In Houston"): only a big
-                    # place (10,000+) by its own name after a preposition, or a country or city of a million
-                    ok = (prep and big_place(own, MIN_POP_AFTER_VERB)) or any(
-                        c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
-                        for c in own)
+                    # place (10,000+) by its own name after a preposition, or a country or city of a million;
+                    # in capitals ("VISITS KYIV IN SURPRISE TRIP") only the latter, or a state
+                    ok = (prep and not shouted[i] and big_place(own, MIN_POP_AFTER_VERB)) or (
+                        not (shouted[i] and len(name) < 4) and any(
+                            c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
+                            or (shouted[i] and c.place.feature_code == "ADM1" and normalize(c.place.name) == c.matched)
+                            for c in own))
                 else:
                     ok = ((prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED))
                           or (sentence_initial and big_place(own, 1_000_000)))
                 if ok:
-                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name)):
+                    # (a name in capitals is looked up as written in a sentence: "KYIV" is no abbreviation)
+                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted[i] else name)):
                         i += n
                         matched = True
                 break

@@ -375,3 +375,17 @@ def test_a_town_then_a_county_name_that_holds_none_so_called_is_two_towns(geopar
     assert (first.place.country_code == "GB") is pair
     if not pair:
         assert found["Norfolk"].place.admin1 == "VA" and found["Norfolk"].place.feature_class == "P"
+
+
+@pytest.mark.parametrize("text,name,place", [
+    ("PRESIDENT ARRIVES IN KYIV FOR SECURITY TALKS", "KYIV", ("PPLC", "UA")),  # not an abbreviation, not the oblast
+    ("HEAVY RAIN FLOODS STREETS OF CHENNAI AS CYCLONE NEARS", "CHENNAI", ("PPL", "IN")),
+])
+def test_a_big_place_in_a_sentence_written_in_capitals(geoparser, text, name, place):
+    m = _found(geoparser.parse(text))[name]
+    assert (m.place.feature_code, m.place.country_code) == place
+
+
+def test_in_capitals_small_towns_and_short_words_are_no_places(geoparser):
+    found = _found(geoparser.parse("POLICE ARREST MAN IN READING AFTER LONG CHASE"))
+    assert "MAN" not in found  # not Manitoba
