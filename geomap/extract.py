@@ -1576,11 +1576,19 @@ _STATE_BODY_AFTER = re.compile(
     r"governor|attorney general|state senate|state assembly)\b")
 
 
+#: ...and the offices of a state before it: "the senator from Georgia", "the governor of Victoria".
+_STATE_OFFICE_BEFORE = re.compile(
+    r"\b(?:senators?|congress(?:man|woman|men|women)|representatives?|governor|attorney general|secretary of state|"
+    r"legislators?|lawmakers|delegation)\s+(?:from|of)\s+(?:the\s+state\s+of\s+)?$", re.I)
+
+
 def mark_state_bodies(spans: list[Span_], text: str, store: "GazetteerStore") -> None:
-    """A name a division and a town share, before a body of the division ("a New York court",
-    "the Washington legislature"), names the division: the resolver prefers it there."""
+    """A name a division and a town or country share, before a body of the division ("a New York
+    court", "the Washington legislature") or after one of its offices ("the senator from Georgia"),
+    names the division: the resolver prefers it there."""
     for s in spans:
-        if (s.kind == "toponym" and not s.prefer_admin1 and _STATE_BODY_AFTER.match(text, s.end)
+        if (s.kind == "toponym" and not s.prefer_admin1
+                and (_STATE_BODY_AFTER.match(text, s.end) or _STATE_OFFICE_BEFORE.search(text, max(0, s.start - 60), s.start))
                 and any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup))):
             s.prefer_admin1 = True
             s.label += "+state-body"

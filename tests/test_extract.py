@@ -389,3 +389,13 @@ def test_a_big_place_in_a_sentence_written_in_capitals(geoparser, text, name, pl
 def test_in_capitals_small_towns_and_short_words_are_no_places(geoparser):
     found = _found(geoparser.parse("POLICE ARREST MAN IN READING AFTER LONG CHASE"))
     assert "MAN" not in found  # not Manitoba
+
+
+@pytest.mark.parametrize("text,state", [
+    ("A spokesman said the senator from Georgia met oil lobbyists in Houston.", True),
+    ("Lawmakers of the state of Georgia voted on Tuesday.", True),
+    ("The ambassador from Georgia met officials in Tbilisi.", False),  # an envoy is a country's
+])
+def test_a_states_office_before_a_name_it_shares_with_a_country(geoparser, text, state):
+    m = _found(geoparser.parse(text))["Georgia"]
+    assert (m.place.feature_code == "ADM1" and m.place.country_code == "US") is state
