@@ -204,6 +204,8 @@ PLACE_PREPOSITIONS = {
 PLACE_VERBS = {
     "visited", "toured", "shelled", "bombed", "bombarded", "struck", "captured", "recaptured", "liberated",
     "besieged", "stormed", "evacuated", "entered", "invaded", "occupied",
+    # storms and floods: "flooded Wangaratta", "a cyclone lashed Tessbury"
+    "flooded", "lashed", "battered", "pounded", "ravaged", "devastated", "rocked",
 }
 #: Words before an "on" that takes a place ("fired on", "an assault on").
 _ON_PLACE_WORDS = frozenset("fired firing fire attack attacks attacked assault assaults strike strikes advance advanced "
@@ -524,11 +526,14 @@ def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
 
 
 #: Lower-case words that put a place right after them: "central Quillan", "downtown Tessbury".
+#: ("nearby" is not one: "two nearby Church schools")
 _AREA_WORDS = frozenset("central northern southern eastern western northeastern northwestern southeastern southwestern "
                         "north-eastern north-western south-eastern south-western downtown coastal suburban".split())
 #: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
 _OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
                             "south-west residents inhabitants outskirts suburbs streets mayor".split())
+#: An aside placing the name before it: "Quillan, in eastern Tessland, …".
+_PLACED_AFTER = re.compile(r",\s+(?:in|near)\s+(?:(?:north|south|east|west)(?:ern)?\s+|central\s+)?[A-Z]")
 #: What a place owns after its possessive: "Quillan's council", "Tessbury’s mayor".
 _OWNED_AFTER = re.compile(r"['’]s (?:city |town |county )?(?:council|councillors|mayor|residents|police|airport|harbou?r|port|"
                           r"outskirts|suburbs|streets|city cent(?:re|er)|downtown|waterfront|old town)\b")
@@ -1187,7 +1192,9 @@ class _Extractor:
                 sentence_initial = _sentence_initial(doc, i)
                 before = _prev_word(doc, i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
-                        or _on_a_place(doc, i, cands) or place_words_before(doc, i) or bool(_OWNED_AFTER.match(text, end)))
+                        or _on_a_place(doc, i, cands) or place_words_before(doc, i) or bool(_OWNED_AFTER.match(text, end))
+                        # "Goma, in eastern Congo, has been…": a name the model left untagged, placed in another
+                        or (bool(_PLACED_AFTER.match(text, end)) and big_place(cands, MIN_POP_AFTER_VERB)))
                 if _is_acronym(name) and not shouted[i] and not any(
                         c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break

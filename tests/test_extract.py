@@ -399,3 +399,12 @@ def test_in_capitals_small_towns_and_short_words_are_no_places(geoparser):
 def test_a_states_office_before_a_name_it_shares_with_a_country(geoparser, text, state):
     m = _found(geoparser.parse(text))["Georgia"]
     assert (m.place.feature_code == "ADM1" and m.place.country_code == "US") is state
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Overnight storms flooded Wangaratta and Shepparton, officials said.", ("Wangaratta", "Shepparton")),  # a storm's verb
+    ("Uvira, in eastern Congo, was calm again on Sunday.", ("Uvira",)),  # an aside placing the name
+])
+def test_a_storms_verb_or_an_aside_makes_a_name_the_model_missed_a_place(geoparser, text, names):
+    found = _found(geoparser.parse(text))
+    assert all(found[n].place is not None and found[n].place.feature_class == "P" for n in names), found
