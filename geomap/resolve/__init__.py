@@ -378,7 +378,10 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     """"Hobart": the city, not the municipality around it that bears its name. A second- or
     lower-order division named exactly like a town of its own first-level division, near it,
     stands down, unless the text says a division is meant ("Hobart municipality", "X is a
-    district in Y"). Where the text says a natural feature is meant, only natural features stand."""
+    district in Y"). Where the text says a division or a natural feature is meant, only those stand."""
+    if desc == "division" and any(c.place.feature_class == "A" for c in cands):
+        # "the provinces of Yala, Pattani and…", "the state of Maine": a division, not a town or a region
+        return [c for c in cands if c.place.feature_class == "A"]
     if desc == "division" or span.kind == "region-phrase" or span.prefer_admin1:
         return cands
     if desc == "natural":
@@ -619,12 +622,12 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
-    # the sentence describes the name ("X is a town in…", "X, a village", "the province of X"): the
-    # encyclopedic reading, also for "the town of X" in an article that describes X so; elsewhere
-    # "the city of X", "the port of X" name a town's kind in passing, as news does
+    # the sentence describes the name ("X is a town in…", "X, a village"): the encyclopedic reading,
+    # also for "the town of X" in an article that describes X so; elsewhere "the city of X", "the
+    # state of X" name its kind in passing, as news does
     described = {normalize(s.lookup) for s, d in zip(spans, descs)
                  if d and describe(text, s.start, s.end, before=False)} if text is not None else set()
-    told = [bool(d) and (d != "settlement" or normalize(s.lookup) in described) for s, d in zip(spans, descs)]
+    told = [bool(d) and normalize(s.lookup) in described for s, d in zip(spans, descs)]
     qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")

@@ -334,3 +334,13 @@ def test_a_name_described_as_a_natural_feature_is_that_feature(geoparser):
     doc = geoparser.parse("The old trading firm took its name from Hudson Bay, the vast inland sea in northern Canada.")
     m = next(m for m in doc.mentions if m.text == "Hudson Bay")
     assert m.place.feature_class == "H" and m.precision == "exact"  # not the Saskatchewan town, nor Canada
+
+
+def test_a_county_in_the_state_of_a_name_that_also_names_a_region_abroad(geoparser):
+    # "the state of Maine" names its kind in passing: the US state, not the French region, and
+    # the county is the state's
+    doc = geoparser.parse("Officials of the state of Maine said Knox County had lost power after the storm.")
+    maine = next(m for m in doc.mentions if m.text == "Maine")
+    knox = next(m for m in doc.mentions if m.text == "Knox County")
+    assert (maine.place.feature_code, maine.place.country_code) == ("ADM1", "US")
+    assert knox.place.admin1 == "ME" and knox.place.feature_code == "ADM2"
