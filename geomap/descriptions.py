@@ -30,7 +30,8 @@ _PLURAL_OF = {"provinces": "division", "states": "division", "districts": "divis
               "towns": "settlement", "villages": "settlement"}
 _AFTER = re.compile(
     r"(?:,\s*(?:(?:is|was|has been|remains)\s+)?|\s+(?:is|was|has been|remains)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+"
-    r"((?:[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
+    # (adjectives between: "a small market town"; not "the smallest in the state")
+    r"((?:(?!(?:in|of|on|at|the|a|an)\s)[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
     r"(?=[,.;:]|\s*\(|\s+(?:\d|one\s|two\s|three\s|four\s|five\s|six\s|seven\s|eight\s|nine\s|ten\s)|"
     r"\s+(?:in|of|on|near|located|situated|lying|between|forming|founded|named|known|famous|and|with|that|which|where|about|approximately|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)

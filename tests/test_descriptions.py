@@ -15,6 +15,7 @@ from geomap.descriptions import describe
     ("Orrin is a river that rises in the hills.", "natural"),
     ("Dunmore is located in the west of the county.", "place"),
     ("Smith, a town councillor, voted no.", ""),
+    ("Florida, the smallest in the state, voted no.", ""),  # no kind of Florida's, only after "in the"
     ("Jones was the mayor for ten years.", ""),
 ])
 def test_describe(text, kind):

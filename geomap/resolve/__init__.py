@@ -295,6 +295,8 @@ def _contains(outer: "Place", inner: "Place") -> bool:
         return inner.country_code == outer.country_code
     if outer.feature_code == "ADM1":
         return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
+    if outer.feature_code == "CONT":
+        return _km(outer.point, inner.point) < CONTINENT_KM  # "Mbala … in Central Africa"
     if outer.feature_class == "P":
         return _km(outer.point, inner.point) < 50
     if outer.feature_code in _TOWN_LIKE:
@@ -304,6 +306,8 @@ def _contains(outer: "Place", inner: "Place") -> bool:
     return _km(outer.point, inner.point) < 300
 
 
+#: A place lies in a continent whose point is this near its own.
+CONTINENT_KM = 5000.0
 #: A water body of no country lies in a country whose point is this near its own.
 WATER_IN_COUNTRY_KM = 2000.0
 #: Last words of names of open water, which a division named after it does not take from it.

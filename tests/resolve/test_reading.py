@@ -344,3 +344,10 @@ def test_a_county_in_the_state_of_a_name_that_also_names_a_region_abroad(geopars
     knox = next(m for m in doc.mentions if m.text == "Knox County")
     assert (maine.place.feature_code, maine.place.country_code) == ("ADM1", "US")
     assert knox.place.admin1 == "ME" and knox.place.feature_code == "ADM2"
+
+
+def test_a_continent_holds_the_towns_of_its_countries(geoparser):
+    # "in Africa" holds Kasama: the town, not the continent as its container
+    doc = geoparser.parse("Kasama is a large town in Africa, north of Lusaka.")
+    m = next(m for m in doc.mentions if m.text == "Kasama")
+    assert m.place.country_code == "ZM" and m.precision == "exact"
