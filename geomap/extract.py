@@ -1179,6 +1179,8 @@ class _Extractor:
                     continue
                 start, end = starts[i], starts[i + n - 1] + lengths[i + n - 1]
                 name = self.text[start:end]
+                if len(name) < 2:
+                    break  # "the Y-junction", "Plan B": a letter is no name
                 # in capitals, a short name is a town's as in a dateline ("KYIV"), not only an abbreviation
                 cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted[i] else self.lookup(name)
                 if not cands:

@@ -408,3 +408,8 @@ def test_a_states_office_before_a_name_it_shares_with_a_country(geoparser, text,
 def test_a_storms_verb_or_an_aside_makes_a_name_the_model_missed_a_place(geoparser, text, names):
     found = _found(geoparser.parse(text))
     assert all(found[n].place is not None and found[n].place.feature_class == "P" for n in names), found
+
+
+def test_a_single_letter_is_no_place(geoparser):
+    found = _found(geoparser.parse("The road forks at the Y-junction south of the town, and Plan B is a detour."))
+    assert "Y" not in found and "B" not in found
