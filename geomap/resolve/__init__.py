@@ -31,7 +31,7 @@ from ..model import great_circle_km
 from ..gazetteer.store import Candidate
 from ..descriptions import describe
 from .evidence import Evidence, read_evidence
-from .features import NATURAL_CLASSES, text_features
+from .features import NATURAL_CLASSES, add_text_features, place_features, text_features
 from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -343,6 +343,55 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
     return cands[:MAX_CANDIDATES]
 
 
+class _NameReading:
+    """What a name in one shape (the span's kind, label, designator…, never its place in the text)
+    reads as, the same in every article: its candidates (:func:`_candidates` less
+    :func:`_towns_before_their_divisions`), their :class:`_NameFacts`, and, read on first need for
+    one ranker, each candidate's features and score with no context (:func:`_features` of an
+    article's first pass, for a name nothing contains or is qualified by) and its
+    :func:`~geomap.resolve.features.place_features`. Kept in the store's memo."""
+
+    __slots__ = ("cands", "facts", "ranker", "alone")
+
+    def __init__(self, cands: "tuple[Candidate, ...]") -> None:
+        self.cands = cands
+        self.facts: "_NameFacts | None" = None
+        self.ranker: "Ranker | None" = None
+        self.alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+
+
+def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _NameReading:
+    """The span's :class:`_NameReading`, from the store's memo (read there once per name and shape)."""
+    key = (span.lookup, span.kind, span.label, span.designator, span.feature, span.prefer_admin1, cores, desc == "division")
+    memo = store.memo("name-readings")
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _NameReading(tuple(_towns_before_their_divisions(_candidates(span, store, cores=cores), span, desc)))
+    return found
+
+
+def _facts_of(reading: _NameReading, span: Span_) -> _NameFacts:
+    if reading.facts is None:
+        reading.facts = _name_facts(list(reading.cands), span)
+    return reading.facts
+
+
+def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "list[tuple[dict[str, float], float, dict[str, float]]]":
+    """Per candidate of ``reading``: :func:`_features` with no context, no container and nothing
+    qualified, their score by ``ranker``, and :func:`place_features` (what :func:`_rank` computes
+    first for each candidate of such a span in an article's first pass)."""
+    if reading.alone is None or reading.ranker is not ranker:
+        facts, ctx = _facts_of(reading, span), _Context()
+        cands = reading.cands
+        top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
+        rows = []
+        for c in cands:
+            f = _features(c, span, ctx, None, facts, None)
+            rows.append((f, ranker.score(f), place_features(c.place, top_pop)))
+        reading.alone, reading.ranker = rows, ranker
+    return reading.alone
+
+
 #: How far a place may lie from the point of the county or district that holds it.
 COUNTY_KM = 100.0
 #: How far a division's point may lie from the town it is named after.
@@ -478,7 +527,9 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
           holds: "list[Place] | None" = None, *, ranker: "Ranker | None" = None,
           ev: "Evidence | None" = None, desc: str = "", told: bool = False,
-          reads: "dict | None" = None) -> list[tuple[float, "Candidate", dict]]:
+          reads: "dict | None" = None, facts: "_NameFacts | None" = None,
+          alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+          ) -> list[tuple[float, "Candidate", dict]]:
     """Score every candidate (and the containing place, when the text gives one), best first.
 
     ``told``: the sentence itself says what the name is ("X is a town in Y", "X, a village");
@@ -487,18 +538,35 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     (an encyclopedic first sentence) and where it does not (a capital named in passing).
 
     ``reads`` keeps what does not change between the article's passes (the name's facts and
-    each candidate's text features), keyed by the span."""
+    each candidate's text features), keyed by the span; ``facts`` are :func:`_name_facts` of
+    ``cands`` when the caller has them. ``alone``: :func:`_alone_features` of ``cands``, given
+    when ``ctx`` is empty, ``inside`` and ``holds`` None and ``desc`` empty (the same scores,
+    with less work)."""
     ranker = ranker or default_ranker()
     ranked = []
     read = reads.get(id(span)) if reads is not None else None
     if read is None:
-        # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
-        top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
-        read = (_name_facts(cands, span),
-                [text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop) for c in cands])
+        if alone is not None:
+            texts = []
+            for c, (_, _, pf) in zip(cands, alone):
+                tf = dict(pf)
+                add_text_features(tf, c.place, span.lookup, span.start, span.end, ev, desc)
+                texts.append(tf)
+        else:
+            # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
+            top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
+            texts = [text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop) for c in cands]
+        read = (facts if facts is not None else _name_facts(cands, span), texts)
         if reads is not None:
             reads[id(span)] = read
     facts, texts = read
+    if alone is not None:
+        for c, tf, (sf, prefix, _) in zip(cands, texts, alone):
+            f = dict(sf)
+            f.update(tf)  # the text's features come after the others: the score goes on from theirs
+            ranked.append((ranker.score(tf, start=prefix), c, f))
+        ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
+        return ranked
     for c, tf in zip(cands, texts):
         f = _features(c, span, ctx, inside, facts, holds)
         if (desc == "division" or "holds" in f) and _designated(c):
@@ -593,8 +661,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")
-    cand_lists = [_towns_before_their_divisions(_candidates(s, store, cores=d == "division" or id(s) in qualifiers), s, d)
-                  for s, d in zip(spans, descs)]
+    readings = [_reading(s, store, d == "division" or id(s) in qualifiers, d) for s, d in zip(spans, descs)]
+    cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
     _dateline_holds_sites(spans, cand_lists, containers)
     # "Tacoma, Washington": the candidates of the names each span qualifies
@@ -619,8 +687,12 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
                    i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i])
             if key not in memo:
+                # a first pass's name that nothing contains or is qualified by, of no described kind: its
+                # features but the text's are the same in every article
+                alone = (not second and outer is None and holds is None and not descs[i])
                 memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
-                                  told=bool(descs[i]), reads=reads)
+                                  told=bool(descs[i]), reads=reads, facts=_facts_of(readings[i], span),
+                                  alone=_alone_features(readings[i], span, ranker) if alone else None)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all, held)

@@ -392,3 +392,25 @@ def test_a_site_at_a_place_is_in_it(store):
 def test_a_compass_word_names_a_part_of_a_country_division_or_city_never_of_a_village(store, text, name, expected):
     (res,) = resolve_spans(_spans(text, name), store, text=text)
     assert (res.place.name if res.place else None) == expected
+
+
+def test_a_names_features_kept_across_articles_rank_as_computed_afresh(store):
+    """The first pass's context-free features and scores kept per name (_alone_features) give the
+    very rankings _rank computes without them, and a second article reads the kept ones."""
+    from geomap.resolve import _alone_features, _Context, _rank, _reading
+    from geomap.resolve.evidence import read_evidence
+    from geomap.resolve.ranker import default_ranker
+
+    text = "Leeds and Salisbury sent aid to Parkland, Florida, and to Georgia; Leeds thanked Victoria."
+    ev = read_evidence(text, [0], store)
+    for span in _spans(text, "Leeds", "Salisbury", "Parkland", "Florida", "Georgia", "Leeds", "Victoria"):
+        reading = _reading(span, store, False, "")
+        plain = _rank(list(reading.cands), span, _Context(), None, ev=ev)
+        kept = _rank(list(reading.cands), span, _Context(), None, ev=ev,
+                     alone=_alone_features(reading, span, default_ranker()))
+        assert plain and kept == plain
+    spans = _spans(text, "Leeds", "Salisbury", "Parkland", "Florida", "Georgia", "Victoria")
+    link_containment(spans, text)
+    first = resolve_spans(spans, store, text=text, explain=True)
+    again = resolve_spans(spans, store, text=text, explain=True)
+    assert [(r.place, r.score, r.candidates) for r in first] == [(r.place, r.score, r.candidates) for r in again]
