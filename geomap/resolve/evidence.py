@@ -117,19 +117,41 @@ class Evidence:
 def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore") -> Evidence:
     """Look up every capitalised run of words in ``text`` (see the module docstring)."""
     ev = Evidence(sentence_starts=sentence_starts)
-    known = store.division_names()  # one set test per run of words; the store only for the hits
     words = [m.span() for m in _WORD.finditer(text)]
+    chains = store.memo("evidence-chains")
+    i, n = 0, len(words)
+    while i < n:
+        # a chain of words joined by " " or " of ": no name read below runs across its ends
+        j = i + 1
+        while j < n and text[words[j - 1][1] : words[j][0]] in (" ", " of "):
+            j += 1
+        start = words[i][0]
+        chain = text[start : words[j - 1][1]]
+        found = chains.get(chain)
+        if found is None:
+            found = chains[chain] = _chain_names(chain, [(a - start, b - start) for a, b in words[i:j]], store)
+        for a, name, key in found:
+            _add(ev, store, name, key, start + a, start + a + len(name))
+        i = j
+    return ev
+
+
+def _chain_names(chain: str, words: list[tuple[int, int]], store: "GazetteerStore") -> "tuple[tuple[int, str, str], ...]":
+    """The names of divisions and countries in a chain of capitalised words (``words`` are their
+    offsets in it), in reading order: from each word, one to ``_MAX_WORDS`` words whose normalised
+    text the store knows, as (start, text, normalised text). The same in every text (kept in the
+    store's memo)."""
+    known = store.division_names()  # one set test per run of words; the store only for the hits
+    out = []
     for i, (a, _) in enumerate(words):
         for j in range(i, min(i + _MAX_WORDS, len(words))):
-            if j > i and text[words[j - 1][1] : words[j][0]] not in (" ", " of "):
-                break
             b = words[j][1]
-            name = text[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(text[a:b]) else text[a:b]
+            name = chain[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(chain[a:b]) else chain[a:b]
             key = normalize(name)
             if not key or (j == i and key in _STOP) or len(key) < 2 or key not in known:
                 continue
-            _add(ev, store, name, key, a, a + len(name))
-    return ev
+            out.append((a, name, key))
+    return tuple(out)
 
 
 _ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]{1,3}\.")
