@@ -1417,6 +1417,8 @@ def mark_qualifiers(spans: list[Span_], text: str) -> None:
     """Given spans in a phrase-closing "Y, X" ("Oulton Park, Cheshire.") get the label the
     extractor's qualified rule gives X, after :func:`link_containment` has linked them: the
     resolver then reads X as the division holding Y, not a town of that name."""
+    if all(s.inside is None for s in spans):
+        return  # no Y inside an X: nothing to mark (the text is not searched)
     at = {(s.start, s.end): s for s in spans}
     for m in _QUALIFIED.finditer(text):
         y, x = at.get(m.span(1)), at.get(m.span(2))
