@@ -145,6 +145,13 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
                       any(p.feature_class in ("S", "R") for p in owners))
 
 
+def _fixed_head(cand: "Candidate", span: Span_, facts: _NameFacts) -> bool:
+    """Whether :func:`_head_features` of the candidate are the same in every context and whatever
+    the span qualifies: only an alternate name another place owns asks them (:func:`_exonym`)."""
+    return (span.kind == "region-phrase" or span.prefer_admin1 or _short_form(cand, facts) or cand.name_kind != "alt"
+            or not facts.owned or _own_name(cand))
+
+
 def _own_name(cand: "Candidate") -> bool:
     """The place bears the name as its own: its name, an abbreviation, or a division's
     name less its designator ("Karnataka" for "State of Karnataka")."""
@@ -191,31 +198,13 @@ def _spelling(cand: "Candidate") -> bool:
 
 
 def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts,
-              holds: "list[Place] | None" = None) -> dict[str, float]:
+              holds: "list[Place] | None" = None, head: "dict[str, float] | None" = None,
+              points: "tuple[tuple[float, float, str], ...] | None" = None) -> dict[str, float]:
+    """The candidate's features in the article's context. ``head``: :func:`_head_features` of the
+    candidate when the caller has them (and they hold for any ``ctx`` and ``holds``); ``points``:
+    ``ctx.points`` less those of the span's own name, when the caller has them."""
     p = cand.place
-    f: dict[str, float] = {}
-    f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
-    f["population"] = POP_WEIGHT * math.log10(p.population + 1)
-    kind = cand.name_kind
-    f["name"] = NAME_KIND.get(kind, 0.0)
-    if _short_form(cand, facts):
-        f["name"] = 0.0
-    elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
-          and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
-        f["name"] = ALT_WHEN_OWNED
-    if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
-            and (kind != "alt" or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
-        f["city"] = CITY_BONUS
-    if span.kind == "region-phrase" or span.prefer_admin1:
-        # "the Kursk region": the division, whatever the bare name means elsewhere
-        f["name"] = 0.0
-        # "Hamilton County": a county or district is as often a second-level division
-        named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
-        f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
-        if span.designator == "region" and p.feature_class in NATURAL_CLASSES and kind in ("name", "alt"):
-            f["region"] = 3.0  # "the Pacific region", "the Baltic region": the area of the sea or range of that name
-        if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
-            f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
+    f = dict(head) if head is not None else _head_features(cand, span, ctx, facts, holds)
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and other_than(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
@@ -249,12 +238,45 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if ctx.points and (p.feature_class == "P" or p.feature_code in _TOWN_LIKE):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
+        if points is None:
+            points = tuple(q for q in ctx.points if q[2] != own)
         here = p.point
         lon_deg = _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))
-        close = [q[:2] for q in ctx.points if q[2] != own and abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
+        close = [q[:2] for q in points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
         d = min((_km(here, q) for q in close), default=NEAR_KM)
         if d < NEAR_KM:
             f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
+    return f
+
+
+def _head_features(cand: "Candidate", span: Span_, ctx: _Context, facts: _NameFacts,
+                   holds: "list[Place] | None" = None) -> dict[str, float]:
+    """The first of :func:`_features`: the candidate's kind, size and name, a city's share of its
+    namesake division, and what a region phrase makes of it."""
+    p = cand.place
+    f: dict[str, float] = {}
+    f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
+    f["population"] = POP_WEIGHT * math.log10(p.population + 1)
+    kind = cand.name_kind
+    f["name"] = NAME_KIND.get(kind, 0.0)
+    if _short_form(cand, facts):
+        f["name"] = 0.0
+    elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
+          and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
+        f["name"] = ALT_WHEN_OWNED
+    if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
+            and (kind != "alt" or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
+        f["city"] = CITY_BONUS
+    if span.kind == "region-phrase" or span.prefer_admin1:
+        # "the Kursk region": the division, whatever the bare name means elsewhere
+        f["name"] = 0.0
+        # "Hamilton County": a county or district is as often a second-level division
+        named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
+        f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+        if span.designator == "region" and p.feature_class in NATURAL_CLASSES and kind in ("name", "alt"):
+            f["region"] = 3.0  # "the Pacific region", "the Baltic region": the area of the sea or range of that name
+        if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
+            f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
     return f
 
 
@@ -346,16 +368,18 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
 class _NameReading:
     """What a name in one shape (the span's kind, label, designator…, never its place in the text)
     reads as, the same in every article: its candidates (:func:`_candidates` less
-    :func:`_towns_before_their_divisions`), their :class:`_NameFacts`, and, read on first need for
+    :func:`_towns_before_their_divisions`), their :class:`_NameFacts`, their :func:`_head_features`
+    where those are the same in every context (:func:`_fixed_head`), and, read on first need for
     one ranker, each candidate's features and score with no context (:func:`_features` of an
     article's first pass, for a name nothing contains or is qualified by) and its
     :func:`~geomap.resolve.features.place_features`. Kept in the store's memo."""
 
-    __slots__ = ("cands", "facts", "ranker", "alone")
+    __slots__ = ("cands", "facts", "heads", "ranker", "alone")
 
     def __init__(self, cands: "tuple[Candidate, ...]") -> None:
         self.cands = cands
         self.facts: "_NameFacts | None" = None
+        self.heads: "list[dict[str, float] | None] | None" = None
         self.ranker: "Ranker | None" = None
         self.alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
 
@@ -376,6 +400,15 @@ def _facts_of(reading: _NameReading, span: Span_) -> _NameFacts:
     return reading.facts
 
 
+def _heads_of(reading: _NameReading, span: Span_) -> "list[dict[str, float] | None]":
+    """Per candidate of ``reading``: its :func:`_head_features` if :func:`_fixed_head`, else None."""
+    if reading.heads is None:
+        facts, ctx = _facts_of(reading, span), _Context()
+        reading.heads = [_head_features(c, span, ctx, facts) if _fixed_head(c, span, facts) else None
+                         for c in reading.cands]
+    return reading.heads
+
+
 def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "list[tuple[dict[str, float], float, dict[str, float]]]":
     """Per candidate of ``reading``: :func:`_features` with no context, no container and nothing
     qualified, their score by ``ranker``, and :func:`place_features` (what :func:`_rank` computes
@@ -385,8 +418,8 @@ def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "li
         cands = reading.cands
         top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
         rows = []
-        for c in cands:
-            f = _features(c, span, ctx, None, facts, None)
+        for c, head in zip(cands, _heads_of(reading, span)):
+            f = _features(c, span, ctx, None, facts, None, head)
             rows.append((f, ranker.score(f), place_features(c.place, top_pop)))
         reading.alone, reading.ranker = rows, ranker
     return reading.alone
@@ -528,6 +561,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
           holds: "list[Place] | None" = None, *, ranker: "Ranker | None" = None,
           ev: "Evidence | None" = None, desc: str = "", told: bool = False,
           reads: "dict | None" = None, facts: "_NameFacts | None" = None,
+          heads: "list[dict[str, float] | None] | None" = None,
           alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
           ) -> list[tuple[float, "Candidate", dict]]:
     """Score every candidate (and the containing place, when the text gives one), best first.
@@ -539,7 +573,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
 
     ``reads`` keeps what does not change between the article's passes (the name's facts and
     each candidate's text features), keyed by the span; ``facts`` are :func:`_name_facts` of
-    ``cands`` when the caller has them. ``alone``: :func:`_alone_features` of ``cands``, given
+    ``cands`` when the caller has them, ``heads`` :func:`_heads_of` them. ``alone``: :func:`_alone_features` of ``cands``, given
     when ``ctx`` is empty, ``inside`` and ``holds`` None and ``desc`` empty (the same scores,
     with less work)."""
     ranker = ranker or default_ranker()
@@ -567,8 +601,10 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
             ranked.append((ranker.score(tf, start=prefix), c, f))
         ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
         return ranked
-    for c, tf in zip(cands, texts):
-        f = _features(c, span, ctx, inside, facts, holds)
+    own = span.lookup.casefold()
+    points = tuple(q for q in ctx.points if q[2] != own)  # a point chosen for this name is no evidence for it
+    for k, (c, tf) in enumerate(zip(cands, texts)):
+        f = _features(c, span, ctx, inside, facts, holds, heads[k] if heads is not None else None, points)
         if (desc == "division" or "holds" in f) and _designated(c):
             f["name"] = NAME_KIND["alt"]  # "the province of Laguna", "Calamba, Laguna": the division's own name here
         f.update(tf)
@@ -692,6 +728,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
                 alone = (not second and outer is None and holds is None and not descs[i])
                 memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
                                   told=bool(descs[i]), reads=reads, facts=_facts_of(readings[i], span),
+                                  heads=_heads_of(readings[i], span),
                                   alone=_alone_features(readings[i], span, ranker) if alone else None)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
@@ -835,7 +872,7 @@ def _mass(ranked: list, place: "Place") -> float:
     z = sum(math.exp(s - top) for s, _, _ in ranked)
     deg = SAME_KM / 111.0  # a latitude box first: the geodesic only for candidates that may be that close
     near = sum(math.exp(s - top) for s, c, _ in ranked
-               if c.place == place or (abs(c.place.lat - place.lat) < deg
+               if c.place is place or c.place == place or (abs(c.place.lat - place.lat) < deg
                                        and _km(c.place.point, place.point) < SAME_KM))
     return near / z
 
@@ -855,7 +892,7 @@ class _Adjustments:
         before = list(self.chosen)
         rule(*args)
         for i, (old, new) in enumerate(zip(before, self.chosen)):
-            if old != new:
+            if old is not new and old != new:  # most rules change nothing: no field-by-field test
                 self.records.setdefault(i, []).append({
                     "rule": _rule_name(rule),
                     "from": _brief(old), "to": _brief(new),

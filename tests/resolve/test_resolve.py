@@ -414,3 +414,20 @@ def test_a_names_features_kept_across_articles_rank_as_computed_afresh(store):
     first = resolve_spans(spans, store, text=text, explain=True)
     again = resolve_spans(spans, store, text=text, explain=True)
     assert [(r.place, r.score, r.candidates) for r in first] == [(r.place, r.score, r.candidates) for r in again]
+
+
+def test_kept_head_features_rank_in_context_as_computed_afresh(store):
+    """_features with a candidate's kept head (_heads_of: the same in every context) equal
+    _features computed whole, in an article's context too ("Salisbury" keeps no head for Harare,
+    whose name there depends on the context)."""
+    from geomap.resolve import _Context, _facts_of, _heads_of, _rank, _reading
+
+    ctx = _Context(countries={"ZW": frozenset({"harare"}), "GB": frozenset({"leeds"})},
+                   admin1={("US", "FL"): frozenset({"florida"})}, points=((-17.8, 31.0, "harare"), (53.8, -1.5, "leeds")))
+    for name in ("Salisbury", "Victoria", "Georgia", "Parkland"):
+        span = Span_(0, len(name), "toponym", "given", name)
+        reading = _reading(span, store, False, "")
+        cands = list(reading.cands)
+        plain = _rank(cands, span, ctx, None)
+        kept = _rank(cands, span, ctx, None, facts=_facts_of(reading, span), heads=_heads_of(reading, span))
+        assert plain and kept == plain
