@@ -158,6 +158,26 @@ class NameMemo:
         run's text alone, so it is kept for the next run of the same words."""
         return self._kept(self.runs, (run, demonyms), lambda: self._plan(run, demonyms))
 
+    def prefetch(self, runs: "list[str]") -> None:
+        """Let the store learn in one query which names the runs' words could make it has none
+        of (:meth:`~geomap.gazetteer.store.GazetteerStore.prefetch`), before :meth:`read_run`
+        looks them up one by one: most come to nothing. Only the store's speed changes."""
+        prefetch = getattr(self.store, "prefetch", None)
+        if prefetch is None:
+            return
+        names = []
+        for run in runs:
+            words = [w.span() for w in _INNER_WORD.finditer(run)]
+            for i, (a, _) in enumerate(words):
+                if not run[a].isupper():
+                    continue
+                for k in range(i, min(i + 6, len(words))):
+                    b = words[k][1]
+                    names.append(run[a:b])
+                    if run[max(0, b - 2) : b] in ("'s", "’s"):
+                        names.append(run[a : b - 2])
+        prefetch(names)
+
     def _plan(self, run: str, demonyms: bool) -> "_RunPlan":
         words = [w.span() for w in _INNER_WORD.finditer(run)]
         steps: list[tuple[bool, int, int, int, Any]] = []
@@ -449,7 +469,11 @@ class _Recogniser:
         text = self.text
         demonyms = "fast-demonyms" not in self.disable
         read_run, plans = self.memo.read_run, self.memo.runs
-        for m in _RUN.finditer(text):
+        found = list(_RUN.finditer(text))
+        new = [run for run in (m.group() for m in found) if (run, demonyms) not in plans]
+        if new:
+            self.memo.prefetch(new)
+        for m in found:
             run = m.group()
             plan = plans.get((run, demonyms)) or read_run(run, demonyms)
             rel, steps, surname = plan
