@@ -49,7 +49,8 @@ _WORD = (r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])"
          # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
          r"|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
-_RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+#: (The lookahead on the capital every word opens with lets the engine skip ahead fast: same matches.)
+_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 #: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").

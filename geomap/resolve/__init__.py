@@ -573,9 +573,9 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
 
     ``reads`` keeps what does not change between the article's passes (the name's facts and
     each candidate's text features), keyed by the span; ``facts`` are :func:`_name_facts` of
-    ``cands`` when the caller has them, ``heads`` :func:`_heads_of` them. ``alone``: :func:`_alone_features` of ``cands``, given
-    when ``ctx`` is empty, ``inside`` and ``holds`` None and ``desc`` empty (the same scores,
-    with less work)."""
+    ``cands`` when the caller has them, ``heads`` their :func:`_heads_of`. ``alone``:
+    :func:`_alone_features` of ``cands``, given when ``ctx`` is empty, ``inside`` and ``holds``
+    None and ``desc`` empty (the same scores, with less work)."""
     ranker = ranker or default_ranker()
     ranked = []
     read = reads.get(id(span)) if reads is not None else None
