@@ -31,7 +31,7 @@ from ..model import great_circle_km
 from ..gazetteer.store import Candidate
 from ..descriptions import describe
 from .evidence import Evidence, read_evidence
-from .features import NATURAL_CLASSES, add_text_features, place_features, text_features
+from .features import NATURAL_CLASSES, add_text_features_all, place_features
 from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -581,15 +581,13 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     read = reads.get(id(span)) if reads is not None else None
     if read is None:
         if alone is not None:
-            texts = []
-            for c, (_, _, pf) in zip(cands, alone):
-                tf = dict(pf)
-                add_text_features(tf, c.place, span.lookup, span.start, span.end, ev, desc)
-                texts.append(tf)
+            texts = [dict(pf) for _, _, pf in alone]
         else:
             # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
             top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
-            texts = [text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop) for c in cands]
+            texts = [place_features(c.place, top_pop) for c in cands]
+        # text_features of each candidate: its place's, then the article's
+        add_text_features_all(texts, [c.place for c in cands], span.lookup, span.start, span.end, ev, desc)
         read = (facts if facts is not None else _name_facts(cands, span), texts)
         if reads is not None:
             reads[id(span)] = read
@@ -637,17 +635,31 @@ def _container_features(outer: "Place", cands: "list[Candidate]") -> dict[str, f
     return f
 
 
-def _confidence(ranked: list[tuple[float, "Candidate", dict]]) -> float:
+def _confidence(ranked: list[tuple[float, "Candidate", dict]], spreads: "dict | None" = None) -> float:
     """Softmax probability of the winner among the candidates."""
     if not ranked:
         return 0.0
+    return 1.0 / _spread(ranked, spreads)
+
+
+def _spread(ranked: list[tuple[float, "Candidate", dict]], spreads: "dict | None" = None) -> float:
+    """The softmax denominator of a (non-empty) ranking, relative to its winner; kept in ``spreads``
+    by the ranking's identity when given (an article's rankings are asked several times)."""
+    if spreads is not None:
+        kept = spreads.get(id(ranked))
+        if kept is not None and kept[0] is ranked:  # the list itself is kept: its id is not reused
+            return kept[1]
     top = ranked[0][0]
     z = sum(math.exp(s - top) for s, _, _ in ranked)
-    return 1.0 / z
+    if spreads is not None:
+        spreads[id(ranked)] = (ranked, z)
+    return z
 
 
-def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, qualifiers: "Container[int]") -> _Context:
-    """The article's context after a pass; ``qualifiers`` holds ``id()`` of the spans that qualify another."""
+def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, qualifiers: "Container[int]",
+             spreads: "dict | None" = None) -> _Context:
+    """The article's context after a pass; ``qualifiers`` holds ``id()`` of the spans that qualify
+    another; ``spreads`` keeps the rankings' :func:`_spread`."""
     countries: dict[str, set[str]] = {}
     admin1: dict[tuple[str, str], set[str]] = {}
     points: list[tuple[float, float, str]] = []
@@ -657,7 +669,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
         if place is None:
             continue
         name = span.lookup.casefold()
-        confident = _confidence(ranked) >= 0.6
+        confident = _confidence(ranked, spreads) >= 0.6
         if place.country_code and (place.feature_code.startswith("PCL") or confident):
             countries.setdefault(place.country_code, set()).add(name)
         # a dateline's state ("HELENA, Mont.") is a division whatever else shares its name
@@ -712,6 +724,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     # the first pass reads each name alone, in text order; the second ranks a name against its
     # container's place of the same pass
     reads: dict[int, tuple] = {}
+    spreads: dict[int, tuple] = {}  # each ranking's softmax denominator (_spread)
     for second, order in enumerate((range(len(spans)), _outermost_first(len(spans), containers))):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i in order:
@@ -732,7 +745,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
                                   alone=_alone_features(readings[i], span, ranker) if alone else None)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
-        ctx = _context(spans, chosen, ranked_all, held)
+        ctx = _context(spans, chosen, ranked_all, held, spreads)
     if trace is not None:
         trace.extend(list(r) for r in ranked_all)
     adjust = _Adjustments(chosen, disable)
@@ -750,7 +763,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         precision = "containing" if place is not None and _contained(ranked, place, adjust.records.get(i)) else "exact"
-        score = ranker.calibrate(_mass(ranked, place)) if place is not None else 0.0
+        score = ranker.calibrate(_mass(ranked, place, spreads)) if place is not None else 0.0
         explained = _explain(ranked, place, ranker, adjust.records.get(i)) if explain else None
         out.append(Resolution(place, score, explained, adjust.records.get(i, []), precision))
     return out
@@ -863,17 +876,19 @@ def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> 
     return None
 
 
-def _mass(ranked: list, place: "Place") -> float:
+def _mass(ranked: list, place: "Place", spreads: "dict | None" = None) -> float:
     """The softmax mass of the candidates within 161 km of ``place``: how sure the ranker is
-    of that answer, whichever of its namesakes or containers gives it."""
+    of that answer, whichever of its namesakes or containers gives it (``spreads`` as for
+    :func:`_spread`)."""
     if not ranked:
         return 0.0
     top = ranked[0][0]
-    z = sum(math.exp(s - top) for s, _, _ in ranked)
+    z = _spread(ranked, spreads)
     deg = SAME_KM / 111.0  # a latitude box first: the geodesic only for candidates that may be that close
+    gid = place.geonameid  # (places of other ids are never equal: no field-by-field test for them)
     near = sum(math.exp(s - top) for s, c, _ in ranked
-               if c.place is place or c.place == place or (abs(c.place.lat - place.lat) < deg
-                                       and _km(c.place.point, place.point) < SAME_KM))
+               if c.place is place or (c.place.geonameid == gid and c.place == place)
+               or (abs(c.place.lat - place.lat) < deg and _km(c.place.point, place.point) < SAME_KM))
     return near / z
 
 

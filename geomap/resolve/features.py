@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Place
     from .evidence import Evidence
 
-__all__ = ["text_features", "place_features", "add_text_features", "NATURAL_CLASSES", "TEXT_FEATURES"]
+__all__ = ["text_features", "place_features", "add_text_features", "add_text_features_all", "NATURAL_CLASSES",
+           "TEXT_FEATURES"]
 
 #: The names :func:`text_features` can give.
 TEXT_FEATURES = ("pop_gap", "biggest", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
@@ -98,3 +99,39 @@ def add_text_features(f: dict[str, float], p: "Place", name: str, start: int, en
         f["desc_match" if match else "desc_other"] = 1.0
         if match and desc == "division":
             f["desc_division"] = 1.0  # "the province of Laguna": few namesakes are divisions
+
+
+def add_text_features_all(fs: "list[dict[str, float]]", places: "list[Place]", name: str, start: int, end: int,
+                          ev: "Evidence | None", desc: str) -> None:
+    """:func:`add_text_features` of each of a mention's candidates (``fs[k]`` is ``places[k]``'s),
+    the article's evidence for a country or first-level division read once for all the candidates
+    in it (a name's namesakes mostly share a few)."""
+    if ev is None:
+        for f, p in zip(fs, places):
+            add_text_features(f, p, name, start, end, ev, desc)
+        return
+    own = normalize(name)
+    seen: "dict[object, int]" = {}  # a country's code, or a (country, division) pair: its proximity
+    for f, p in zip(fs, places):
+        code = p.feature_code
+        country = code.startswith("PCL")
+        cc = p.country_code or ""
+        level = seen.get(cc)
+        if level is None:
+            level = seen[cc] = ev.proximity(ev.countries.get(cc), own, start, end)  # ev.country
+        _proximity(f, "ev_country", level)
+        if not country:
+            level = 0  # ev.division
+            if p.admin1:
+                key = (cc, p.admin1)
+                level = seen.get(key)
+                if level is None:
+                    level = seen[key] = ev.proximity(ev.admin1.get(key), own, start, end)
+            _proximity(f, "ev_admin1", level)
+        if not country and code not in ("ADM1", "ADM1H"):
+            _proximity(f, "ev_county", ev.county(p, own, start, end))
+        if desc:
+            match = _DESCRIBED[desc](p)
+            f["desc_match" if match else "desc_other"] = 1.0
+            if match and desc == "division":
+                f["desc_division"] = 1.0

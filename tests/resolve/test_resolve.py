@@ -431,3 +431,22 @@ def test_kept_head_features_rank_in_context_as_computed_afresh(store):
         plain = _rank(cands, span, ctx, None)
         kept = _rank(cands, span, ctx, None, facts=_facts_of(reading, span), heads=_heads_of(reading, span))
         assert plain and kept == plain
+
+
+@pytest.mark.parametrize("desc", ["", "settlement", "division"])
+def test_text_features_read_for_all_candidates_at_once_are_each_ones(store, desc):
+    """add_text_features_all (the evidence for a country or division read once per mention) gives
+    each candidate its text_features."""
+    from geomap.resolve.evidence import read_evidence
+    from geomap.resolve.features import add_text_features_all, place_features, text_features
+
+    text = "Springfield, Illinois, is near Springfield, Missouri; Portland, Oregon, and Portland, Maine, are not."
+    ev = read_evidence(text, [0], store)
+    for name in ("Springfield", "Portland", "Georgia"):
+        start = text.find(name)
+        places = [c.place for c in store.lookup(name)]
+        top = max(p.population for p in places)
+        each = [text_features(p, name, start, start + len(name), ev, desc, top) for p in places]
+        together = [place_features(p, top) for p in places]
+        add_text_features_all(together, places, name, start, start + len(name), ev, desc)
+        assert each and together == each and [list(f) for f in together] == [list(f) for f in each]
