@@ -29,6 +29,9 @@ __all__ = ["Evidence", "read_evidence"]
 
 #: A capitalised word (an initial, an abbreviation with dots, a hyphenated name).
 _WORD = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.(?:[A-Z]\.)+")
+#: A chain of ``_WORD`` words joined by " " or " of ", as many as there are: the same words as
+#: ``_WORD`` finds one after another (no lookaround; each word is the one it finds there).
+_CHAIN = re.compile(rf"(?:{_WORD.pattern})(?:(?: | of )(?:{_WORD.pattern}))*")
 #: Words that never name a division or country on their own, however the gazetteer spells one.
 _STOP = frozenset(
     "the a an in of on at by for to and or but it its he she they we i his her their this that these those "
@@ -117,22 +120,16 @@ class Evidence:
 def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore") -> Evidence:
     """Look up every capitalised run of words in ``text`` (see the module docstring)."""
     ev = Evidence(sentence_starts=sentence_starts)
-    words = [m.span() for m in _WORD.finditer(text)]
     chains = store.memo("evidence-chains")
-    i, n = 0, len(words)
-    while i < n:
-        # a chain of words joined by " " or " of ": no name read below runs across its ends
-        j = i + 1
-        while j < n and text[words[j - 1][1] : words[j][0]] in (" ", " of "):
-            j += 1
-        start = words[i][0]
-        chain = text[start : words[j - 1][1]]
+    readings = store.memo("evidence")
+    for m in _CHAIN.finditer(text):  # no name read below runs across a chain's ends
+        chain = m.group()
         found = chains.get(chain)
         if found is None:
-            found = chains[chain] = _chain_names(chain, [(a - start, b - start) for a, b in words[i:j]], store)
+            found = chains[chain] = _chain_names(chain, [w.span() for w in _WORD.finditer(chain)], store)
+        start = m.start()
         for a, name, key in found:
-            _add(ev, store, name, key, start + a, start + a + len(name))
-        i = j
+            _add(ev, store, name, key, start + a, start + a + len(name), readings)
     return ev
 
 
@@ -157,9 +154,11 @@ def _chain_names(chain: str, words: list[tuple[int, int]], store: "GazetteerStor
 _ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]{1,3}\.")
 
 
-def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: int) -> None:
+def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: int,
+         memo: "dict[str, Any] | None" = None) -> None:
     hit = _Hit(a, b, ev.sentence(a), key)
-    memo = store.memo("evidence")
+    if memo is None:
+        memo = store.memo("evidence")
     found = memo.get(name)
     if found is None:
         found = memo[name] = _readings(store, name, key)
