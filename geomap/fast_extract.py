@@ -240,22 +240,28 @@ class NameMemo:
     def match_shape(self, run: str, words: list[tuple[int, int]], i: int, end: int) -> "_MatchShape":
         """What the filter's features read from a match's run alone (:data:`_MatchShape`), for the
         match from word ``i`` to offset ``end`` of ``run`` (whose ``words`` are :meth:`read_run`'s)."""
-        return self._kept(self.matches, (run, i, end), lambda: _match_shape(self, run, words, i, end))
+        found = self.matches.get((run, i, end))  # (kept ones are read without a closure made for _kept)
+        return found if found is not None else self._kept(self.matches, (run, i, end),
+                                                          lambda: _match_shape(self, run, words, i, end))
 
     def is_custom_name(self, name: str) -> bool:
         """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
-        return self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
+        found = self.custom.get(name)
+        return found if found is not None else self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
 
     def readings_of(self, name: str) -> dict[str, float]:
         """:func:`_readings` of the name's candidates, a fresh dict each time."""
         return dict(self._kept(self.readings, name, lambda: _readings(self.lookup(name))))
 
     def lookup(self, name: str) -> "list[Candidate]":
-        return self._kept(self.fitted, name,
-                          lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
+        found = self.fitted.get(name)
+        return found if found is not None else self._kept(
+            self.fitted, name, lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
 
     def is_demonym(self, name: str) -> bool:
-        return self._kept(self.demonyms, name, lambda: bool(self.store.lookup(name, kinds=["demonym"])))
+        found = self.demonyms.get(name)
+        return found if found is not None else self._kept(self.demonyms, name,
+                                                          lambda: bool(self.store.lookup(name, kinds=["demonym"])))
 
 
 def default_filter() -> FastFilter:
