@@ -20,6 +20,8 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -47,7 +49,8 @@ _WORD = (r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])"
          # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
          r"|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
-_RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+#: (The lookahead on the capital every word opens with lets the engine skip ahead fast: same matches.)
+_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 #: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
@@ -112,8 +115,8 @@ class FastFilter:
     threshold: float = 0.5
 
     def probability(self, features: dict[str, float]) -> float:
-        w = self.weights.get
-        z = self.bias + sum([w(k, 0.0) * v for k, v in features.items()])
+        # the products in the features' order, summed as a list of them was (same bits)
+        z = self.bias + sum(map(mul, map(self.weights.get, features, repeat(0.0)), features.values()))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
@@ -137,7 +140,7 @@ class NameMemo:
     capitalised words, how it reads (:meth:`read_run`). All of it depends on the name or the run
     alone, never on the text around it. Bounded: each table is emptied when it holds ``maxsize``."""
 
-    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs")
+    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs", "matches")
 
     def __init__(self, store: "GazetteerStore", maxsize: int = 200_000) -> None:
         self.store, self.maxsize = store, maxsize
@@ -146,6 +149,7 @@ class NameMemo:
         self.readings: dict[str, dict[str, float]] = {}
         self.custom: dict[str, bool] = {}
         self.runs: "dict[tuple[str, bool], _RunPlan]" = {}
+        self.matches: "dict[tuple[str, int, int], _MatchShape]" = {}
 
     def read_run(self, run: str, demonyms: bool = True) -> "_RunPlan":
         """How :meth:`_Recogniser.names` reads one run of capitalised words, offsets relative to
@@ -154,6 +158,26 @@ class NameMemo:
         place); and the surname it makes known ("Lloyd Austin": "austin"), if any. Read from the
         run's text alone, so it is kept for the next run of the same words."""
         return self._kept(self.runs, (run, demonyms), lambda: self._plan(run, demonyms))
+
+    def prefetch(self, runs: "list[str]") -> None:
+        """Let the store learn in one query which names the runs' words could make it has none
+        of (:meth:`~geomap.gazetteer.store.GazetteerStore.prefetch`), before :meth:`read_run`
+        looks them up one by one: most come to nothing. Only the store's speed changes."""
+        prefetch = getattr(self.store, "prefetch", None)
+        if prefetch is None:
+            return
+        names = []
+        for run in runs:
+            words = [w.span() for w in _INNER_WORD.finditer(run)]
+            for i, (a, _) in enumerate(words):
+                if not run[a].isupper():
+                    continue
+                for k in range(i, min(i + 6, len(words))):
+                    b = words[k][1]
+                    names.append(run[a:b])
+                    if run[max(0, b - 2) : b] in ("'s", "’s"):
+                        names.append(run[a : b - 2])
+        prefetch(names)
 
     def _plan(self, run: str, demonyms: bool) -> "_RunPlan":
         words = [w.span() for w in _INNER_WORD.finditer(run)]
@@ -213,20 +237,31 @@ class NameMemo:
             found = table[key] = compute()
         return found
 
+    def match_shape(self, run: str, words: list[tuple[int, int]], i: int, end: int) -> "_MatchShape":
+        """What the filter's features read from a match's run alone (:data:`_MatchShape`), for the
+        match from word ``i`` to offset ``end`` of ``run`` (whose ``words`` are :meth:`read_run`'s)."""
+        found = self.matches.get((run, i, end))  # (kept ones are read without a closure made for _kept)
+        return found if found is not None else self._kept(self.matches, (run, i, end),
+                                                          lambda: _match_shape(self, run, words, i, end))
+
     def is_custom_name(self, name: str) -> bool:
         """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
-        return self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
+        found = self.custom.get(name)
+        return found if found is not None else self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
 
     def readings_of(self, name: str) -> dict[str, float]:
         """:func:`_readings` of the name's candidates, a fresh dict each time."""
         return dict(self._kept(self.readings, name, lambda: _readings(self.lookup(name))))
 
     def lookup(self, name: str) -> "list[Candidate]":
-        return self._kept(self.fitted, name,
-                          lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
+        found = self.fitted.get(name)
+        return found if found is not None else self._kept(
+            self.fitted, name, lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
 
     def is_demonym(self, name: str) -> bool:
-        return self._kept(self.demonyms, name, lambda: bool(self.store.lookup(name, kinds=["demonym"])))
+        found = self.demonyms.get(name)
+        return found if found is not None else self._kept(self.demonyms, name,
+                                                          lambda: bool(self.store.lookup(name, kinds=["demonym"])))
 
 
 def default_filter() -> FastFilter:
@@ -313,6 +348,29 @@ def _readings(cands: "list[Candidate]") -> dict[str, float]:
 
 #: A gazetteer match in a run of capitalised words: start, end, run index, first word's index, candidates.
 _Match = tuple[int, int, int, int, "list[Candidate]"]
+#: :meth:`NameMemo.match_shape`: the filter's features up to "run_after" (the name's readings, its
+#: words, a run before and after it), "title_before" from the run alone, "all_caps", "acronym",
+#: "alone", whether the match ends the run, and its last word in lower case.
+_MatchShape = tuple[dict[str, float], bool, float, float, float, bool, str]
+
+
+def _match_shape(memo: NameMemo, run: str, words: list[tuple[int, int]], i: int, end: int) -> _MatchShape:
+    name = run[words[i][0] : end]
+    n_words = 0  # the words of the run inside the match: from word i on (a possessive's word is not)
+    for w in words[i:]:
+        if w[1] > end:
+            break
+        n_words += 1
+    letters = name.replace(".", "")
+    upper = letters.isupper()
+    f = memo.readings_of(name)  # the same as _readings(cands): cands are lookup(name)
+    f["words"] = n_words - 1.0
+    f["run_before"] = 1.0 if i > 0 and run[words[i - 1][0]].isupper() else 0.0
+    f["run_after"] = 1.0 if i + n_words < len(words) else 0.0
+    # "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+    titled = i > 0 and run[words[0][0] : words[0][1]].lower() in _TITLES and all(run[w[0]].isupper() for w in words)
+    return (f, titled, 1.0 if upper and len(letters) > 4 else 0.0, 1.0 if upper and len(letters) <= 4 else 0.0,
+            1.0 if len(words) == 1 else 0.0, i + n_words == len(words), name.rsplit(None, 1)[-1].lower())
 
 
 class _Recogniser:
@@ -330,6 +388,7 @@ class _Recogniser:
         self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each run's start, text and words in it
         self.matches: list[_Match] = []
         self.person_words: set[str] = set()
+        self.lower: dict[str, bool] = {}  # has_lower's answers for this text
 
     # -- helpers -----------------------------------------------------------
     def free(self, a: int, b: int) -> bool:
@@ -344,6 +403,12 @@ class _Recogniser:
 
     def has_lower(self, name: str) -> bool:
         """Whether ``name`` also stands in the text in lower case, as a word ("reading", "nice")."""
+        found = self.lower.get(name)
+        if found is None:
+            found = self.lower[name] = self._has_lower(name)
+        return found
+
+    def _has_lower(self, name: str) -> bool:
         word, text = name.lower(), self.text
         if word == name:
             return False
@@ -411,7 +476,11 @@ class _Recogniser:
         text = self.text
         demonyms = "fast-demonyms" not in self.disable
         read_run, plans = self.memo.read_run, self.memo.runs
-        for m in _RUN.finditer(text):
+        found = list(_RUN.finditer(text))
+        new = [run for run in (m.group() for m in found) if (run, demonyms) not in plans]
+        if new:
+            self.memo.prefetch(new)
+        for m in found:
             run = m.group()
             plan = plans.get((run, demonyms)) or read_run(run, demonyms)
             rel, steps, surname = plan
@@ -446,37 +515,26 @@ class _Recogniser:
         a, b, r, i, cands = match
         name = text[a:b]
         s, run, words = self.runs[r]  # the words' offsets are the run's
-        n_words = 0  # the words of the run inside the match: from word i on (a possessive's word is not)
-        for w in words[i:]:
-            if w[1] > b - s:
-                break
-            n_words += 1
+        shape, titled, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
         prev, nxt = self.prev_word(a), self.next_word(b)
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
-        letters = name.replace(".", "")
-        upper = letters.isupper()
         after = text[b : b + 2]
-        f = self.memo.readings_of(name)  # the same as _readings(cands): cands are lookup(name)
-        f["words"] = n_words - 1.0
-        f["run_before"] = 1.0 if i > 0 and run[words[i - 1][0]].isupper() else 0.0
-        f["run_after"] = 1.0 if i + n_words < len(words) else 0.0
+        f = dict(shape)  # the readings, "words", "run_before", "run_after": from the run alone
         f["sent_start"] = 1.0 if self.sentence_start(a) else 0.0
         f["prep_before"] = 1.0 if prev in PLACE_PREPOSITIONS else 0.0
         f["the_before"] = 1.0 if prev == "the" else 0.0
         f["of_before"] = 1.0 if prev == "of" else 0.0
         # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-        f["title_before"] = 1.0 if prev in _TITLES or (i > 0 and run[words[0][0] : words[0][1]].lower() in _TITLES
-                                                       and all(run[w[0]].isupper() for w in words)) else 0.0
+        f["title_before"] = 1.0 if prev in _TITLES or titled else 0.0
         f["speech_after"] = 1.0 if nxt in _SPEECH else 0.0
         f["qualified"] = 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0
-        f["all_caps"] = 1.0 if upper and len(letters) > 4 else 0.0
-        f["acronym"] = 1.0 if upper and len(letters) <= 4 else 0.0
+        f["all_caps"] = all_caps
+        f["acronym"] = acronym
         f["lower_in_text"] = 1.0 if self.has_lower(name) else 0.0
-        f["person_elsewhere"] = 1.0 if (name.rsplit(None, 1)[-1].lower() in self.person_words
-                                        and i + n_words == len(words) and not f["country"]) else 0.0
-        f["alone"] = 1.0 if len(words) == 1 else 0.0
+        f["person_elsewhere"] = 1.0 if last_word in self.person_words and last and not f["country"] else 0.0
+        f["alone"] = alone
         f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "natural", "place") else 0.0
         f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
         f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0

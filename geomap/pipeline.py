@@ -125,6 +125,7 @@ class Geoparser:
         self.explain = explain
         self.cache = cache
         self._lookups: LookupCache | None = None
+        self._names: Any = None  # the fast recogniser's NameMemo, kept across texts
 
     @property
     def gazetteer(self) -> GazetteerStore:
@@ -200,10 +201,14 @@ class Geoparser:
 
     def _finish_fast(self, doc: Document) -> Document:
         """The fast mode's recogniser (:mod:`geomap.fast_extract`), then the same resolver."""
-        from .fast_extract import fast_sentences, fast_spans, join_crossed
+        from .fast_extract import NameMemo, fast_sentences, fast_spans, join_crossed
 
+        store = self.lookups
+        if self._names is None or self._names.store is not store:
+            self._names = NameMemo(store)
         cuts = fast_sentences(doc.text)
-        spans = fast_spans(doc.text, self.lookups, disable=self.disable, place_filter=self.place_filter, sentences=cuts)
+        spans = fast_spans(doc.text, store, disable=self.disable, place_filter=self.place_filter, sentences=cuts,
+                           memo=self._names)
         doc.sentences = [Sentence(a, b) for a, b in join_crossed(cuts, spans)]
         return self._resolve(doc, spans)
 

@@ -36,3 +36,21 @@ def test_tally_message():
     for t in (RUSSIAN, ENGLISH):
         tally.add(t)
     assert tally.message().startswith("geomap's model is English; 1 of 2 document(s)")
+
+
+@pytest.mark.parametrize("text", [
+    "The council said that the road to the harbour was closed by the flood, and it will not open soon.",
+    "Der Rat sagte, dass die Straße zum Hafen wegen der Flut gesperrt war und bald nicht öffnet.",
+    "Le conseil a dit que la route du port était fermée par la crue et ne rouvrira pas bientôt.",
+    "THE COUNCIL SAID THAT THE ROAD WAS CLOSED; İT WAS NOT THE FİRST TİME THE ROAD FLOODED ² ½",
+    "Numbers 12 34 56 and words_with_underscores and the of to that is was with for by from this are",
+])
+def test_looks_foreign_reads_words_as_its_definition_does(text):
+    """The ASCII shortcut counts the words and marker words that the letter-run definition counts."""
+    import re
+
+    from geomap.language import ENGLISH_MARKERS, MIN_SHARE, MIN_WORDS, looks_foreign
+
+    words = re.findall(r"[^\W\d_]+", text)
+    expected = len(words) >= MIN_WORDS and sum(w.lower() in ENGLISH_MARKERS for w in words) / len(words) < MIN_SHARE
+    assert looks_foreign(text) == expected

@@ -32,7 +32,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -901,6 +901,8 @@ def atomic_store(path: Path) -> Iterator[Path]:
 
 
 def _package_version(dist: str) -> str:
+    from importlib import metadata  # only when building: its import (email, zipfile…) is a cost of every process
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -11,7 +11,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterator
+from typing import Any, Collection, Iterable, Iterator
 
 from geomap.gazetteer.build import (CUSTOM_SOURCE, curated_digest, DIVISION_WHERE, KIND_RANK, PHRASE_WHERE, PLACE_COLUMNS, SCHEMA_VERSION,
                                     stored_value, build_default, default_path)
@@ -57,6 +57,8 @@ JSON_META = ("sources", "counts", "filters", "skipped")
 
 #: Entries a :meth:`GazetteerStore.memo` dict holds before it is emptied.
 MEMO_SIZE = 200_000
+#: Names asked about in one query by :meth:`GazetteerStore.prefetch` (SQLite's own limit is 999 at the least).
+_PREFETCH_CHUNK = 500
 
 
 class GazetteerStore:
@@ -98,6 +100,7 @@ class GazetteerStore:
         self._demonym_names: frozenset[str] | None = None
         self._phrases: tuple[Any] | None = None
         self._memos: dict[str, dict[Any, Any]] = {}
+        self._absent: frozenset[str] = frozenset()  # keys the last prefetch() found no name for
 
     # -- connection
 
@@ -138,6 +141,8 @@ class GazetteerStore:
     # -- lookups
 
     def _query_key(self, key: str) -> tuple[Candidate, ...]:
+        if key in self._absent:
+            return ()  # prefetch() asked already: no name, no query
         rows = self._fetch(
             f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p USING (geonameid) "
             "WHERE n.name = ?", (key,))
@@ -156,6 +161,21 @@ class GazetteerStore:
                 if (kinds is None or c.name_kind in kinds)
                 and (feature_classes is None or c.place.feature_class in feature_classes)
                 and (country_codes is None or c.place.country_code in country_codes)]
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Ask the store in one query (a few for many names) which of ``names`` it has no entry
+        for, so that looking those up right after costs no query of its own: most capitalised
+        words a text is searched for name no place. Only the last call's answer is kept."""
+        keys = {normalize(n) for n in names}
+        keys.discard("")
+        if not keys:
+            return
+        ordered, found = sorted(keys), set()
+        for i in range(0, len(ordered), _PREFETCH_CHUNK):
+            chunk = ordered[i : i + _PREFETCH_CHUNK]
+            rows = self._fetch(f"SELECT DISTINCT name FROM names WHERE name IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+            found.update(r[0] for r in rows)
+        self._absent = frozenset(keys - found)
 
     def division_names(self) -> frozenset[str]:
         """Every normalised name of a country, a first- or second-level division, or a country's
@@ -375,6 +395,7 @@ class GazetteerStore:
     def clear_cache(self) -> None:
         """Forget cached lookups and re-open the file on next use (after ``add`` or a rebuild)."""
         self._memos = {}
+        self._absent = frozenset()
         self._lookup_key.cache_clear()
         self._main_town.cache_clear()
         self._division_names = None

@@ -31,7 +31,7 @@ from ..model import great_circle_km
 from ..gazetteer.store import Candidate
 from ..descriptions import describe
 from .evidence import Evidence, read_evidence
-from .features import NATURAL_CLASSES, text_features
+from .features import NATURAL_CLASSES, add_text_features_all, place_features
 from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,6 +160,13 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
                       frozenset(p.geonameid for p in seats.values()))
 
 
+def _fixed_head(cand: "Candidate", span: Span_, facts: _NameFacts) -> bool:
+    """Whether :func:`_head_features` of the candidate are the same in every context and whatever
+    the span qualifies: only an alternate name another place owns asks them (:func:`_exonym`)."""
+    return (span.kind == "region-phrase" or span.prefer_admin1 or _short_form(cand, facts) or cand.name_kind != "alt"
+            or not facts.owned or _own_name(cand))
+
+
 def _own_name(cand: "Candidate") -> bool:
     """The place bears the name as its own: its name, an abbreviation, or a division's
     name less its designator ("Karnataka" for "State of Karnataka")."""
@@ -206,32 +213,13 @@ def _spelling(cand: "Candidate") -> bool:
 
 
 def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts,
-              holds: "list[Place] | None" = None) -> dict[str, float]:
+              holds: "list[Place] | None" = None, head: "dict[str, float] | None" = None,
+              points: "tuple[tuple[float, float, str], ...] | None" = None) -> dict[str, float]:
+    """The candidate's features in the article's context. ``head``: :func:`_head_features` of the
+    candidate when the caller has them (and they hold for any ``ctx`` and ``holds``); ``points``:
+    ``ctx.points`` less those of the span's own name, when the caller has them."""
     p = cand.place
-    f: dict[str, float] = {}
-    f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
-    f["population"] = POP_WEIGHT * math.log10(p.population + 1)
-    kind = cand.name_kind
-    f["name"] = NAME_KIND.get(kind, 0.0)
-    seat = p.geonameid in facts.seats
-    if _short_form(cand, facts) or seat:
-        f["name"] = 0.0
-    elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
-          and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
-        f["name"] = ALT_WHEN_OWNED
-    if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
-            and (kind != "alt" or seat or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
-        f["city"] = CITY_BONUS
-    if span.kind == "region-phrase" or span.prefer_admin1:
-        # "the Kursk region": the division, whatever the bare name means elsewhere
-        f["name"] = 0.0
-        # "Hamilton County": a county or district is as often a second-level division
-        named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
-        f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
-        if span.designator == "region" and p.feature_class in NATURAL_CLASSES and kind in ("name", "alt"):
-            f["region"] = 3.0  # "the Pacific region", "the Baltic region": the area of the sea or range of that name
-        if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
-            f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
+    f = dict(head) if head is not None else _head_features(cand, span, ctx, facts, holds)
     own = span.lookup.casefold()
     if ctx.countries and not p.feature_code.startswith("PCL") and other_than(ctx.countries.get(p.country_code or ""), own):
         f["country"] = COUNTRY_BONUS
@@ -265,12 +253,46 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     if ctx.points and (p.feature_class == "P" or p.feature_code in _TOWN_LIKE):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
+        if points is None:
+            points = tuple(q for q in ctx.points if q[2] != own)
         here = p.point
         lon_deg = _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))
-        close = [q[:2] for q in ctx.points if q[2] != own and abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
+        close = [q[:2] for q in points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
         d = min((_km(here, q) for q in close), default=NEAR_KM)
         if d < NEAR_KM:
             f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
+    return f
+
+
+def _head_features(cand: "Candidate", span: Span_, ctx: _Context, facts: _NameFacts,
+                   holds: "list[Place] | None" = None) -> dict[str, float]:
+    """The first of :func:`_features`: the candidate's kind, size and name, a city's share of its
+    namesake division, and what a region phrase makes of it."""
+    p = cand.place
+    f: dict[str, float] = {}
+    f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
+    f["population"] = POP_WEIGHT * math.log10(p.population + 1)
+    kind = cand.name_kind
+    f["name"] = NAME_KIND.get(kind, 0.0)
+    seat = p.geonameid in facts.seats
+    if _short_form(cand, facts) or seat:
+        f["name"] = 0.0
+    elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
+          and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
+        f["name"] = ALT_WHEN_OWNED
+    if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
+            and (kind != "alt" or seat or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
+        f["city"] = CITY_BONUS
+    if span.kind == "region-phrase" or span.prefer_admin1:
+        # "the Kursk region": the division, whatever the bare name means elsewhere
+        f["name"] = 0.0
+        # "Hamilton County": a county or district is as often a second-level division
+        named = ("ADM1", "ADM2") if span.designator in SECOND_LEVEL_WORDS else ("ADM1",)
+        f["region"] = 3.0 if p.feature_code in named else (1.0 if p.feature_code in ("ADM2", "RGN") else -3.0)
+        if span.designator == "region" and p.feature_class in NATURAL_CLASSES and kind in ("name", "alt"):
+            f["region"] = 3.0  # "the Pacific region", "the Baltic region": the area of the sea or range of that name
+        if facts.whole and normalize(p.name) != facts.whole and f["region"] > 0:
+            f["region"] = -1.0  # "Ohio County": the county of that whole name, not the state
     return f
 
 
@@ -370,6 +392,68 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
     return cands[:MAX_CANDIDATES]
+
+
+class _NameReading:
+    """What a name in one shape (the span's kind, label, designator…, never its place in the text)
+    reads as, the same in every article: its candidates (:func:`_candidates` less
+    :func:`_towns_before_their_divisions`), their :class:`_NameFacts`, their :func:`_head_features`
+    where those are the same in every context (:func:`_fixed_head`), and, read on first need for
+    one ranker, each candidate's features and score with no context (:func:`_features` of an
+    article's first pass, for a name nothing contains or is qualified by) and its
+    :func:`~geomap.resolve.features.place_features`. Kept in the store's memo."""
+
+    __slots__ = ("cands", "facts", "heads", "ranker", "alone")
+
+    def __init__(self, cands: "tuple[Candidate, ...]") -> None:
+        self.cands = cands
+        self.facts: "_NameFacts | None" = None
+        self.heads: "list[dict[str, float] | None] | None" = None
+        self.ranker: "Ranker | None" = None
+        self.alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+
+
+def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _NameReading:
+    """The span's :class:`_NameReading`, from the store's memo (read there once per name and shape)."""
+    # (a division's or a natural feature's description keeps only those: see _towns_before_their_divisions)
+    key = (span.lookup, span.kind, span.label, span.designator, span.feature, span.prefer_admin1, cores,
+           desc if desc in ("division", "natural") else "")
+    memo = store.memo("name-readings")
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _NameReading(tuple(_towns_before_their_divisions(_candidates(span, store, cores=cores), span, desc)))
+    return found
+
+
+def _facts_of(reading: _NameReading, span: Span_) -> _NameFacts:
+    if reading.facts is None:
+        reading.facts = _name_facts(list(reading.cands), span)
+    return reading.facts
+
+
+def _heads_of(reading: _NameReading, span: Span_) -> "list[dict[str, float] | None]":
+    """Per candidate of ``reading``: its :func:`_head_features` if :func:`_fixed_head`, else None."""
+    if reading.heads is None:
+        facts, ctx = _facts_of(reading, span), _Context()
+        reading.heads = [_head_features(c, span, ctx, facts) if _fixed_head(c, span, facts) else None
+                         for c in reading.cands]
+    return reading.heads
+
+
+def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "list[tuple[dict[str, float], float, dict[str, float]]]":
+    """Per candidate of ``reading``: :func:`_features` with no context, no container and nothing
+    qualified, their score by ``ranker``, and :func:`place_features` (what :func:`_rank` computes
+    first for each candidate of such a span in an article's first pass)."""
+    if reading.alone is None or reading.ranker is not ranker:
+        facts, ctx = _facts_of(reading, span), _Context()
+        cands = reading.cands
+        top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
+        rows = []
+        for c, head in zip(cands, _heads_of(reading, span)):
+            f = _features(c, span, ctx, None, facts, None, head)
+            rows.append((f, ranker.score(f), place_features(c.place, top_pop)))
+        reading.alone, reading.ranker = rows, ranker
+    return reading.alone
 
 
 #: How far a place may lie from the point of the county or district that holds it.
@@ -514,7 +598,10 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
 def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place | None",
           holds: "list[Place] | None" = None, *, ranker: "Ranker | None" = None,
           ev: "Evidence | None" = None, desc: str = "", told: bool = False,
-          reads: "dict | None" = None) -> list[tuple[float, "Candidate", dict]]:
+          reads: "dict | None" = None, facts: "_NameFacts | None" = None,
+          heads: "list[dict[str, float] | None] | None" = None,
+          alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+          ) -> list[tuple[float, "Candidate", dict]]:
     """Score every candidate (and the containing place, when the text gives one), best first.
 
     ``told``: the sentence itself says what the name is ("X is a town in Y", "X, a village");
@@ -523,20 +610,37 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     (an encyclopedic first sentence) and where it does not (a capital named in passing).
 
     ``reads`` keeps what does not change between the article's passes (the name's facts and
-    each candidate's text features), keyed by the span."""
+    each candidate's text features), keyed by the span; ``facts`` are :func:`_name_facts` of
+    ``cands`` when the caller has them, ``heads`` their :func:`_heads_of`. ``alone``:
+    :func:`_alone_features` of ``cands``, given when ``ctx`` is empty, ``inside`` and ``holds``
+    None and ``desc`` empty (the same scores, with less work)."""
     ranker = ranker or default_ranker()
     ranked = []
     read = reads.get(id(span)) if reads is not None else None
     if read is None:
-        # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
-        top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
-        read = (_name_facts(cands, span),
-                [text_features(c.place, span.lookup, span.start, span.end, ev, desc, top_pop) for c in cands])
+        if alone is not None:
+            texts = [dict(pf) for _, _, pf in alone]
+        else:
+            # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
+            top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
+            texts = [place_features(c.place, top_pop) for c in cands]
+        # text_features of each candidate: its place's, then the article's
+        add_text_features_all(texts, [c.place for c in cands], span.lookup, span.start, span.end, ev, desc)
+        read = (facts if facts is not None else _name_facts(cands, span), texts)
         if reads is not None:
             reads[id(span)] = read
     facts, texts = read
-    for c, tf in zip(cands, texts):
-        f = _features(c, span, ctx, inside, facts, holds)
+    if alone is not None:
+        for c, tf, (sf, prefix, _) in zip(cands, texts, alone):
+            f = dict(sf)
+            f.update(tf)  # the text's features come after the others: the score goes on from theirs
+            ranked.append((ranker.score(tf, start=prefix), c, f))
+        ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
+        return ranked
+    own = span.lookup.casefold()
+    points = tuple(q for q in ctx.points if q[2] != own)  # a point chosen for this name is no evidence for it
+    for k, (c, tf) in enumerate(zip(cands, texts)):
+        f = _features(c, span, ctx, inside, facts, holds, heads[k] if heads is not None else None, points)
         if (desc == "division" or "holds" in f) and _designated(c):
             f["name"] = NAME_KIND["alt"]  # "the province of Laguna", "Calamba, Laguna": the division's own name here
         f.update(tf)
@@ -569,17 +673,31 @@ def _container_features(outer: "Place", cands: "list[Candidate]") -> dict[str, f
     return f
 
 
-def _confidence(ranked: list[tuple[float, "Candidate", dict]]) -> float:
+def _confidence(ranked: list[tuple[float, "Candidate", dict]], spreads: "dict | None" = None) -> float:
     """Softmax probability of the winner among the candidates."""
     if not ranked:
         return 0.0
+    return 1.0 / _spread(ranked, spreads)
+
+
+def _spread(ranked: list[tuple[float, "Candidate", dict]], spreads: "dict | None" = None) -> float:
+    """The softmax denominator of a (non-empty) ranking, relative to its winner; kept in ``spreads``
+    by the ranking's identity when given (an article's rankings are asked several times)."""
+    if spreads is not None:
+        kept = spreads.get(id(ranked))
+        if kept is not None and kept[0] is ranked:  # the list itself is kept: its id is not reused
+            return kept[1]
     top = ranked[0][0]
     z = sum(math.exp(s - top) for s, _, _ in ranked)
-    return 1.0 / z
+    if spreads is not None:
+        spreads[id(ranked)] = (ranked, z)
+    return z
 
 
-def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, qualifiers: "Container[int]") -> _Context:
-    """The article's context after a pass; ``qualifiers`` holds ``id()`` of the spans that qualify another."""
+def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, qualifiers: "Container[int]",
+             spreads: "dict | None" = None) -> _Context:
+    """The article's context after a pass; ``qualifiers`` holds ``id()`` of the spans that qualify
+    another; ``spreads`` keeps the rankings' :func:`_spread`."""
     countries: dict[str, set[str]] = {}
     admin1: dict[tuple[str, str], set[str]] = {}
     points: list[tuple[float, float, str]] = []
@@ -589,7 +707,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
         if place is None:
             continue
         name = span.lookup.casefold()
-        confident = _confidence(ranked) >= 0.6
+        confident = _confidence(ranked, spreads) >= 0.6
         if place.country_code and (place.feature_code.startswith("PCL") or confident):
             countries.setdefault(place.country_code, set()).add(name)
         # a dateline's state ("HELENA, Mont.") is a division whatever else shares its name
@@ -635,8 +753,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")
-    cand_lists = [_towns_before_their_divisions(_candidates(s, store, cores=d == "division" or id(s) in qualifiers), s, d)
-                  for s, d in zip(spans, descs)]
+    readings = [_reading(s, store, d == "division" or id(s) in qualifiers, d) for s, d in zip(spans, descs)]
+    cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
     _dateline_holds_sites(spans, cand_lists, containers)
     # "Tacoma, Washington": the candidates of the names each span qualifies
@@ -650,6 +768,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     # the first pass reads each name alone, in text order; the second ranks a name against its
     # container's place of the same pass
     reads: dict[int, tuple] = {}
+    spreads: dict[int, tuple] = {}  # each ranking's softmax denominator (_spread)
     for second, order in enumerate((range(len(spans)), _outermost_first(len(spans), containers))):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         for i in order:
@@ -661,11 +780,16 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
             key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
                    i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i], told[i])
             if key not in memo:
+                # a first pass's name that nothing contains or is qualified by, of no described kind: its
+                # features but the text's are the same in every article
+                alone = (not second and outer is None and holds is None and not descs[i])
                 memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
-                                  told=told[i], reads=reads)
+                                  told=told[i], reads=reads, facts=_facts_of(readings[i], span),
+                                  heads=_heads_of(readings[i], span),
+                                  alone=_alone_features(readings[i], span, ranker) if alone else None)
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
-        ctx = _context(spans, chosen, ranked_all, held)
+        ctx = _context(spans, chosen, ranked_all, held, spreads)
     if trace is not None:
         trace.extend(list(r) for r in ranked_all)
     adjust = _Adjustments(chosen, disable)
@@ -683,7 +807,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         precision = "containing" if place is not None and _contained(ranked, place, adjust.records.get(i)) else "exact"
-        score = ranker.calibrate(_mass(ranked, place)) if place is not None else 0.0
+        score = ranker.calibrate(_mass(ranked, place, spreads)) if place is not None else 0.0
         explained = _explain(ranked, place, ranker, adjust.records.get(i)) if explain else None
         out.append(Resolution(place, score, explained, adjust.records.get(i, []), precision))
     return out
@@ -796,17 +920,19 @@ def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> 
     return None
 
 
-def _mass(ranked: list, place: "Place") -> float:
+def _mass(ranked: list, place: "Place", spreads: "dict | None" = None) -> float:
     """The softmax mass of the candidates within 161 km of ``place``: how sure the ranker is
-    of that answer, whichever of its namesakes or containers gives it."""
+    of that answer, whichever of its namesakes or containers gives it (``spreads`` as for
+    :func:`_spread`)."""
     if not ranked:
         return 0.0
     top = ranked[0][0]
-    z = sum(math.exp(s - top) for s, _, _ in ranked)
+    z = _spread(ranked, spreads)
     deg = SAME_KM / 111.0  # a latitude box first: the geodesic only for candidates that may be that close
+    gid = place.geonameid  # (places of other ids are never equal: no field-by-field test for them)
     near = sum(math.exp(s - top) for s, c, _ in ranked
-               if c.place == place or (abs(c.place.lat - place.lat) < deg
-                                       and _km(c.place.point, place.point) < SAME_KM))
+               if c.place is place or (c.place.geonameid == gid and c.place == place)
+               or (abs(c.place.lat - place.lat) < deg and _km(c.place.point, place.point) < SAME_KM))
     return near / z
 
 
@@ -825,7 +951,7 @@ class _Adjustments:
         before = list(self.chosen)
         rule(*args)
         for i, (old, new) in enumerate(zip(before, self.chosen)):
-            if old != new:
+            if old is not new and old != new:  # most rules change nothing: no field-by-field test
                 self.records.setdefault(i, []).append({
                     "rule": _rule_name(rule),
                     "from": _brief(old), "to": _brief(new),

@@ -29,6 +29,9 @@ __all__ = ["Evidence", "read_evidence"]
 
 #: A capitalised word (an initial, an abbreviation with dots, a hyphenated name).
 _WORD = re.compile(r"[A-Z][\w’'-]*\.?|[A-Z]\.(?:[A-Z]\.)+")
+#: A chain of ``_WORD`` words joined by " " or " of ", as many as there are: the same words as
+#: ``_WORD`` finds one after another (no lookaround; each word is the one it finds there).
+_CHAIN = re.compile(rf"(?:{_WORD.pattern})(?:(?: | of )(?:{_WORD.pattern}))*")
 #: Words that never name a division or country on their own, however the gazetteer spells one.
 _STOP = frozenset(
     "the a an in of on at by for to and or but it its he she they we i his her their this that these those "
@@ -117,27 +120,45 @@ class Evidence:
 def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore") -> Evidence:
     """Look up every capitalised run of words in ``text`` (see the module docstring)."""
     ev = Evidence(sentence_starts=sentence_starts)
+    chains = store.memo("evidence-chains")
+    readings = store.memo("evidence")
+    for m in _CHAIN.finditer(text):  # no name read below runs across a chain's ends
+        chain = m.group()
+        found = chains.get(chain)
+        if found is None:
+            found = chains[chain] = _chain_names(chain, [w.span() for w in _WORD.finditer(chain)], store)
+        start = m.start()
+        for a, name, key in found:
+            _add(ev, store, name, key, start + a, start + a + len(name), readings)
+    return ev
+
+
+def _chain_names(chain: str, words: list[tuple[int, int]], store: "GazetteerStore") -> "tuple[tuple[int, str, str], ...]":
+    """The names of divisions and countries in a chain of capitalised words (``words`` are their
+    offsets in it), in reading order: from each word, one to ``_MAX_WORDS`` words whose normalised
+    text the store knows, as (start, text, normalised text). The same in every text (kept in the
+    store's memo)."""
     known = store.division_names()  # one set test per run of words; the store only for the hits
-    words = [m.span() for m in _WORD.finditer(text)]
+    out = []
     for i, (a, _) in enumerate(words):
         for j in range(i, min(i + _MAX_WORDS, len(words))):
-            if j > i and text[words[j - 1][1] : words[j][0]] not in (" ", " of "):
-                break
             b = words[j][1]
-            name = text[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(text[a:b]) else text[a:b]
+            name = chain[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(chain[a:b]) else chain[a:b]
             key = normalize(name)
             if not key or (j == i and key in _STOP) or len(key) < 2 or key not in known:
                 continue
-            _add(ev, store, name, key, a, a + len(name))
-    return ev
+            out.append((a, name, key))
+    return tuple(out)
 
 
 _ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]{1,3}\.")
 
 
-def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: int) -> None:
+def _add(ev: Evidence, store: "GazetteerStore", name: str, key: str, a: int, b: int,
+         memo: "dict[str, Any] | None" = None) -> None:
     hit = _Hit(a, b, ev.sentence(a), key)
-    memo = store.memo("evidence")
+    if memo is None:
+        memo = store.memo("evidence")
     found = memo.get(name)
     if found is None:
         found = memo[name] = _readings(store, name, key)

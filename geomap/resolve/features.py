@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Place
     from .evidence import Evidence
 
-__all__ = ["text_features", "NATURAL_CLASSES", "TEXT_FEATURES"]
+__all__ = ["text_features", "place_features", "add_text_features", "add_text_features_all", "NATURAL_CLASSES",
+           "TEXT_FEATURES"]
 
 #: The names :func:`text_features` can give.
 TEXT_FEATURES = ("pop_gap", "biggest", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
@@ -50,15 +51,23 @@ def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | N
     ``ev`` is the article's evidence (None when there is no text, as for a lone lookup);
     ``desc`` what the sentence says the name is (:func:`geomap.resolve.evidence.describe`);
     ``top_pop`` the population of the most populous candidate (0 when some namesake's is unknown).
+    The same as :func:`place_features`, then :func:`add_text_features`.
     """
+    f = place_features(p, top_pop)
+    add_text_features(f, p, name, start, end, ev, desc)
+    return f
+
+
+def place_features(p: "Place", top_pop: int) -> dict[str, float]:
+    """The features of :func:`text_features` that the candidate and its namesakes' sizes alone
+    give (its kind, its size among them), in the same order: the same for every mention of the name."""
     code = p.feature_code
     f: dict[str, float] = {}
     if p.population > 0 and top_pop > 0:  # 0 is "unknown" (landmarks, seas, curated regions), not "tiny"
         f["pop_gap"] = math.log10(p.population + 1) - math.log10(top_pop + 1)
     if p.population >= top_pop > 0:
         f["biggest"] = 1.0  # the most populous namesake
-    country = code.startswith("PCL")
-    if country:
+    if code.startswith("PCL"):
         f["is_country"] = 1.0
     elif code in ("ADM1", "ADM1H"):
         f["is_admin1"] = 1.0
@@ -68,6 +77,15 @@ def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | N
         f["is_capital" if code == "PPLC" else "is_town"] = 1.0
     elif p.feature_class in NATURAL_CLASSES:
         f["is_natural"] = 1.0
+    return f
+
+
+def add_text_features(f: dict[str, float], p: "Place", name: str, start: int, end: int, ev: "Evidence | None",
+                      desc: str) -> None:
+    """Add to ``f`` (:func:`place_features` of ``p``) what the article's text says of the candidate:
+    the rest of :func:`text_features`."""
+    code = p.feature_code
+    country = code.startswith("PCL")
     if ev is not None:
         own = normalize(name)
         # a country or division is supported by its other names too ("Mexican officials", "Calif.")
@@ -81,4 +99,39 @@ def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | N
         f["desc_match" if match else "desc_other"] = 1.0
         if match and desc == "division":
             f["desc_division"] = 1.0  # "the province of Laguna": few namesakes are divisions
-    return f
+
+
+def add_text_features_all(fs: "list[dict[str, float]]", places: "list[Place]", name: str, start: int, end: int,
+                          ev: "Evidence | None", desc: str) -> None:
+    """:func:`add_text_features` of each of a mention's candidates (``fs[k]`` is ``places[k]``'s),
+    the article's evidence for a country or first-level division read once for all the candidates
+    in it (a name's namesakes mostly share a few)."""
+    if ev is None:
+        for f, p in zip(fs, places):
+            add_text_features(f, p, name, start, end, ev, desc)
+        return
+    own = normalize(name)
+    seen: "dict[object, int]" = {}  # a country's code, or a (country, division) pair: its proximity
+    for f, p in zip(fs, places):
+        code = p.feature_code
+        country = code.startswith("PCL")
+        cc = p.country_code or ""
+        level = seen.get(cc)
+        if level is None:
+            level = seen[cc] = ev.proximity(ev.countries.get(cc), own, start, end)  # ev.country
+        _proximity(f, "ev_country", level)
+        if not country:
+            level = 0  # ev.division
+            if p.admin1:
+                key = (cc, p.admin1)
+                level = seen.get(key)
+                if level is None:
+                    level = seen[key] = ev.proximity(ev.admin1.get(key), own, start, end)
+            _proximity(f, "ev_admin1", level)
+        if not country and code not in ("ADM1", "ADM1H"):
+            _proximity(f, "ev_county", ev.county(p, own, start, end))
+        if desc:
+            match = _DESCRIBED[desc](p)
+            f["desc_match" if match else "desc_other"] = 1.0
+            if match and desc == "division":
+                f["desc_division"] = 1.0

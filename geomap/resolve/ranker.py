@@ -34,9 +34,11 @@ class Ranker:
     calibration: tuple[float, float] = (1.0, 0.0)  # Platt (a, b) on logit(mass)
     meta: Mapping[str, Any] = field(default_factory=dict)
 
-    def score(self, features: Mapping[str, float]) -> float:
+    def score(self, features: Mapping[str, float], start: float = 0.0) -> float:
+        """The sum of weight × value over ``features``, in their order, added to ``start``: the
+        score of features ``a`` then ``b`` is ``score(b, start=score(a))``, to the last bit."""
         get = self.weights.get
-        total = 0.0
+        total = start
         for k, v in features.items():  # a loop, not sum() over a generator: asked of every candidate twice
             total += get(k, 0.0) * v
         return total

@@ -227,3 +227,18 @@ def test_a_store_without_the_demonym_table_still_finds_demonyms(tmp_path, store)
     assert gp.lookups.demonym_names() == store.demonym_names()  # scanned from its names instead
     doc = gp.parse("Russian troops crossed into the Kursk region.")
     assert [m.kind for m in doc.mentions if m.text == "Russian"] == ["demonym"]
+
+
+def test_prefetch_changes_no_lookup(store):
+    """Names a prefetch found missing are answered without a query, the same as with one; the
+    others (and names never prefetched) are looked up as ever."""
+    names = ["Kursk", "Kursk Oblast", "Quillanshire Xyzzy", "Officials Said", "Washington", "U.S.", "", "Donetsk's"]
+    fresh = GazetteerStore(store.path)
+    expected = {n: fresh.lookup(n) for n in names}
+    fresh.close()
+    kept = GazetteerStore(store.path)
+    kept.prefetch(names)
+    assert "quillanshire xyzzy" in kept._absent and "kursk" not in kept._absent
+    assert {n: kept.lookup(n) for n in names} == expected
+    assert kept.lookup("Paris") == store.lookup("Paris")
+    kept.close()

@@ -392,3 +392,61 @@ def test_a_site_at_a_place_is_in_it(store):
 def test_a_compass_word_names_a_part_of_a_country_division_or_city_never_of_a_village(store, text, name, expected):
     (res,) = resolve_spans(_spans(text, name), store, text=text)
     assert (res.place.name if res.place else None) == expected
+
+
+def test_a_names_features_kept_across_articles_rank_as_computed_afresh(store):
+    """The first pass's context-free features and scores kept per name (_alone_features) give the
+    very rankings _rank computes without them, and a second article reads the kept ones."""
+    from geomap.resolve import _alone_features, _Context, _rank, _reading
+    from geomap.resolve.evidence import read_evidence
+    from geomap.resolve.ranker import default_ranker
+
+    text = "Leeds and Salisbury sent aid to Parkland, Florida, and to Georgia; Leeds thanked Victoria."
+    ev = read_evidence(text, [0], store)
+    for span in _spans(text, "Leeds", "Salisbury", "Parkland", "Florida", "Georgia", "Leeds", "Victoria"):
+        reading = _reading(span, store, False, "")
+        plain = _rank(list(reading.cands), span, _Context(), None, ev=ev)
+        kept = _rank(list(reading.cands), span, _Context(), None, ev=ev,
+                     alone=_alone_features(reading, span, default_ranker()))
+        assert plain and kept == plain
+    spans = _spans(text, "Leeds", "Salisbury", "Parkland", "Florida", "Georgia", "Victoria")
+    link_containment(spans, text)
+    first = resolve_spans(spans, store, text=text, explain=True)
+    again = resolve_spans(spans, store, text=text, explain=True)
+    assert [(r.place, r.score, r.candidates) for r in first] == [(r.place, r.score, r.candidates) for r in again]
+
+
+def test_kept_head_features_rank_in_context_as_computed_afresh(store):
+    """_features with a candidate's kept head (_heads_of: the same in every context) equal
+    _features computed whole, in an article's context too ("Salisbury" keeps no head for Harare,
+    whose name there depends on the context)."""
+    from geomap.resolve import _Context, _facts_of, _heads_of, _rank, _reading
+
+    ctx = _Context(countries={"ZW": frozenset({"harare"}), "GB": frozenset({"leeds"})},
+                   admin1={("US", "FL"): frozenset({"florida"})}, points=((-17.8, 31.0, "harare"), (53.8, -1.5, "leeds")))
+    for name in ("Salisbury", "Victoria", "Georgia", "Parkland"):
+        span = Span_(0, len(name), "toponym", "given", name)
+        reading = _reading(span, store, False, "")
+        cands = list(reading.cands)
+        plain = _rank(cands, span, ctx, None)
+        kept = _rank(cands, span, ctx, None, facts=_facts_of(reading, span), heads=_heads_of(reading, span))
+        assert plain and kept == plain
+
+
+@pytest.mark.parametrize("desc", ["", "settlement", "division"])
+def test_text_features_read_for_all_candidates_at_once_are_each_ones(store, desc):
+    """add_text_features_all (the evidence for a country or division read once per mention) gives
+    each candidate its text_features."""
+    from geomap.resolve.evidence import read_evidence
+    from geomap.resolve.features import add_text_features_all, place_features, text_features
+
+    text = "Springfield, Illinois, is near Springfield, Missouri; Portland, Oregon, and Portland, Maine, are not."
+    ev = read_evidence(text, [0], store)
+    for name in ("Springfield", "Portland", "Georgia"):
+        start = text.find(name)
+        places = [c.place for c in store.lookup(name)]
+        top = max(p.population for p in places)
+        each = [text_features(p, name, start, start + len(name), ev, desc, top) for p in places]
+        together = [place_features(p, top) for p in places]
+        add_text_features_all(together, places, name, start, start + len(name), ev, desc)
+        assert each and together == each and [list(f) for f in together] == [list(f) for f in each]
