@@ -29,6 +29,7 @@ from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, 
 from ..gazetteer.names import core_name, normalize
 from ..model import great_circle_km
 from ..gazetteer.store import Candidate
+from .coordinates import text_coordinates
 from ..descriptions import describe
 from .evidence import Evidence, read_evidence
 from .features import NATURAL_CLASSES, add_text_features_all, place_features
@@ -796,6 +797,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_qualified_pairs, spans, chosen, ranked_all)
     adjust.run(_list_sense, spans, chosen, ranked_all, text or "")
     adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, descs)
+    if ev is not None:
+        adjust.run(_text_coordinates, spans, chosen, ranked_all, text or "", ev)
     adjust.run(_region_sense, spans, chosen)
     adjust.run(_campus_town, spans, chosen, text or "")
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
@@ -815,7 +818,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
 
 #: The rules that may change a choice after ranking, in the order they run; each can be
 #: switched off by name (``Geoparser(disable=[...])``) and records every change it makes.
-ADJUSTMENTS = ("qualified-pairs", "list-sense", "one-sense-per-discourse", "region-sense", "campus-town", "drop-counties-of-other-states",
+ADJUSTMENTS = ("qualified-pairs", "list-sense", "one-sense-per-discourse", "text-coordinates", "region-sense", "campus-town", "drop-counties-of-other-states",
                "lone-foreign-places", "far-small-towns", "not-in-qualifier", "seats", "in-container")
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
@@ -1295,6 +1298,36 @@ LIST_AGREEMENT = 0.75
 def _dwarfed(namesake: "Place", place: "Place") -> bool:
     return (namesake.feature_class == place.feature_class == "P" and namesake.population < LIST_CITY_POP
             and namesake.population * LIST_DWARF_RATIO < place.population)
+
+
+#: A namesake this near (km) to a position the text states for the name is the place there.
+COORD_KM = 30.0
+
+
+def _text_coordinates(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str,
+                      ev: "Evidence") -> None:
+    """A name in a sentence that states a position ("Quillan (12°30′S 131°2′E) has a pub",
+    "Tessbury lies at 45°7′30″N 92°40′30″W") is its namesake lying there (within ``COORD_KM``),
+    wherever the article names it alone, when the ranked choice lies elsewhere."""
+    stated: dict[int, list[tuple[float, float]]] = {}
+    for offset, lat, lon in text_coordinates(text):
+        stated.setdefault(ev.sentence(offset), []).append((lat, lon))
+    if not stated:
+        return
+    there: dict[str, "Place"] = {}  # the place the text puts each name at
+    for i, span in enumerate(spans):
+        points = stated.get(ev.sentence(span.start))
+        if points and ranked_all[i] and span.kind != "demonym" and span.lookup not in there:
+            found = next((c.place for _, c, _ in ranked_all[i]
+                          if c.name_kind != CONTAINER and any(_km(c.place.point, q) <= COORD_KM for q in points)), None)
+            if found is not None:
+                there[span.lookup] = found
+    for i, span in enumerate(spans):
+        place = there.get(span.lookup)
+        # (not where the text puts the name elsewhere: "named after Portland, Maine")
+        if (place is not None and chosen[i] != place and span.inside is None
+                and any(c.place == place for _, c, _ in ranked_all[i])):
+            chosen[i] = place
 
 
 def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str) -> None:

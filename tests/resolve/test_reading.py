@@ -351,3 +351,11 @@ def test_a_continent_holds_the_towns_of_its_countries(geoparser):
     doc = geoparser.parse("Kasama is a large town in Africa, north of Lusaka.")
     m = next(m for m in doc.mentions if m.text == "Kasama")
     assert m.place.country_code == "ZM" and m.precision == "exact"
+
+
+def test_a_position_the_text_states_picks_the_namesake_there(geoparser):
+    doc = geoparser.parse("The fair in Springfield drew crowds. Springfield lies at 39°48′N 89°39′W, on the prairie.")
+    first, second = [m for m in doc.mentions if m.text == "Springfield"]
+    assert first.place.admin1 == second.place.admin1 == "IL"  # both mentions: the name's one sense (not Missouri's)
+    assert any(a["rule"] == "text-coordinates" for a in first.adjustments + second.adjustments)
+
