@@ -94,6 +94,11 @@ def add_text_features(f: dict[str, float], p: "Place", name: str, start: int, en
             _proximity(f, "ev_admin1", ev.division(p, own, start, end))
         if not country and code not in ("ADM1", "ADM1H"):
             _proximity(f, "ev_county", ev.county(p, own, start, end))
+    _description(f, p, desc)
+
+
+def _description(f: dict[str, float], p: "Place", desc: str) -> None:
+    """Whether ``p`` is the kind of place the sentence says the name is (``desc``)."""
     if desc:
         match = _DESCRIBED[desc](p)
         f["desc_match" if match else "desc_other"] = 1.0
@@ -130,8 +135,4 @@ def add_text_features_all(fs: "list[dict[str, float]]", places: "list[Place]", n
             _proximity(f, "ev_admin1", level)
         if not country and code not in ("ADM1", "ADM1H"):
             _proximity(f, "ev_county", ev.county(p, own, start, end))
-        if desc:
-            match = _DESCRIBED[desc](p)
-            f["desc_match" if match else "desc_other"] = 1.0
-            if match and desc == "division":
-                f["desc_division"] = 1.0
+        _description(f, p, desc)
