@@ -7,8 +7,8 @@ against regressions: the honest, cross-validated ones come from ``scripts/train_
 
 The floors are what the learned ranker measured when it landed (raised when the gazetteer
 gained second-order divisions, airports and seas: WikToR sample e2e .497 -> .544, gold
-spans .666 -> .714; descriptions read past a parenthesis: recall .748 -> .792, e2e -> .571),
-less a small margin. Issue
+spans .666 -> .714; descriptions read past a parenthesis: recall .748 -> .792, e2e -> .571;
+December 6: e2e .783 -> .791, gold spans .834), less a small margin. Issue
 16 asks for more (GeoWebNews Acc@161 .95 and end-to-end .82, which the nearest-town placement
 of unknown names reached and which no-invented-places gives up; WikToR gold spans .80 and
 end-to-end .60, which needs a deeper gazetteer): raise a floor when a change reaches it.
@@ -58,9 +58,9 @@ def test_geowebnews_floors(evaluate):
 def test_wiktor_sample_floors(evaluate):
     extracted = evaluate("wiktor-train.jsonl", every=20)
     assert extracted["recall"] >= 0.90, extracted
-    assert extracted["end_to_end_acc161"] >= 0.75, extracted
+    assert extracted["end_to_end_acc161"] >= 0.78, extracted
     given = evaluate("wiktor-train.jsonl", spans="gold", every=20)
-    assert given["acc161"] >= 0.80, given
+    assert given["acc161"] >= 0.82, given
 
 
 def test_fast_mode_floors(store):
