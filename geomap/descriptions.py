@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["describe", "KINDS"]
+__all__ = ["describe", "description", "KINDS"]
 
 #: The words that describe a place, by the kind of place they describe.
 KINDS = {
@@ -67,23 +67,27 @@ _LOCATED = re.compile(
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\b)", re.I)
 
 
-def describe(text: str, start: int, end: int, *, before: bool = True) -> str:
+def describe(text: str, start: int, end: int) -> str:
     """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
     ``country``, ``natural``, ``place`` (of no stated kind: "X is located in") or ``""``.
     Read from "X is a (small) town", "X, a village in", "the city of X", also with a
-    parenthesis after the name ("X (pronounced …) is a town"). ``before=False`` reads only what
-    the sentence says of the name after it: "the city of X" names a kind, not a description."""
+    parenthesis after the name ("X (pronounced …) is a town")."""
+    return description(text, start, end)[0]
+
+
+def description(text: str, start: int, end: int) -> tuple[str, bool]:
+    """:func:`describe`'s kind, and whether the sentence says it of the name after it ("X is a
+    town", "X, a village"): "the city of X" names a kind in passing, it describes nothing."""
     aside = _ASIDE.match(text, end, min(len(text), end + 300))
     if aside is not None:  # "Quillan (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place"
         end = aside.end()
     m = _AFTER.match(text, end, min(len(text), end + 80))
     if m is not None and not re.search(r"[.;:!?]", m.group(0)):
-        return _KIND_OF[m.group(2).lower()]
+        return _KIND_OF[m.group(2).lower()], True
     if _LOCATED.match(text, end):
-        return "place"
-    m = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
-         if before else None)
+        return "place", True
+    m = _BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
     if m is not None:
         word = m.group(1).lower()
-        return _KIND_OF.get(word) or _PLURAL_OF[word]
-    return ""
+        return _KIND_OF.get(word) or _PLURAL_OF[word], False
+    return "", False

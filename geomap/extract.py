@@ -225,7 +225,7 @@ MIN_POP_UNTAGGED = 100_000
 MIN_POP_LISTED = 1_000
 #: Minimum population for a town owning what follows it ("Leeds’s Quillfield Hospital").
 MIN_POP_POSSESSIVE = 10_000
-#: How far from a second-level division's point a town it holds may lie ("New Quay, Ceredigion").
+#: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
 COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
 _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
@@ -238,11 +238,11 @@ _LINKED_AFTER = re.compile(r" " + _LINKS + r" [A-Z][\w’'.-]*[\w](?![\w’'-])"
 _LINKED_BEFORE = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w] " + _LINKS + r" $")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
 _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\w’'-])")
-#: "Egypt's ", "the United States’ ": a possessive right before a name.
 #: A capitalised word inside a sentence: the text writes names with capitals.
 _CAPITALISED = re.compile(r"[a-z,;] [A-Z][a-z]")
 #: The rest of a hyphenated name after its first part: "-d'Ascq", "-upon-Avon".
 _HYPHEN_TAIL = re.compile(r"(?:-[\w'’]+)+")
+#: "Egypt's ", "the United States’ ": a possessive right before a name.
 _COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 #: Words a one-word date may be; any other capitalised "date" is a tagging error.
@@ -538,6 +538,14 @@ _PLACED_AFTER = re.compile(r",\s+(?:in|near)\s+(?:(?:north|south|east|west)(?:er
 #: What a place owns after its possessive: "Quillan's council", "Tessbury’s mayor".
 _OWNED_AFTER = re.compile(r"['’]s (?:city |town |county )?(?:council|councillors|mayor|residents|police|airport|harbou?r|port|"
                           r"outskirts|suburbs|streets|city cent(?:re|er)|downtown|waterfront|old town)\b")
+
+
+def placing_words(doc: "Doc", text: str, i: int, end: int, cands: "list[Candidate]") -> bool:
+    """The words around the name at token ``i`` (ending at ``end`` in ``text``) put a place there, as
+    a preposition does: an "on" that takes a place (:func:`_on_a_place`), the words before it
+    (:func:`place_words_before`), what a place owns after it ("Quillan's council")."""
+    return (_on_a_place(doc, i, cands) or place_words_before(doc, i)
+            or _OWNED_AFTER.match(text, end) is not None)
 
 
 def place_words_before(doc: "Doc", i: int) -> bool:
@@ -947,8 +955,7 @@ class _Extractor:
         # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         residence = bool(_RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or _on_a_place(self.doc, ent.start, cands) or residence or self.country_owns(start, cands)
-                or place_words_before(self.doc, ent.start) or bool(_OWNED_AFTER.match(self.text, end)))
+                or placing_words(self.doc, self.text, ent.start, end, cands) or residence or self.country_owns(start, cands))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
@@ -1195,7 +1202,7 @@ class _Extractor:
                 sentence_initial = _sentence_initial(doc, i)
                 before = _prev_word(doc, i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
-                        or _on_a_place(doc, i, cands) or place_words_before(doc, i) or bool(_OWNED_AFTER.match(text, end))
+                        or placing_words(doc, text, i, end, cands)
                         # "Goma, in eastern Congo, has been…": a name the model left untagged, placed in another
                         or (bool(_PLACED_AFTER.match(text, end)) and big_place(cands, MIN_POP_AFTER_VERB)))
                 if _is_acronym(name) and not shouted[i] and not any(

@@ -81,3 +81,12 @@ def test_a_plural_kind_describes_every_name_listed_after_it():
     text = "Floods hit the province of Quillan, Tessbury and Harnwick last week."  # one province, then a list
     start = text.index("Harnwick")
     assert describe(text, start, start + len("Harnwick")) == ""
+
+
+def test_a_description_says_whether_the_sentence_describes_the_name_after_it():
+    from geomap.descriptions import description
+
+    text = "Quillan is a village near the coast. Crowds filled the town of Tessbury."
+    assert description(text, 0, len("Quillan")) == ("settlement", True)
+    start = text.index("Tessbury")
+    assert description(text, start, start + len("Tessbury")) == ("settlement", False)  # its kind, in passing

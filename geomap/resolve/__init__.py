@@ -25,12 +25,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..extract import MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates, other_than
+from ..extract import COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates, other_than
 from ..gazetteer.names import core_name, normalize
 from ..model import great_circle_km
 from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
-from ..descriptions import describe
+from ..descriptions import description
 from .evidence import Evidence, read_evidence
 from .features import NATURAL_CLASSES, add_text_features_all, place_features
 from .ranker import SAME_KM, Ranker, default_ranker
@@ -457,8 +457,6 @@ def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "li
     return reading.alone
 
 
-#: How far a place may lie from the point of the county or district that holds it.
-COUNTY_KM = 100.0
 #: How far a division's point may lie from the town it is named after.
 SEAT_KM = 50.0
 
@@ -744,12 +742,12 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     """
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
-    descs = [describe(text, s.start, s.end) if text is not None else "" for s in spans]
+    stated = [description(text, s.start, s.end) if text is not None else ("", False) for s in spans]
+    descs = [kind for kind, _ in stated]
     # the sentence describes the name ("X is a town in…", "X, a village"): the encyclopedic reading,
     # also for "the town of X" in an article that describes X so; elsewhere "the city of X", "the
     # state of X" name its kind in passing, as news does
-    described = {normalize(s.lookup) for s, d in zip(spans, descs)
-                 if d and describe(text, s.start, s.end, before=False)} if text is not None else set()
+    described = {normalize(s.lookup) for s, (kind, after) in zip(spans, stated) if kind and after}
     told = [bool(d) and normalize(s.lookup) in described for s, d in zip(spans, descs)]
     qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     # a division's bare core name counts where the text makes the name a division: described as one,
