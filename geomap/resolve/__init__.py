@@ -81,6 +81,10 @@ QUALIFIER_BONUS = 2.0
 HOLDS_BONUS = 2.0
 NEAR_BONUS = 1.0
 NEAR_KM = 400.0
+#: A national capital is named for its government ("officials in Washington") as often as for
+#: itself, so it makes places near within half the distance another town does: Alexandria
+#: beside Washington is Virginia's, but "Oxford" 140 km away is not the small Pennsylvania town.
+CAPITAL_NEAR_KM = 200.0
 #: For a first-level division when the article names two or more others of its country.
 SIBLING_BONUS = 1.0
 #: For a place an abbreviation names ("WA", "SA") in a country the article names otherwise.
@@ -114,7 +118,8 @@ class _Context:
 
     countries: dict[str, frozenset[str]] = field(default_factory=dict)
     admin1: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-    points: tuple[tuple[float, float, str], ...] = ()
+    #: (lat, lon, name, radius in km within which the point makes a place near)
+    points: tuple[tuple[float, float, str, float], ...] = ()
     #: divisions named as themselves, not as a town's qualifier or inside an organisation's name
     listed: frozenset[tuple[str, str]] = frozenset()
     #: the first-level divisions of the towns the article places with confidence, with their names
@@ -215,7 +220,7 @@ def _spelling(cand: "Candidate") -> bool:
 
 def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | None", facts: _NameFacts,
               holds: "list[Place] | None" = None, head: "dict[str, float] | None" = None,
-              points: "tuple[tuple[float, float, str], ...] | None" = None) -> dict[str, float]:
+              points: "tuple[tuple[float, float, str, float], ...] | None" = None) -> dict[str, float]:
     """The candidate's features in the article's context. ``head``: :func:`_head_features` of the
     candidate when the caller has them (and they hold for any ``ctx`` and ``holds``); ``points``:
     ``ctx.points`` less those of the span's own name, when the caller has them."""
@@ -258,10 +263,10 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
             points = tuple(q for q in ctx.points if q[2] != own)
         here = p.point
         lon_deg = _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))
-        close = [q[:2] for q in points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
-        d = min((_km(here, q) for q in close), default=NEAR_KM)
-        if d < NEAR_KM:
-            f["near"] = NEAR_BONUS * (1 - d / NEAR_KM)
+        close = [q for q in points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
+        near = max((1 - _km(here, q[:2]) / q[3] for q in close), default=0.0)
+        if near > 0:
+            f["near"] = NEAR_BONUS * near
     return f
 
 
@@ -699,7 +704,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
     another; ``spreads`` keeps the rankings' :func:`_spread`."""
     countries: dict[str, set[str]] = {}
     admin1: dict[tuple[str, str], set[str]] = {}
-    points: list[tuple[float, float, str]] = []
+    points: list[tuple[float, float, str, float]] = []
     listed: set[tuple[str, str]] = set()
     towns: dict[tuple[str, str], set[str]] = {}
     for span, place, ranked in zip(spans, chosen, ranked_all):
@@ -716,7 +721,7 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
             if span.kind != "embedded" and id(span) not in qualifiers:
                 listed.add((place.country_code or "", place.admin1))
         if place.feature_class == "P" and confident:
-            points.append((place.lat, place.lon, name))
+            points.append((place.lat, place.lon, name, CAPITAL_NEAR_KM if place.feature_code == "PPLC" else NEAR_KM))
             if place.country_code and place.admin1:
                 towns.setdefault((place.country_code, place.admin1), set()).add(name)
     return _Context({k: frozenset(v) for k, v in countries.items()}, {k: frozenset(v) for k, v in admin1.items()},

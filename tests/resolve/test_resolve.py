@@ -450,3 +450,12 @@ def test_text_features_read_for_all_candidates_at_once_are_each_ones(store, desc
         together = [place_features(p, top) for p in places]
         add_text_features_all(together, places, name, start, start + len(name), ev, desc)
         assert each and together == each and [list(f) for f in together] == [list(f) for f in each]
+
+
+def test_a_capital_named_for_its_government_makes_only_its_own_area_near(store):
+    text = "Chemists at Oxford said on Tuesday that officials in Washington had ignored them."
+    oxford, _ = (r.place for r in resolve_spans(_spans(text, "Oxford", "Washington"), store))
+    assert oxford.country_code == "GB"  # not the small Pennsylvania town 140 km from the capital
+    text = "Commuters from Alexandria and Arlington crowded trains into Washington, Virginia officials said."
+    alexandria, *_ = (r.place for r in resolve_spans(_spans(text, "Alexandria", "Arlington", "Washington", "Virginia"), store))
+    assert (alexandria.country_code, alexandria.admin1) == ("US", "VA")
