@@ -935,8 +935,9 @@ class _Extractor:
         label = ent.label_
         if label != "PERSON" and self.possessive(start, end):
             return
-        if label == "LANGUAGE" or (" " not in name and (name.lower() in NOT_ALONE or name.lower() in LAND_WORDS)):
-            return  # "English" the language; "Southern" alone; "the Valley"
+        if (label == "LANGUAGE" and not big_place(self.lookup(name), MIN_POP_MISLABELLED)) or (
+                " " not in name and (name.lower() in NOT_ALONE or name.lower() in LAND_WORDS)):
+            return  # "English" the language ("met in Tunis" tagged so is a city); "Southern" alone; "the Valley"
         if self.postnominal(start, end):
             return  # "Robert Quillan, MD": a degree, not Maryland
         if name.islower() and self.cased:
@@ -980,7 +981,7 @@ class _Extractor:
                 start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if before in PLACE_PREPOSITIONS else MIN_POP_UNTAGGED,
                 through=before == "from"):
             return  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
-        elif cands and label in MISC_LABELS and not _a_body(name) and (
+        elif cands and (label in MISC_LABELS or label == "LANGUAGE") and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a

@@ -413,3 +413,10 @@ def test_a_storms_verb_or_an_aside_makes_a_name_the_model_missed_a_place(geopars
 def test_a_single_letter_is_no_place(geoparser):
     found = _found(geoparser.parse("The road forks at the Y-junction south of the town, and Plan B is a detour."))
     assert "Y" not in found and "B" not in found
+
+
+def test_a_big_city_the_model_took_for_a_language_is_a_place_but_languages_are_not(geoparser):
+    found = _found(geoparser.parse("The ministers met in Tunis."))
+    assert found["Tunis"].place.country_code == "TN"  # the small model tags it LANGUAGE
+    found = _found(geoparser.parse("The letter was written in Arabic and in Hebrew."))
+    assert "Arabic" not in found and "Hebrew" not in found

@@ -57,6 +57,9 @@ NAME_KIND = {"name": 0.0, "alt": -0.25, "abbr": 0.0, "core": -3.0, "demonym": 0.
 #: An alternate (often historical or foreign) name, when another place bears it as its own name:
 #: "Salisbury" is the English town before it is Harare's colonial name.
 ALT_WHEN_OWNED = -3.0
+#: A country is no candidate for an alternate name of its that a town this big owns
+#: (:func:`_without_owned_alternates`); "Congo" and "Korea" stay countries.
+ALT_OWNER_POP = 10_000
 #: ...unless it is far bigger than every place that owns the name: an English exonym
 #: ("Venice" for Venezia) is what news means.
 EXONYM_RATIO = 10
@@ -131,7 +134,7 @@ class _NameFacts:
     """What the candidate list says about the name itself."""
 
     owned: bool  # some candidate bears the name as its own (or as an abbreviation)
-    division_pop: int  # population of the biggest first-level division of that name
+    divisions: dict[tuple[str, str], int]  # the first-level divisions of that name and their populations
     country: bool  # a country bears the name as its own
     owner_pop: int  # population of the biggest place that bears the name as its own
     owner_countries: frozenset[str]  # the countries of the places that bear it as their own
@@ -146,7 +149,11 @@ class _NameFacts:
 def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameFacts:
     owners = [c.place for c in cands if _own_name(c)]
     country = any(p.feature_code.startswith("PCL") for p in owners)
-    div = max((c.place.population for c in cands if c.place.feature_code == "ADM1" and c.name_kind != "core"), default=0)
+    div: dict[tuple[str, str], int] = {}
+    for c in cands:
+        if c.place.feature_code == "ADM1" and c.name_kind != "core":
+            key = (c.place.country_code or "", c.place.admin1 or "")
+            div[key] = max(div.get(key, 0), c.place.population)
     owner_pop = max((p.population for p in owners), default=0)
     whole = ""
     if span is not None and span.designator in SECOND_LEVEL_WORDS:
@@ -160,7 +167,7 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
         if (key in designated and c.place.feature_class == "P" and c.name_kind in ("name", "alt")
                 and c.place.population >= SEAT_MIN_POP and c.place.population > getattr(seats.get(key), "population", -1)):
             seats[key] = c.place
-    return _NameFacts(bool(owners), 0 if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
+    return _NameFacts(bool(owners), {} if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
                       frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole,
                       any(p.feature_class in ("S", "R") for p in owners),
                       frozenset(p.geonameid for p in seats.values()))
@@ -286,7 +293,10 @@ def _head_features(cand: "Candidate", span: Span_, ctx: _Context, facts: _NameFa
     elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
           and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
         f["name"] = ALT_WHEN_OWNED
-    if (p.feature_class == "P" and facts.division_pop and p.population >= CITY_SHARE * facts.division_pop
+    division_pop = facts.divisions.get((p.country_code or "", p.admin1 or ""), 0) if p.feature_class == "P" else 0
+    # (a namesake city elsewhere shares nothing with the division: "Valencia" is no Venezuelan city for
+    # being a quarter as big as Spain's Valencian Community)
+    if (division_pop and p.population >= CITY_SHARE * division_pop
             and (kind != "alt" or seat or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
         f["city"] = CITY_BONUS
     if span.kind == "region-phrase" or span.prefer_admin1:
@@ -397,7 +407,16 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         # a qualifier that is a state's or country's own name is not a county named after it ("Bethel, Delaware")
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
-    return cands[:MAX_CANDIDATES]
+    return _without_owned_alternates(cands)[:MAX_CANDIDATES]
+
+
+def _without_owned_alternates(cands: "list[Candidate]") -> "list[Candidate]":
+    """No country under an alternate name of its that a town of ``ALT_OWNER_POP`` people bears as
+    its own: such names are old or foreign ones ("Columbia", "Albany", "Kanata", "Salvador")."""
+    if max((c.place.population for c in cands if c.name_kind == "name" and c.place.feature_class == "P"),
+           default=0) < ALT_OWNER_POP:
+        return cands
+    return [c for c in cands if c.name_kind != "alt" or not c.place.feature_code.startswith("PCL")]
 
 
 class _NameReading:
@@ -1352,6 +1371,7 @@ def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: li
     for group in groups:
         if len(group) < 3:
             continue
+        _list_division(group, chosen, ranked_all)
         for i in group:
             place = chosen[i]
             if place is None or not ranked_all[i]:
@@ -1376,6 +1396,32 @@ def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: li
                         and (c.place.country_code, c.place.admin1) == kind[1:]):
                     chosen[i] = c.place
                     break
+
+
+def _list_division(group: list[int], chosen: "list[Place | None]", ranked_all: list) -> None:
+    """A list whose towns lie in different countries, every name of which a town of one division
+    also bears, is that division's: "Portland, Bangor, Augusta and Lewiston" are Maine's, though
+    each alone is another's. No name takes a namesake it dwarfs (``_dwarfed``): "Paris, London and
+    Berlin" stay where they are though Kentucky has all three."""
+    if any(chosen[i] is None or not ranked_all[i] for i in group) or len({chosen[i].country_code for i in group}) < 2:
+        return
+    best: "dict[tuple[str, str], list[Place]] | None" = None
+    for key in {(c.place.country_code, c.place.admin1) for _, c, _ in ranked_all[group[0]] if c.place.feature_class == "P"}:
+        picks = []
+        for i in group:
+            pick = next((c.place for _, c, _ in ranked_all[i] if c.name_kind != CONTAINER and c.place.feature_class == "P"
+                         and (c.place.country_code, c.place.admin1) == key), None)
+            if pick is None or _dwarfed(pick, chosen[i]):
+                break
+            picks.append(pick)
+        else:
+            if best is not None:
+                return  # two divisions would do: the list says neither
+            best = {key: picks}
+    if best is not None:
+        (picks,) = best.values()
+        for i, pick in zip(group, picks):
+            chosen[i] = pick
 
 
 def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, descs: "list[str]") -> None:
@@ -1406,7 +1452,8 @@ def rank_candidates(name: str, store: "GazetteerStore", *, country_codes=None, f
     features)`` triples, best first; filters are passed to ``store.lookup``.
     """
     span = Span_(0, len(name), "toponym", "lookup", name)
-    cands = store.lookup(name, kinds=kinds, feature_classes=feature_classes, country_codes=country_codes)
+    cands = _without_owned_alternates(store.lookup(name, kinds=kinds, feature_classes=feature_classes,
+                                                   country_codes=country_codes))
     return _rank(cands, span, _Context(), None)
 
 

@@ -51,7 +51,7 @@ def test_a_name_is_not_its_own_context(store):
     cands = _candidates(span, store)
 
     def harare_features(name: str) -> dict:
-        ctx = _Context(countries={"ZW": frozenset({name})}, points=((-17.8, 31.0, name),))
+        ctx = _Context(countries={"ZW": frozenset({name})}, points=((-17.8, 31.0, name, 400.0),))
         return next(f for _, c, f in _rank(cands, span, ctx, None) if c.place.country_code == "ZW")
 
     assert "country" not in harare_features("salisbury") and "near" not in harare_features("salisbury")
@@ -423,7 +423,7 @@ def test_kept_head_features_rank_in_context_as_computed_afresh(store):
     from geomap.resolve import _Context, _facts_of, _heads_of, _rank, _reading
 
     ctx = _Context(countries={"ZW": frozenset({"harare"}), "GB": frozenset({"leeds"})},
-                   admin1={("US", "FL"): frozenset({"florida"})}, points=((-17.8, 31.0, "harare"), (53.8, -1.5, "leeds")))
+                   admin1={("US", "FL"): frozenset({"florida"})}, points=((-17.8, 31.0, "harare", 400.0), (53.8, -1.5, "leeds", 400.0)))
     for name in ("Salisbury", "Victoria", "Georgia", "Parkland"):
         span = Span_(0, len(name), "toponym", "given", name)
         reading = _reading(span, store, False, "")
@@ -459,3 +459,15 @@ def test_a_capital_named_for_its_government_makes_only_its_own_area_near(store):
     text = "Commuters from Alexandria and Arlington crowded trains into Washington, Virginia officials said."
     alexandria, *_ = (r.place for r in resolve_spans(_spans(text, "Alexandria", "Arlington", "Washington", "Virginia"), store))
     assert (alexandria.country_code, alexandria.admin1) == ("US", "VA")
+
+
+@pytest.mark.parametrize("text,name,country", [
+    ("Students marched through Columbia on Saturday.", "Columbia", "US"),  # not Colombia
+    ("The governor flew back to Albany after the vote.", "Albany", "US"),  # not Albania
+    ("Carnival crowds filled Salvador for a week.", "Salvador", "BR"),  # not El Salvador
+    ("Rebels advanced across Congo toward the border.", "Congo", "CD"),  # no big town owns the name
+    ("Police in Trinidad closed the coast road.", "Trinidad", "TT"),  # the island's English name
+])
+def test_a_country_is_no_reading_of_an_old_name_a_town_owns(store, text, name, country):
+    (place,) = (r.place for r in resolve_spans(_spans(text, name), store))
+    assert place.country_code == country and (country in ("CD", "TT")) == place.feature_code.startswith("PCL")
