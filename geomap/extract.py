@@ -206,7 +206,16 @@ PLACE_VERBS = {
     "besieged", "stormed", "evacuated", "entered", "invaded", "occupied",
     # storms and floods: "flooded Wangaratta", "a cyclone lashed Tessbury"
     "flooded", "lashed", "battered", "pounded", "ravaged", "devastated", "rocked",
+    # who holds a town: "rebels who hold Quillan", "troops seized Tessbury"
+    "hold", "holds", "seized", "controlled",
 }
+#: A capital speaking for its government: "Quillan said", "Tessbury has warned" (metonymy; the
+#: model often takes it for a person).
+_GOVERNMENT_SAYS = re.compile(r" (?:has |had |have )?(?:said|says|announced|accused|warned|denied|rejected|condemned|"
+                              r"responded|insisted|demanded|urged|claimed|protested|welcomed|blamed|recalled|summoned|"
+                              r"threatened|vowed|retaliated|hit back)\b")
+#: ...a national capital of this many people.
+MIN_POP_SPEAKING_CAPITAL = 500_000
 #: Words before an "on" that takes a place ("fired on", "an assault on").
 _ON_PLACE_WORDS = frozenset("fired firing fire attack attacks attacked assault assaults strike strikes advance advanced "
                             "advancing march marched marching offensive raid raids push converged descended".split())
@@ -529,7 +538,7 @@ def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
 #: Lower-case words that put a place right after them: "central Quillan", "downtown Tessbury".
 #: ("nearby" is not one: "two nearby Church schools")
 _AREA_WORDS = frozenset("central northern southern eastern western northeastern northwestern southeastern southwestern "
-                        "north-eastern north-western south-eastern south-western downtown coastal suburban".split())
+                        "north-eastern north-western south-eastern south-western downtown coastal suburban neighboring neighbouring".split())
 #: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
 _OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
                             "south-west residents inhabitants outskirts suburbs streets mayor".split())
@@ -558,6 +567,8 @@ def place_words_before(doc: "Doc", i: int) -> bool:
         return True
     if before.lower_ == "of":
         return doc[i - 2].lower_ in _OF_PLACE_WORDS
+    if before.lower_ == "as" and i >= 3 and doc[i - 2].lower_ == "far" and doc[i - 3].lower_ == "as":
+        return True  # "from as far as Quillan"
     return before.text == "," and doc[i - 2].lower_ == "capital" and doc[i - 2].is_lower
 
 
@@ -955,8 +966,13 @@ class _Extractor:
             c.place.feature_class == "P" or (c.name_kind == "name" and c.place.feature_class == "A") for c in cands)
         # "Mrs Pellow, of Hayes, was…": a residence, as good as a place preposition
         residence = bool(_RESIDENCE_BEFORE.search(self.text, max(0, start - 6), start) and self.text[end : end + 1] in (",", "."))
+        # "Ankara said": a big capital speaking for its government (tagged PERSON)
+        speaking = _GOVERNMENT_SAYS.match(self.text, end) is not None and any(
+            c.place.feature_code == "PPLC" and c.name_kind == "name" and c.place.population >= MIN_POP_SPEAKING_CAPITAL
+            for c in cands)
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or placing_words(self.doc, self.text, ent.start, end, cands) or residence or self.country_owns(start, cands))
+                or placing_words(self.doc, self.text, ent.start, end, cands) or residence or speaking
+                or self.country_owns(start, cands))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
@@ -978,7 +994,7 @@ class _Extractor:
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return
         elif not cands and label in MISC_LABELS and " " in name and self.split_list(
-                start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if before in PLACE_PREPOSITIONS else MIN_POP_UNTAGGED,
+                start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED,
                 through=before == "from"):
             return  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
         elif cands and (label in MISC_LABELS or label == "LANGUAGE") and not _a_body(name) and (

@@ -420,3 +420,18 @@ def test_a_big_city_the_model_took_for_a_language_is_a_place_but_languages_are_n
     assert found["Tunis"].place.country_code == "TN"  # the small model tags it LANGUAGE
     found = _found(geoparser.parse("The letter was written in Arabic and in Hebrew."))
     assert "Arabic" not in found and "Hebrew" not in found
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Border guards exchanged fire overnight. Ankara said its soldiers acted in self-defence.", ("Ankara",)),  # speaks
+    ("Fighters who hold Sanaa launched drones at the port.", ("Sanaa",)),  # who holds a town
+    ("Traders from as far as Warrnambool and Hamilton came to the sale.", ("Warrnambool", "Hamilton")),
+    ("Councillors in neighbouring Chicopee and Holyoke backed the plan.", ("Chicopee", "Holyoke")),  # one ORG
+])
+def test_words_that_place_a_name_the_model_took_for_a_person_or_body(geoparser, text, names):
+    found = _found(geoparser.parse(text))
+    assert all(n in found and found[n].place is not None and found[n].place.feature_class == "P" for n in names), found
+
+
+def test_a_person_who_speaks_is_no_capital(geoparser):
+    assert "Smith" not in _found(geoparser.parse("Stocks fell on Monday. Smith said the plan had failed."))

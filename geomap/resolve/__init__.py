@@ -63,9 +63,12 @@ ALT_OWNER_POP = 10_000
 #: ...unless it is far bigger than every place that owns the name: an English exonym
 #: ("Venice" for Venezia) is what news means.
 EXONYM_RATIO = 10
-#: A city beats a same-named division when it holds a good share of its people ("New York").
+#: A division gives way to its same-named city when that holds a good share of its people ("New York"):
+#: a big division (``CITY_DIVISION_POP``) by the city's feature, as the city it names is famous
+#: ("Odessa" before Texas's); a small one by its own, as a city gains nothing from its parish ("Kingston").
 CITY_SHARE = 0.25
 CITY_BONUS = 2.0
+CITY_DIVISION_POP = 500_000
 #: A division named after its town by another spelling of the town's name ("Grodno" Oblast, the town
 #: Hrodna) names that town too: the biggest of the name in it, from this many people.
 SEAT_MIN_POP = 10_000
@@ -134,7 +137,9 @@ class _NameFacts:
     """What the candidate list says about the name itself."""
 
     owned: bool  # some candidate bears the name as its own (or as an abbreviation)
-    divisions: dict[tuple[str, str], int]  # the first-level divisions of that name and their populations
+    #: the first-level divisions of that name a namesake city inside holds a good share (``CITY_SHARE``)
+    #: of, with those cities when the division is big (``CITY_DIVISION_POP``)
+    city_held: dict[tuple[str, str], frozenset[int]]
     country: bool  # a country bears the name as its own
     owner_pop: int  # population of the biggest place that bears the name as its own
     owner_countries: frozenset[str]  # the countries of the places that bear it as their own
@@ -167,7 +172,16 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
         if (key in designated and c.place.feature_class == "P" and c.name_kind in ("name", "alt")
                 and c.place.population >= SEAT_MIN_POP and c.place.population > getattr(seats.get(key), "population", -1)):
             seats[key] = c.place
-    return _NameFacts(bool(owners), {} if country else div, country, owner_pop, frozenset(p.country_code or "" for p in owners),
+    city_held: dict[tuple[str, str], frozenset[int]] = {}
+    for c in cands if not country else ():
+        key = (c.place.country_code or "", c.place.admin1 or "")
+        if (c.place.feature_class == "P" and key in div and c.place.population >= CITY_SHARE * div[key]
+                and (c.name_kind != "alt" or seats.get(key) is c.place or _spelling(c)  # not Hong Kong for "Victoria"
+                     or (not country and normalize(c.place.name) == f"{c.matched} city"))):
+            # a big division makes its city famous (the city's feature); a small one only gives way to it
+            city_held[key] = city_held.get(key, frozenset()) | (
+                {c.place.geonameid} if div[key] >= CITY_DIVISION_POP else frozenset())
+    return _NameFacts(bool(owners), city_held, country, owner_pop, frozenset(p.country_code or "" for p in owners),
                       frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole,
                       any(p.feature_class in ("S", "R") for p in owners),
                       frozenset(p.geonameid for p in seats.values()))
@@ -293,12 +307,11 @@ def _head_features(cand: "Candidate", span: Span_, ctx: _Context, facts: _NameFa
     elif (kind == "alt" and facts.owned and not _own_name(cand) and not _exonym(cand, facts, ctx, span.lookup.casefold())
           and not (holds is not None and p.feature_class == "A")):  # a division qualifying a name ("…, Cheshire") by another of its names
         f["name"] = ALT_WHEN_OWNED
-    division_pop = facts.divisions.get((p.country_code or "", p.admin1 or ""), 0) if p.feature_class == "P" else 0
-    # (a namesake city elsewhere shares nothing with the division: "Valencia" is no Venezuelan city for
-    # being a quarter as big as Spain's Valencian Community)
-    if (division_pop and p.population >= CITY_SHARE * division_pop
-            and (kind != "alt" or seat or _short_form(cand, facts) or _spelling(cand))):  # not Hong Kong for "Victoria"
-        f["city"] = CITY_BONUS
+    held = facts.city_held.get((p.country_code or "", p.admin1 or ""))
+    if held is not None and p.feature_code == "ADM1" and not held:
+        f["city"] = -CITY_BONUS  # "Kidal": the small region gives way to its town
+    elif held and p.feature_class == "P" and p.geonameid in held:
+        f["city"] = CITY_BONUS  # "Odessa", "New York": the city a big division is named after
     if span.kind == "region-phrase" or span.prefer_admin1:
         # "the Kursk region": the division, whatever the bare name means elsewhere
         f["name"] = 0.0

@@ -471,3 +471,16 @@ def test_a_capital_named_for_its_government_makes_only_its_own_area_near(store):
 def test_a_country_is_no_reading_of_an_old_name_a_town_owns(store, text, name, country):
     (place,) = (r.place for r in resolve_spans(_spans(text, name), store))
     assert place.country_code == country and (country in ("CD", "TT")) == place.feature_code.startswith("PCL")
+
+
+def test_a_division_gives_way_to_its_city_but_other_cities_get_nothing_from_it(store, geoparser):
+    text = "Floods in Valencia killed dozens, and Madrid sent troops."
+    valencia, madrid = (r.place for r in resolve_spans(_spans(text, "Valencia", "Madrid"), store))
+    assert valencia.country_code == "ES" and valencia.feature_class == "P"  # not Venezuela's bigger city
+    (ny,) = (r.place for r in resolve_spans(_spans("Rents in New York rose again.", "New York"), store))
+    assert ny.feature_class == "P"  # the city, not the state
+    doc = geoparser.parse("Voters in New York state went to the polls; in Kingston and Poughkeepsie turnout was high.")
+    kingston = next(m.place for m in doc.mentions if m.text == "Kingston")
+    assert kingston.country_code == "US"  # Jamaica's capital gains nothing from its small parish
+    (kidal,) = (r.place for r in resolve_spans(_spans("Fighters entered Kidal on Monday.", "Kidal"), store))
+    assert kidal.feature_class == "P"  # a small region gives way to the town it is named after
