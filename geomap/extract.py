@@ -285,7 +285,9 @@ def degree_after_a_name(text: str, start: int, end: int, lookup: "Callable[[str]
 _HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Tessbury, Va."
-_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:,| and| or)")
+#: (a third name the list goes on from: "Quillan, Tessbury, Leeds, and York", not "Quillan County,
+#: Virginia, United States, close to…", where each name holds the one before)
+_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, (?:and |or )?[A-Z]| and| or)")
 _QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: "Portland, ME will…": a postal code closes the pair whatever follows it.
 _POSTAL_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?([A-Z]{2})(?![\w’'-]|\.\w)")
@@ -295,7 +297,8 @@ _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]
 _CAPITAL_RUN = re.compile(
     r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
-    r"|de|la|of)(?= [A-Z]))){0,4}")  # a linking word only between two capitalised ones
+    r"|of|de(?: la| las| los)?|la|del|da|do|dos|das|di|le|les|el|sur|am|an der)(?= [A-Z]))){0,4}")  # a linking word only
+#                                                                          between two capitalised ones ("Frankfurt an der Oder")
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
 _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
                r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"

@@ -435,3 +435,11 @@ def test_words_that_place_a_name_the_model_took_for_a_person_or_body(geoparser, 
 
 def test_a_person_who_speaks_is_no_capital(geoparser):
     assert "Smith" not in _found(geoparser.parse("Stocks fell on Monday. Smith said the plan had failed."))
+
+
+def test_a_chain_of_holders_is_no_list_and_a_linked_name_is_described_whole(geoparser):
+    doc = geoparser.parse("Quillan Creek is a hamlet in Washington County, Virginia, United States, close to the Tennessee border.")
+    county = _found(doc)["Washington County"]
+    assert county.place.admin1 == "VA"  # Virginia holds it, though the story names Tennessee
+    found = _found(geoparser.parse("Frankfurt an der Oder is a border town in Brandenburg, on a river."))
+    assert found["Frankfurt an der Oder"].place.admin1 == "11" and "Oder" not in found

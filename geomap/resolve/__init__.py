@@ -1199,10 +1199,15 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     if len(per_country[main]) < HOME_MAIN_NAMES:
         return
     home_points = [p.point for p in chosen if p is not None and p.country_code == main and p.feature_class == "P"]
+    at = {id(s): i for i, s in enumerate(spans)}
     for i, (span, place) in enumerate(zip(spans, chosen)):
         capital = place is not None and place.feature_code == "PPLC"
+        # (a name the text places in another, foreign, place stays: "Bodo, Chad"; not one in a home place,
+        # "Bodo in Ogoniland" in a story about Nigeria)
+        outer = chosen[at[id(span.inside)]] if span.inside is not None and id(span.inside) in at else None
+        placed = span.inside is not None and (outer is None or outer.country_code != main)
         if (place is None or not place.country_code or place.feature_code.startswith("PCL")
-                or (capital and place.population >= FOREIGN_TOWN_POP) or place.geonameid < 0 or span.inside is not None or span.label.startswith("rule:dateline") or place.country_code == main
+                or (capital and place.population >= FOREIGN_TOWN_POP) or place.geonameid < 0 or placed or span.label.startswith("rule:dateline") or place.country_code == main
                 or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
         if any(_km(place.point, q) <= NEAR_KM for q in home_points):

@@ -484,3 +484,10 @@ def test_a_division_gives_way_to_its_city_but_other_cities_get_nothing_from_it(s
     assert kingston.country_code == "US"  # Jamaica's capital gains nothing from its small parish
     (kidal,) = (r.place for r in resolve_spans(_spans("Fighters entered Kidal on Monday.", "Kidal"), store))
     assert kidal.feature_class == "P"  # a small region gives way to the town it is named after
+
+
+def test_a_lone_foreign_town_inside_a_home_place_gives_way(geoparser):
+    doc = geoparser.parse("KANO, Nigeria — Herders clashed with farmers near Bodo in Ogoniland, police in Rivers State "
+                          "said, and in Kaduna and Zaria markets closed.")
+    bodo = next(m for m in doc.mentions if m.text == "Bodo")
+    assert bodo.place is None or bodo.place.country_code == "NG"  # not the town in Chad
