@@ -544,7 +544,7 @@ _AREA_WORDS = frozenset("central northern southern eastern western northeastern 
                         "north-eastern north-western south-eastern south-western downtown coastal suburban neighboring neighbouring".split())
 #: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
 _OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
-                            "south-west residents inhabitants outskirts suburbs streets mayor".split())
+                            "south-west residents inhabitants outskirts suburbs streets mayor interior".split())
 #: An aside placing the name before it: "Quillan, in eastern Tessland, …".
 _PLACED_AFTER = re.compile(r",\s+(?:in|near)\s+(?:(?:north|south|east|west)(?:ern)?\s+|central\s+)?[A-Z]")
 #: What a place owns after its possessive: "Quillan's council", "Tessbury’s mayor".
@@ -568,6 +568,8 @@ def place_words_before(doc: "Doc", i: int) -> bool:
     before = doc[i - 1]
     if before.is_lower and before.lower_ in _AREA_WORDS:
         return True
+    if before.lower_ == "nearby" and doc[i - 2].lower_ in PLACE_PREPOSITIONS:
+        return True  # "in nearby Quillan" (not "two nearby Church schools")
     if before.lower_ == "of":
         return doc[i - 2].lower_ in _OF_PLACE_WORDS
     if before.lower_ == "as" and i >= 3 and doc[i - 2].lower_ == "far" and doc[i - 3].lower_ == "as":

@@ -443,3 +443,12 @@ def test_a_chain_of_holders_is_no_list_and_a_linked_name_is_described_whole(geop
     assert county.place.admin1 == "VA"  # Virginia holds it, though the story names Tennessee
     found = _found(geoparser.parse("Frankfurt an der Oder is a border town in Brandenburg, on a river."))
     assert found["Frankfurt an der Oder"].place.admin1 == "11" and "Oder" not in found
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Dry wells across the interior of Pernambuco worried farmers.", "Pernambuco"),  # tagged PERSON
+    ("Officials in nearby Buena Vista closed two bridges on Friday.", "Buena Vista"),
+])
+def test_the_interior_of_a_place_and_a_nearby_place_after_a_preposition(geoparser, text, name):
+    found = _found(geoparser.parse(text))
+    assert name in found and found[name].place is not None, found

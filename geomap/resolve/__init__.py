@@ -32,7 +32,7 @@ from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
 from ..descriptions import description
 from .evidence import Evidence, read_evidence
-from .features import NATURAL_CLASSES, add_text_features_all, place_features
+from .features import NATURAL_CLASSES, add_text_features_all, described_as, place_features
 from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,8 @@ ALT_OWNER_POP = 10_000
 #: ...unless it is far bigger than every place that owns the name: an English exonym
 #: ("Venice" for Venezia) is what news means.
 EXONYM_RATIO = 10
+#: ...and a big city: a town of 80,000 called "Buena Vista" in some list of names is no exonym.
+EXONYM_MIN_POP = 100_000
 #: A division gives way to its same-named city when that holds a good share of its people ("New York"):
 #: a big division (``CITY_DIVISION_POP``) by the city's feature, as the city it names is famous
 #: ("Odessa" before Texas's); a small one by its own, as a city gains nothing from its parish ("Kingston").
@@ -220,7 +222,7 @@ def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bo
     """
     p = cand.place
     cc = p.country_code or ""
-    if (p.feature_class != "P" or p.population < EXONYM_RATIO * facts.owner_pop or cc in facts.owner_countries
+    if (p.feature_class != "P" or p.population < max(EXONYM_RATIO * facts.owner_pop, EXONYM_MIN_POP) or cc in facts.owner_countries
             or facts.landmark):  # "White House" is no exonym of Casablanca
         return False
     return not any(other_than(ctx.admin1.get(d), own) for d in facts.owner_divisions)
@@ -453,9 +455,9 @@ class _NameReading:
 
 def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _NameReading:
     """The span's :class:`_NameReading`, from the store's memo (read there once per name and shape)."""
-    # (a division's or a natural feature's description keeps only those: see _towns_before_their_divisions)
+    # (a division's, a settlement's or a natural feature's description keeps only those: see _towns_before_their_divisions)
     key = (span.lookup, span.kind, span.label, span.designator, span.feature, span.prefer_admin1, cores,
-           desc if desc in ("division", "natural") else "")
+           desc if desc in ("division", "natural", "settlement") else "")
     memo = store.memo("name-readings")
     found = memo.get(key)
     if found is None:
@@ -502,7 +504,7 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     """"Hobart": the city, not the municipality around it that bears its name. A second- or
     lower-order division named exactly like a town of its own first-level division, near it,
     stands down, unless the text says a division is meant ("Hobart municipality", "X is a
-    district in Y"). Where the text says a division or a natural feature is meant, only those stand."""
+    district in Y"). Where the text says a division, a settlement or a natural feature is meant, only those stand."""
     if desc == "division" and any(c.place.feature_class == "A" for c in cands):
         # "the provinces of Yala, Pattani and…", "the state of Maine": a division, not a town or a region
         return [c for c in cands if c.place.feature_class == "A"]
@@ -512,6 +514,9 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
         # "Hudson Bay, the vast inland sea": the water body, not the town named after it
         natural = [c for c in cands if c.place.feature_class in NATURAL_CLASSES]
         return natural or cands
+    if desc == "settlement":
+        # "Vienne is a commune in …": the town, not the department of that name
+        cands = [c for c in cands if described_as("settlement", c.place)] or cands
     towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
 
     def seat(p: "Place") -> bool:
@@ -789,7 +794,9 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     qualifiers = {id(s.inside) for s in spans if s.inside is not None}
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")
-    readings = [_reading(s, store, d == "division" or id(s) in qualifiers, d) for s, d in zip(spans, descs)]
+    # (a settlement said in passing, "the port of Odessa", keeps its namesake division: its size tells the city's)
+    readings = [_reading(s, store, d == "division" or id(s) in qualifiers, d if d != "settlement" or t else "")
+                for s, d, t in zip(spans, descs, told)]
     cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
     _dateline_holds_sites(spans, cand_lists, containers)

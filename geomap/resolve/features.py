@@ -44,6 +44,11 @@ _DESCRIBED = {
 }
 
 
+def described_as(kind: str, p: "Place") -> bool:
+    """Whether ``p`` is a place of the kind a description says (``settlement``, ``division``…)."""
+    return _DESCRIBED[kind](p)
+
+
 def text_features(p: "Place", name: str, start: int, end: int, ev: "Evidence | None", desc: str,
                   top_pop: int) -> dict[str, float]:
     """Features of candidate ``p`` for the mention ``name`` at ``start:end``.

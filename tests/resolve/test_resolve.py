@@ -491,3 +491,12 @@ def test_a_lone_foreign_town_inside_a_home_place_gives_way(geoparser):
                           "said, and in Kaduna and Zaria markets closed.")
     bodo = next(m for m in doc.mentions if m.text == "Bodo")
     assert bodo.place is None or bodo.place.country_code == "NG"  # not the town in Chad
+
+
+def test_a_description_as_a_settlement_keeps_the_settlements_and_small_towns_are_no_exonyms(geoparser):
+    doc = geoparser.parse("Vienne is a commune in south-eastern France, known for its Roman temple.")
+    vienne = next(m for m in doc.mentions if m.text == "Vienne")
+    assert vienne.place.feature_class == "P"  # not the department of that name
+    doc = geoparser.parse("Officials in nearby Buena Vista closed two bridges on Friday.")
+    place = next(m for m in doc.mentions if m.text == "Buena Vista").place
+    assert place.name == "Buena Vista"  # a town called so, not an Argentine town listing it as another name
