@@ -209,6 +209,8 @@ PLACE_VERBS = {
     # who holds a town: "rebels who hold Quillan", "troops seized Tessbury"
     "hold", "holds", "seized", "controlled",
 }
+#: A surname and a relative "who" after a name: the name is a person's first name ("Israel Quillan, who").
+_SURNAME_WHO = re.compile(r" [A-Z][a-z][\w’'-]*,? who\b")
 #: A capital speaking for its government: "Quillan said", "Tessbury has warned" (metonymy; the
 #: model often takes it for a person).
 _GOVERNMENT_SAYS = re.compile(r" (?:has |had |have )?(?:said|says|announced|accused|warned|denied|rejected|condemned|"
@@ -956,6 +958,8 @@ class _Extractor:
             return  # "English" the language ("met in Tunis" tagged so is a city); "Southern" alone; "the Valley"
         if self.postnominal(start, end):
             return  # "Robert Quillan, MD": a degree, not Maryland
+        if _SURNAME_WHO.match(self.text, end):
+            return  # "Georgia Quillan, who…": a first name; places are "which" and "where"
         if name.islower() and self.cased:
             return  # "fine china", "roast turkey": a common noun where the text writes names with capitals
         if self.demonym(start, end, f"ner:{label}"):
@@ -1475,8 +1479,8 @@ class _Extractor:
                              + r")(?![\w’-])")
         for m in pattern.finditer(self.text):
             a, b = m.span()
-            if not self.free(a, b):
-                continue
+            if not self.free(a, b) or _SURNAME_WHO.match(self.text, b):
+                continue  # ("Paris Hilton, who…": a first name)
             ent = next((e for e in ents if e[0] <= a and b <= e[1]), None)
             whole = ent is not None and self.text[ent[0] : ent[1]].lower().removeprefix("the ") == m.group().lower()
             if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and m.group() in described):

@@ -452,3 +452,13 @@ def test_a_chain_of_holders_is_no_list_and_a_linked_name_is_described_whole(geop
 def test_the_interior_of_a_place_and_a_nearby_place_after_a_preposition(geoparser, text, name):
     found = _found(geoparser.parse(text))
     assert name in found and found[name].place is not None, found
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Israel Adesanya, who fights at middleweight, flew home to Auckland.", "Israel"),  # tagged GPE
+    ("Paris Hilton, who lives in Los Angeles, flew to Paris.", "Paris"),  # not inside the ORG she is tagged as
+])
+def test_a_first_name_before_a_surname_and_who_is_no_place(geoparser, text, name):
+    doc = geoparser.parse(text)
+    before = text.index(",")
+    assert not any(m.text == name and m.start < before for m in doc.mentions), doc.mentions
