@@ -1194,8 +1194,10 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     Any such lone foreign place, town, small capital or division, first gives way to a namesake of
     the article's country near the places it names, in a division it names, or holding the towns
     it places: "Virginia" in a story about Dublin and Cavan is the Irish village, not the American
-    state; "Victoria" in one about Melbourne and Geelong the Australian state, not the Seychelles' capital. A place of no country (the Middle East, a
-    sea) is foreign to none; a town near the article's towns across a border is no stranger."""
+    state; "Victoria" in one about Melbourne and Geelong the Australian state, not the Seychelles' capital.
+    A lone foreign country gives way only to a division holding the article's towns ("Georgia" with
+    Atlanta and Savannah). A place of no country (the Middle East, a sea) is foreign to none; a town
+    near the article's towns across a border is no stranger."""
     per_country: dict[str, set[str]] = {}
     for span, place, ranked in zip(spans, chosen, ranked_all):
         if place is not None and place.country_code and not _container_won(ranked, place):  # "Quillan Theatre, Y" is Y's
@@ -1213,15 +1215,21 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
         # "Bodo in Ogoniland" in a story about Nigeria)
         outer = chosen[at[id(span.inside)]] if span.inside is not None and id(span.inside) in at else None
         placed = span.inside is not None and (outer is None or outer.country_code != main)
-        if (place is None or not place.country_code or place.feature_code.startswith("PCL")
+        country = place is not None and place.feature_code.startswith("PCL")
+        if (place is None or not place.country_code
                 or (capital and place.population >= FOREIGN_TOWN_POP) or place.geonameid < 0 or placed or span.label.startswith("rule:dateline") or place.country_code == main
                 or not per_country.get(place.country_code or "", set()) <= {span.lookup.casefold()}):
             continue
         if any(_km(place.point, q) <= NEAR_KM for q in home_points):
             continue  # across a border from the article's towns: a neighbour, not a namesake abroad
         # (a state holding the article's towns is as much at home: "Victoria" among Melbourne and Geelong)
+        # (a country gives way only to the division that holds the article's towns: "Georgia" with Atlanta
+        # and Savannah)
         home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main
-                     and any(f.get(k, 0.0) > 0 for k in ("near", "ev_county", "ev_admin1", "holds_named"))), None)
+                     and any(f.get(k, 0.0) > 0 for k in (("holds_named",) if country else
+                                                           ("near", "ev_county", "ev_admin1", "holds_named")))), None)
+        if country and home is None:
+            continue
         if home is not None:
             chosen[i] = home
         elif (place.feature_class == "P" and not capital and place.population < FOREIGN_TOWN_POP

@@ -500,3 +500,12 @@ def test_a_description_as_a_settlement_keeps_the_settlements_and_small_towns_are
     doc = geoparser.parse("Officials in nearby Buena Vista closed two bridges on Friday.")
     place = next(m for m in doc.mentions if m.text == "Buena Vista").place
     assert place.name == "Buena Vista"  # a town called so, not an Argentine town listing it as another name
+
+
+def test_a_lone_country_gives_way_to_the_state_holding_the_articles_towns(geoparser):
+    doc = geoparser.parse("Turnout in Georgia was high, with long lines in Atlanta and Savannah on Tuesday.")
+    georgia = next(m for m in doc.mentions if m.text == "Georgia")
+    assert (georgia.place.country_code, georgia.place.feature_code) == ("US", "ADM1")
+    assert georgia.adjustments and georgia.adjustments[-1]["rule"] == "lone-foreign-places"
+    doc = geoparser.parse("Russia and Georgia signed a pipeline deal, bankers in Atlanta said.")
+    assert next(m for m in doc.mentions if m.text == "Georgia").place.country_code == "GE"
