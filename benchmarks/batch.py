@@ -12,12 +12,28 @@ The articles are news texts (``--text news``, the default: GeoWebNews' articles 
 time from ../shared/eval, never copied, repeated to the count; the bundled sample when
 absent) or generated from template sentences dense with place names (``--text synthetic``,
 a stress case: one place name per six words). Short and memory documents are generated.
+
+The baseline, bare spaCy NER, is the same pipeline run the same way, with none of geomap's work
+around it: the components geomap loads (:func:`geomap.pipeline.load_nlp`: the same exclude list,
+the unlistened ``tok2vec`` gone, the ``sentencizer`` added; checked against geomap's, name by
+name), fed in geomap's chunks (:func:`geomap.batch._chunks`: 1, 2, 4... up to 128 documents, cut
+at 60,000 characters, one ``nlp.pipe`` per chunk), same threads (both inherit this process's
+environment). It used to be ``nlp.pipe(batch_size=128)`` over the whole stream with NER alone:
+128 whole news articles (~50,000 tokens) per batch, peak RSS 646 MB against 337 MB, and the
+kernel time of faulting in fresh memory for arrays that size: on 1,000 GWN articles, 18.5 s of
+system time against 4.0 s in geomap's chunks (medians of 3; user time 29.3 s and 28.9 s, the
+same), which made geomap look faster than its own NER (1.16). geomap itself without the
+60,000-character cut pays the same (system 10.7 s against 6.3 s). The cost of that system time
+drifts with the machine's memory state, so did the old ratio (0.92-1.16). ``--stream-batch N``
+still times that child, for reference. Each process's CPU time (user + system, from ``wait4``)
+is printed next to its wall time: on a busy machine the CPU ratio is the steadier one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -45,14 +61,53 @@ TEMPLATES = [
 
 BARE_NER = r"""
 import json, sys, spacy
-nlp = spacy.load(sys.argv[2], exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+src, model, exclude, pipes, batching = sys.argv[1], sys.argv[2], *map(json.loads, sys.argv[3:6])
+nlp = spacy.load(model, exclude=exclude)
+for i, name in enumerate(pipes):  # rule-based components geomap adds (the sentencizer), in its place
+    if not nlp.has_pipe(name):
+        nlp.add_pipe(name, before=pipes[i + 1] if i + 1 < len(pipes) and nlp.has_pipe(pipes[i + 1]) else None)
+for name in [n for n in nlp.pipe_names if n not in pipes]:
+    nlp.remove_pipe(name)
+if nlp.pipe_names != pipes:
+    raise SystemExit(f"bare pipeline {nlp.pipe_names} is not geomap's {pipes}")
 n = 0
-with open(sys.argv[1], "rb") as f:
+with open(src, "rb") as f:
     texts = (json.loads(line)["text"] for line in f)
-    for doc in nlp.pipe(texts, batch_size=128):
-        n += len(doc.ents)
-print(n, file=sys.stderr)
+    if "stream" in batching:  # one nlp.pipe over the whole stream
+        chunks = [texts]
+        size = batching["stream"]
+    else:  # geomap.batch._chunks: FIRST, 2 * FIRST... up to SIZE documents, cut at CHARS characters
+        def cut(texts, size=batching["first"]):
+            chunk, chars = [], 0
+            for t in texts:
+                chunk.append(t)
+                chars += len(t)
+                if len(chunk) >= size or chars >= batching["chars"]:
+                    yield chunk
+                    chunk, chars, size = [], 0, min(size * 2, batching["size"])
+            if chunk:
+                yield chunk
+        chunks = cut(texts)
+        size = batching["size"]
+    for chunk in chunks:
+        for doc in nlp.pipe(chunk, batch_size=size):
+            n += len(doc.ents)
+print(json.dumps({"pipes": nlp.pipe_names, "entities": n}), file=sys.stderr)
 """
+
+
+def bare_ner(src: Path, model: str, stream_batch: int | None = None) -> tuple[list[str], list[str]]:
+    """The bare NER child's command: geomap's components and (unless ``stream_batch``) its chunks;
+    and geomap's component names, which the child checks its own against."""
+    from geomap import batch as gbatch
+    from geomap.pipeline import _EXCLUDE, load_nlp
+
+    pipes = load_nlp(model).pipe_names
+    exclude = list(_EXCLUDE) + [n for n in ("tok2vec", "transformer") if n not in pipes]  # load_nlp removes these
+    batching = ({"stream": stream_batch} if stream_batch else
+                {"first": gbatch.FIRST_CHUNK, "size": gbatch.DEFAULT_BATCH_SIZE, "chars": gbatch.CHUNK_CHARS})
+    return [sys.executable, "-c", BARE_NER, str(src), model, json.dumps(exclude), json.dumps(pipes),
+            json.dumps(batching)], pipes
 
 
 def generate(path: Path, n: int, sentences: int, seed: int) -> int:
@@ -79,7 +134,8 @@ def write_news(path: Path, n: int) -> int:
 
 
 def run(cmd: list[str], *, first_line: bool = False) -> dict:
-    """Run ``cmd``; wall time, peak RSS of the main process and of its biggest child, time to first stdout line."""
+    """Run ``cmd``; wall time, CPU time (user, system: the process and the children it waited for),
+    peak RSS of the main process and of its biggest child, time to first stdout line."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if first_line else subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -111,14 +167,15 @@ def run(cmd: list[str], *, first_line: bool = False) -> dict:
         for _ in proc.stdout:
             pass
     err = proc.stderr.read().decode()
-    proc.wait()
+    _, status, usage = os.wait4(proc.pid, 0)  # CPU time of the process and the children it waited for
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     stop.set()
     th.join()
     if proc.returncode not in (0,):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    return {"seconds": wall, "rss_main_mb": peak_main[0] / 2**20, "rss_worker_mb": peak_child[0] / 2**20,
-            "first_doc_s": first, "stderr": err.strip().splitlines()[-1:] }
+    return {"seconds": wall, "user": usage.ru_utime, "sys": usage.ru_stime, "rss_main_mb": peak_main[0] / 2**20,
+            "rss_worker_mb": peak_child[0] / 2**20, "first_doc_s": first, "stderr": err.strip().splitlines()[-1:]}
 
 
 def main() -> None:
@@ -133,6 +190,9 @@ def main() -> None:
     ap.add_argument("--ratio-runs", type=int, default=1, metavar="K",
                     help="time bare NER and geomap extract (1 process) K times, alternately, and report each "
                          "pipeline / bare NER ratio and their median (default 1: the single pair above)")
+    ap.add_argument("--stream-batch", type=int, default=0, metavar="N",
+                    help="also time bare NER as nlp.pipe(batch_size=N) over the whole stream (the old baseline, "
+                         "e.g. 128), for reference; the ratios stay against the bare NER fed geomap's chunks")
     args = ap.parse_args()
     py = sys.executable
     from geomap.pipeline import DEFAULT_MODEL
@@ -150,8 +210,9 @@ def main() -> None:
             sets.append(("short", src, args.short, generate(src, args.short, 2, 2)))
         for name, src, n, words in sets:
             out = str(tmpd / "out.jsonl")
+            bare_cmd, pipes = bare_ner(src, DEFAULT_MODEL)
             configs = [
-                ("bare spaCy NER (nlp.pipe, 1 process)", [py, "-c", BARE_NER, str(src), DEFAULT_MODEL], False),
+                (f"bare spaCy NER ({' + '.join(pipes)}, geomap's chunks, 1 process)", bare_cmd, False),
                 ("geomap extract, 1 process", [py, "-m", "geomap.cli", "extract", str(src), "-q"], True),
                 ("geomap extract --workers 2", [py, "-m", "geomap.cli", "extract", str(src), "-o", out, "-q",
                                                 "--workers", "2"], False),
@@ -160,7 +221,12 @@ def main() -> None:
                 configs.append(("geomap extract --engine dask (LocalCluster, 2 workers)",
                                 [py, "-m", "geomap.cli", "extract", str(src), "-o", out, "-q", "--engine", "dask",
                                  "--workers", "2"], False))
-            print(f"\n## {n:,} {name} documents, {words:,} words (whole processes, start to exit)")
+            if args.stream_batch:
+                ref = (f"bare spaCy NER ({' + '.join(pipes)}, nlp.pipe(batch_size={args.stream_batch}) "
+                       "over the whole stream; reference only)")
+                configs.append((ref, bare_ner(src, DEFAULT_MODEL, args.stream_batch)[0], False))
+            print(f"\n## {n:,} {name} documents, {words:,} words (whole processes, start to exit; "
+                  "CPU = user + system time of the process and its children)")
             results = {}
             for label, cmd, first in configs:
                 r = run(cmd, first_line=first)
@@ -168,17 +234,27 @@ def main() -> None:
                 extra = f", first document out after {r['first_doc_s']:.2f} s" if r["first_doc_s"] else ""
                 print(f"- {label}: {r['seconds']:.1f} s, {n / r['seconds']:,.1f} docs/s, "
                       f"{words / r['seconds']:,.0f} words/s; peak RSS main {r['rss_main_mb']:,.0f} MB, "
-                      f"per worker {r['rss_worker_mb']:,.0f} MB{extra}", flush=True)
+                      f"per worker {r['rss_worker_mb']:,.0f} MB{extra}; CPU {r['user'] + r['sys']:.1f} s "
+                      f"(user {r['user']:.1f}, sys {r['sys']:.1f})", flush=True)
             t = {k: v["seconds"] for k, v in results.items()}
             bare, one, two = t[configs[0][0]], t[configs[1][0]], t[configs[2][0]]
-            print(f"- ratio pipeline / bare NER (1 process, words/s): {bare / one:.2f}")
+            cpu = {k: v["user"] + v["sys"] for k, v in results.items()}
+            print(f"- ratio pipeline / bare NER (1 process, words/s): {bare / one:.2f}; "
+                  f"by CPU time: {cpu[configs[0][0]] / cpu[configs[1][0]]:.2f}")
+            if args.stream_batch:
+                ref = configs[-1][0]
+                print(f"- the old baseline (stream, batch_size={args.stream_batch}) / bare NER in geomap's chunks: "
+                      f"wall {t[ref] / bare:.2f}, CPU {cpu[ref] / cpu[configs[0][0]]:.2f}")
             if args.ratio_runs > 1:  # a busy machine drifts between two runs: alternate them and take the median
-                ratios = [bare / one]
+                pairs = [(bare / one, cpu[configs[0][0]] / cpu[configs[1][0]])]
                 for _ in range(args.ratio_runs - 1):
-                    b = run(configs[0][1])["seconds"]
-                    ratios.append(b / run(configs[1][1])["seconds"])
-                print(f"- ratio over {len(ratios)} alternating pairs: median {statistics.median(ratios):.2f} "
-                      f"(each: {', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
+                    b = run(configs[0][1])
+                    g = run(configs[1][1], first_line=configs[1][2])
+                    pairs.append((b["seconds"] / g["seconds"], (b["user"] + b["sys"]) / (g["user"] + g["sys"])))
+                walls, cpus = [w for w, _ in pairs], [c for _, c in pairs]
+                print(f"- ratio over {len(pairs)} alternating pairs: median {statistics.median(walls):.2f} "
+                      f"(each: {', '.join(f'{r:.2f}' for r in walls)}); by CPU time: median "
+                      f"{statistics.median(cpus):.2f} (each: {', '.join(f'{r:.2f}' for r in cpus)})", flush=True)
             print(f"- speed-up 1 → 2 workers: {one / two:.2f}x")
             if not args.no_dask:
                 print(f"- Dask LocalCluster time / --workers 2 time: {t[configs[3][0]] / two:.2f}")
