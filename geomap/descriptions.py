@@ -67,6 +67,10 @@ _LOCATED = re.compile(
     r"|(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\b)", re.I)
 
 
+#: A preposition right before a name: "north of X", "in X", "near X".
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|near|from|to|at|by|beyond|across|toward|towards)\s+$", re.I)
+
+
 def describe(text: str, start: int, end: int) -> str:
     """What the sentence says the name at ``text[start:end]`` is: ``settlement``, ``division``,
     ``country``, ``natural``, ``place`` (of no stated kind: "X is located in") or ``""``.
@@ -75,18 +79,27 @@ def describe(text: str, start: int, end: int) -> str:
     return description(text, start, end)[0]
 
 
+def past_aside(text: str, end: int) -> int:
+    """Where the sentence goes on after the name ending at ``end`` and an aside after it: "Quillan
+    (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place", "Makin or Makeen is"."""
+    aside = _ASIDE.match(text, end, min(len(text), end + 300))
+    return end if aside is None else aside.end()
+
+
 def description(text: str, start: int, end: int) -> tuple[str, bool]:
     """:func:`describe`'s kind, and whether the sentence says it of the name after it ("X is a
     town", "X, a village"): "the city of X" names a kind in passing, it describes nothing."""
-    aside = _ASIDE.match(text, end, min(len(text), end + 300))
-    if aside is not None:  # "Quillan (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place"
-        end = aside.end()
+    end = past_aside(text, end)
+    before = _BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
+    # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Makin is the
+    # village of China" describes China ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
+    subject = before is not None or _PREPOSITION_BEFORE.search(text, max(0, start - 20), start) is None
     m = _AFTER.match(text, end, min(len(text), end + 80))
-    if m is not None and not re.search(r"[.;:!?]", m.group(0)):
+    if m is not None and (subject or m.group(0).lstrip().startswith(",")) and not re.search(r"[.;:!?]", m.group(0)):
         return _KIND_OF[m.group(2).lower()], True
-    if _LOCATED.match(text, end):
+    if subject and _LOCATED.match(text, end):
         return "place", True
-    m = _BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
+    m = before
     if m is not None:
         word = m.group(1).lower()
         return _KIND_OF.get(word) or _PLURAL_OF[word], False

@@ -1562,6 +1562,11 @@ def _in_list(text: str, y_start: int, x_end: int) -> bool:
     return bool(_LIST_BEFORE_Y.search(text, max(0, y_start - 60), y_start) or _LIST_AFTER_X.match(text, x_end))
 
 
+#: A comma and a direction between two names: "Quillan Region, northeastern Tessland".
+_DIRECTION_GAP = re.compile(r", ?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|"
+                            r"south-central|north-central) ")
+
+
 def link_containment(spans: list[Span_], text: str) -> None:
     """"Parkland, Florida", "Y in X", "Y of X", "Y at X": the second span holds the first (sets
     ``inside``, which the resolver rewards; "Slidell, La." reads "La." as Louisiana). Works
@@ -1571,7 +1576,7 @@ def link_containment(spans: list[Span_], text: str) -> None:
         if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None or b.start < a.end:
             continue
         gap = text[a.end : b.start]
-        if gap in (", ", ","):
+        if gap in (", ", ",") or _DIRECTION_GAP.fullmatch(gap):  # "Quillan, northeastern Tessland"
             if not _in_list(text, a.start, b.end):
                 a.inside = b
                 # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)

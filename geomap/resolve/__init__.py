@@ -30,7 +30,7 @@ from ..gazetteer.names import core_name, normalize
 from ..model import great_circle_km
 from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
-from ..descriptions import description
+from ..descriptions import description, past_aside
 from .evidence import Evidence, read_evidence
 from .features import NATURAL_CLASSES, add_text_features_all, described_as, place_features
 from .ranker import SAME_KM, Ranker, default_ranker
@@ -910,13 +910,14 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
         if i in out or s.kind == "demonym" or not descs[i]:
             continue
         here = ev.sentence(s.start)
+        after = past_aside(text, s.end)  # "Makin or Makeen is a town in", "Sur (Arabic: …) is a city of"
         for j in range(i + 1, len(spans)):
             t = spans[j]
             if ev.sentence(t.start) != here:
                 break
-            if t.kind == "demonym":
+            if t.kind == "demonym" or t.start < after:
                 continue
-            gap = text[s.end : t.start]
+            gap = text[after : t.start]
             if _DESCRIBED_IN.match(gap):
                 # "in the U.S. state of Quillania": the state, not the country before it
                 while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):

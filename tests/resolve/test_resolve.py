@@ -509,3 +509,16 @@ def test_a_lone_country_gives_way_to_the_state_holding_the_articles_towns(geopar
     assert georgia.adjustments and georgia.adjustments[-1]["rule"] == "lone-foreign-places"
     doc = geoparser.parse("Russia and Georgia signed a pipeline deal, bankers in Atlanta said.")
     assert next(m for m in doc.mentions if m.text == "Georgia").place.country_code == "GE"
+
+
+def test_a_description_is_of_its_subject_and_reads_past_an_aside(geoparser):
+    doc = geoparser.parse("Kot or Kote is a village in Punjab, Pakistan. Just east of Kot is the hamlet of China.")
+    kots = [m.place for m in doc.mentions if m.text == "Kot"]
+    # "Kot or Kote is a village in Punjab": Punjab holds it; "east of Kot is the hamlet of China" describes China
+    assert kots and all(p is not None and p.country_code == "PK" for p in kots)
+
+
+def test_a_direction_between_a_region_and_its_country_still_qualifies_it(geoparser):
+    doc = geoparser.parse("Boat builders in the Ash Sharqiyah Region, eastern Oman, still make wooden dhows.")
+    region = next(m for m in doc.mentions if m.text == "Ash Sharqiyah Region")
+    assert region.place.country_code == "OM"  # not Egypt's Sharqia governorate
