@@ -909,8 +909,8 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
     for i, s in enumerate(spans):
         if i in out or s.kind == "demonym" or not descs[i]:
             continue
-        here = ev.sentence(s.start)
         after = past_aside(text, s.end)  # "Makin or Makeen is a town in", "Sur (Arabic: …) is a city of"
+        here = ev.sentence(after)  # (an aside may hold a full stop the sentences were cut at: "(pop. 3,920)")
         for j in range(i + 1, len(spans)):
             t = spans[j]
             if ev.sentence(t.start) != here:

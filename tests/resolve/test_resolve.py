@@ -522,3 +522,12 @@ def test_a_direction_between_a_region_and_its_country_still_qualifies_it(geopars
     doc = geoparser.parse("Boat builders in the Ash Sharqiyah Region, eastern Oman, still make wooden dhows.")
     region = next(m for m in doc.mentions if m.text == "Ash Sharqiyah Region")
     assert region.place.country_code == "OM"  # not Egypt's Sharqia governorate
+
+
+@pytest.mark.parametrize("text,name,holder", [
+    ("Kot (pop. 3,900 in 2011) is a hamlet in Banda district of Uttar Pradesh.", "Kot", "36"),  # a full stop in the aside
+    ("Guide is a hamlet on the edge of Blackburn with a pub and a reservoir.", "Guide", "ENG"),  # "the edge of" places
+])
+def test_a_described_name_no_namesake_of_which_lies_there_takes_its_holder(geoparser, text, name, holder):
+    m = next(m for m in geoparser.parse(text).mentions if m.text == name)
+    assert m.precision == "containing" and m.place.admin1 == holder, m.place
