@@ -35,7 +35,7 @@ _AFTER = re.compile(
     r"(?=[,.;:]|\s*\(|\s+(?:\d|one\s|two\s|three\s|four\s|five\s|six\s|seven\s|eight\s|nine\s|ten\s)|"
     r"\s+(?:in|of|on|near|located|situated|lying|between|forming|founded|named|known|famous|and|with|that|which|where|about|approximately|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
-_NATIONALITY_OR_SIDE = (r"(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
+_NATIONALITY_OR_SIDE = (r"(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|(?-i:U\.S\.|US|U\.K\.|UK)\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
                         r"south(?:ern|-?(?:east|west)(?:ern)?)?\s+|eastern\s+|western\s+|central\s+|neighbou?ring\s+|"
                         r"southernmost\s+|northernmost\s+")
 #: After a plural, the names listed before this one: "the provinces of Quillan, Tessbury and ".

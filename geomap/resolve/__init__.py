@@ -506,8 +506,10 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     stands down, unless the text says a division is meant ("Hobart municipality", "X is a
     district in Y"). Where the text says a division, a settlement or a natural feature is meant, only those stand."""
     if desc == "division" and any(c.place.feature_class == "A" for c in cands):
-        # "the provinces of Yala, Pattani and…", "the state of Maine": a division, not a town or a region
-        return [c for c in cands if c.place.feature_class == "A"]
+        # "the provinces of Yala, Pattani and…", "the state of Maine": a division, not a town or a region;
+        # nor a country where a division bears the name ("the U.S. state of Georgia"; "the State of Israel")
+        divisions = [c for c in cands if described_as("division", c.place)]
+        return divisions or [c for c in cands if c.place.feature_class == "A"]
     if desc == "division" or span.kind == "region-phrase" or span.prefer_admin1:
         return cands
     if desc == "natural":
@@ -557,8 +559,9 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
         variants.append(stripped)
     tail = _GENERIC_TAIL.sub("", stripped)
     words = head.split()
-    if 1 < len(words) <= 4 and all(w[:1].isupper() for w in words):
-        # "Nazi Germany", "Soviet Ukraine": a country under a modifier (by its full name, not a code)
+    if 1 < len(words) <= 4 and all(w[:1].isupper() for w in words) and words[0] != "New":
+        # "Nazi Germany", "Soviet Ukraine": a country under a modifier (by its full name, not a code);
+        # "New Georgia", "New Britain" are other places
         for n in (3, 2, 1):
             if n < len(words) and " ".join(words[-n:]).casefold() not in NOT_ALONE:
                 # the country's own name, not a short form ("Latin America" is not the United States)
@@ -1271,9 +1274,12 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
     for i, span in enumerate(spans):
         outer = _outer(i, chosen, containers)
         place = chosen[i]
+        # (a division too, when the text puts it in a country: "the North Governorate of Lebanon" is no
+        # Cameroonian region because the gazetteer knows Lebanon's only by its French name)
+        division = place is not None and place.feature_code in ("ADM1", "ADM2") and outer is not None and outer.is_country
         if (place is None or outer is None or not ranked_all[i] or span.prefer_admin1
-                or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES)
-                or outer.feature_code not in ("ADM1", "ADM2", "ADMD", "RGN")):
+                or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES or division)
+                or not (outer.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") or outer.is_country)):
             continue
         # across countries, or across states where the text pairs the town with its state ("Bethel,
         # Delaware"): "Quillan, Tessbury, Harnwick" is a list of one country's towns

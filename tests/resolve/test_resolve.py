@@ -531,3 +531,13 @@ def test_a_direction_between_a_region_and_its_country_still_qualifies_it(geopars
 def test_a_described_name_no_namesake_of_which_lies_there_takes_its_holder(geoparser, text, name, holder):
     m = next(m for m in geoparser.parse(text).mentions if m.text == name)
     assert m.precision == "containing" and m.place.admin1 == holder, m.place
+
+
+@pytest.mark.parametrize("text,name,expected", [
+    ("Gizo is a small town on an island west of New Georgia, in the Solomon Islands.", "Gizo", "SB"),  # not Georgia
+    ("Jenkins County lies in the U.S. state of Georgia.", "Georgia", "US"),  # the state, not the country
+    ("Qobayat is a village in the North Governorate of Lebanon.", "North Governorate", "LB"),  # not Cameroon's
+])
+def test_what_holds_a_described_place_is_read_as_the_text_says(geoparser, text, name, expected):
+    m = next(m for m in geoparser.parse(text).mentions if m.text == name)
+    assert m.place is not None and m.place.country_code == expected, m.place
