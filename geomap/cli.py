@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import itertools
 import os
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -425,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(_command(argv)).parse_args(argv)
     _QUIET[0] = is_quiet(args)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _fewer_collections():
         warnings.showwarning = _show_warning
         try:
             return int(args.func(args))
@@ -439,6 +441,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             print(f"geomap: error: {_message(e)}", file=sys.stderr)
             return 2
+
+
+#: The collector's first-generation threshold during a command (Python's default is 700): a run
+#: makes many short-lived containers and few cycles, and each collection walked the young ones
+#: again (5% of ``extract --fast``'s time at the default, under 1% at this one).
+GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage cycles less often while a command runs, and never look again at what was
+    loaded before it (modules, the parser): ``gc.freeze``. Undone afterwards."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def _message(e: BaseException) -> str:
