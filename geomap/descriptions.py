@@ -75,9 +75,25 @@ def describe(text: str, start: int, end: int) -> str:
     return description(text, start, end)[0]
 
 
+#: The last text :func:`description` read, with its answers by (start, end): the recogniser and the
+#: resolver ask of the same names (a new tuple for a new text, so that threads never share one).
+_LAST: "tuple[str | None, dict[tuple[int, int], tuple[str, bool]]]" = (None, {})
+
+
 def description(text: str, start: int, end: int) -> tuple[str, bool]:
     """:func:`describe`'s kind, and whether the sentence says it of the name after it ("X is a
     town", "X, a village"): "the city of X" names a kind in passing, it describes nothing."""
+    global _LAST
+    last = _LAST
+    if last[0] is not text:
+        last = _LAST = (text, {})
+    found = last[1].get((start, end))
+    if found is None:
+        found = last[1][(start, end)] = _description(text, start, end)
+    return found
+
+
+def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     aside = _ASIDE.match(text, end, min(len(text), end + 300))
     if aside is not None:  # "Quillan (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place"
         end = aside.end()
@@ -86,8 +102,19 @@ def description(text: str, start: int, end: int) -> tuple[str, bool]:
         return _KIND_OF[m.group(2).lower()], True
     if _LOCATED.match(text, end):
         return "place", True
-    m = _BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
-    if m is not None:
-        word = m.group(1).lower()
-        return _KIND_OF.get(word) or _PLURAL_OF[word], False
+    if _may_end_kind_before(text, start):
+        m = _BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
+        if m is not None:
+            word = m.group(1).lower()
+            return _KIND_OF.get(word) or _PLURAL_OF[word], False
     return "", False
+
+
+def _may_end_kind_before(text: str, start: int) -> bool:
+    """Whether ``_BEFORE`` (or ``_BEFORE_TOWN``) may match right before ``start``: each ends in
+    "of", "," or "and" and white space ("the city of ", "the provinces of Quillan, "), so that
+    most names skip both searches of the 120 characters before them."""
+    if not start or not text[start - 1].isspace():
+        return False
+    tail = text[max(0, start - 120) : start].rstrip()
+    return tail[-2:].lower() == "of" or tail[-1:] == "," or tail[-3:] == "and"
