@@ -538,7 +538,9 @@ class _Recogniser:
         name = text[a:b]
         s, run, words = self.runs[r]  # the words' offsets are the run's
         shape, titled, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
-        prev, nxt = self.prev_word(a), self.next_word(b)
+        prev = prev_word(text, a)  # (self.prev_word and self.next_word, without the method calls)
+        nxt = _NEXT_WORD.match(text, b, b + 30)
+        nxt = nxt.group(1).lower() if nxt else ""
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
@@ -561,8 +563,11 @@ class _Recogniser:
         f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
         f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
         f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0
-        f["listed"] = 1.0 if (any(a - k in ends and text[a - k : a] in _LIST_GAPS for k in _GAP_LENGTHS)
-                              or any(b + k in starts and text[b : b + k] in _LIST_GAPS for k in _GAP_LENGTHS)) else 0.0
+        f["listed"] = 0.0  # a list's gap between this match and another, before or after it
+        for k in _GAP_LENGTHS:  # (one loop, no generators: asked of every match)
+            if (a - k in ends and text[a - k : a] in _LIST_GAPS) or (b + k in starts and text[b : b + k] in _LIST_GAPS):
+                f["listed"] = 1.0
+                break
         return f
 
 
