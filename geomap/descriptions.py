@@ -86,11 +86,28 @@ def past_aside(text: str, end: int) -> int:
     return end if aside is None else aside.end()
 
 
+#: The last text :func:`description` read, with its answers by (start, end): the recogniser and the
+#: resolver ask of the same names (a new tuple for a new text, so that threads never share one).
+_LAST: "tuple[str | None, dict[tuple[int, int], tuple[str, bool]]]" = (None, {})
+
+
 def description(text: str, start: int, end: int) -> tuple[str, bool]:
     """:func:`describe`'s kind, and whether the sentence says it of the name after it ("X is a
     town", "X, a village"): "the city of X" names a kind in passing, it describes nothing."""
+    global _LAST
+    last = _LAST
+    if last[0] is not text:
+        last = _LAST = (text, {})
+    found = last[1].get((start, end))
+    if found is None:
+        found = last[1][(start, end)] = _description(text, start, end)
+    return found
+
+
+def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     end = past_aside(text, end)
-    before = _BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
+    before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
+              if _may_end_kind_before(text, start) else None)
     # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Makin is the
     # village of China" describes China ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
     subject = before is not None or _PREPOSITION_BEFORE.search(text, max(0, start - 20), start) is None
@@ -99,8 +116,17 @@ def description(text: str, start: int, end: int) -> tuple[str, bool]:
         return _KIND_OF[m.group(2).lower()], True
     if subject and _LOCATED.match(text, end):
         return "place", True
-    m = before
-    if m is not None:
-        word = m.group(1).lower()
+    if before is not None:
+        word = before.group(1).lower()
         return _KIND_OF.get(word) or _PLURAL_OF[word], False
     return "", False
+
+
+def _may_end_kind_before(text: str, start: int) -> bool:
+    """Whether ``_BEFORE`` (or ``_BEFORE_TOWN``) may match right before ``start``: each ends in
+    "of", "," or "and" and white space ("the city of ", "the provinces of Quillan, "), so that
+    most names skip both searches of the 120 characters before them."""
+    if not start or not text[start - 1].isspace():
+        return False
+    tail = text[max(0, start - 120) : start].rstrip()
+    return tail[-2:].lower() == "of" or tail[-1:] == "," or tail[-3:] == "and"

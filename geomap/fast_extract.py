@@ -129,6 +129,16 @@ class FastFilter:
 _DEFAULT: list[FastFilter] = []
 
 
+class _EveryName:
+    """Holds every name: :attr:`NameMemo.demonym_names` of a store that cannot list its demonyms."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+_EVERY_NAME = _EveryName()
+
+
 #: :meth:`NameMemo.read_run`'s reading of a run of capitalised words.
 _RunPlan = tuple[list[tuple[int, int]], list[tuple[bool, int, int, int, Any]], "str | None"]
 
@@ -140,7 +150,7 @@ class NameMemo:
     capitalised words, how it reads (:meth:`read_run`). All of it depends on the name or the run
     alone, never on the text around it. Bounded: each table is emptied when it holds ``maxsize``."""
 
-    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs", "matches")
+    __slots__ = ("store", "maxsize", "fitted", "demonyms", "readings", "custom", "runs", "matches", "demonym_names")
 
     def __init__(self, store: "GazetteerStore", maxsize: int = 200_000) -> None:
         self.store, self.maxsize = store, maxsize
@@ -150,6 +160,8 @@ class NameMemo:
         self.custom: dict[str, bool] = {}
         self.runs: "dict[tuple[str, bool], _RunPlan]" = {}
         self.matches: "dict[tuple[str, int, int], _MatchShape]" = {}
+        #: every demonym the store has (normalised), read on first need: most words are none
+        self.demonym_names: "Container[str] | None" = None
 
     def read_run(self, run: str, demonyms: bool = True) -> "_RunPlan":
         """How :meth:`_Recogniser.names` reads one run of capitalised words, offsets relative to
@@ -260,8 +272,18 @@ class NameMemo:
 
     def is_demonym(self, name: str) -> bool:
         found = self.demonyms.get(name)
-        return found if found is not None else self._kept(self.demonyms, name,
-                                                          lambda: bool(self.store.lookup(name, kinds=["demonym"])))
+        return found if found is not None else self._kept(self.demonyms, name, lambda: self._is_demonym(name))
+
+    def _is_demonym(self, name: str) -> bool:
+        """Whether the store has ``name`` as a demonym: a set test first (the store's
+        :meth:`~geomap.gazetteer.store.GazetteerStore.demonym_names`, when it has them), the
+        lookup only for a name in it."""
+        if self.demonym_names is None:
+            names = getattr(self.store, "demonym_names", None)
+            self.demonym_names = names() if names is not None else _EVERY_NAME
+        if normalize(name) not in self.demonym_names:
+            return False
+        return bool(self.store.lookup(name, kinds=["demonym"]))
 
 
 def default_filter() -> FastFilter:
@@ -516,7 +538,9 @@ class _Recogniser:
         name = text[a:b]
         s, run, words = self.runs[r]  # the words' offsets are the run's
         shape, titled, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
-        prev, nxt = self.prev_word(a), self.next_word(b)
+        prev = prev_word(text, a)  # (self.prev_word and self.next_word, without the method calls)
+        nxt = _NEXT_WORD.match(text, b, b + 30)
+        nxt = nxt.group(1).lower() if nxt else ""
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
@@ -539,8 +563,11 @@ class _Recogniser:
         f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
         f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
         f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0
-        f["listed"] = 1.0 if (any(a - k in ends and text[a - k : a] in _LIST_GAPS for k in _GAP_LENGTHS)
-                              or any(b + k in starts and text[b : b + k] in _LIST_GAPS for k in _GAP_LENGTHS)) else 0.0
+        f["listed"] = 0.0  # a list's gap between this match and another, before or after it
+        for k in _GAP_LENGTHS:  # (one loop, no generators: asked of every match)
+            if (a - k in ends and text[a - k : a] in _LIST_GAPS) or (b + k in starts and text[b : b + k] in _LIST_GAPS):
+                f["listed"] = 1.0
+                break
         return f
 
 

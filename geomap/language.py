@@ -20,9 +20,11 @@ MIN_WORDS = 12
 #: Below this share of marker words a text looks like another language (English news: .16 and up).
 MIN_SHARE = 0.04
 _WORD = re.compile(r"[^\W\d_]+")
-#: A character of a ``_WORD`` outside ASCII: where there is none, ``_WORD``'s words are ``_ASCII_WORD``'s.
+#: A character of a ``_WORD`` outside ASCII: where there is none, ``_WORD``'s words are runs of ASCII letters.
 _OTHER_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
-_ASCII_WORD = re.compile(r"[a-z]+")
+#: Every byte but a-z to a space: with ``bytes.split``, the words ``[a-z]+`` finds, without a regex.
+_ASCII_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_ENGLISH_MARKERS_B = frozenset(w.encode("ascii") for w in ENGLISH_MARKERS)
 
 
 class LanguageWarning(UserWarning):
@@ -34,13 +36,15 @@ def looks_foreign(text: str) -> bool:
     head = text[:20_000]
     if _OTHER_LETTER.search(head) is None:
         # the same words, found faster: letters are ASCII here, and lower case keeps them where they are
-        words = _ASCII_WORD.findall(head.lower())
+        # (any other character, one "?" once encoded, and every byte but a-z part words)
+        words: "list[str] | list[bytes]" = head.lower().encode("ascii", "replace").translate(_ASCII_LETTERS_ONLY).split()
+        markers = _ENGLISH_MARKERS_B
     else:
         words = [w.lower() for w in _WORD.findall(head)]
+        markers = ENGLISH_MARKERS
     if len(words) < MIN_WORDS:
         return False
-    markers = sum(map(ENGLISH_MARKERS.__contains__, words))  # True counts 1
-    return markers / len(words) < MIN_SHARE
+    return sum(map(markers.__contains__, words)) / len(words) < MIN_SHARE  # True counts 1
 
 
 class LanguageTally:

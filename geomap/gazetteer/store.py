@@ -194,6 +194,29 @@ class GazetteerStore:
                 cached = self._division_names = frozenset(names)
             return cached
 
+    def division_names_among(self, keys: Iterable[str]) -> frozenset[str]:
+        """Those of ``keys`` (normalised names) that :meth:`division_names` holds, asked of the
+        store in one query (a few for many keys) instead of reading every such name: a process
+        pays for the names its texts hold, not ~0.3 s for all of them at its start."""
+        keys = set(keys)
+        keys.discard("")
+        with self._lock:
+            if self._division_names is not None or not keys:
+                return frozenset(keys & (self._division_names or frozenset()))
+        ordered, found = sorted(keys), set()
+        custom = ("SELECT n.name FROM places p CROSS JOIN names n ON n.geonameid = p.geonameid WHERE "
+                  f"{DIVISION_WHERE} AND p.geonameid < 0 AND n.name IN")
+        for i in range(0, len(ordered), _PREFETCH_CHUNK):
+            chunk = tuple(ordered[i : i + _PREFETCH_CHUNK])
+            marks = ", ".join("?" * len(chunk))
+            try:
+                rows = self._fetch(f"SELECT name FROM division_names WHERE name IN ({marks}) "
+                                   f"UNION ALL {custom} ({marks})", chunk + chunk)
+            except sqlite3.OperationalError:  # a store of an older geomap has no such table
+                return frozenset(keys & self.division_names())
+            found.update(r[0] for r in rows)
+        return frozenset(found)
+
     def demonym_names(self) -> frozenset[str]:
         """Every normalised demonym ("kuwaiti", "north korean"): one set test before a lookup.
         Read once per store, from the table written at build time (a store of an older geomap

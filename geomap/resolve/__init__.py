@@ -250,24 +250,30 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
     p = cand.place
     f = dict(head) if head is not None else _head_features(cand, span, ctx, facts, holds)
     own = span.lookup.casefold()
-    if ctx.countries and not p.feature_code.startswith("PCL") and other_than(ctx.countries.get(p.country_code or ""), own):
-        f["country"] = COUNTRY_BONUS
-    if (p.country_code and p.feature_class in ("A", "P") and own in _GENERIC_WORDS
-            and not other_than(ctx.countries.get(p.country_code), own)):
+    code, fclass, cc, admin1 = p.feature_code, p.feature_class, p.country_code, p.admin1
+    countries = ctx.countries
+    if countries:  # (an article that names no country gives no "country", "generic" or "code")
+        named = countries.get(cc or "")
+        if not code.startswith("PCL") and other_than(named, own):
+            f["country"] = COUNTRY_BONUS
+        if cc and fclass in ("A", "P") and own in _GENERIC_WORDS and not other_than(named, own):
+            f["generic"] = GENERIC_NAME
+        if cand.name_kind == "abbr" and other_than(named, own):
+            f["code"] = CODE_BONUS  # "SA" in an article about Australia: South Australia, not South Africa
+    elif cc and fclass in ("A", "P") and own in _GENERIC_WORDS:
         f["generic"] = GENERIC_NAME
-    if cand.name_kind == "abbr" and other_than(ctx.countries.get(p.country_code or ""), own):
-        f["code"] = CODE_BONUS  # "SA" in an article about Australia: South Australia, not South Africa
     # a division named elsewhere under another name ("Wash." in the dateline) holds its places and itself
-    if (p.country_code and p.admin1 and other_than(ctx.admin1.get((p.country_code, p.admin1)), own)
-            and not (p.feature_class == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):
+    if (ctx.admin1 and cc and admin1 and other_than(ctx.admin1.get((cc, admin1)), own)
+            and not (fclass == "P" and facts.owner_pop > ADMIN1_MAX_RATIO * (p.population + 1))):
         f["admin1"] = ADMIN1_BONUS
-    if p.feature_code == "ADM1" and p.admin1 and other_than(ctx.towns.get((p.country_code or "", p.admin1)), own):
-        f["holds_named"] = 1.0  # "Victoria" in a story that places Melbourne: the state that holds it
-    siblings = sum(1 for (cc, a1) in ctx.listed if cc == p.country_code and a1 != p.admin1) if p.feature_code == "ADM1" else 0
-    if siblings >= 2:
-        # "Georgia" among Alaska, Florida and Nevada: the state, the more surely the more states are listed
-        f["siblings"] = SIBLING_BONUS * min(siblings, 4) / 2
-    if span.label == "rule:dateline" and p.feature_class == "P":
+    if code == "ADM1":
+        if admin1 and other_than(ctx.towns.get((cc or "", admin1)), own):
+            f["holds_named"] = 1.0  # "Victoria" in a story that places Melbourne: the state that holds it
+        siblings = sum(1 for (c, a1) in ctx.listed if c == cc and a1 != admin1)
+        if siblings >= 2:
+            # "Georgia" among Alaska, Florida and Nevada: the state, the more surely the more states are listed
+            f["siblings"] = SIBLING_BONUS * min(siblings, 4) / 2
+    if fclass == "P" and span.label == "rule:dateline":
         f["dateline"] = DATELINE_TOWN  # "WASHINGTON (AP) -": a dateline names the town it was filed in
     if inside is not None and _contains(inside, p):
         f["inside"] = INSIDE_BONUS
@@ -279,17 +285,19 @@ def _features(cand: "Candidate", span: Span_, ctx: _Context, inside: "Place | No
                 f["qualifier"] = QUALIFIER_BONUS  # "Oulton Park, Cheshire": the county, not a town called Cheshire
             if holds and any(q.feature_class == "P" for q in holds):
                 f["holds_none"] = 1.0  # "Rome, Georgia": the country holds no Rome, the state does
-    if ctx.points and (p.feature_class == "P" or p.feature_code in _TOWN_LIKE):
+    if ctx.points and (fclass == "P" or code in _TOWN_LIKE):
         # only points within a box of NEAR_KM can be near: skip the geodesic for the rest
         # (a point chosen for another mention of the same name is no evidence for it)
         if points is None:
             points = tuple(q for q in ctx.points if q[2] != own)
-        here = p.point
-        lon_deg = _NEAR_DEG / max(0.05, math.cos(math.radians(p.lat)))
-        close = [q for q in points if abs(q[0] - p.lat) < _NEAR_DEG and _lon_gap(q[1], p.lon) < lon_deg]
-        near = max((1 - _km(here, q[:2]) / q[3] for q in close), default=0.0)
-        if near > 0:
-            f["near"] = NEAR_BONUS * near
+        lat = p.lat
+        close = [q for q in points if abs(q[0] - lat) < _NEAR_DEG]
+        if close:
+            lon, lon_deg = p.lon, _NEAR_DEG / max(0.05, math.cos(math.radians(lat)))
+            near = max((1 - great_circle_km(lat, lon, q[0], q[1]) / q[3] for q in close if _lon_gap(q[1], lon) < lon_deg),
+                       default=0.0)
+            if near > 0:
+                f["near"] = NEAR_BONUS * near
     return f
 
 
@@ -959,8 +967,10 @@ _DESCRIBED_IN = re.compile(
 def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> "Place | None":
     """The place chosen for the span that holds span ``i`` ("Fife" in "Knockhill, Fife"), or,
     when that is unresolved, for the span holding it in turn ("Quillan County, Alberta")."""
-    seen = {i}
     j = containers.get(i)
+    if j is None:  # most spans: nothing holds them
+        return None
+    seen = {i}
     while j is not None and j not in seen:
         if chosen[j] is not None:
             return chosen[j]

@@ -29,7 +29,8 @@ def text_coordinates(text: str) -> list[tuple[int, float, float]]:
     """Each position the text states: (offset, latitude, longitude), in text order. Values off
     the globe are dropped."""
     found: list[tuple[int, float, float]] = []
-    for m in _DMS.finditer(text):
+    # (each axis has its degree sign: a text without one, nearly every text, is not searched digit by digit)
+    for m in _DMS.finditer(text) if "°" in text else ():
         lat = _degrees(m.group(1), m.group(2), m.group(3), m.group(4))
         lon = _degrees(m.group(5), m.group(6), m.group(7), m.group(8))
         found.append((m.start(), lat, lon))

@@ -122,33 +122,41 @@ def read_evidence(text: str, sentence_starts: list[int], store: "GazetteerStore"
     ev = Evidence(sentence_starts=sentence_starts)
     chains = store.memo("evidence-chains")
     readings = store.memo("evidence")
-    for m in _CHAIN.finditer(text):  # no name read below runs across a chain's ends
-        chain = m.group()
-        found = chains.get(chain)
-        if found is None:
-            found = chains[chain] = _chain_names(chain, [w.span() for w in _WORD.finditer(chain)], store)
-        start = m.start()
-        for a, name, key in found:
+    found = [(m.start(), m.group()) for m in _CHAIN.finditer(text)]  # no name read below runs across a chain's ends
+    new = {chain: _chain_names(chain, [w.span() for w in _WORD.finditer(chain)])
+           for _, chain in found if chain not in chains}
+    if new:  # the store is asked once which of the new chains' names it knows
+        known = _known(store, {key for names in new.values() for _, _, key in names})
+        for chain, names in new.items():
+            new[chain] = chains[chain] = tuple(n for n in names if n[2] in known)
+    for start, chain in found:
+        names = new.get(chain)
+        for a, name, key in (names if names is not None else chains[chain]):
             _add(ev, store, name, key, start + a, start + a + len(name), readings)
     return ev
 
 
-def _chain_names(chain: str, words: list[tuple[int, int]], store: "GazetteerStore") -> "tuple[tuple[int, str, str], ...]":
-    """The names of divisions and countries in a chain of capitalised words (``words`` are their
-    offsets in it), in reading order: from each word, one to ``_MAX_WORDS`` words whose normalised
-    text the store knows, as (start, text, normalised text). The same in every text (kept in the
-    store's memo)."""
-    known = store.division_names()  # one set test per run of words; the store only for the hits
+def _known(store: "GazetteerStore", keys: "set[str]") -> "frozenset[str] | set[str]":
+    """Those of ``keys`` that name a division or country (:meth:`~geomap.gazetteer.store.GazetteerStore.division_names`)."""
+    among = getattr(store, "division_names_among", None)
+    return among(keys) if among is not None else keys & store.division_names()
+
+
+def _chain_names(chain: str, words: list[tuple[int, int]]) -> "list[tuple[int, str, str]]":
+    """The names that may be a division's or country's in a chain of capitalised words (``words``
+    are their offsets in it), in reading order: from each word, one to ``_MAX_WORDS`` words, as
+    (start, text, normalised text). The same in every text; :func:`read_evidence` keeps those the
+    store knows (in the store's memo)."""
     out = []
     for i, (a, _) in enumerate(words):
         for j in range(i, min(i + _MAX_WORDS, len(words))):
             b = words[j][1]
             name = chain[a:b].rstrip(".") if j == i and not _ABBREV.fullmatch(chain[a:b]) else chain[a:b]
             key = normalize(name)
-            if not key or (j == i and key in _STOP) or len(key) < 2 or key not in known:
+            if not key or (j == i and key in _STOP) or len(key) < 2:
                 continue
             out.append((a, name, key))
-    return tuple(out)
+    return out
 
 
 _ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]{1,3}\.")

@@ -122,14 +122,18 @@ def add_text_features_all(fs: "list[dict[str, float]]", places: "list[Place]", n
         return
     own = normalize(name)
     seen: "dict[object, int]" = {}  # a country's code, or a (country, division) pair: its proximity
-    for f, p in zip(fs, places):
+    counties = bool(ev.admin2)  # (ev.county is 0 for every place of an article that names no county)
+    for f, p in zip(fs, places):  # (_proximity written out: asked of every candidate of every mention)
         code = p.feature_code
         country = code.startswith("PCL")
         cc = p.country_code or ""
         level = seen.get(cc)
         if level is None:
             level = seen[cc] = ev.proximity(ev.countries.get(cc), own, start, end)  # ev.country
-        _proximity(f, "ev_country", level)
+        if level:
+            f["ev_country"] = 1.0
+            if level == 2:
+                f["ev_country_here"] = 1.0
         if not country:
             level = 0  # ev.division
             if p.admin1:
@@ -137,7 +141,11 @@ def add_text_features_all(fs: "list[dict[str, float]]", places: "list[Place]", n
                 level = seen.get(key)
                 if level is None:
                     level = seen[key] = ev.proximity(ev.admin1.get(key), own, start, end)
-            _proximity(f, "ev_admin1", level)
-        if not country and code not in ("ADM1", "ADM1H"):
-            _proximity(f, "ev_county", ev.county(p, own, start, end))
-        _description(f, p, desc)
+            if level:
+                f["ev_admin1"] = 1.0
+                if level == 2:
+                    f["ev_admin1_here"] = 1.0
+            if counties and code not in ("ADM1", "ADM1H"):
+                _proximity(f, "ev_county", ev.county(p, own, start, end))
+        if desc:
+            _description(f, p, desc)
