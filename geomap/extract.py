@@ -209,6 +209,9 @@ PLACE_VERBS = {
     # who holds a town: "rebels who hold Quillan", "troops seized Tessbury"
     "hold", "holds", "seized", "controlled",
 }
+#: A full stop and a number after a word: "No. 18", "Vol. 3" (an abbreviation that labels a number).
+_NUMBERED = re.compile(r"\.\s*\d")
+_NUMBER_LABELS = frozenset("No Nos Vol Art Sec Ch Fig Op Pt Para".split())
 #: A surname and a relative "who" after a name: the name is a person's first name ("Israel Quillan, who").
 _SURNAME_WHO = re.compile(r" [A-Z][a-z][\w’'-]*,? who\b")
 #: A capital speaking for its government: "Quillan said", "Tessbury has warned" (metonymy; the
@@ -1274,6 +1277,8 @@ class _Extractor:
                 continue  # "Portland, ME will…" is a pair only by the postal code
             if (x_name.lower() in NOT_ALONE and state is None) or y_name.lower() in NOT_ALONE:
                 continue
+            if x_name in _NUMBER_LABELS and _NUMBERED.match(self.text, xb):
+                continue  # "District of Massachusetts, No. 18-cr-10083": a number's label, not a place
             x_name = state or postal or x_name
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]

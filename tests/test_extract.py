@@ -462,3 +462,8 @@ def test_a_first_name_before_a_surname_and_who_is_no_place(geoparser, text, name
     doc = geoparser.parse(text)
     before = text.index(",")
     assert not any(m.text == name and m.start < before for m in doc.mentions), doc.mentions
+
+
+def test_a_numbers_label_is_no_place(geoparser):
+    found = _found(geoparser.parse("The appeal was filed in the Western District of Texas, No. 21-cv-0042."))
+    assert "No" not in found and "Texas" in found

@@ -1285,8 +1285,10 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
         outer = _outer(i, chosen, containers)
         place = chosen[i]
         # (a division too, when the text puts it in a country: "the North Governorate of Lebanon" is no
-        # Cameroonian region because the gazetteer knows Lebanon's only by its French name)
-        division = place is not None and place.feature_code in ("ADM1", "ADM2") and outer is not None and outer.is_country
+        # Cameroonian region because the gazetteer knows Lebanon's only by its French name; a region
+        # phrase in a division: "the Mid North region of South Australia" is not Rwanda's)
+        division = (place is not None and place.feature_code in ("ADM1", "ADM2") and outer is not None
+                    and (outer.is_country or (outer.feature_code == "ADM1" and span.kind == "region-phrase")))
         if (place is None or outer is None or not ranked_all[i] or span.prefer_admin1
                 or not (place.feature_class == "P" or place.feature_code in _LOCAL_CODES or division)
                 or not (outer.feature_code in ("ADM1", "ADM2", "ADMD", "RGN") or outer.is_country)):

@@ -541,3 +541,9 @@ def test_a_described_name_no_namesake_of_which_lies_there_takes_its_holder(geopa
 def test_what_holds_a_described_place_is_read_as_the_text_says(geoparser, text, name, expected):
     m = next(m for m in geoparser.parse(text).mentions if m.text == name)
     assert m.place is not None and m.place.country_code == expected, m.place
+
+
+def test_a_region_phrase_in_a_division_of_another_country_takes_that_division(geoparser):
+    doc = geoparser.parse("Quorn is a small town in the Mid North region of South Australia, north of Port Augusta.")
+    quorn = next(m for m in doc.mentions if m.text == "Quorn")
+    assert quorn.place.country_code == "AU" and quorn.precision == "containing"  # not Cameroon's North Region
