@@ -8,10 +8,12 @@ against regressions: the honest, cross-validated ones come from ``scripts/train_
 The floors are what the learned ranker measured when it landed (raised when the gazetteer
 gained second-order divisions, airports and seas: WikToR sample e2e .497 -> .544, gold
 spans .666 -> .714; descriptions read past a parenthesis: recall .748 -> .792, e2e -> .571;
-December 6: e2e .783 -> .791, gold spans .834), less a small margin. Issue
-16 asks for more (GeoWebNews Acc@161 .95 and end-to-end .82, which the nearest-town placement
-of unknown names reached and which no-invented-places gives up; WikToR gold spans .80 and
-end-to-end .60, which needs a deeper gazetteer): raise a floor when a change reaches it.
+December 6: e2e .783 -> .791, gold spans .834; then, descriptions and containers read as
+the text says: e2e .805, gold spans .850, fast e2e .822), less a small margin. Issue
+16 asks for more on GeoWebNews without its profile (Acc@161 .95 and end-to-end .82, which the
+nearest-town placement of unknown names reached and which no-invented-places gives up; its
+WikToR asks, gold spans .80 and end-to-end .60 cross-validated, are met): raise a floor when a
+change reaches it.
 """
 
 from __future__ import annotations
@@ -58,9 +60,9 @@ def test_geowebnews_floors(evaluate):
 def test_wiktor_sample_floors(evaluate):
     extracted = evaluate("wiktor-train.jsonl", every=20)
     assert extracted["recall"] >= 0.90, extracted
-    assert extracted["end_to_end_acc161"] >= 0.78, extracted
+    assert extracted["end_to_end_acc161"] >= 0.79, extracted
     given = evaluate("wiktor-train.jsonl", spans="gold", every=20)
-    assert given["acc161"] >= 0.82, given
+    assert given["acc161"] >= 0.835, given
 
 
 def test_fast_mode_floors(store):
@@ -76,4 +78,4 @@ def test_fast_mode_floors(store):
     assert o["f1"] >= 0.82 and o["end_to_end_acc161"] >= 0.76, o
     plain = Geoparser(gazetteer=store, mode="fast")
     w = run_evaluation(_corpus("wiktor-train.jsonl"), geoparser=plain, breakdown=None, every=20)["overlap"]
-    assert w["recall"] >= 0.93 and w["end_to_end_acc161"] >= 0.68, w
+    assert w["recall"] >= 0.93 and w["end_to_end_acc161"] >= 0.80, w
