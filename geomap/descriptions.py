@@ -81,7 +81,7 @@ def describe(text: str, start: int, end: int) -> str:
 
 def past_aside(text: str, end: int) -> int:
     """Where the sentence goes on after the name ending at ``end`` and an aside after it: "Quillan
-    (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place", "Makin or Makeen is"."""
+    (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place", "Quillan or Quilan is"."""
     aside = _ASIDE.match(text, end, min(len(text), end + 300))
     return end if aside is None else aside.end()
 
@@ -108,8 +108,8 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     end = past_aside(text, end)
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
-    # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Makin is the
-    # village of China" describes China ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
+    # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Quillan is the
+    # hamlet of Tessbury" describes Tessbury ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
     subject = before is not None or _PREPOSITION_BEFORE.search(text, max(0, start - 20), start) is None
     m = _AFTER.match(text, end, min(len(text), end + 80))
     if m is not None and (subject or m.group(0).lstrip().startswith(",")) and not re.search(r"[.;:!?]", m.group(0)):

@@ -1278,7 +1278,7 @@ class _Extractor:
             if (x_name.lower() in NOT_ALONE and state is None) or y_name.lower() in NOT_ALONE:
                 continue
             if x_name in _NUMBER_LABELS and _NUMBERED.match(self.text, xb):
-                continue  # "District of Massachusetts, No. 18-cr-10083": a number's label, not a place
+                continue  # "the Quillan District Court, No. 21-cv-0042": a number's label, not a place
             x_name = state or postal or x_name
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]

@@ -525,7 +525,7 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
         natural = [c for c in cands if c.place.feature_class in NATURAL_CLASSES]
         return natural or cands
     if desc == "settlement":
-        # "Vienne is a commune in …": the town, not the department of that name
+        # "Quillan is a commune in …": the town, not the department of that name
         cands = [c for c in cands if described_as("settlement", c.place)] or cands
     towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
 
@@ -920,8 +920,8 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
     for i, s in enumerate(spans):
         if i in out or s.kind == "demonym" or not descs[i]:
             continue
-        after = past_aside(text, s.end)  # "Makin or Makeen is a town in", "Sur (Arabic: …) is a city of"
-        here = ev.sentence(after)  # (an aside may hold a full stop the sentences were cut at: "(pop. 3,920)")
+        after = past_aside(text, s.end)  # "Quillan or Quilan is a town in", "Tessbury (Welsh: …) is a city of"
+        here = ev.sentence(after)  # (an aside may hold a full stop the sentences were cut at: "(pop. 1,234)")
         for j in range(i + 1, len(spans)):
             t = spans[j]
             if ev.sentence(t.start) != here:
@@ -1225,8 +1225,8 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
     at = {id(s): i for i, s in enumerate(spans)}
     for i, (span, place) in enumerate(zip(spans, chosen)):
         capital = place is not None and place.feature_code == "PPLC"
-        # (a name the text places in another, foreign, place stays: "Bodo, Chad"; not one in a home place,
-        # "Bodo in Ogoniland" in a story about Nigeria)
+        # (a name the text places in another, foreign, place stays: "Quillan, Chad"; not one in a home place,
+        # "Quillan in Ogoniland" in a story about Nigeria)
         outer = chosen[at[id(span.inside)]] if span.inside is not None and id(span.inside) in at else None
         placed = span.inside is not None and (outer is None or outer.country_code != main)
         country = place is not None and place.feature_code.startswith("PCL")
@@ -1284,9 +1284,9 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
     for i, span in enumerate(spans):
         outer = _outer(i, chosen, containers)
         place = chosen[i]
-        # (a division too, when the text puts it in a country: "the North Governorate of Lebanon" is no
+        # (a division too, when the text puts it in a country: Lebanon's "North Governorate" is no
         # Cameroonian region because the gazetteer knows Lebanon's only by its French name; a region
-        # phrase in a division: "the Mid North region of South Australia" is not Rwanda's)
+        # phrase in a division: South Australia's "Mid North region" is not Rwanda's)
         division = (place is not None and place.feature_code in ("ADM1", "ADM2") and outer is not None
                     and (outer.is_country or (outer.feature_code == "ADM1" and span.kind == "region-phrase")))
         if (place is None or outer is None or not ranked_all[i] or span.prefer_admin1
