@@ -22,12 +22,13 @@ from collections import Counter
 
 import math
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..extract import COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates, other_than
 from ..gazetteer.names import core_name, normalize
-from ..model import great_circle_km
+from ..model import Place, great_circle_km
 from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
 from ..descriptions import description, past_aside
@@ -863,7 +864,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         precision = "containing" if place is not None and _contained(ranked, place, adjust.records.get(i)) else "exact"
-        score = ranker.calibrate(_mass(ranked, place, spreads)) if place is not None else 0.0
+        # (a position the text states is as sure as the ranker's surest choice)
+        score = 0.0 if place is None else ranker.calibrate(1.0 if stated_place(place) else _mass(ranked, place, spreads))
         explained = _explain(ranked, place, ranker, adjust.records.get(i)) if explain else None
         out.append(Resolution(place, score, explained, adjust.records.get(i, []), precision))
     return out
@@ -1376,6 +1378,19 @@ def _dwarfed(namesake: "Place", place: "Place") -> bool:
 
 #: A namesake this near (km) to a position the text states for the name is the place there.
 COORD_KM = 30.0
+#: ...and no namesake this near (km) lets the position make a place of its own.
+STATED_ALONE_KM = 100.0
+#: Ids of the places a text's stated position makes for a name no namesake of which lies there
+#: (below the airports' 970,000,000; GeoNames' own ids stay under 20 million).
+STATED_ID_BASE = 950_000_000
+#: Words between a name and the position stated for it: "Quillan (12°30′S 131°2′E)", "Tessbury
+#: lies at 45°7′N 92°40′W", "Harnwick is located at (41.08, -98.21)".
+def stated_place(place: "Place") -> bool:
+    """Whether ``place`` is one a text's stated position made (no gazetteer record)."""
+    return STATED_ID_BASE <= place.geonameid < STATED_ID_BASE + 10_000_000
+
+
+_STATED_AFTER = re.compile(r"[\s,]*(?:\(\s*)?(?:(?:is|was|lies|lay|sits|stands|located|situated|at|near)\s+){0,4}(?:\(\s*)?$")
 
 
 def _text_coordinates(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str,
@@ -1384,7 +1399,8 @@ def _text_coordinates(spans: list[Span_], chosen: "list[Place | None]", ranked_a
     "Tessbury lies at 45°7′30″N 92°40′30″W") is its namesake lying there (within ``COORD_KM``),
     wherever the article names it alone, when the ranked choice lies elsewhere."""
     stated: dict[int, list[tuple[float, float]]] = {}
-    for offset, lat, lon in text_coordinates(text):
+    coords = text_coordinates(text)
+    for offset, lat, lon in coords:
         stated.setdefault(ev.sentence(offset), []).append((lat, lon))
     if not stated:
         return
@@ -1396,11 +1412,27 @@ def _text_coordinates(spans: list[Span_], chosen: "list[Place | None]", ranked_a
                           if c.name_kind != CONTAINER and any(_km(c.place.point, q) <= COORD_KM for q in points)), None)
             if found is not None:
                 there[span.lookup] = found
+    # the name a sentence opens with, whose position the text gives right after it and none of whose
+    # namesakes lies near it, is a place of its own at that position ("Quillan (12°30′S 131°2′E) is a
+    # hamlet"; not "a village south of Tessbury (37.1°N 48.9°E)", a position of the sentence's subject)
+    opening: dict[int, int] = {}
+    for i, span in enumerate(spans):
+        if span.kind != "demonym":
+            opening.setdefault(ev.sentence(span.start), i)
+    for i, span in enumerate(spans):
+        if span.lookup in there or opening.get(ev.sentence(span.start)) != i:
+            continue
+        q = next(((o, lat, lon) for o, lat, lon in coords if 0 <= o - span.end <= 60
+                  and _STATED_AFTER.fullmatch(text, span.end, o)), None)
+        if q is not None and not any(_km(c.place.point, q[1:]) <= STATED_ALONE_KM for _, c, _ in ranked_all[i]):
+            key = f"{q[1]:.4f},{q[2]:.4f}"
+            there[span.lookup] = Place(STATED_ID_BASE + zlib.crc32(key.encode()) % 10_000_000, span.lookup,
+                                       round(q[1], 6), round(q[2], 6), "L", "LCTY")
     for i, span in enumerate(spans):
         place = there.get(span.lookup)
         # (not where the text puts the name elsewhere: "named after Portland, Maine")
         if (place is not None and chosen[i] != place and span.inside is None
-                and any(c.place == place for _, c, _ in ranked_all[i])):
+                and (stated_place(place) or any(c.place == place for _, c, _ in ranked_all[i]))):
             chosen[i] = place
 
 

@@ -359,3 +359,16 @@ def test_a_position_the_text_states_picks_the_namesake_there(geoparser):
     assert first.place.admin1 == second.place.admin1 == "IL"  # both mentions: the name's one sense (not Missouri's)
     assert any(a["rule"] == "text-coordinates" for a in first.adjustments + second.adjustments)
 
+
+
+def test_a_position_stated_for_an_opening_name_no_namesake_holds_makes_a_place(geoparser):
+    doc = geoparser.parse("Ashley (29°18′S 149°49′E) is a hamlet of forty people. Ashley has a grain silo.")
+    first, second = [m for m in doc.mentions if m.text == "Ashley"]
+    assert first.place == second.place and first.place.feature_code == "LCTY"  # not an English Ashley
+    assert abs(first.place.lat + 29.3) < 0.01 and abs(first.place.lon - 149.8167) < 0.01
+    assert first.precision == "exact" and first.score > 0.5
+    assert first.adjustments[-1]["rule"] == "text-coordinates"
+    # a position after a name that does not open its sentence belongs to the sentence's subject
+    doc = geoparser.parse("Quillanby is a hamlet about 50 km south of Moree (29°55′S 149°50′E).")
+    moree = next(m for m in doc.mentions if m.text == "Moree")
+    assert moree.place.feature_code != "LCTY"
