@@ -205,7 +205,7 @@ PLACE_VERBS = {
     "visited", "toured", "shelled", "bombed", "bombarded", "struck", "captured", "recaptured", "liberated",
     "besieged", "stormed", "evacuated", "entered", "invaded", "occupied",
     # storms and floods: "flooded Wangaratta", "a cyclone lashed Tessbury"
-    "flooded", "lashed", "battered", "pounded", "ravaged", "devastated", "rocked",
+    "flooded", "lashed", "battered", "pounded", "ravaged", "devastated", "rocked", "hit",
     # who holds a town: "rebels who hold Quillan", "troops seized Tessbury"
     "hold", "holds", "seized", "controlled",
 }
@@ -227,7 +227,7 @@ _ON_PLACE_WORDS = frozenset("fired firing fire attack attacks attacked assault a
 #: ...and their passive after a name ("Quillan was shelled").
 _PLACE_PASSIVE = re.compile(r" (?:was|were|is|are|has been|have been|had been|is being|was being) (?:again )?"
                             r"(?:shelled|bombed|bombarded|struck|besieged|stormed|liberated|recaptured|evacuated|"
-                            r"invaded|occupied|flooded)\b")
+                            r"invaded|occupied|flooded|hit)\b")
 #: ...and the least population of a name the model missed that such a verb makes a place.
 MIN_POP_AFTER_VERB = 10_000
 #: A capital or first-level division this big counts as a big place (most smaller ones are a small
@@ -1007,7 +1007,7 @@ class _Extractor:
                 return
         elif not cands and label in MISC_LABELS and " " in name and self.split_list(
                 start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED,
-                through=before == "from"):
+                through=before == "from", alternates=prep):
             return  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
         elif cands and (label in MISC_LABELS or label == "LANGUAGE") and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
@@ -1096,11 +1096,12 @@ class _Extractor:
         return True
 
     def split_list(self, start: int, end: int, label: str, *, conjoined: bool = False, min_pop: int = MIN_POP_UNTAGGED,
-                   through: bool = False) -> bool:
+                   through: bool = False, alternates: bool = False) -> bool:
         """"Greece Italy", "Lubbock and Amarillo": a list the model merged into one name, when every
         part is a place of ``min_pop`` written with a capital ("north west London", "Western US" are one place).
         ``conjoined``: only at an "and" ("George Washington" tagged PERSON is no list), or a "to" when
-        ``through`` ("from Quillan to Tessbury")."""
+        ``through`` ("from Quillan to Tessbury"); ``alternates``: a part may be a place by another of its
+        names ("around Bakhmut and Avdiivka", Avdiyivka), where the words before make the list places."""
         joins = ("and", "&", "to") if through else ("and", "&")
         words = list(re.finditer(r"\S+", self.text[start:end]))
         if not conjoined and words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
@@ -1114,12 +1115,19 @@ class _Extractor:
             a = (start, start + words[cut - 1].end())
             b = (start + words[after].start(), end)
             parts = [_trim(self.text, *a), _trim(self.text, *b)]
-            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE and big_place([c for c in self.lookup(self.text[x:y]) if c.name_kind != "alt"], min_pop)
-                   for x, y in parts):
+            if all(self.text[x:x + 1].isupper() and self.text[x:y].casefold() not in NOT_ALONE
+                   and self.list_part_place(self.text[x:y], min_pop, alternates) for x, y in parts):
                 for x, y in parts:
                     self.add(Span_(x, y, "toponym", f"ner:{label}+split", self.text[x:y]))
                 return True
         return False
+
+    def list_part_place(self, name: str, min_pop: int, alternates: bool) -> bool:
+        """A part of a list the model merged is a place: a big one by its own name, or (``alternates``)
+        a town of ``min_pop`` people by any of its names."""
+        cands = self.lookup(name)
+        return big_place([c for c in cands if c.name_kind != "alt"], min_pop) or (alternates and any(
+            c.name_kind == "alt" and c.place.feature_class == "P" and c.place.population >= min_pop for c in cands))
 
     def demonym(self, start: int, end: int, label: str) -> bool:
         """Add a demonym mention ("Kuwaiti", "North Korean"); people ("Mexicans") are not places."""

@@ -467,3 +467,12 @@ def test_a_first_name_before_a_surname_and_who_is_no_place(geoparser, text, name
 def test_a_numbers_label_is_no_place(geoparser):
     found = _found(geoparser.parse("The appeal was filed in the Western District of Texas, No. 21-cv-0042."))
     assert "No" not in found and "Texas" in found
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Shells fell around Bakhmut and Avdiivka on Sunday.", ("Bakhmut", "Avdiivka")),  # one ORG, a spelling
+    ("A storm surge hit Derna before dawn.", ("Derna",)),  # "hit" takes a place, as "struck" does
+])
+def test_a_list_by_other_spellings_and_the_verb_hit(geoparser, text, names):
+    found = _found(geoparser.parse(text))
+    assert all(n in found and found[n].place is not None for n in names), found
