@@ -209,6 +209,9 @@ PLACE_VERBS = {
     # who holds a town: "rebels who hold Quillan", "troops seized Tessbury"
     "hold", "holds", "seized", "controlled",
 }
+#: Words after a name that end its phrase (a name before a noun is that noun's modifier: "the Victoria line").
+_PHRASE_ENDERS = frozenset("during in on at for to and or but last this next where which when who is was are were has had "
+                           "have with from since after before until by as than".split())
 #: A full stop and a number after a word: "No. 18", "Vol. 3" (an abbreviation that labels a number).
 _NUMBERED = re.compile(r"\.\s*\d")
 _NUMBER_LABELS = frozenset("No Nos Vol Art Sec Ch Fig Op Pt Para".split())
@@ -991,7 +994,12 @@ class _Extractor:
         # "the Rajasthan assembly": "the" goes with the body the division names, not with the division
         body = (ent.end < len(self.doc) and self.doc[ent.end].lower_ in ORG_HEADS and self.doc[ent.end].is_lower
                 and any(c.place.feature_class == "A" and c.name_kind in ("name", "alt") for c in cands))
-        institution = the and not body and not any(c.place.feature_code in THE_PLACES for c in cands if c.name_kind != "core")
+        # ("to the Yukon", "in the Algarve": after a place preposition, "the" also goes with a division or area
+        # that ends its phrase; not "in the Victoria line")
+        nxt = self.doc[ent.end] if ent.end < len(self.doc) else None
+        the_area = the_after_prep and (nxt is None or not nxt.is_alpha or nxt.lower_ in _PHRASE_ENDERS)
+        the_codes = THE_PLACES + ("ADM1", "ADMD") if the_area else THE_PLACES
+        institution = the and not body and not any(c.place.feature_code in the_codes for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
             if label == "FAC" and not cands and _unknown_name_is_a_place(name) and not self.names_a_person(name):
                 # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
@@ -1014,7 +1022,8 @@ class _Extractor:
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
             # place preposition (and "the"); people are not "across the" anything
-            site = any(c.name_kind in ("name", "abbr") and (c.place.feature_class in _SITE_CLASSES or c.place.feature_code == "RGN")
+            site = any(c.name_kind in ("name", "abbr") and (c.place.feature_class in _SITE_CLASSES or c.place.feature_code == "RGN"
+                                                              or (the_area and c.place.feature_code in ("ADM1", "ADMD")))
                        for c in cands) and (prep or the_after_prep) and (
                            label == "PERSON" or not _is_acronym(name))  # "at the CDC" is the agency, not an airport
             if institution:

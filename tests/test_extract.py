@@ -476,3 +476,9 @@ def test_a_numbers_label_is_no_place(geoparser):
 def test_a_list_by_other_spellings_and_the_verb_hit(geoparser, text, names):
     found = _found(geoparser.parse(text))
     assert all(n in found and found[n].place is not None for n in names), found
+
+
+def test_the_before_a_division_after_a_place_preposition_ends_its_phrase(geoparser):
+    found = _found(geoparser.parse("Prospectors flocked to the Yukon during the gold rush, and later to the Algarve."))
+    assert found["Yukon"].place.feature_code == "ADM1" and found["Algarve"].place.country_code == "PT"
+    assert "Victoria" not in _found(geoparser.parse("Commuters waited in the Victoria line tunnels."))  # a modifier
