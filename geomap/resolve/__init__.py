@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Container
 
     from ..gazetteer.store import GazetteerStore
-    from ..model import Place
 
 __all__ = ["Resolution", "resolve_spans", "TYPE_PRIOR", "natural_name", "ADJUSTMENTS"]
 
