@@ -249,8 +249,10 @@ _LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+#: Linking words inside place names, besides "de", "of", "on" and "upon" ("Viña del Mar", "Frankfurt an der Oder").
+_LINK_WORDS = r"del|da|do|dos|das|di|la|le|les|el|sur|am|an der"
 #: A linking word and the capitalised words it joins to a name ("Viña| del Mar", "Castellón| de la Plana").
-_LINKS = r"(?:de|del|da|do|dos|das|di|of|upon|on|la|le|les|el|sur|am|an der)(?: la| las| los)?"
+_LINKS = rf"(?:de|{_LINK_WORDS}|of|upon|on)(?: la| las| los)?"
 _LINKED_AFTER = re.compile(r" " + _LINKS + r" [A-Z][\w’'.-]*[\w](?![\w’'-])")
 _LINKED_BEFORE = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w] " + _LINKS + r" $")
 #: "U.S.-led", "anti-Russian"; "Japan’s Ministry"; "Knockhill, Fife." (the qualifier closes a phrase).
@@ -305,8 +307,7 @@ _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]
 _CAPITAL_RUN = re.compile(
     r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
-    r"|of|de(?: la| las| los)?|la|del|da|do|dos|das|di|le|les|el|sur|am|an der)(?= [A-Z]))){0,4}")  # a linking word only
-#                                                                          between two capitalised ones ("Frankfurt an der Oder")
+    rf"|of|de(?: la| las| los)?|{_LINK_WORDS})(?= [A-Z]))){{0,4}}")  # a linking word only between two capitalised ones
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
 _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
                r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"

@@ -179,7 +179,7 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
         key = (c.place.country_code or "", c.place.admin1 or "")
         if (c.place.feature_class == "P" and key in div and c.place.population >= CITY_SHARE * div[key]
                 and (c.name_kind != "alt" or seats.get(key) is c.place or _spelling(c)  # not Hong Kong for "Victoria"
-                     or (not country and normalize(c.place.name) == f"{c.matched} city"))):
+                     or normalize(c.place.name) == f"{c.matched} city")):  # (_short_form: no country owns the name here)
             # a big division makes its city famous (the city's feature); a small one only gives way to it
             city_held[key] = city_held.get(key, frozenset()) | (
                 {c.place.geonameid} if div[key] >= CITY_DIVISION_POP else frozenset())
@@ -1384,19 +1384,21 @@ STATED_ALONE_KM = 100.0
 STATED_ID_BASE = 950_000_000
 #: Words between a name and the position stated for it: "Quillan (12°30′S 131°2′E)", "Tessbury
 #: lies at 45°7′N 92°40′W", "Harnwick is located at (41.08, -98.21)".
+_STATED_AFTER = re.compile(r"[\s,]*(?:\(\s*)?(?:(?:is|was|lies|lay|sits|stands|located|situated|at|near)\s+){0,4}(?:\(\s*)?$")
+
+
 def stated_place(place: "Place") -> bool:
     """Whether ``place`` is one a text's stated position made (no gazetteer record)."""
     return STATED_ID_BASE <= place.geonameid < STATED_ID_BASE + 10_000_000
-
-
-_STATED_AFTER = re.compile(r"[\s,]*(?:\(\s*)?(?:(?:is|was|lies|lay|sits|stands|located|situated|at|near)\s+){0,4}(?:\(\s*)?$")
 
 
 def _text_coordinates(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str,
                       ev: "Evidence") -> None:
     """A name in a sentence that states a position ("Quillan (12°30′S 131°2′E) has a pub",
     "Tessbury lies at 45°7′30″N 92°40′30″W") is its namesake lying there (within ``COORD_KM``),
-    wherever the article names it alone, when the ranked choice lies elsewhere."""
+    wherever the article names it alone, when the ranked choice lies elsewhere; a name that opens its
+    sentence with its position right after it, and no namesake within ``STATED_ALONE_KM``, is a place
+    of its own there (:func:`stated_place`)."""
     stated: dict[int, list[tuple[float, float]]] = {}
     coords = text_coordinates(text)
     for offset, lat, lon in coords:
@@ -1488,7 +1490,7 @@ def _list_division(group: list[int], chosen: "list[Place | None]", ranked_all: l
     Berlin" stay where they are though Kentucky has all three."""
     if any(chosen[i] is None or not ranked_all[i] for i in group) or len({chosen[i].country_code for i in group}) < 2:
         return
-    best: "dict[tuple[str, str], list[Place]] | None" = None
+    best: "list[Place] | None" = None
     for key in {(c.place.country_code, c.place.admin1) for _, c, _ in ranked_all[group[0]] if c.place.feature_class == "P"}:
         picks = []
         for i in group:
@@ -1500,10 +1502,9 @@ def _list_division(group: list[int], chosen: "list[Place | None]", ranked_all: l
         else:
             if best is not None:
                 return  # two divisions would do: the list says neither
-            best = {key: picks}
+            best = picks
     if best is not None:
-        (picks,) = best.values()
-        for i, pick in zip(group, picks):
+        for i, pick in zip(group, best):
             chosen[i] = pick
 
 
