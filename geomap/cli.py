@@ -430,6 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(_command(argv)).parse_args(argv)
     _QUIET[0] = is_quiet(args)
+    reserve_heap()
     with warnings.catch_warnings(), _fewer_collections():
         warnings.showwarning = _show_warning
         try:
@@ -464,6 +465,27 @@ def _fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+#: Memory the C heap keeps in reserve when it grows or shrinks during a command (glibc's
+#: ``M_TOP_PAD``; its default is 128 KiB). spaCy's model allocates and frees arrays of several
+#: megabytes for each batch; with the default the heap was grown and given back around every
+#: batch, and the kernel cleared the same pages again each time: on 300 news articles ~200,000
+#: page faults and 1.5-4 s of system time against ~80,000 and under 1 s with this reserve, the
+#: same peak memory (untouched reserve is address space, not memory).
+HEAP_TOP_PAD = 256 << 20
+
+
+def reserve_heap() -> None:
+    """Give the C heap :data:`HEAP_TOP_PAD` of reserve, where the C library is glibc (Linux);
+    elsewhere nothing changes. Pool workers are forked from this process and keep it."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):  # no C library by that name, or no mallopt (macOS, Windows)
+        return
+    mallopt(-2, HEAP_TOP_PAD)  # M_TOP_PAD in glibc's malloc.h
 
 
 def _message(e: BaseException) -> str:

@@ -618,3 +618,32 @@ def test_a_french_pipeline_reads_french_text(tmp_path, capsys, store):
     assert rc == 0 and "another language" not in err
     assert [(m["text"], m["place"]["name"], m["place"]["country_code"]) for m in doc["mentions"]] == \
         [("Lyon", "Lyon", "FR"), ("Marseille", "Marseille", "FR"), ("Bruxelles", "Brussels", "BE")]
+
+
+def test_command_reserves_c_heap_where_glibc_allows(monkeypatch):
+    """The command asks the C library for a heap reserve (fewer page faults around spaCy's
+    batches); where there is no mallopt (macOS, Windows) nothing happens and nothing fails."""
+    import ctypes
+
+    from geomap import cli
+
+    calls = []
+
+    class Libc:
+        def mallopt(self, option, value):
+            calls.append((option, value))
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    cli.reserve_heap()
+    assert calls == [(-2, cli.HEAP_TOP_PAD)]  # M_TOP_PAD
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: object())  # a C library without mallopt
+    cli.reserve_heap()
+
+    def missing(name):
+        raise OSError("no C library")
+
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    cli.reserve_heap()
+    assert len(calls) == 1
