@@ -47,12 +47,15 @@ def _kind_before(modifiers: str, kinds: "dict[str, str]") -> "re.Pattern[str]":
                       + r")\s+of\s+" + _LISTED_BEFORE, re.I)
 
 
+#: The words that say, before "of X", what X is: not "capital" ("the capital of X" says what X holds,
+#: a country or a division; "X is the capital" says what X is).
+_KIND_BEFORE_OF = {w: k for w, k in {**_KIND_OF, **_PLURAL_OF}.items() if w != "capital"}
 #: "the Mexican state of X", "the southern provinces of X, Y and"...
-_BEFORE = _kind_before(_NATIONALITY_OR_SIDE, {**_KIND_OF, **_PLURAL_OF})
+_BEFORE = _kind_before(_NATIONALITY_OR_SIDE, _KIND_BEFORE_OF)
 #: ...and for towns any adjective: "the modern village of X", "the small coastal town of X"
 #: (not for divisions: "the metropolitan county of" names no division GeoNames has as such).
 _BEFORE_TOWN = _kind_before(_NATIONALITY_OR_SIDE + r"|(?-i:[a-z][a-z-]+)\s+",
-                            {w: k for w, k in {**_KIND_OF, **_PLURAL_OF}.items() if k == "settlement"})
+                            {w: k for w, k in _KIND_BEFORE_OF.items() if k == "settlement"})
 
 
 #: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation

@@ -90,3 +90,11 @@ def test_a_description_says_whether_the_sentence_describes_the_name_after_it():
     assert description(text, 0, len("Quillan")) == ("settlement", True)
     start = text.index("Tessbury")
     assert description(text, start, start + len("Tessbury")) == ("settlement", False)  # its kind, in passing
+
+
+def test_the_capital_of_a_name_does_not_say_the_name_is_a_town():
+    """"the capital of X" says what X holds (a country, a division); "X is the capital" says what X is."""
+    text = "Crowds gathered in the capital of Quillania. Tessbury is the capital of the province."
+    start = text.index("Quillania")
+    assert describe(text, start, start + len("Quillania")) == ""
+    assert describe(text, text.index("Tessbury"), text.index("Tessbury") + len("Tessbury")) == "settlement"

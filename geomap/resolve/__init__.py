@@ -33,7 +33,7 @@ from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
 from ..descriptions import description, past_aside
 from .evidence import Evidence, read_evidence
-from .features import NATURAL_CLASSES, add_text_features_all, described_as, place_features
+from .features import NATURAL_CLASSES, add_text_features_all, described_as, place_features, ranks_as_capital
 from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -307,7 +307,8 @@ def _head_features(cand: "Candidate", span: Span_, ctx: _Context, facts: _NameFa
     namesake division, and what a region phrase makes of it."""
     p = cand.place
     f: dict[str, float] = {}
-    f["type"] = TYPE_PRIOR.get(p.feature_code, 0.0)
+    code = p.feature_code
+    f["type"] = TYPE_PRIOR["PPLA" if code == "PPLC" and not ranks_as_capital(p) else code] if code in TYPE_PRIOR else 0.0
     f["population"] = POP_WEIGHT * math.log10(p.population + 1)
     kind = cand.name_kind
     f["name"] = NAME_KIND.get(kind, 0.0)
@@ -435,11 +436,19 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
 
 def _without_owned_alternates(cands: "list[Candidate]") -> "list[Candidate]":
     """No country under an alternate name of its that a town of ``ALT_OWNER_POP`` people bears as
-    its own: such names are old or foreign ones ("Columbia", "Albany", "Kanata", "Salvador")."""
-    if max((c.place.population for c in cands if c.name_kind == "name" and c.place.feature_class == "P"),
-           default=0) < ALT_OWNER_POP:
-        return cands
-    return [c for c in cands if c.name_kind != "alt" or not c.place.feature_code.startswith("PCL")]
+    its own: such names are old or foreign ones ("Columbia", "Albany", "Kanata", "Salvador"). No
+    town under an alternate name that a place within it bears as its own: the name is that part's
+    (Hong Kong was once called after its district Victoria, a candidate of its own)."""
+    owners = [c.place for c in cands if c.name_kind == "name"]
+    towns_own = max((p.population for p in owners if p.feature_class == "P"), default=0) >= ALT_OWNER_POP
+
+    def owned(p: "Place") -> bool:
+        if p.feature_code.startswith("PCL"):
+            return towns_own
+        return p.feature_class == "P" and any(q.country_code == p.country_code and _km(q.point, p.point) < SEAT_KM
+                                              for q in owners)
+
+    return [c for c in cands if c.name_kind != "alt" or not owned(c.place)]
 
 
 class _NameReading:

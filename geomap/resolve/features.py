@@ -20,12 +20,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from .evidence import Evidence
 
 __all__ = ["text_features", "place_features", "add_text_features", "add_text_features_all", "NATURAL_CLASSES",
-           "TEXT_FEATURES"]
+           "TEXT_FEATURES", "SMALL_CAPITAL_POP", "ranks_as_capital"]
 
 #: The names :func:`text_features` can give.
 TEXT_FEATURES = ("pop_gap", "biggest", "is_country", "is_admin1", "is_admin2", "is_capital", "is_town", "is_natural",
                  "ev_country", "ev_country_here", "ev_admin1", "ev_admin1_here", "ev_county", "ev_county_here",
                  "desc_match", "desc_division", "desc_other")
+
+
+#: A national capital smaller than this (a territory's or a microstate's: Plymouth, Montserrat;
+#: Victoria, Seychelles) is ranked as a town: a bare "Victoria" or "Plymouth" in news is the big
+#: namesake; what the article says of the country still finds the capital.
+SMALL_CAPITAL_POP = 50_000
+
+
+def ranks_as_capital(p: "Place") -> bool:
+    """Whether ``p`` has a national capital's prior: a capital (PPLC) of :data:`SMALL_CAPITAL_POP` people or more."""
+    return p.feature_code == "PPLC" and p.population >= SMALL_CAPITAL_POP
 
 
 def _proximity(f: dict[str, float], name: str, level: int) -> None:
@@ -79,7 +90,7 @@ def place_features(p: "Place", top_pop: int) -> dict[str, float]:
     elif code in ("ADM2", "ADM2H"):
         f["is_admin2"] = 1.0
     elif p.feature_class == "P":
-        f["is_capital" if code == "PPLC" else "is_town"] = 1.0
+        f["is_capital" if ranks_as_capital(p) else "is_town"] = 1.0
     elif p.feature_class in NATURAL_CLASSES:
         f["is_natural"] = 1.0
     return f

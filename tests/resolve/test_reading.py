@@ -317,7 +317,20 @@ def test_a_small_foreign_capital_gives_way_to_the_state_holding_the_articles_tow
     doc = geoparser.parse("Smoke from fires in Victoria's east reached Geelong, Ballarat and Melbourne, where schools closed.")
     m = next(m for m in doc.mentions if m.text == "Victoria")
     assert (m.place.feature_code, m.place.country_code) == ("ADM1", "AU")  # not the Seychelles' capital
-    assert any(a["rule"] == "lone-foreign-places" for a in m.adjustments)
+
+
+@pytest.mark.parametrize("text,name,cc,admin1", [
+    # a territory's capital of a few thousand people (or none) is no capital prior against a big namesake
+    ("Police in Plymouth said the driver fled.", "Plymouth", "GB", "ENG"),  # not Montserrat's
+    ("Officials in Jamestown said the road would reopen.", "Jamestown", "US", None),  # not Saint Helena's
+    # ...and what the text says still finds it
+    ("Ash from the volcano buried Plymouth, Montserrat, in 1997.", "Plymouth", "MS", None),
+    ("The Falklands government in Stanley said the ship had left.", "Stanley", "FK", None),
+    ("Victoria, the capital of the Seychelles, is small.", "Victoria", "SC", None),
+])
+def test_a_small_capital_is_ranked_as_a_town(geoparser, text, name, cc, admin1):
+    m = _mention(geoparser.parse(text), name)
+    assert m.place.country_code == cc and (admin1 is None or m.place.admin1 == admin1), m.place
 
 
 @pytest.mark.parametrize("text,name,cc,admin1", [
