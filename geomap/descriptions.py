@@ -18,7 +18,9 @@ KINDS = {
                    "moshav", "townland", "hromada", "selo", "posyolok", "camp", "colony", "outpost", "station", "quarter",
                    "ward", "area", "site"),
     "division": ("county", "province", "district", "region", "state", "governorate", "prefecture", "oblast",
-                 "department", "canton", "raion", "territory", "municipio", "voivodeship", "shire"),
+                 "department", "canton", "raion", "municipio", "voivodeship", "shire"),
+    # a division or a dependency, which GeoNames has as a country of its own ("Puerto Rico, a territory of…")
+    "territory": ("territory",),
     "country": ("country", "nation", "kingdom", "republic"),
     "natural": ("river", "lake", "mountain", "peak", "island", "islands", "sea", "ocean", "bay", "gulf", "creek",
                 "valley", "desert", "forest", "strait", "peninsula", "glacier", "volcano", "range", "reservoir"),

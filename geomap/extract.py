@@ -862,7 +862,7 @@ class _Extractor:
             name = text[start:end]
             if not name or self.doc.vocab[name.lower()].is_stop or name.lower() in NOT_ALONE:
                 continue
-            if describe(text, start, end) in ("settlement", "division", "natural", "place"):
+            if describe(text, start, end) in ("settlement", "division", "territory", "natural", "place"):
                 self.add(Span_(start, end, "toponym", "rule:described", name))
             elif _HOME_TO.match(text, end) and any(c.name_kind == "name" for c in self.lookup(name)):
                 # "Oxford is home to a university": a place (a venue or a company is one too, so only a name

@@ -559,7 +559,7 @@ class _Recogniser:
         f["lower_in_text"] = 1.0 if self.has_lower(name) else 0.0
         f["person_elsewhere"] = 1.0 if last_word in self.person_words and last and not f["country"] else 0.0
         f["alone"] = alone
-        f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "natural", "place") else 0.0
+        f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "territory", "natural", "place") else 0.0
         f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
         f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
         f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0

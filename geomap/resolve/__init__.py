@@ -474,7 +474,7 @@ def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _N
     """The span's :class:`_NameReading`, from the store's memo (read there once per name and shape)."""
     # (a division's, a settlement's or a natural feature's description keeps only those: see _towns_before_their_divisions)
     key = (span.lookup, span.kind, span.label, span.designator, span.feature, span.prefer_admin1, cores,
-           desc if desc in ("division", "natural", "settlement") else "")
+           desc if desc in ("division", "territory", "natural", "settlement") else "")
     memo = store.memo("name-readings")
     found = memo.get(key)
     if found is None:
@@ -522,12 +522,13 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     lower-order division named exactly like a town of its own first-level division, near it,
     stands down, unless the text says a division is meant ("Hobart municipality", "X is a
     district in Y"). Where the text says a division, a settlement or a natural feature is meant, only those stand."""
-    if desc == "division" and any(c.place.feature_class == "A" for c in cands):
+    if desc in ("division", "territory") and any(c.place.feature_class == "A" for c in cands):
         # "the provinces of Yala, Pattani and…", "the state of Maine": a division, not a town or a region;
-        # nor a country where a division bears the name ("the U.S. state of Georgia"; "the State of Israel")
-        divisions = [c for c in cands if described_as("division", c.place)]
+        # nor a country where a division bears the name ("the U.S. state of Georgia"; "the State of Israel");
+        # a territory may be either ("Puerto Rico, a territory of the United States")
+        divisions = [c for c in cands if described_as(desc, c.place)]
         return divisions or [c for c in cands if c.place.feature_class == "A"]
-    if desc == "division" or span.kind == "region-phrase" or span.prefer_admin1:
+    if desc in ("division", "territory") or span.kind == "region-phrase" or span.prefer_admin1:
         return cands
     if desc == "natural":
         # "Hudson Bay, the vast inland sea": the water body, not the town named after it
@@ -709,6 +710,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
             f = {f"{k}@told": v for k, v in f.items()}
         ranked.append((ranker.score(f), c, f))
     if (inside is not None and span.kind != "demonym" and not (inside.feature_class == "P" and natural_name(span.lookup))
+            and _may_hold(inside, cands, desc)
             and (told or (inside.population >= max((c.place.population for c in cands), default=0)
                           and not (cands and inside.feature_class == "P")))
             and not any(_contains(inside, c.place) for c in cands)):
@@ -720,6 +722,21 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
         ranked.append((ranker.score(f), Candidate(inside, span.lookup, CONTAINER), f))
     ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
     return ranked
+
+
+#: Feature classes of places that hold no other place a name may stand at: water (seas, lakes,
+#: rivers) and relief (mountains, ranges). "An island in the Bay of Bengal" is not at the bay's middle.
+UNHELD_IN = frozenset("HT")
+
+
+def _may_hold(outer: "Place", cands: "list[Candidate]", desc: str) -> bool:
+    """Whether ``outer``, the place the text puts a name in, may stand for it: never water or
+    relief (:data:`UNHELD_IN`), and not for a country's name unless the text makes it a town:
+    "X, an overseas territory of Y", "X is a constituent country of Y" describe the country X
+    (whose own code is not Y's)."""
+    if outer.feature_class in UNHELD_IN:
+        return False
+    return desc == "settlement" or not any(c.place.feature_code.startswith("PCL") for c in cands)
 
 
 def _container_features(outer: "Place", cands: "list[Candidate]") -> dict[str, float]:
@@ -815,7 +832,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")
     # (a settlement said in passing, "the port of Odessa", keeps its namesake division: its size tells the city's)
-    readings = [_reading(s, store, d == "division" or id(s) in qualifiers, d if d != "settlement" or t else "")
+    readings = [_reading(s, store, d in ("division", "territory") or id(s) in qualifiers, d if d != "settlement" or t else "")
                 for s, d, t in zip(spans, descs, told)]
     cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
@@ -1081,7 +1098,8 @@ def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: 
             continue
         if chosen[i] is None or _container_won(ranked_all[i], chosen[i]):
             outer = _outer(i, chosen, containers)
-            if outer is not None and outer != chosen[i] and not (outer.feature_class == "P" and natural_name(span.lookup)):
+            if (outer is not None and outer != chosen[i] and outer.feature_class not in UNHELD_IN
+                    and not (outer.feature_class == "P" and natural_name(span.lookup))):
                 chosen[i] = outer
             if outer is not None and chosen[i] == outer and _unknown(ranked_all[i]):
                 placed.setdefault(_sense(span), outer)

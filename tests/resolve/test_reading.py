@@ -385,3 +385,22 @@ def test_a_position_stated_for_an_opening_name_no_namesake_holds_makes_a_place(g
     doc = geoparser.parse("Quillanby is a hamlet about 50 km south of Moree (29°55′S 149°50′E).")
     moree = next(m for m in doc.mentions if m.text == "Moree")
     assert moree.place.feature_code != "LCTY"
+
+
+@pytest.mark.parametrize("text,name,cc", [
+    # a dependency is a country of its own in GeoNames: the text's sovereign is no container for it
+    ("Puerto Rico, an unincorporated territory of the United States, was hit by the storm.", "Puerto Rico", "PR"),
+    ("Nuuk is the capital of Greenland, an autonomous territory of Denmark.", "Greenland", "GL"),
+    ("Nuuk is the capital of Greenland, an autonomous territory of Denmark.", "Nuuk", "GL"),
+    ("Aruba is a constituent country of the Kingdom of the Netherlands.", "Aruba", "AW"),
+    ("Bermuda is a British overseas territory in the North Atlantic Ocean.", "Bermuda", "BM"),
+])
+def test_a_territory_of_another_country_is_the_territory(geoparser, text, name, cc):
+    m = _mention(geoparser.parse(text), name)
+    assert m.place.country_code == cc and m.precision == "exact", (m.place, m.precision)
+
+
+def test_a_name_the_gazetteer_lacks_is_never_put_at_a_sea_or_a_range(geoparser):
+    doc = geoparser.parse("Quillhaven is an island in the Bay of Bengal.")
+    assert _mention(doc, "Bay of Bengal").place.feature_class == "H"
+    assert all(m.place is None for m in doc.mentions if m.text == "Quillhaven")
