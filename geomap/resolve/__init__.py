@@ -24,6 +24,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..extract import COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates, other_than
@@ -458,16 +459,18 @@ class _NameReading:
     where those are the same in every context (:func:`_fixed_head`), and, read on first need for
     one ranker, each candidate's features and score with no context (:func:`_features` of an
     article's first pass, for a name nothing contains or is qualified by) and its
-    :func:`~geomap.resolve.features.place_features`. Kept in the store's memo."""
+    :func:`~geomap.resolve.features.place_features`; and the order in which ties rank (:func:`_order_of`).
+    Kept in the store's memo."""
 
-    __slots__ = ("cands", "facts", "heads", "ranker", "alone")
+    __slots__ = ("cands", "facts", "heads", "ranker", "alone", "order")
 
     def __init__(self, cands: "tuple[Candidate, ...]") -> None:
         self.cands = cands
         self.facts: "_NameFacts | None" = None
         self.heads: "list[dict[str, float] | None] | None" = None
         self.ranker: "Ranker | None" = None
-        self.alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+        self.alone: "list[tuple[dict[str, float], float, dict[str, float], float]] | None" = None
+        self.order: "list[int] | None" = None
 
 
 def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _NameReading:
@@ -497,10 +500,25 @@ def _heads_of(reading: _NameReading, span: Span_) -> "list[dict[str, float] | No
     return reading.heads
 
 
-def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "list[tuple[dict[str, float], float, dict[str, float]]]":
+def _order_of(reading: _NameReading) -> "list[int]":
+    """The indices of ``reading``'s candidates, the most populous first, then by id: the order in
+    which :func:`_rank` ranks candidates of equal score."""
+    if reading.order is None:
+        reading.order = sorted(range(len(reading.cands)), key=lambda k: _tie(reading.cands[k]))
+    return reading.order
+
+
+def _tie(cand: "Candidate") -> tuple[int, int]:
+    """How candidates of equal score rank: the most populous first, then by id."""
+    return -cand.place.population, cand.place.geonameid
+
+
+def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker"
+                    ) -> "list[tuple[dict[str, float], float, dict[str, float], float]]":
     """Per candidate of ``reading``: :func:`_features` with no context, no container and nothing
-    qualified, their score by ``ranker``, and :func:`place_features` (what :func:`_rank` computes
-    first for each candidate of such a span in an article's first pass)."""
+    qualified, their score by ``ranker``, :func:`place_features`, and the score of both (what
+    :func:`_rank` computes for each candidate of such a span in an article's first pass, but for
+    the article's evidence)."""
     if reading.alone is None or reading.ranker is not ranker:
         facts, ctx = _facts_of(reading, span), _Context()
         cands = reading.cands
@@ -508,7 +526,8 @@ def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker") -> "li
         rows = []
         for c, head in zip(cands, _heads_of(reading, span)):
             f = _features(c, span, ctx, None, facts, None, head)
-            rows.append((f, ranker.score(f), place_features(c.place, top_pop)))
+            prefix, pf = ranker.score(f), place_features(c.place, top_pop)
+            rows.append((f, prefix, pf, ranker.score(pf, start=prefix)))
         reading.alone, reading.ranker = rows, ranker
     return reading.alone
 
@@ -662,8 +681,8 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
           ev: "Evidence | None" = None, desc: str = "", told: bool = False,
           reads: "dict | None" = None, facts: "_NameFacts | None" = None,
           heads: "list[dict[str, float] | None] | None" = None,
-          alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
-          ) -> list[tuple[float, "Candidate", dict]]:
+          alone: "list[tuple[dict[str, float], float, dict[str, float], float]] | None" = None,
+          order: "list[int] | None" = None) -> list[tuple[float, "Candidate", dict]]:
     """Score every candidate (and the containing place, when the text gives one), best first.
 
     ``told``: the sentence itself says what the name is ("X is a town in Y", "X, a village");
@@ -675,39 +694,34 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     each candidate's text features), keyed by the span; ``facts`` are :func:`_name_facts` of
     ``cands`` when the caller has them, ``heads`` their :func:`_heads_of`. ``alone``:
     :func:`_alone_features` of ``cands``, given when ``ctx`` is empty, ``inside`` and ``holds``
-    None and ``desc`` empty (the same scores, with less work)."""
+    None and ``desc`` empty (the same scores, with less work). ``order``: :func:`_order_of` the
+    name's reading, when the caller has it."""
     ranker = ranker or default_ranker()
     ranked = []
-    read = reads.get(id(span)) if reads is not None else None
-    if read is None:
-        if alone is not None:
-            texts = [dict(pf) for _, _, pf in alone]
-        else:
-            # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
-            top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
-            texts = [place_features(c.place, top_pop) for c in cands]
-        # text_features of each candidate: its place's, then the article's
-        add_text_features_all(texts, [c.place for c in cands], span.lookup, span.start, span.end, ev, desc)
-        read = (facts if facts is not None else _name_facts(cands, span), texts)
-        if reads is not None:
-            reads[id(span)] = read
-    facts, texts = read
+    facts, texts = _read(cands, span, ev, desc, reads, facts, alone)
+    if order is None:
+        order = sorted(range(len(cands)), key=lambda k: _tie(cands[k]))
+    # (the candidates in order of _tie: a stable sort by score alone then ranks them as by all three)
     if alone is not None:
-        for c, tf, (sf, prefix, _) in zip(cands, texts, alone):
+        for k in order:
+            tf = texts[k]
+            sf, prefix, pf, both = alone[k]
             f = dict(sf)
             f.update(tf)  # the text's features come after the others: the score goes on from theirs
-            ranked.append((ranker.score(tf, start=prefix), c, f))
-        ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
+            # (the article's evidence, if any, comes after the place's features)
+            ranked.append((both if len(tf) == len(pf) else ranker.score(tf, start=prefix), cands[k], f))
+        ranked.sort(key=itemgetter(0), reverse=True)
         return ranked
     own = span.lookup.casefold()
     points = tuple(q for q in ctx.points if q[2] != own)  # a point chosen for this name is no evidence for it
-    for k, (c, tf) in enumerate(zip(cands, texts)):
+    for k in order:
+        c, tf = cands[k], texts[k]
         f = _features(c, span, ctx, inside, facts, holds, heads[k] if heads is not None else None, points)
         if (desc == "division" or "holds" in f) and _designated(c):
             f["name"] = NAME_KIND["alt"]  # "the province of Laguna", "Calamba, Laguna": the division's own name here
         f.update(tf)
         if told:
-            f = {f"{k}@told": v for k, v in f.items()}
+            f = {f"{name}@told": v for name, v in f.items()}
         ranked.append((ranker.score(f), c, f))
     if (inside is not None and span.kind != "demonym" and not (inside.feature_class == "P" and natural_name(span.lookup))
             and _may_hold(inside, cands, desc)
@@ -720,7 +734,9 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
         # County" says where Quillan is whatever the sizes.
         f = _container_features(inside, cands)
         ranked.append((ranker.score(f), Candidate(inside, span.lookup, CONTAINER), f))
-    ranked.sort(key=lambda r: (-r[0], -r[1].place.population, r[1].place.geonameid))
+        ranked.sort(key=lambda r: (-r[0], *_tie(r[1])))
+    else:
+        ranked.sort(key=itemgetter(0), reverse=True)
     return ranked
 
 
@@ -737,6 +753,28 @@ def _may_hold(outer: "Place", cands: "list[Candidate]", desc: str) -> bool:
     if outer.feature_class in UNHELD_IN:
         return False
     return desc == "settlement" or not any(c.place.feature_code.startswith("PCL") for c in cands)
+
+
+def _read(cands: "list[Candidate]", span: Span_, ev: "Evidence | None", desc: str, reads: "dict | None",
+          facts: "_NameFacts | None" = None,
+          alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+          ) -> "tuple[_NameFacts, list[dict[str, float]]]":
+    """What :func:`_rank` reads of the span that no pass changes: the name's facts and each
+    candidate's :func:`~geomap.resolve.features.text_features`, kept in ``reads`` by the span."""
+    read = reads.get(id(span)) if reads is not None else None
+    if read is None:
+        if alone is not None:
+            texts = [dict(pf) for _, _, pf, _ in alone]
+        else:
+            # the biggest namesake is only known when every namesake's size is (a landmark or sea has none)
+            top_pop = max((c.place.population for c in cands), default=0) if all(c.place.population for c in cands) else 0
+            texts = [place_features(c.place, top_pop) for c in cands]
+        # text_features of each candidate: its place's, then the article's
+        add_text_features_all(texts, [c.place for c in cands], span.lookup, span.start, span.end, ev, desc)
+        read = (facts if facts is not None else _name_facts(cands, span), texts)
+        if reads is not None:
+            reads[id(span)] = read
+    return read
 
 
 def _container_features(outer: "Place", cands: "list[Candidate]") -> dict[str, float]:
@@ -851,22 +889,32 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     spreads: dict[int, tuple] = {}  # each ranking's softmax denominator (_spread)
     for second, order in enumerate((range(len(spans)), _outermost_first(len(spans), containers))):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
+        # ...and in another sentence too when its candidates' text features are the same there: the
+        # last ranking of each name's reading and role, with those features
+        last: dict[tuple, tuple[list, list]] = {}
         for i in order:
             span, cands = spans[i], cand_lists[i]
             outer = _outer(i, chosen, containers)
             holds = held.get(id(span))
             if second and _alone(cands, outer, holds):
                 continue  # one candidate and nothing to weigh it against: the context cannot change it
-            key = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
-                   i if holds is not None else None, ev.sentence(span.start) if ev is not None else 0, descs[i], told[i])
+            role = (span.lookup, span.kind, span.prefer_admin1, span.label, outer.geonameid if outer else None,
+                    i if holds is not None else None, descs[i], told[i])
+            key = (*role, ev.sentence(span.start) if ev is not None else 0)
             if key not in memo:
                 # a first pass's name that nothing contains or is qualified by, of no described kind: its
                 # features but the text's are the same in every article
                 alone = (not second and outer is None and holds is None and not descs[i])
-                memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
-                                  told=told[i], reads=reads, facts=_facts_of(readings[i], span),
-                                  heads=_heads_of(readings[i], span),
-                                  alone=_alone_features(readings[i], span, ranker) if alone else None)
+                facts, alone_rows = _facts_of(readings[i], span), _alone_features(readings[i], span, ranker) if alone else None
+                texts = _read(cands, span, ev, descs[i], reads, facts, alone_rows)[1]
+                before = last.get((readings[i], *role))
+                if before is not None and before[0] == texts:  # (the same keys are in the same order)
+                    memo[key] = before[1]
+                else:
+                    memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
+                                      told=told[i], reads=reads, facts=facts, heads=_heads_of(readings[i], span),
+                                      alone=alone_rows, order=_order_of(readings[i]))
+                    last[(readings[i], *role)] = (texts, memo[key])
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None
         ctx = _context(spans, chosen, ranked_all, held, spreads)
@@ -1032,10 +1080,12 @@ class _Adjustments:
         self.records: dict[int, list[dict]] = {}
 
     def run(self, rule, *args) -> None:
-        if _rule_name(rule) in self.disable:
+        if self.disable and _rule_name(rule) in self.disable:
             return
         before = list(self.chosen)
         rule(*args)
+        if before == self.chosen:  # (what most rules change: nothing)
+            return
         for i, (old, new) in enumerate(zip(before, self.chosen)):
             if old is not new and old != new:  # most rules change nothing: no field-by-field test
                 self.records.setdefault(i, []).append({
