@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
@@ -53,6 +53,8 @@ _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
 _RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+#: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
 #: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
 #: (The lookahead on first letters lets the regex engine skip ahead fast: same matches, half the time.)
 _REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])",
@@ -62,6 +64,11 @@ _REGION_NAME = re.compile(
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
                             rf"[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+#: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
+_OF_NAME = re.compile(r"of[ ]+[A-Z]")
+_SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
+#: The region words that no other one begins with ("region" for "regions"), found in lower case.
+_REGION_STEMS = sorted(w for w in REGION_WORDS if not any(v != w and w.startswith(v) for v in REGION_WORDS))
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
@@ -313,11 +320,60 @@ def prev_word(text: str, start: int) -> str:
     return text[i:j].lower().rstrip(".")
 
 
+def _matches_at(pattern: "re.Pattern[str]", text: str, starts: Iterable[int]) -> Iterator["re.Match[str]"]:
+    """``pattern.finditer(text)`` tried only at ``starts`` (ascending): the same matches when each
+    match of ``pattern`` starts at one of them and none is empty. (The regex engine tries a pattern
+    that opens with a lookaround at every offset of the text; a scan for a literal or a set of
+    characters, which it does fast, finds the few offsets worth trying.)"""
+    end = 0
+    for p in starts:
+        if p >= end:
+            m = pattern.match(text, p)
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def _sentence_end_starts(text: str) -> Iterator[int]:
+    """Where ``_SENTENCE_END`` may match: after a full stop, "!" or "?", and at a line break."""
+    return (m.start() if m.group() == "\n" else m.end() for m in _SENTENCE_MARK.finditer(text))
+
+
+def _settlement_of_starts(text: str) -> list[int]:
+    """Where ``_SETTLEMENT_OF`` may match: a settlement word's length before the spaces before
+    an "of" and a capital ("village  of Tsukuryne")."""
+    starts = set()
+    for m in _OF_NAME.finditer(text):
+        q = m.start()
+        while q and text[q - 1] == " ":
+            q -= 1
+        if q < m.start():
+            starts.update(q - n for n in _SETTLEMENT_LENGTHS if n <= q)
+    return sorted(starts)
+
+
+def _region_words(text: str) -> Iterator["re.Match[str]"]:
+    """``_REGION_WORD.finditer(text)``, tried only where the text in lower case has a region word.
+    (Case ignored, the regex engine also takes "ı" for "i" and "ſ" for "s", which ``lower()``
+    keeps, and "İ" for "i", which it makes two characters: a text with any of them is searched
+    through.)"""
+    low = text.lower()
+    if len(low) != len(text) or "ı" in text or "ſ" in text:
+        return _REGION_WORD.finditer(text)
+    starts = []
+    for stem in _REGION_STEMS:
+        i = low.find(stem)
+        while i >= 0:
+            starts.append(i)
+            i = low.find(stem, i + 1)
+    return _matches_at(_REGION_WORD, text, sorted(starts))
+
+
 def fast_sentences(text: str) -> list[tuple[int, int]]:
     """Sentences as (start, end) character ranges without surrounding whitespace: a cut after
     ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
     out, a = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in _matches_at(_SENTENCE_END, text, _sentence_end_starts(text)):
         word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
         if word is not None and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
             continue  # "Dr. Smith", "J. Smith", "St. Louis": no sentence ends there
@@ -457,7 +513,7 @@ class _Recogniser:
     def region_phrases(self) -> None:
         """"the Kursk (border) region", "Donetsk Oblast": the division, as a region phrase."""
         text = self.text
-        for r in _REGION_WORD.finditer(text):
+        for r in _region_words(text):
             word = r.group()
             if word[0].isupper() and word.lower() in ("state", "states"):
                 continue  # "Islamic State", "United States": part of a name
@@ -480,7 +536,7 @@ class _Recogniser:
     def settlement_of(self) -> None:
         """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
         text = self.text
-        for m in _SETTLEMENT_OF.finditer(text):
+        for m in _matches_at(_SETTLEMENT_OF, text, _settlement_of_starts(text)):
             if m.group()[0].isupper() and self.lookup(m.group()):
                 continue  # "City of London": the whole is a name
             outer = None
