@@ -19,6 +19,7 @@ import json
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
 from operator import mul
@@ -102,7 +103,6 @@ FEATURES = (
 )
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
-_GAP_LENGTHS = sorted({len(g) for g in _LIST_GAPS})
 
 
 @dataclass(slots=True)
@@ -577,20 +577,24 @@ class _Recogniser:
     # -- features --------------------------------------------------------------
     def candidates(self) -> list[Candidate_]:
         """Every match no rule took, with its features."""
-        counts: dict[str, int] = {}
-        for a, b, *_ in self.matches:
-            key = normalize(self.text[a:b])
-            counts[key] = counts.get(key, 0) + 1
-        ends = {b for _, b, *_ in self.matches}
-        starts = {a for a, *_ in self.matches}
-        return [Candidate_(Span_(m[0], m[1], "toponym", "fast:name", self.text[m[0] : m[1]]),
-                           self.features(m, counts, ends, starts))
-                for m in self.matches if self.free(m[0], m[1])]
+        text, matches = self.text, self.matches
+        keys = [normalize(text[m[0] : m[1]]) for m in matches]
+        counts = Counter(keys)
+        # a list's gap between a match and the one before it ("Lyon and Grenoble"): matches are in text
+        # order and open with a capital, which no gap holds, so a gap can only join neighbours
+        listed = [False] * len(matches)
+        for k in range(1, len(matches)):
+            if text[matches[k - 1][1] : matches[k][0]] in _LIST_GAPS:
+                listed[k - 1] = listed[k] = True
+        return [Candidate_(Span_(m[0], m[1], "toponym", "fast:name", text[m[0] : m[1]]),
+                           self.features(m, counts[key] > 1, gap))
+                for m, key, gap in zip(matches, keys, listed) if self.free(m[0], m[1])]
 
-    def features(self, match: _Match, counts: dict[str, int], ends: set[int], starts: set[int]) -> dict[str, float]:
-        """The filter's features of one match (:data:`FEATURES`)."""
+    def features(self, match: _Match, repeated: bool, listed: bool) -> dict[str, float]:
+        """The filter's features of one match (:data:`FEATURES`), given whether its name stands in
+        the text more than once and whether a list's gap joins it to another match."""
         text = self.text
-        a, b, r, i, cands = match
+        a, b, r, i, _ = match
         name = text[a:b]
         s, run, words = self.runs[r]  # the words' offsets are the run's
         shape, titled, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
@@ -601,30 +605,27 @@ class _Recogniser:
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
         after = text[b : b + 2]
-        f = dict(shape)  # the readings, "words", "run_before", "run_after": from the run alone
-        f["sent_start"] = 1.0 if self.sentence_start(a) else 0.0
-        f["prep_before"] = 1.0 if prev in PLACE_PREPOSITIONS else 0.0
-        f["the_before"] = 1.0 if prev == "the" else 0.0
-        f["of_before"] = 1.0 if prev == "of" else 0.0
-        # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-        f["title_before"] = 1.0 if prev in _TITLES or titled else 0.0
-        f["speech_after"] = 1.0 if nxt in _SPEECH else 0.0
-        f["qualified"] = 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0
-        f["all_caps"] = all_caps
-        f["acronym"] = acronym
-        f["lower_in_text"] = 1.0 if self.has_lower(name) else 0.0
-        f["person_elsewhere"] = 1.0 if last_word in self.person_words and last and not f["country"] else 0.0
-        f["alone"] = alone
-        f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "natural", "place") else 0.0
-        f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
-        f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
-        f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0
-        f["listed"] = 0.0  # a list's gap between this match and another, before or after it
-        for k in _GAP_LENGTHS:  # (one loop, no generators: asked of every match)
-            if (a - k in ends and text[a - k : a] in _LIST_GAPS) or (b + k in starts and text[b : b + k] in _LIST_GAPS):
-                f["listed"] = 1.0
-                break
-        return f
+        return {
+            **shape,  # the readings, "words", "run_before", "run_after": from the run alone
+            "sent_start": 1.0 if self.sentence_start(a) else 0.0,
+            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS else 0.0,
+            "the_before": 1.0 if prev == "the" else 0.0,
+            "of_before": 1.0 if prev == "of" else 0.0,
+            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+            "title_before": 1.0 if prev in _TITLES or titled else 0.0,
+            "speech_after": 1.0 if nxt in _SPEECH else 0.0,
+            "qualified": 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0,
+            "all_caps": all_caps,
+            "acronym": acronym,
+            "lower_in_text": 1.0 if self.has_lower(name) else 0.0,
+            "person_elsewhere": 1.0 if last_word in self.person_words and last and not shape["country"] else 0.0,
+            "alone": alone,
+            "described": 1.0 if describe(text, a, b) in ("settlement", "division", "natural", "place") else 0.0,
+            "repeated": 1.0 if repeated else 0.0,
+            "line_alone": 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0,
+            "possessive": 1.0 if after in ("'s", "’s") else 0.0,
+            "listed": 1.0 if listed else 0.0,
+        }
 
 
 def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),
