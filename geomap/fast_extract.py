@@ -46,12 +46,15 @@ FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes"
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
-_WORD = (r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])"
-         # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
-         r"|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
+#: What follows its capital: ".S." ("U.S."), "t." ("St. Louis", "Mt.", "Ft."), or the rest of a word.
+_WORD_TAIL = (r"(?:\.(?:[A-Z]\.)+|(?<=[SMF])t\.(?= [A-Z])"
+              # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
+              r"|[\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
+_WORD = rf"[A-Z]{_WORD_TAIL}"
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
-#: (The lookahead on the capital every word opens with lets the engine skip ahead fast: same matches.)
-_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+#: A run of words, not inside another word. (Its first capital comes before the look back at what stands
+#: before it: the regex engine then skips fast from capital to capital, where a run can start. Same matches.)
+_RUN = re.compile(rf"[A-Z](?<![\w'’.-][A-Z]){_WORD_TAIL}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 #: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
@@ -463,7 +466,7 @@ class _Recogniser:
         self.is_demonym = self.memo.is_demonym
         self.taken = bytearray(len(text))
         self.sure: list[Span_] = []
-        self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each run's start, text and words in it
+        self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each matched run's start, text and words in it
         self.matches: list[_Match] = []
         self.person_words: set[str] = set()
         self.lower: dict[str, bool] = {}  # has_lower's answers for this text
@@ -554,23 +557,21 @@ class _Recogniser:
         text = self.text
         demonyms = "fast-demonyms" not in self.disable
         read_run, plans = self.memo.read_run, self.memo.runs
-        found = list(_RUN.finditer(text))
-        new = [run for run in (m.group() for m in found) if (run, demonyms) not in plans]
+        found = [((m.group(), demonyms), m.start()) for m in _RUN.finditer(text)]  # each run's key in plans
+        new = [key[0] for key, _ in found if key not in plans]
         if new:
-            self.memo.prefetch(new)
-        for m in found:
-            run = m.group()
-            plan = plans.get((run, demonyms)) or read_run(run, demonyms)
-            rel, steps, surname = plan
-            s = m.start()
-            self.runs.append((s, run, rel))
-            r = len(self.runs) - 1
-            for demonym, i, x, y, found in steps:
-                a, b = s + x, s + y
-                if not demonym:
-                    self.matches.append((a, b, r, i, found))
-                elif found and self.free(a, b):  # a plural ("Mexicans") names people: no mention
-                    self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
+            self.memo.prefetch(list(dict.fromkeys(new)))
+        for key, s in found:
+            rel, steps, surname = plans.get(key) or read_run(*key)
+            if steps:  # (features read the runs that have matches)
+                r = len(self.runs)
+                self.runs.append((s, key[0], rel))
+                for demonym, i, x, y, what in steps:
+                    a, b = s + x, s + y
+                    if not demonym:
+                        self.matches.append((a, b, r, i, what))
+                    elif what and self.free(a, b):  # a plural ("Mexicans") names people: no mention
+                        self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
             if surname is not None:
                 self.person_words.add(surname)
 
