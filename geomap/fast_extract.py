@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
@@ -179,7 +179,8 @@ class NameMemo:
         (is a demonym, first word, start, end, candidates, or for a demonym whether it names a
         place); and the surname it makes known ("Lloyd Austin": "austin"), if any. Read from the
         run's text alone, so it is kept for the next run of the same words."""
-        return self._kept(self.runs, (run, demonyms), lambda: self._plan(run, demonyms))
+        found = self.runs.get((run, demonyms))
+        return found if found is not None else self._keep(self.runs, (run, demonyms), self._plan(run, demonyms))
 
     def prefetch(self, runs: "list[str]") -> None:
         """Let the store learn in one query which names the runs' words could make it has none
@@ -250,39 +251,38 @@ class NameMemo:
                 surname = last
         return words, steps, surname
 
-    def _kept(self, table: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
-        """``table[key]``, computed once (the table is emptied when it holds ``maxsize`` entries)."""
-        found = table.get(key)
-        if found is None:
-            if len(table) >= self.maxsize:
-                table.clear()
-            found = table[key] = compute()
-        return found
+    def _keep(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
+        """``value``, kept in ``table`` as ``key``'s (the table is emptied when it holds ``maxsize`` entries)."""
+        if len(table) >= self.maxsize:
+            table.clear()
+        table[key] = value
+        return value
 
     def match_shape(self, run: str, words: list[tuple[int, int]], i: int, end: int) -> "_MatchShape":
         """What the filter's features read from a match's run alone (:data:`_MatchShape`), for the
         match from word ``i`` to offset ``end`` of ``run`` (whose ``words`` are :meth:`read_run`'s)."""
-        found = self.matches.get((run, i, end))  # (kept ones are read without a closure made for _kept)
-        return found if found is not None else self._kept(self.matches, (run, i, end),
-                                                          lambda: _match_shape(self, run, words, i, end))
+        found = self.matches.get((run, i, end))
+        return found if found is not None else self._keep(self.matches, (run, i, end),
+                                                          _match_shape(self, run, words, i, end))
 
     def is_custom_name(self, name: str) -> bool:
         """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
         found = self.custom.get(name)
-        return found if found is not None else self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
+        return found if found is not None else self._keep(self.custom, name, self.store.is_custom_name(name))
 
     def readings_of(self, name: str) -> dict[str, float]:
         """:func:`_readings` of the name's candidates, a fresh dict each time."""
-        return dict(self._kept(self.readings, name, lambda: _readings(self.lookup(name))))
+        found = self.readings.get(name)
+        return dict(found if found is not None else self._keep(self.readings, name, _readings(self.lookup(name))))
 
     def lookup(self, name: str) -> "list[Candidate]":
         found = self.fitted.get(name)
-        return found if found is not None else self._kept(
-            self.fitted, name, lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
+        return found if found is not None else self._keep(
+            self.fitted, name, fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
 
     def is_demonym(self, name: str) -> bool:
         found = self.demonyms.get(name)
-        return found if found is not None else self._kept(self.demonyms, name, lambda: self._is_demonym(name))
+        return found if found is not None else self._keep(self.demonyms, name, self._is_demonym(name))
 
     def _is_demonym(self, name: str) -> bool:
         """Whether the store has ``name`` as a demonym: a set test first (the store's
