@@ -183,24 +183,26 @@ class NameMemo:
         return found if found is not None else self._keep(self.runs, (run, demonyms), self._plan(run, demonyms))
 
     def prefetch(self, runs: "list[str]") -> None:
-        """Let the store learn in one query which names the runs' words could make it has none
-        of (:meth:`~geomap.gazetteer.store.GazetteerStore.prefetch`), before :meth:`read_run`
-        looks them up one by one: most come to nothing. Only the store's speed changes."""
+        """Let the store learn in one query which of the names :meth:`read_run` could look up in
+        the runs it has none of (:meth:`~geomap.gazetteer.store.GazetteerStore.prefetch`), before
+        they are looked up one by one: most come to nothing. Names looked up already (kept here)
+        are not asked again. Only the store's speed changes."""
         prefetch = getattr(self.store, "prefetch", None)
         if prefetch is None:
             return
-        names = []
+        names, fitted = [], self.fitted
         for run in runs:
             words = [w.span() for w in _INNER_WORD.finditer(run)]
-            for i, (a, _) in enumerate(words):
-                if not run[a].isupper():
-                    continue
+            for i, (a, e) in enumerate(words):
+                if not run[a].isupper() or run[a:e].lower() in _FUNCTION:
+                    continue  # no name is looked up from here (_plan)
                 for k in range(i, min(i + 6, len(words))):
-                    b = words[k][1]
-                    names.append(run[a:b])
-                    if run[max(0, b - 2) : b] in ("'s", "’s"):
-                        names.append(run[a : b - 2])
-        prefetch(names)
+                    if run[words[k][0]].isupper():  # nor one that ends in "of"
+                        name = run[a : _name_end(run, words[k][1])]
+                        if name not in fitted:
+                            names.append(name)
+        if names:
+            prefetch(names)
 
     def _plan(self, run: str, demonyms: bool) -> "_RunPlan":
         words = [w.span() for w in _INNER_WORD.finditer(run)]
@@ -226,9 +228,7 @@ class NameMemo:
                 for k in range(min(6, len(words) - i), 0, -1):
                     if not run[words[i + k - 1][0]].isupper():
                         continue  # a name does not end in "of"
-                    b = words[i + k - 1][1]
-                    if run[max(0, b - 2) : b] in ("'s", "’s"):
-                        b -= 2  # "Russia’s Kursk": the name ends before the possessive
+                    b = _name_end(run, words[i + k - 1][1])
                     name = run[a:b]
                     if k == 1 and name.lower() in NOT_ALONE:
                         break
@@ -294,6 +294,12 @@ class NameMemo:
         if normalize(name) not in self.demonym_names:
             return False
         return bool(self.store.lookup(name, kinds=["demonym"]))
+
+
+def _name_end(run: str, end: int) -> int:
+    """Where a name that ends with the word ending at ``end`` of ``run`` ends: before a possessive
+    ("Russia’s Kursk": "Russia")."""
+    return end - 2 if run.endswith(("'s", "’s"), 0, end) else end
 
 
 def default_filter() -> FastFilter:
