@@ -73,6 +73,8 @@ _OF_NAME = re.compile(r"of[ ]+[A-Z]")
 _SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
 #: The region words that no other one begins with ("region" for "regions"), found in lower case.
 _REGION_STEMS = sorted(w for w in REGION_WORDS if not any(v != w and w.startswith(v) for v in REGION_WORDS))
+_ASCII_LETTER = re.compile(r"[a-z]", re.I)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
@@ -362,12 +364,12 @@ def _settlement_of_starts(text: str) -> list[int]:
 
 
 def _region_words(text: str) -> Iterator["re.Match[str]"]:
-    """``_REGION_WORD.finditer(text)``, tried only where the text in lower case has a region word.
-    (Case ignored, the regex engine also takes "ı" for "i" and "ſ" for "s", which ``lower()``
-    keeps, and "İ" for "i", which it makes two characters: a text with any of them is searched
-    through.)"""
+    """``_REGION_WORD.finditer(text)``, tried only where the text in lower case has a region word:
+    the same matches, unless a character other than an ASCII letter is one when case is ignored
+    (the regex engine takes "ſ" for "s", which ``lower()`` keeps): such a text is searched through."""
     low = text.lower()
-    if len(low) != len(text) or "ı" in text or "ſ" in text:
+    if len(low) != len(text) or (  # offsets moved ("İ" lower-cased is two characters)
+            not text.isascii() and any(_ASCII_LETTER.match(c) for c in set(_NON_ASCII.findall(text)))):
         return _REGION_WORD.finditer(text)
     starts = []
     for stem in _REGION_STEMS:
