@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
@@ -33,7 +33,7 @@ from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MOD
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Container
+    from collections.abc import Container, Iterable, Iterator
 
     from .gazetteer.store import Candidate, GazetteerStore
 
