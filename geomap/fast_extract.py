@@ -19,11 +19,12 @@ import json
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .descriptions import describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
@@ -32,7 +33,7 @@ from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MOD
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Container
+    from collections.abc import Container, Iterable, Iterator
 
     from .gazetteer.store import Candidate, GazetteerStore
 
@@ -45,14 +46,19 @@ FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes"
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
-_WORD = (r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:St|Mt|Ft)\.(?= [A-Z])"
-         # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
-         r"|[A-Z][\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
+#: What follows its capital: ".S." ("U.S."), "t." ("St. Louis", "Mt.", "Ft."), or the rest of a word.
+_WORD_TAIL = (r"(?:\.(?:[A-Z]\.)+|(?<=[SMF])t\.(?= [A-Z])"
+              # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
+              r"|[\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
+_WORD = rf"[A-Z]{_WORD_TAIL}"
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
-#: (The lookahead on the capital every word opens with lets the engine skip ahead fast: same matches.)
-_RUN = re.compile(rf"(?=[A-Z])(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+#: A run of words, not inside another word. (Its first capital comes before the look back at what stands
+#: before it: the regex engine then skips fast from capital to capital, where a run can start. Same matches.)
+_RUN = re.compile(rf"[A-Z](?<![\w'’.-][A-Z]){_WORD_TAIL}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+#: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
 #: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
 #: (The lookahead on first letters lets the regex engine skip ahead fast: same matches, half the time.)
 _REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])",
@@ -62,6 +68,13 @@ _REGION_NAME = re.compile(
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
                             rf"[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+#: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
+_OF_NAME = re.compile(r"of[ ]+[A-Z]")
+_SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
+#: The region words that no other one begins with ("region" for "regions"), found in lower case.
+_REGION_STEMS = sorted(w for w in REGION_WORDS if not any(v != w and w.startswith(v) for v in REGION_WORDS))
+_ASCII_LETTER = re.compile(r"[a-z]", re.I)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
@@ -95,7 +108,6 @@ FEATURES = (
 )
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
-_GAP_LENGTHS = sorted({len(g) for g in _LIST_GAPS})
 
 
 @dataclass(slots=True)
@@ -169,27 +181,30 @@ class NameMemo:
         (is a demonym, first word, start, end, candidates, or for a demonym whether it names a
         place); and the surname it makes known ("Lloyd Austin": "austin"), if any. Read from the
         run's text alone, so it is kept for the next run of the same words."""
-        return self._kept(self.runs, (run, demonyms), lambda: self._plan(run, demonyms))
+        found = self.runs.get((run, demonyms))
+        return found if found is not None else self._keep(self.runs, (run, demonyms), self._plan(run, demonyms))
 
     def prefetch(self, runs: "list[str]") -> None:
-        """Let the store learn in one query which names the runs' words could make it has none
-        of (:meth:`~geomap.gazetteer.store.GazetteerStore.prefetch`), before :meth:`read_run`
-        looks them up one by one: most come to nothing. Only the store's speed changes."""
+        """Let the store learn in one query which of the names :meth:`read_run` could look up in
+        the runs it has none of (:meth:`~geomap.gazetteer.store.GazetteerStore.prefetch`), before
+        they are looked up one by one: most come to nothing. Names looked up already (kept here)
+        are not asked again. Only the store's speed changes."""
         prefetch = getattr(self.store, "prefetch", None)
         if prefetch is None:
             return
-        names = []
+        names, fitted = [], self.fitted
         for run in runs:
             words = [w.span() for w in _INNER_WORD.finditer(run)]
-            for i, (a, _) in enumerate(words):
-                if not run[a].isupper():
-                    continue
+            for i, (a, e) in enumerate(words):
+                if not run[a].isupper() or run[a:e].lower() in _FUNCTION:
+                    continue  # no name is looked up from here (_plan)
                 for k in range(i, min(i + 6, len(words))):
-                    b = words[k][1]
-                    names.append(run[a:b])
-                    if run[max(0, b - 2) : b] in ("'s", "’s"):
-                        names.append(run[a : b - 2])
-        prefetch(names)
+                    if run[words[k][0]].isupper():  # nor one that ends in "of"
+                        name = run[a : _name_end(run, words[k][1])]
+                        if name not in fitted:
+                            names.append(name)
+        if names:
+            prefetch(names)
 
     def _plan(self, run: str, demonyms: bool) -> "_RunPlan":
         words = [w.span() for w in _INNER_WORD.finditer(run)]
@@ -215,9 +230,7 @@ class NameMemo:
                 for k in range(min(6, len(words) - i), 0, -1):
                     if not run[words[i + k - 1][0]].isupper():
                         continue  # a name does not end in "of"
-                    b = words[i + k - 1][1]
-                    if run[max(0, b - 2) : b] in ("'s", "’s"):
-                        b -= 2  # "Russia’s Kursk": the name ends before the possessive
+                    b = _name_end(run, words[i + k - 1][1])
                     name = run[a:b]
                     if k == 1 and name.lower() in NOT_ALONE:
                         break
@@ -240,39 +253,38 @@ class NameMemo:
                 surname = last
         return words, steps, surname
 
-    def _kept(self, table: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
-        """``table[key]``, computed once (the table is emptied when it holds ``maxsize`` entries)."""
-        found = table.get(key)
-        if found is None:
-            if len(table) >= self.maxsize:
-                table.clear()
-            found = table[key] = compute()
-        return found
+    def _keep(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
+        """``value``, kept in ``table`` as ``key``'s (the table is emptied when it holds ``maxsize`` entries)."""
+        if len(table) >= self.maxsize:
+            table.clear()
+        table[key] = value
+        return value
 
     def match_shape(self, run: str, words: list[tuple[int, int]], i: int, end: int) -> "_MatchShape":
         """What the filter's features read from a match's run alone (:data:`_MatchShape`), for the
         match from word ``i`` to offset ``end`` of ``run`` (whose ``words`` are :meth:`read_run`'s)."""
-        found = self.matches.get((run, i, end))  # (kept ones are read without a closure made for _kept)
-        return found if found is not None else self._kept(self.matches, (run, i, end),
-                                                          lambda: _match_shape(self, run, words, i, end))
+        found = self.matches.get((run, i, end))
+        return found if found is not None else self._keep(self.matches, (run, i, end),
+                                                          _match_shape(self, run, words, i, end))
 
     def is_custom_name(self, name: str) -> bool:
         """The store's :meth:`~geomap.gazetteer.store.GazetteerStore.is_custom_name`, kept."""
         found = self.custom.get(name)
-        return found if found is not None else self._kept(self.custom, name, lambda: self.store.is_custom_name(name))
+        return found if found is not None else self._keep(self.custom, name, self.store.is_custom_name(name))
 
     def readings_of(self, name: str) -> dict[str, float]:
         """:func:`_readings` of the name's candidates, a fresh dict each time."""
-        return dict(self._kept(self.readings, name, lambda: _readings(self.lookup(name))))
+        found = self.readings.get(name)
+        return dict(found if found is not None else self._keep(self.readings, name, _readings(self.lookup(name))))
 
     def lookup(self, name: str) -> "list[Candidate]":
         found = self.fitted.get(name)
-        return found if found is not None else self._kept(
-            self.fitted, name, lambda: fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
+        return found if found is not None else self._keep(
+            self.fitted, name, fit_candidates(name, self.store.lookup(name)) if name.strip() else [])
 
     def is_demonym(self, name: str) -> bool:
         found = self.demonyms.get(name)
-        return found if found is not None else self._kept(self.demonyms, name, lambda: self._is_demonym(name))
+        return found if found is not None else self._keep(self.demonyms, name, self._is_demonym(name))
 
     def _is_demonym(self, name: str) -> bool:
         """Whether the store has ``name`` as a demonym: a set test first (the store's
@@ -284,6 +296,12 @@ class NameMemo:
         if normalize(name) not in self.demonym_names:
             return False
         return bool(self.store.lookup(name, kinds=["demonym"]))
+
+
+def _name_end(run: str, end: int) -> int:
+    """Where a name that ends with the word ending at ``end`` of ``run`` ends: before a possessive
+    ("Russia’s Kursk": "Russia")."""
+    return end - 2 if run.endswith(("'s", "’s"), 0, end) else end
 
 
 def default_filter() -> FastFilter:
@@ -313,11 +331,60 @@ def prev_word(text: str, start: int) -> str:
     return text[i:j].lower().rstrip(".")
 
 
+def _matches_at(pattern: "re.Pattern[str]", text: str, starts: Iterable[int]) -> Iterator["re.Match[str]"]:
+    """``pattern.finditer(text)`` tried only at ``starts`` (ascending): the same matches when each
+    match of ``pattern`` starts at one of them and none is empty. (The regex engine tries a pattern
+    that opens with a lookaround at every offset of the text; a scan for a literal or a set of
+    characters, which it does fast, finds the few offsets worth trying.)"""
+    end = 0
+    for p in starts:
+        if p >= end:
+            m = pattern.match(text, p)
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def _sentence_end_starts(text: str) -> Iterator[int]:
+    """Where ``_SENTENCE_END`` may match: after a full stop, "!" or "?", and at a line break."""
+    return (m.start() if m.group() == "\n" else m.end() for m in _SENTENCE_MARK.finditer(text))
+
+
+def _settlement_of_starts(text: str) -> list[int]:
+    """Where ``_SETTLEMENT_OF`` may match: a settlement word's length before the spaces before
+    an "of" and a capital ("village  of Tsukuryne")."""
+    starts = set()
+    for m in _OF_NAME.finditer(text):
+        q = m.start()
+        while q and text[q - 1] == " ":
+            q -= 1
+        if q < m.start():
+            starts.update(q - n for n in _SETTLEMENT_LENGTHS if n <= q)
+    return sorted(starts)
+
+
+def _region_words(text: str) -> Iterator["re.Match[str]"]:
+    """``_REGION_WORD.finditer(text)``, tried only where the text in lower case has a region word:
+    the same matches, unless a character other than an ASCII letter is one when case is ignored
+    (the regex engine takes "ſ" for "s", which ``lower()`` keeps): such a text is searched through."""
+    low = text.lower()
+    if len(low) != len(text) or (  # offsets moved ("İ" lower-cased is two characters)
+            not text.isascii() and any(_ASCII_LETTER.match(c) for c in set(_NON_ASCII.findall(text)))):
+        return _REGION_WORD.finditer(text)
+    starts = []
+    for stem in _REGION_STEMS:
+        i = low.find(stem)
+        while i >= 0:
+            starts.append(i)
+            i = low.find(stem, i + 1)
+    return _matches_at(_REGION_WORD, text, sorted(starts))
+
+
 def fast_sentences(text: str) -> list[tuple[int, int]]:
     """Sentences as (start, end) character ranges without surrounding whitespace: a cut after
     ".", "!" or "?" (and closing quotes) before a capital or a digit, and at blank lines."""
     out, a = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in _matches_at(_SENTENCE_END, text, _sentence_end_starts(text)):
         word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
         if word is not None and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
             continue  # "Dr. Smith", "J. Smith", "St. Louis": no sentence ends there
@@ -407,7 +474,7 @@ class _Recogniser:
         self.is_demonym = self.memo.is_demonym
         self.taken = bytearray(len(text))
         self.sure: list[Span_] = []
-        self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each run's start, text and words in it
+        self.runs: list[tuple[int, str, list[tuple[int, int]]]] = []  # each matched run's start, text and words in it
         self.matches: list[_Match] = []
         self.person_words: set[str] = set()
         self.lower: dict[str, bool] = {}  # has_lower's answers for this text
@@ -457,7 +524,7 @@ class _Recogniser:
     def region_phrases(self) -> None:
         """"the Kursk (border) region", "Donetsk Oblast": the division, as a region phrase."""
         text = self.text
-        for r in _REGION_WORD.finditer(text):
+        for r in _region_words(text):
             word = r.group()
             if word[0].isupper() and word.lower() in ("state", "states"):
                 continue  # "Islamic State", "United States": part of a name
@@ -480,7 +547,7 @@ class _Recogniser:
     def settlement_of(self) -> None:
         """"the Donetsk village of Tsukuryne": Tsukuryne lies in Donetsk (a division)."""
         text = self.text
-        for m in _SETTLEMENT_OF.finditer(text):
+        for m in _matches_at(_SETTLEMENT_OF, text, _settlement_of_starts(text)):
             if m.group()[0].isupper() and self.lookup(m.group()):
                 continue  # "City of London": the whole is a name
             outer = None
@@ -498,43 +565,45 @@ class _Recogniser:
         text = self.text
         demonyms = "fast-demonyms" not in self.disable
         read_run, plans = self.memo.read_run, self.memo.runs
-        found = list(_RUN.finditer(text))
-        new = [run for run in (m.group() for m in found) if (run, demonyms) not in plans]
+        found = [((m.group(), demonyms), m.start()) for m in _RUN.finditer(text)]  # each run's key in plans
+        new = [key[0] for key, _ in found if key not in plans]
         if new:
-            self.memo.prefetch(new)
-        for m in found:
-            run = m.group()
-            plan = plans.get((run, demonyms)) or read_run(run, demonyms)
-            rel, steps, surname = plan
-            s = m.start()
-            self.runs.append((s, run, rel))
-            r = len(self.runs) - 1
-            for demonym, i, x, y, found in steps:
-                a, b = s + x, s + y
-                if not demonym:
-                    self.matches.append((a, b, r, i, found))
-                elif found and self.free(a, b):  # a plural ("Mexicans") names people: no mention
-                    self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
+            self.memo.prefetch(list(dict.fromkeys(new)))
+        for key, s in found:
+            rel, steps, surname = plans.get(key) or read_run(*key)
+            if steps:  # (features read the runs that have matches)
+                r = len(self.runs)
+                self.runs.append((s, key[0], rel))
+                for demonym, i, x, y, what in steps:
+                    a, b = s + x, s + y
+                    if not demonym:
+                        self.matches.append((a, b, r, i, what))
+                    elif what and self.free(a, b):  # a plural ("Mexicans") names people: no mention
+                        self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
             if surname is not None:
                 self.person_words.add(surname)
 
     # -- features --------------------------------------------------------------
     def candidates(self) -> list[Candidate_]:
         """Every match no rule took, with its features."""
-        counts: dict[str, int] = {}
-        for a, b, *_ in self.matches:
-            key = normalize(self.text[a:b])
-            counts[key] = counts.get(key, 0) + 1
-        ends = {b for _, b, *_ in self.matches}
-        starts = {a for a, *_ in self.matches}
-        return [Candidate_(Span_(m[0], m[1], "toponym", "fast:name", self.text[m[0] : m[1]]),
-                           self.features(m, counts, ends, starts))
-                for m in self.matches if self.free(m[0], m[1])]
+        text, matches = self.text, self.matches
+        keys = [normalize(text[m[0] : m[1]]) for m in matches]
+        counts = Counter(keys)
+        # a list's gap between a match and the one before it ("Lyon and Grenoble"): matches are in text
+        # order and open with a capital, which no gap holds, so a gap can only join neighbours
+        listed = [False] * len(matches)
+        for k in range(1, len(matches)):
+            if text[matches[k - 1][1] : matches[k][0]] in _LIST_GAPS:
+                listed[k - 1] = listed[k] = True
+        return [Candidate_(Span_(m[0], m[1], "toponym", "fast:name", text[m[0] : m[1]]),
+                           self.features(m, counts[key] > 1, gap))
+                for m, key, gap in zip(matches, keys, listed) if self.free(m[0], m[1])]
 
-    def features(self, match: _Match, counts: dict[str, int], ends: set[int], starts: set[int]) -> dict[str, float]:
-        """The filter's features of one match (:data:`FEATURES`)."""
+    def features(self, match: _Match, repeated: bool, listed: bool) -> dict[str, float]:
+        """The filter's features of one match (:data:`FEATURES`), given whether its name stands in
+        the text more than once and whether a list's gap joins it to another match."""
         text = self.text
-        a, b, r, i, cands = match
+        a, b, r, i, _ = match
         name = text[a:b]
         s, run, words = self.runs[r]  # the words' offsets are the run's
         shape, titled, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
@@ -545,30 +614,27 @@ class _Recogniser:
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
         after = text[b : b + 2]
-        f = dict(shape)  # the readings, "words", "run_before", "run_after": from the run alone
-        f["sent_start"] = 1.0 if self.sentence_start(a) else 0.0
-        f["prep_before"] = 1.0 if prev in PLACE_PREPOSITIONS else 0.0
-        f["the_before"] = 1.0 if prev == "the" else 0.0
-        f["of_before"] = 1.0 if prev == "of" else 0.0
-        # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-        f["title_before"] = 1.0 if prev in _TITLES or titled else 0.0
-        f["speech_after"] = 1.0 if nxt in _SPEECH else 0.0
-        f["qualified"] = 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0
-        f["all_caps"] = all_caps
-        f["acronym"] = acronym
-        f["lower_in_text"] = 1.0 if self.has_lower(name) else 0.0
-        f["person_elsewhere"] = 1.0 if last_word in self.person_words and last and not f["country"] else 0.0
-        f["alone"] = alone
-        f["described"] = 1.0 if describe(text, a, b) in ("settlement", "division", "territory", "natural", "place") else 0.0
-        f["repeated"] = 1.0 if counts[normalize(name)] > 1 else 0.0
-        f["line_alone"] = 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0
-        f["possessive"] = 1.0 if after in ("'s", "’s") else 0.0
-        f["listed"] = 0.0  # a list's gap between this match and another, before or after it
-        for k in _GAP_LENGTHS:  # (one loop, no generators: asked of every match)
-            if (a - k in ends and text[a - k : a] in _LIST_GAPS) or (b + k in starts and text[b : b + k] in _LIST_GAPS):
-                f["listed"] = 1.0
-                break
-        return f
+        return {
+            **shape,  # the readings, "words", "run_before", "run_after": from the run alone
+            "sent_start": 1.0 if self.sentence_start(a) else 0.0,
+            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS else 0.0,
+            "the_before": 1.0 if prev == "the" else 0.0,
+            "of_before": 1.0 if prev == "of" else 0.0,
+            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
+            "title_before": 1.0 if prev in _TITLES or titled else 0.0,
+            "speech_after": 1.0 if nxt in _SPEECH else 0.0,
+            "qualified": 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0,
+            "all_caps": all_caps,
+            "acronym": acronym,
+            "lower_in_text": 1.0 if self.has_lower(name) else 0.0,
+            "person_elsewhere": 1.0 if last_word in self.person_words and last and not shape["country"] else 0.0,
+            "alone": alone,
+            "described": 1.0 if describe(text, a, b) in ("settlement", "division", "territory", "natural", "place") else 0.0,
+            "repeated": 1.0 if repeated else 0.0,
+            "line_alone": 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0,
+            "possessive": 1.0 if after in ("'s", "’s") else 0.0,
+            "listed": 1.0 if listed else 0.0,
+        }
 
 
 def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]" = (),

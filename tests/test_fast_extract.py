@@ -84,6 +84,32 @@ def test_prev_word_reads_what_its_regular_expression_finds():
             assert prev_word(text, start) == reference(text, start), (text, start)
 
 
+def test_scans_tried_at_few_offsets_find_what_their_regular_expressions_find():
+    import random
+
+    import re
+
+    from geomap.fast_extract import (_LINK, _REGION_WORD, _RUN, _SENTENCE_END, _SETTLEMENT_OF, _WORD, _matches_at,
+                                     _region_words, _sentence_end_starts, _settlement_of_starts)
+
+    def found(matches):
+        return [(m.start(), m.end(), m.groups()) for m in matches]
+
+    rng = random.Random(26)
+    pieces = list("aAoOfFsSMK .!?\n\"')”’(“[ſıİK-_") + ["of ", " of  ", "village", "TOWN", "Township", "Capital", "port",
+                                                        "state ", "States", "regions", "County", "OBLAST", "krai", "Kray",
+                                                        "Dr. ", "U.S. ", "St. ", "Mt. ", "’s ", "Quillan ", "Tessbury"]
+    run = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ ](?:{_LINK}[ ])?{_WORD})*")  # what _RUN finds, written plainly
+    texts = ["The Quillan village of Tessbury. Mr. Harnwick left the Quillan county  for the town  of  Tessbury Vale!"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert found(_matches_at(_SENTENCE_END, text, _sentence_end_starts(text))) == found(_SENTENCE_END.finditer(text))
+        assert (found(_matches_at(_SETTLEMENT_OF, text, _settlement_of_starts(text)))
+                == found(_SETTLEMENT_OF.finditer(text))), text
+        assert found(_region_words(text)) == found(_REGION_WORD.finditer(text)), text
+        assert found(_RUN.finditer(text)) == found(run.finditer(text)), text
+
+
 def test_people_who_share_a_place_name_are_not_places(fast):
     doc = fast.parse("Senator Jordan Hamilton landed in Berlin on Monday. Hamilton said the talks with "
                      "officials from Poland went well, and Mr Hamilton flew home.")
