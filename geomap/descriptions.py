@@ -113,10 +113,12 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     end = past_aside(text, end)
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
+    m = _AFTER.match(text, end, min(len(text), end + 80))
+    if m is None and before is None and _LOCATED.match(text, end) is None:
+        return "", False  # most names: nothing before or after them describes them
     # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Quillan is the
     # hamlet of Tessbury" describes Tessbury ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
     subject = before is not None or _PREPOSITION_BEFORE.search(text, max(0, start - 20), start) is None
-    m = _AFTER.match(text, end, min(len(text), end + 80))
     if m is not None and (subject or m.group(0).lstrip().startswith(",")) and not re.search(r"[.;:!?]", m.group(0)):
         return _KIND_OF[m.group(2).lower()], True
     if subject and _LOCATED.match(text, end):
