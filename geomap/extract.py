@@ -262,6 +262,7 @@ _CAPITALISED = re.compile(r"[a-z,;] [A-Z][a-z]")
 #: The rest of a hyphenated name after its first part: "-d'Ascq", "-upon-Avon".
 _HYPHEN_TAIL = re.compile(r"(?:-[\w'’]+)+")
 #: "Egypt's ", "the United States’ ": a possessive right before a name.
+_APOSTROPHES = frozenset("'’")
 _COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 #: Words a one-word date may be; any other capitalised "date" is a tagging error.
@@ -512,6 +513,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: A word between spaces.
+_WORD = re.compile(r"\S+")
 #: A word of an organisation's name ("Bank", "U.S.", "AT&T", "Anglo-American").
 _ORG_WORD = re.compile(r"[\w’'.&-]+")
 
@@ -534,16 +537,12 @@ def _is_acronym(s: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in s
 
 
-def _prev_word(doc: "Doc", i: int) -> str:
-    return doc[i - 1].lower_ if i > 0 else ""
-
-
-def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
+def _on_a_place(tokens: "_Tokens", i: int, cands: "list[Candidate]") -> bool:
     """"fired on Quillan", "an assault on Quillan", "on Quillan Island" with an island of that
     name: an "on" that takes a place."""
-    if _prev_word(doc, i) != "on":
+    if tokens.prev_word(i) != "on":
         return False
-    return _prev_word(doc, i - 1) in _ON_PLACE_WORDS or any(
+    return tokens.prev_word(i - 1) in _ON_PLACE_WORDS or any(
         c.place.feature_code in ("ISL", "ISLS") and c.name_kind in ("name", "alt") for c in cands)
 
 
@@ -561,29 +560,30 @@ _OWNED_AFTER = re.compile(r"['’]s (?:city |town |county )?(?:council|councillo
                           r"outskirts|suburbs|streets|city cent(?:re|er)|downtown|waterfront|old town)\b")
 
 
-def placing_words(doc: "Doc", text: str, i: int, end: int, cands: "list[Candidate]") -> bool:
-    """The words around the name at token ``i`` (ending at ``end`` in ``text``) put a place there, as
+def placing_words(tokens: "_Tokens", i: int, end: int, cands: "list[Candidate]") -> bool:
+    """The words around the name at token ``i`` (ending at ``end`` in the text) put a place there, as
     a preposition does: an "on" that takes a place (:func:`_on_a_place`), the words before it
     (:func:`place_words_before`), what a place owns after it ("Quillan's council")."""
-    return (_on_a_place(doc, i, cands) or place_words_before(doc, i)
-            or _OWNED_AFTER.match(text, end) is not None)
+    return (_on_a_place(tokens, i, cands) or place_words_before(tokens, i)
+            or _OWNED_AFTER.match(tokens.text, end) is not None)
 
 
-def place_words_before(doc: "Doc", i: int) -> bool:
+def place_words_before(tokens: "_Tokens", i: int) -> bool:
     """The words before token ``i`` put a place there, as a preposition does: "central
     Quillan", "25 km south of Tessbury", "residents of Harnwick", "the capital, Quillan,"."""
     if i < 2:
         return False
-    before = doc[i - 1]
-    if before.is_lower and before.lower_ in _AREA_WORDS:
+    before = tokens.word(i - 1)
+    lower = before.lower()
+    if before.islower() and lower in _AREA_WORDS:
         return True
-    if before.lower_ == "nearby" and doc[i - 2].lower_ in PLACE_PREPOSITIONS:
+    if lower == "nearby" and tokens.lower(i - 2) in PLACE_PREPOSITIONS:
         return True  # "in nearby Quillan" (not "two nearby Church schools")
-    if before.lower_ == "of":
-        return doc[i - 2].lower_ in _OF_PLACE_WORDS
-    if before.lower_ == "as" and i >= 3 and doc[i - 2].lower_ == "far" and doc[i - 3].lower_ == "as":
+    if lower == "of":
+        return tokens.lower(i - 2) in _OF_PLACE_WORDS
+    if lower == "as" and i >= 3 and tokens.lower(i - 2) == "far" and tokens.lower(i - 3) == "as":
         return True  # "from as far as Quillan"
-    return before.text == "," and doc[i - 2].lower_ == "capital" and doc[i - 2].is_lower
+    return before == "," and tokens.word(i - 2) == "capital"  # (in lower case)
 
 
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
@@ -725,19 +725,18 @@ class _Extractor:
         self.town_pairs: set[tuple[int, int]] = set()  # "Y, X" read as two towns (start of Y, end of X)
         # the text writes names with capitals (not a lower-case post or a transcript)
         self.cased = _CAPITALISED.search(self.text) is not None
-        self._lower: "np.ndarray | None" = None
+        self.tokens = _Tokens(doc, self.text)
         self.demonyms = store.demonym_names()  # asked of every entity and capitalised word: a set test first
+        self.fitted: dict[Any, tuple[Candidate, ...]] = store.memo("extract-lookups")  # see lookup()
 
     # -- helpers -----------------------------------------------------------
     def positions(self, words: frozenset[str]) -> list[int]:
         """Indices of the tokens whose lower-case text is one of ``words`` (one vectorised test
         over the document instead of a Token object per token)."""
-        if self._lower is None:
-            self._lower = self.doc.to_array("LOWER")
         import numpy as np
 
         hashes = _word_hashes(words, self.doc.vocab.strings)
-        return np.flatnonzero(np.isin(self._lower, hashes)).tolist()
+        return np.flatnonzero(np.isin(self.tokens.lower_hashes, hashes)).tolist()
 
     def free(self, start: int, end: int) -> bool:
         return not any(self.taken[start:end])
@@ -745,17 +744,24 @@ class _Extractor:
     def add(self, span: Span_) -> Span_ | None:
         if span.end <= span.start or not self.free(span.start, span.end):
             return None
-        for i in range(span.start, span.end):
-            self.taken[i] = True
+        self.taken[span.start : span.end] = [True] * (span.end - span.start)
         self.spans.append(span)
         return span
 
-    def lookup(self, name: str, **kw: object) -> "list[Candidate]":
-        """The store's candidates the way ``name`` is written allows (see :func:`fit_candidates`)."""
-        if not name.strip():
-            return []
-        cands = self.store.lookup(name, **kw)
-        return cands if kw.get("kinds") == ["demonym"] else fit_candidates(name, cands)
+    def lookup(self, name: str, *, kinds: "list[str] | None" = None) -> "list[Candidate]":
+        """The store's candidates the way ``name`` is written allows (see :func:`fit_candidates`),
+        or its demonyms (``kinds=["demonym"]``) as they are. Remembered as long as the store's
+        lookups (:meth:`GazetteerStore.memo`): rules ask again for names that articles repeat."""
+        key = name if kinds is None else (name, *kinds)
+        found = self.fitted.get(key)
+        if found is None:
+            if not name.strip():
+                found = ()
+            else:
+                cands = self.store.lookup(name, kinds=kinds)
+                found = tuple(cands if kinds == ["demonym"] else fit_candidates(name, cands))
+            self.fitted[key] = found
+        return list(found)
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
@@ -766,7 +772,7 @@ class _Extractor:
         # a PERSON entity that is just this name ("Tamil Nadu" tagged PERSON) is no evidence
         if not words or not all(other_than(self.persons.get(w), key) for w in words):
             return False
-        return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
+        return self.tokens.prev_word(tok_i) not in PLACE_PREPOSITIONS
 
     def names_a_person(self, name: str) -> bool:
         """Some word of ``name`` belongs to a person named elsewhere ("Helen Kunz" after "Kunz
@@ -928,15 +934,15 @@ class _Extractor:
         entity and the one or two words after it (capitalised, or a linking "of", "de"...) make
         a name the gazetteer has (a division or a town of ``MIN_POP_LISTED`` people) and no place
         as big bears the entity alone as its own name."""
-        doc = self.doc
+        tokens = self.tokens
         owned: int | None = None  # the biggest place bearing the entity alone as its own name (-1: none)
         for n in (3, 2, 1):  # "Frankfurt" + "an der Oder", "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
-            after = doc[ent.end : ent.end + n]
-            if len(after) < n or not all(
-                    t.is_alpha and doc[t.i - 1].whitespace_ == " "
-                    and (t.text[:1].isupper() or (t.lower_ in _NAME_LINKS and k < n - 1)) for k, t in enumerate(after)):
+            after = range(ent.end, ent.end + n)  # the tokens after the entity
+            if after.stop > len(tokens) or not all(
+                    tokens.alpha[k] and tokens.space_after[k - 1]
+                    and (tokens.capital[k] or (tokens.lower(k) in _NAME_LINKS and k < after.stop - 1)) for k in after):
                 continue
-            start, end = ent.start_char, after.end_char
+            start, end = ent.start_char, tokens.ends[after.stop - 1]
             whole = self.text[start:end]
             # the entity alone may be a place's own name too ("Port"), when a bigger one bears the whole
             if not self.is_one_place(whole):
@@ -944,7 +950,7 @@ class _Extractor:
             if owned is None:
                 owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
             # a linking word makes the longer name what the text says ("Newcastle upon Tyne")
-            linked = any(t.lower_ in _NAME_LINKS for t in after)
+            linked = any(tokens.lower(k) in _NAME_LINKS for k in after)
             if linked or owned < 0 or _biggest(self.lookup(whole)) > owned:
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
@@ -974,7 +980,7 @@ class _Extractor:
         if self.is_person_name(name, ent.start):
             return
         cands = self.lookup(name)
-        before = _prev_word(self.doc, ent.start)
+        before = self.tokens.prev_word(ent.start)
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition,
         # for a town's name or a division's own (a company is named like a division's other name), and for
         # a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
@@ -987,18 +993,18 @@ class _Extractor:
             c.place.feature_code == "PPLC" and c.name_kind == "name" and c.place.population >= MIN_POP_SPEAKING_CAPITAL
             for c in cands)
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or placing_words(self.doc, self.text, ent.start, end, cands) or residence or speaking
+                or placing_words(self.tokens, ent.start, end, cands) or residence or speaking
                 or self.country_owns(start, cands))
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
+        nxt = self.tokens.word(ent.end) if ent.end < len(self.tokens) else None  # the word after the name
         # "the Rajasthan assembly": "the" goes with the body the division names, not with the division
-        body = (ent.end < len(self.doc) and self.doc[ent.end].lower_ in ORG_HEADS and self.doc[ent.end].is_lower
+        body = (nxt is not None and nxt.lower() in ORG_HEADS and nxt.islower()
                 and any(c.place.feature_class == "A" and c.name_kind in ("name", "alt") for c in cands))
         # ("to the Yukon", "in the Algarve": after a place preposition, "the" also goes with a division or area
         # that ends its phrase; not "in the Victoria line")
-        nxt = self.doc[ent.end] if ent.end < len(self.doc) else None
-        the_area = the_after_prep and (nxt is None or not nxt.is_alpha or nxt.lower_ in _PHRASE_ENDERS)
+        the_area = the_after_prep and (nxt is None or not self.tokens.alpha[ent.end] or nxt.lower() in _PHRASE_ENDERS)
         the_codes = THE_PLACES + ("ADM1", "ADMD") if the_area else THE_PLACES
         institution = the and not body and not any(c.place.feature_code in the_codes for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
@@ -1069,8 +1075,8 @@ class _Extractor:
 
     def after_preposition(self, ent: "Span") -> bool:
         """"across the Sahel": a place preposition before the "the" that opens the name."""
-        i = ent.start if ent[0].lower_ == "the" else ent.start - 1
-        return i >= 0 and self.doc[i].lower_ == "the" and _prev_word(self.doc, i) in PLACE_PREPOSITIONS
+        i = ent.start if self.tokens.lower(ent.start) == "the" else ent.start - 1
+        return i >= 0 and self.tokens.lower(i) == "the" and self.tokens.prev_word(i) in PLACE_PREPOSITIONS
 
     def address(self, ent: "Span") -> bool:
         """"Quillan Institute of Mining, Tessbury (QIM)", "Edwin Harnwick,Tessbury.": a
@@ -1113,7 +1119,7 @@ class _Extractor:
         ``through`` ("from Quillan to Tessbury"); ``alternates``: a part may be a place by another of its
         names ("around Bakhmut and Avdiivka", Avdiyivka), where the words before make the list places."""
         joins = ("and", "&", "to") if through else ("and", "&")
-        words = list(re.finditer(r"\S+", self.text[start:end]))
+        words = list(_WORD.finditer(self.text[start:end]))
         if not conjoined and words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
             return False  # "Bicol Peninsula", "Victoria Falls": one natural feature's name
         for cut in range(1, len(words)):
@@ -1198,81 +1204,87 @@ class _Extractor:
         """Capitalised names outside any entity that the gazetteer knows."""
         import numpy as np
 
-        doc = self.doc
-        in_ent = [False] * len(doc)
+        doc, tokens = self.doc, self.tokens
+        in_ent = [False] * len(tokens)
         for ent in self.ents:
             if ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and ent[0].lower_ not in _CALENDAR:
                 continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
             for i in range(ent.start, ent.end):
                 in_ent[i] = True
+        text = self.text
+        starts, ends, capital = tokens.starts, tokens.ends, tokens.capital
+        # each sentence's case, judged when a word of it is looked at (most sentences hold none)
+        bounds = [k for k, v in enumerate(tokens.sent_starts) if v == 1 or k == 0] + [len(tokens)]
+        cases: dict[int, tuple[bool, bool]] = {}
+
+        def case_of(k: int) -> tuple[bool, bool]:
+            """(headline, shouted) of token ``k``'s sentence: written in title case, or in capitals
+            ("FLOODS HIT CHENNAI": there a word in capitals is no acronym)."""
+            s = bisect_right(bounds, k) - 1
+            if s not in cases:
+                a, b = bounds[s], bounds[s + 1]
+                alpha = tokens.alpha[a:b]
+                shouted = _title_case(alpha, [1] * (b - a), tokens.upper[a:b])
+                cases[s] = (shouted or _title_case(alpha, tokens.stop[a:b], capital[a:b]), shouted)
+            return cases[s]
+
         # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word
         # unless in capitals, outside any entity, capitalised
-        alpha, stop, upper, idx, length, sent = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX", "LENGTH",
-                                                              "SENT_START"]).T
-        text = self.text
-        # each token's offsets, whether it is alphabetic and whether it opens with a capital, read
-        # from the arrays (a Token object per look costs more than the rest of the rule)
-        alpha = alpha.astype(bool)
-        starts, lengths = idx.tolist(), length.tolist()
-        capital = [text[a : a + 1].isupper() for a in starts]
-        words = _TokenWords(text, starts, lengths, alpha.tolist(), capital, in_ent)
-        headline = _title_case_tokens(sent.tolist(), alpha.tolist(), stop.tolist(), capital)
-        # "FLOODS HIT CHENNAI": in a sentence written in capitals a word in capitals is no acronym
-        shouted = _title_case_tokens(sent.tolist(), alpha.tolist(), [1] * len(starts), upper.astype(bool).tolist())
-        headline = [h or s for h, s in zip(headline, shouted)]
+        alpha, stop, upper = (np.array(flags, dtype=bool) for flags in (tokens.alpha, tokens.stop, tokens.upper))
         i = 0
-        for k in np.flatnonzero(alpha & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
+        for k in np.flatnonzero(alpha & ~(stop & ~upper)).tolist():
             if k < i or in_ent[k] or not capital[k]:
                 continue
             i = k
-            if self.untagged_demonym(i, words):
+            if self.untagged_demonym(i, in_ent):
                 i += 1
                 continue
             matched = False
             for n in (3, 2, 1):
-                if i + n > len(starts) or any(in_ent[k] or not (capital[k] or words.lower(k) in ("of", "de")) for k in range(i, i + n)):
+                if i + n > len(starts) or any(in_ent[k] or not (capital[k] or tokens.lower(k) in ("of", "de")) for k in range(i, i + n)):
                     continue
-                start, end = starts[i], starts[i + n - 1] + lengths[i + n - 1]
+                start, end = starts[i], ends[i + n - 1]
                 name = self.text[start:end]
                 if len(name) < 2:
                     break  # "the Y-junction", "Plan B": a letter is no name
+                headline, shouted = case_of(i)
                 # in capitals, a short name is a town's as in a dateline ("KYIV"), not only an abbreviation
-                cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted[i] else self.lookup(name)
+                cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted else self.lookup(name)
                 if not cands:
                     continue
                 if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
-                if ((i > 0 and capital[i - 1] and words.lower(i - 1) in _FEATURE_BEFORE)
-                        or (i + n < len(starts) and capital[i + n] and words.lower(i + n) in _FEATURE_AFTER)):
+                if ((i > 0 and capital[i - 1] and tokens.lower(i - 1) in _FEATURE_BEFORE)
+                        or (i + n < len(starts) and capital[i + n] and tokens.lower(i + n) in _FEATURE_AFTER)):
                     break  # "Lake Victoria", "Victoria Falls": part of a natural feature's name, never the town
                 sentence_initial = _sentence_initial(doc, i)
-                before = _prev_word(doc, i)
+                before = tokens.prev_word(i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
-                        or placing_words(doc, text, i, end, cands)
+                        or placing_words(tokens, i, end, cands)
                         # "Goma, in eastern Congo, has been…": a name the model left untagged, placed in another
                         or (bool(_PLACED_AFTER.match(text, end)) and big_place(cands, MIN_POP_AFTER_VERB)))
-                if _is_acronym(name) and not shouted[i] and not any(
+                if _is_acronym(name) and not shouted and not any(
                         c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 # "Wash", "Men": alternate names of states, not their own ("Oyo" of Oyo State is one)
                 own = [c for c in cands if c.name_kind != "alt"
                        or (c.place.feature_code == "ADM1" and core_name(c.place.name) == c.matched)]
-                if headline[i]:
+                if headline:
                     # every word is capitalised ("Police Arrest Three Men After Chase In Houston"): only a big
                     # place (10,000+) by its own name after a preposition, or a country or city of a million;
                     # in capitals ("VISITS KYIV IN SURPRISE TRIP") only the latter, or a state
-                    ok = (prep and not shouted[i] and big_place(own, MIN_POP_AFTER_VERB)) or (
-                        not (shouted[i] and len(name) < 4) and any(
+                    ok = (prep and not shouted and big_place(own, MIN_POP_AFTER_VERB)) or (
+                        not (shouted and len(name) < 4) and any(
                             c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
-                            or (shouted[i] and c.place.feature_code == "ADM1" and normalize(c.place.name) == c.matched)
+                            or (shouted and c.place.feature_code == "ADM1" and normalize(c.place.name) == c.matched)
                             for c in own))
                 else:
                     ok = ((prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED))
                           or (sentence_initial and big_place(own, 1_000_000)))
                 if ok:
                     # (a name in capitals is looked up as written in a sentence: "KYIV" is no abbreviation)
-                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted[i] else name)):
+                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted else name)):
                         i += n
                         matched = True
                 break
@@ -1348,6 +1360,8 @@ class _Extractor:
     def country_owns(self, start: int, cands: "list[Candidate]") -> bool:
         """"Egypt's Alexandria", "Ukraine’s Tessivka": a country's possessive before a town of that
         country (of ``MIN_POP_LISTED`` people) by its own or alternate name."""
+        if not _APOSTROPHES.intersection(self.text[max(0, start - 4) : start]):
+            return False  # (the cheap test first: the possessive's apostrophe stands in the last four characters)
         m = _COUNTRY_POSSESSIVE.search(self.text, max(0, start - 40), start)
         if m is None:
             return False
@@ -1498,31 +1512,30 @@ class _Extractor:
         if not names:
             return
         ents = [(e.start_char, e.end_char, e.label_) for e in self.ents]
-        pattern = re.compile(r"(?<![\w’'.-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                             + r")(?![\w’-])")
-        for m in pattern.finditer(self.text):
-            a, b = m.span()
+        for a, b in _whole_names(self.text, names):
+            name = self.text[a:b]
             if not self.free(a, b) or _SURNAME_WHO.match(self.text, b):
                 continue  # ("Paris Hilton, who…": a first name)
             ent = next((e for e in ents if e[0] <= a and b <= e[1]), None)
-            whole = ent is not None and self.text[ent[0] : ent[1]].lower().removeprefix("the ") == m.group().lower()
-            if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and m.group() in described):
+            whole = ent is not None and self.text[ent[0] : ent[1]].lower().removeprefix("the ") == name.lower()
+            if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and name in described):
                 continue  # in a person's name; or the whole entity, which the entity rules judged ("the Centre")
             tok = self.doc.char_span(a, b, alignment_mode="expand")
             # a town the text describes stays that town where it stands alone, though a person bears
             # its name elsewhere ("Quillan was named for Judge Amos Quillan"): that person's name is an entity
-            if tok is None or (m.group() not in described and self.is_person_name(m.group(), tok.start)):
+            if tok is None or (name not in described and self.is_person_name(name, tok.start)):
                 continue
             kind = "embedded" if ent is not None and ent[2] in EMBEDDING_LABELS and not whole else "toponym"
-            self.add(Span_(a, b, kind, "rule:described-name" if m.group() in described else "rule:same-name", m.group()))
+            self.add(Span_(a, b, kind, "rule:described-name" if name in described else "rule:same-name", name))
 
-    def untagged_demonym(self, i: int, words: "_TokenWords") -> bool:
-        """"anti-Russian", "Central American migrants": demonyms the model left untagged."""
+    def untagged_demonym(self, i: int, in_ent: list[bool]) -> bool:
+        """"anti-Russian", "Central American migrants": demonyms the model left untagged (``in_ent``:
+        whether each token is inside an entity)."""
+        tokens = self.tokens
         for n in (2, 1):
-            if i + n > len(words.starts) or any(words.in_ent[k] or not words.capital[k] or not words.alpha[k]
-                                                for k in range(i, i + n)):
+            if i + n > len(tokens) or any(in_ent[k] or not tokens.capital[k] or not tokens.alpha[k] for k in range(i, i + n)):
                 continue
-            if self.demonym(words.starts[i], words.starts[i + n - 1] + words.lengths[i + n - 1], "rule:demonym"):
+            if self.demonym(tokens.starts[i], tokens.ends[i + n - 1], "rule:demonym"):
                 return True
         return False
 
@@ -1576,6 +1589,31 @@ class _Extractor:
 RULES = ("region-phrases", "plural-features", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
          "sites", "untagged",
          "coordinated", "parenthesised", "hyphenated", "same-name", "containment")
+
+
+#: Characters that may not stand right before or right after a name found again (see :func:`_whole_names`).
+_NAME_BEFORE = re.compile(r"[\w’'.-]")
+_NAME_AFTER = re.compile(r"[\w’-]")
+
+
+def _whole_names(text: str, names: "Collection[str]") -> list[tuple[int, int]]:
+    """(start, end) of each place where one of ``names`` stands as a whole name ("Paris", not
+    "Parisian" or "St.Paris"), left to right, not overlapping, the longest where several start at
+    one place: what a regular expression of the names, longest first, finds, without compiling one
+    for each text's names."""
+    found = []
+    for name in names:
+        a = text.find(name)
+        while a >= 0:
+            b = a + len(name)
+            if not (a and _NAME_BEFORE.match(text, a - 1)) and not _NAME_AFTER.match(text, b):
+                found.append((a, b))
+            a = text.find(name, a + 1)
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not out or a >= out[-1][1]:
+            out.append((a, b))
+    return out
 
 
 def _in_list(text: str, y_start: int, x_end: int) -> bool:
@@ -1691,33 +1729,56 @@ def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None,
     return _Extractor(doc, store, text).run(disable)
 
 
-@dataclass(slots=True)
-class _TokenWords:
-    """A document's tokens as plain lists (offsets, lengths, flags), for rules that look at many."""
+class _Tokens:
+    """A document's tokens as plain lists, read from spaCy's arrays in one pass: rules look at
+    many tokens, and a spaCy ``Token`` object per look costs more than the rule's own work.
+    The texts are sliced from the document's text when asked for (most are never asked)."""
 
-    text: str
-    starts: list[int]
-    lengths: list[int]
-    alpha: list[bool]
-    capital: list[bool]  # opens with a capital letter
-    in_ent: list[bool]
+    __slots__ = ("text", "starts", "ends", "alpha", "stop", "upper", "space_after", "sent_starts", "lower_hashes", "capital")
+
+    def __init__(self, doc: "Doc", text: str) -> None:
+        import numpy as np
+        from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LENGTH, LOWER, SENT_START, SPACY
+
+        arr = doc.to_array([IDX, LENGTH, IS_ALPHA, IS_STOP, IS_UPPER, SPACY, SENT_START, LOWER])
+        self.text = text
+        idx = arr[:, 0]
+        self.starts: list[int] = idx.tolist()
+        self.ends: list[int] = (idx + arr[:, 1]).tolist()
+        self.alpha, self.stop, self.upper, self.space_after, self.sent_starts = arr[:, 2:7].T.tolist()
+        # (``space_after``: spaCy's ``whitespace_`` is " " (1) or "" (0); ``sent_starts``: 1 where a sentence starts)
+        self.lower_hashes = arr[:, 7]  # spaCy's hashes of the lower-case texts (``positions``)
+        # whether each token opens with a capital letter, read from its first character's code: A-Z, or
+        # ``str.isupper`` for the few beyond ASCII
+        first = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[idx]
+        capital = (first - 65 < 26).tolist()
+        for k in np.flatnonzero(first > 127).tolist():
+            capital[k] = chr(first[k]).isupper()
+        self.capital: list[bool] = capital
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def word(self, k: int) -> str:
+        """Token ``k``'s text (spaCy's ``Token.text``)."""
+        return self.text[self.starts[k] : self.ends[k]]
 
     def lower(self, k: int) -> str:
-        return self.text[self.starts[k] : self.starts[k] + self.lengths[k]].lower()
+        """Token ``k``'s text in lower case (spaCy's ``Token.lower_``)."""
+        return self.text[self.starts[k] : self.ends[k]].lower()
+
+    def prev_word(self, i: int) -> str:
+        """The lower-case text of the token before token ``i`` ("" at the start)."""
+        return self.lower(i - 1) if i > 0 else ""
 
 
-def _title_case_tokens(sent_starts: list[int], alpha: list[bool], stop: list[int], capital: list[bool]) -> list[bool]:
-    """For each token, whether its sentence is written in title case, as headlines are: at least
-    four words, seven in ten of them capitalised, a capitalised stop word past the first ("Three
-    Men After Chase In Houston"). There, a capital says nothing about a name."""
-    out = [False] * len(alpha)
-    bounds = [k for k, v in enumerate(sent_starts) if v == 1 or k == 0] + [len(alpha)]
-    for a, b in zip(bounds, bounds[1:]):
-        ws = [k for k in range(a, b) if alpha[k]]
-        caps = sum(capital[k] for k in ws)
-        if len(ws) >= 4 and caps >= 0.7 * len(ws) and any(stop[k] and capital[k] for k in ws[1:]):
-            out[a:b] = [True] * (b - a)
-    return out
+def _title_case(alpha: list[int], stop: list[int], capital: list[int]) -> bool:
+    """Whether a sentence (its tokens' flags) is written in title case, as headlines are: at
+    least four words, seven in ten of them capitalised, a capitalised stop word past the first
+    ("Three Men After Chase In Houston"). There, a capital says nothing about a name."""
+    ws = [k for k, a in enumerate(alpha) if a]
+    caps = sum(capital[k] for k in ws)
+    return len(ws) >= 4 and caps >= 0.7 * len(ws) and any(stop[k] and capital[k] for k in ws[1:])
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:
