@@ -245,7 +245,11 @@ MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
 COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
-_LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
+_LIST_NAME_REST = r"[\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
+_LIST_NAME = r"([A-Z]" + _LIST_NAME_REST
+#: ...opening a word (no word character, apostrophe or hyphen before it). The test stands after the
+#: first capital, not before it, which lets the regex engine skip ahead to capitals (the same matches).
+_LIST_NAME_OPENING = r"([A-Z](?<![\w’'-].)" + _LIST_NAME_REST
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
@@ -299,14 +303,14 @@ _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Te
 #: (a third name the list goes on from: "Quillan, Tessbury, Leeds, and York", not "Quillan County,
 #: Virginia, United States, close to…", where each name holds the one before)
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, (?:and |or )?[A-Z]| and| or)")
-_QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
+_QUALIFIED = re.compile(_LIST_NAME_OPENING + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: "Portland, ME will…": a postal code closes the pair whatever follows it.
 _POSTAL_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?([A-Z]{2})(?![\w’'-]|\.\w)")
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
-_CAPITAL_RUN = re.compile(
-    r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+_CAPITAL_RUN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
+    r"[A-Z](?<![\w’'.-].)[\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     rf"|of|de(?: la| las| los)?|{_LINK_WORDS})(?= [A-Z]))){{0,4}}")  # a linking word only between two capitalised ones
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
@@ -699,17 +703,17 @@ def other_than(names: "Collection[str] | None", key: str) -> bool:
     return bool(names) and (len(names) > 1 or key not in names)  # type: ignore[arg-type]
 
 
-def _person_words(ents: Any) -> dict[str, set[str]]:
+def _person_words(ents: Any, tokens: "_Tokens") -> dict[str, set[str]]:
     """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
     (normalised) names of the entities it occurs in."""
     words: dict[str, set[str]] = {}
     for ent in ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
-            full = normalize(ent.text)
-            for t in ent:
+        if ent.label_ == "PERSON" and ent.end - ent.start > 1:
+            full = normalize(tokens.text[ent.start_char : ent.end_char])
+            for k in range(ent.start, ent.end):
                 # an acronym is no word of a name: "By: Daniel Harnwick US-based..." tags "US" too
-                if t.is_alpha and not (t.is_upper and len(t) <= 3):
-                    words.setdefault(t.lower_, set()).add(full)
+                if tokens.alpha[k] and not (tokens.upper[k] and tokens.ends[k] - tokens.starts[k] <= 3):
+                    words.setdefault(tokens.lower(k), set()).add(full)
     return words
 
 
@@ -721,11 +725,11 @@ class _Extractor:
         self.spans: list[Span_] = []
         self.taken = [False] * len(self.text)
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
-        self.persons = _person_words(self.ents)
+        self.tokens = _Tokens(doc, self.text)
+        self.persons = _person_words(self.ents, self.tokens)
         self.town_pairs: set[tuple[int, int]] = set()  # "Y, X" read as two towns (start of Y, end of X)
         # the text writes names with capitals (not a lower-case post or a transcript)
         self.cased = _CAPITALISED.search(self.text) is not None
-        self.tokens = _Tokens(doc, self.text)
         self.demonyms = store.demonym_names()  # asked of every entity and capitalised word: a set test first
         self.fitted: dict[Any, tuple[Candidate, ...]] = store.memo("extract-lookups")  # see lookup()
 
@@ -737,6 +741,18 @@ class _Extractor:
 
         hashes = _word_hashes(words, self.doc.vocab.strings)
         return np.flatnonzero(np.isin(self.tokens.lower_hashes, hashes)).tolist()
+
+    def stop_word(self, word: str) -> bool:
+        """spaCy's ``is_stop`` of ``word``, without adding a word it has not met to its vocabulary
+        (which costs more than the test, and keeps every name looked at): a new word's flag is
+        what the vocabulary's getter would set."""
+        vocab = self.doc.vocab
+        if word in vocab:
+            return bool(vocab[word].is_stop)
+        from spacy.attrs import IS_STOP
+
+        getter = (vocab.lex_attr_getters or {}).get(IS_STOP)
+        return bool(getter(word)) if getter is not None else False
 
     def free(self, start: int, end: int) -> bool:
         return not any(self.taken[start:end])
@@ -866,7 +882,7 @@ class _Extractor:
                 continue  # no description can follow or precede it (the cheap test first)
             start, end = _trim(text, *m.span())
             name = text[start:end]
-            if not name or self.doc.vocab[name.lower()].is_stop or name.lower() in NOT_ALONE:
+            if not name or self.stop_word(name.lower()) or name.lower() in NOT_ALONE:
                 continue
             if describe(text, start, end) in ("settlement", "division", "natural", "place"):
                 self.add(Span_(start, end, "toponym", "rule:described", name))
@@ -939,7 +955,7 @@ class _Extractor:
         for n in (3, 2, 1):  # "Frankfurt" + "an der Oder", "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
             after = range(ent.end, ent.end + n)  # the tokens after the entity
             if after.stop > len(tokens) or not all(
-                    tokens.alpha[k] and tokens.space_after[k - 1]
+                    tokens.alpha[k] and tokens.ends[k - 1] < tokens.starts[k]  # a space before it
                     and (tokens.capital[k] or (tokens.lower(k) in _NAME_LINKS and k < after.stop - 1)) for k in after):
                 continue
             start, end = ent.start_char, tokens.ends[after.stop - 1]
@@ -1056,7 +1072,7 @@ class _Extractor:
             hits = _phrase_hits(text, automaton)
         for start, end in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
             name = text[start:end]
-            if " " not in name and (name.lower() in NOT_ALONE or self.doc.vocab[name.lower()].is_stop):
+            if " " not in name and (name.lower() in NOT_ALONE or self.stop_word(name.lower())):
                 continue  # a custom place called "Central" or "Even" is not every such word
             last_word = name.rsplit(None, 1)[-1]
             if not (name[:1].isupper() and (last_word[:1].isupper() or last_word[:1].isdigit())) or not self.free(start, end):
@@ -1477,14 +1493,14 @@ class _Extractor:
         """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
         "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
         country, or a town of ``MIN_POP_UNTAGGED``; the whole word must not be a place itself."""
-        for m in _HYPHENATED.finditer(self.text):
+        for m in _hyphenated_words(self.text):
             if not self.free(m.start(), m.end()) or self.lookup(m.group()):
                 continue
             pos = m.start()
             for part in m.group().split("-"):
                 a, b = pos, pos + len(part)
                 pos = b + 1
-                if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or self.doc.vocab[part.lower()].is_stop:
+                if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or self.stop_word(part.lower()):
                     continue
                 if self.lookup(part, kinds=["demonym"]):
                     self.add(Span_(a, b, "demonym", "rule:hyphen", part))
@@ -1616,6 +1632,18 @@ def _whole_names(text: str, names: "Collection[str]") -> list[tuple[int, int]]:
     return out
 
 
+def _hyphenated_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_HYPHENATED` in ``text``, found by searching only the pieces between
+    spaces and line breaks that hold a hyphen: a match holds neither, and neither counts as a word's
+    character around it, so the pieces have the same matches as the whole text."""
+    pos = 0
+    while (hyphen := text.find("-", pos)) >= 0:
+        start = max(text.rfind(" ", 0, hyphen), text.rfind("\n", 0, hyphen)) + 1
+        end = min((e for e in (text.find(" ", hyphen), text.find("\n", hyphen)) if e >= 0), default=len(text))
+        yield from _HYPHENATED.finditer(text, start, end)
+        pos = end
+
+
 def _in_list(text: str, y_start: int, x_end: int) -> bool:
     """Whether "Y, X" (Y starting at ``y_start``, X ending at ``x_end``) stands in a list
     ("Quillan, Tessbury, Leeds, and York") rather than naming Y inside X; an
@@ -1734,20 +1762,19 @@ class _Tokens:
     many tokens, and a spaCy ``Token`` object per look costs more than the rule's own work.
     The texts are sliced from the document's text when asked for (most are never asked)."""
 
-    __slots__ = ("text", "starts", "ends", "alpha", "stop", "upper", "space_after", "sent_starts", "lower_hashes", "capital")
+    __slots__ = ("text", "starts", "ends", "alpha", "stop", "upper", "sent_starts", "lower_hashes", "capital")
 
     def __init__(self, doc: "Doc", text: str) -> None:
         import numpy as np
-        from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LENGTH, LOWER, SENT_START, SPACY
+        from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LENGTH, LOWER, SENT_START
 
-        arr = doc.to_array([IDX, LENGTH, IS_ALPHA, IS_STOP, IS_UPPER, SPACY, SENT_START, LOWER])
+        arr = doc.to_array([IDX, LENGTH, IS_ALPHA, IS_STOP, IS_UPPER, SENT_START, LOWER])
         self.text = text
         idx = arr[:, 0]
         self.starts: list[int] = idx.tolist()
         self.ends: list[int] = (idx + arr[:, 1]).tolist()
-        self.alpha, self.stop, self.upper, self.space_after, self.sent_starts = arr[:, 2:7].T.tolist()
-        # (``space_after``: spaCy's ``whitespace_`` is " " (1) or "" (0); ``sent_starts``: 1 where a sentence starts)
-        self.lower_hashes = arr[:, 7]  # spaCy's hashes of the lower-case texts (``positions``)
+        self.alpha, self.stop, self.upper, self.sent_starts = arr[:, 2:6].T.tolist()  # (sent_starts: 1 where one starts)
+        self.lower_hashes = arr[:, 6]  # spaCy's hashes of the lower-case texts (``positions``)
         # whether each token opens with a capital letter, read from its first character's code: A-Z, or
         # ``str.isupper`` for the few beyond ASCII
         first = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[idx]
