@@ -161,6 +161,8 @@ _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 _NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 #: Labels the model gives to place names it does not recognise as places.
 MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
+#: ...and those under which a name the gazetteer has may still be a place ("met in Tunis" tagged LANGUAGE).
+_MISLABELLED = frozenset(MISC_LABELS | {"LANGUAGE"})
 #: Feature codes of places whose names take "the" ("the Netherlands", "the Balkans", "the Gulf").
 THE_PLACES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "RGN", "CONT", "OCN", "SEA", "GULF", "STRT", "PEN", "MTS", "DSRT", "ISLS")
 #: Entities that may hold a place in their name ("Washington Post").
@@ -296,6 +298,8 @@ def degree_after_a_name(text: str, start: int, end: int, lookup: "Callable[[str]
     return m is not None and not lookup(m.group(1))
 
 
+#: What follows a name a description may follow or stand in: "Lyman, a town", "Quillan is a city", "Tessbury (a village)".
+_DESCRIBED_AFTER = re.compile(r",| (?:is|was|lies|or) | [(/\[]")
 #: "X is home to": the name is a place's, of no stated kind.
 _HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
@@ -410,8 +414,27 @@ _DATELINE_MARK = re.compile(rf"\((?:{_AGENCIES})\)|—|–|--")
 def _datelines(text: str) -> Iterator[re.Match[str]]:
     """The matches of each dateline pattern in turn (the second only where its mark is in the text)."""
     for pattern in _DATELINES:
-        if pattern is not _DATELINES[1] or _DATELINE_MARK.search(text):
+        if pattern is not _DATELINES[1]:
+            yield from _at_line_starts(pattern, text)
+        elif _DATELINE_MARK.search(text):
             yield from pattern.finditer(text)
+
+
+def _at_line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that opens with ``^`` (``re.M``), tried only where
+    lines start, not at every character."""
+    pos = 0
+    while pos < len(text):
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            pos = m.end()
+            if text[pos - 1] == "\n":
+                continue  # a line starts where the match ends
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            return
+        pos = line_end + 1
 
 
 #: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
@@ -877,8 +900,7 @@ class _Extractor:
         the model tagged it (it often says PERSON at the start of a sentence)."""
         text = self.text
         for m in _CAPITAL_RUN.finditer(text):
-            after = text[m.end() : m.end() + 6]
-            if not (after[:1] == "," or after.startswith((" is ", " was ", " lies ", " (", " /", " [", " or ")) or text[max(0, m.start() - 3) : m.start()] == "of "):
+            if not (_DESCRIBED_AFTER.match(text, m.end()) or text[max(0, m.start() - 3) : m.start()] == "of "):
                 continue  # no description can follow or precede it (the cheap test first)
             start, end = _trim(text, *m.span())
             name = text[start:end]
@@ -996,6 +1018,19 @@ class _Extractor:
         if self.is_person_name(name, ent.start):
             return
         cands = self.lookup(name)
+        # the evidence is weighed for a place's label, a name the gazetteer has under a label the model
+        # gives to places it mislabels, or a list the model may have merged into one entity
+        if (label in PLACE_LABELS or (cands and label in _MISLABELLED) or (label in MISC_LABELS and " " in name)) and (
+                self.weighed(ent, start, end, name, cands)):
+            return
+        if label in EMBEDDING_LABELS:
+            self.embedded(start, end)
+
+    def weighed(self, ent: "Span", start: int, end: int, name: str, cands: "list[Candidate]") -> bool:
+        """Add the entity ``ent`` (``name``, at ``start:end``) as a place when the words around it, its
+        label and its ``cands`` say so, or the places of a list the model merged into it; True when
+        that settles it (no place inside it is looked for)."""
+        label = ent.label_
         before = self.tokens.prev_word(ent.start)
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition,
         # for a town's name or a division's own (a company is named like a division's other name), and for
@@ -1027,20 +1062,20 @@ class _Extractor:
             if label == "FAC" and not cands and _unknown_name_is_a_place(name) and not self.names_a_person(name):
                 # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-                return
+                return True
             if label == "FAC" and not (prep or big_place(cands, MIN_POP_MISLABELLED)):
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
             elif not cands and self.split_list(start, end, label):
-                return
+                return True
             elif cands or (_unknown_name_is_a_place(name, after_preposition=prep) and not self.names_a_person(name)):
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-                return
+                return True
         elif not cands and label in MISC_LABELS and " " in name and self.split_list(
                 start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED,
                 through=before == "from", alternates=prep):
-            return  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
-        elif cands and (label in MISC_LABELS or label == "LANGUAGE") and not _a_body(name) and (
+            return True  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
+        elif cands and label in _MISLABELLED and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
@@ -1053,9 +1088,8 @@ class _Extractor:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
             elif (prep or strong or body or site) and not (_is_acronym(name) and not (strong or site)):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-                return
-        if label in EMBEDDING_LABELS:
-            self.embedded(start, end)
+                return True
+        return False
 
     def gazetteer_phrases(self) -> None:
         """Names the gazetteer knows as a whole, found in the text whatever the model tagged:
@@ -1221,35 +1255,27 @@ class _Extractor:
         import numpy as np
 
         doc, tokens = self.doc, self.tokens
-        in_ent = [False] * len(tokens)
+        if not len(tokens):
+            return
+        in_ent = np.zeros(len(tokens), dtype=bool)
         for ent in self.ents:
             if ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and ent[0].lower_ not in _CALENDAR:
                 continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
-            for i in range(ent.start, ent.end):
-                in_ent[i] = True
+            in_ent[ent.start : ent.end] = True
         text = self.text
-        starts, ends, capital = tokens.starts, tokens.ends, tokens.capital
-        # each sentence's case, judged when a word of it is looked at (most sentences hold none)
-        bounds = [k for k, v in enumerate(tokens.sent_starts) if v == 1 or k == 0] + [len(tokens)]
-        cases: dict[int, tuple[bool, bool]] = {}
-
-        def case_of(k: int) -> tuple[bool, bool]:
-            """(headline, shouted) of token ``k``'s sentence: written in title case, or in capitals
-            ("FLOODS HIT CHENNAI": there a word in capitals is no acronym)."""
-            s = bisect_right(bounds, k) - 1
-            if s not in cases:
-                a, b = bounds[s], bounds[s + 1]
-                alpha = tokens.alpha[a:b]
-                shouted = _title_case(alpha, [1] * (b - a), tokens.upper[a:b])
-                cases[s] = (shouted or _title_case(alpha, tokens.stop[a:b], capital[a:b]), shouted)
-            return cases[s]
-
-        # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word
-        # unless in capitals, outside any entity, capitalised
-        alpha, stop, upper = (np.array(flags, dtype=bool) for flags in (tokens.alpha, tokens.stop, tokens.upper))
+        starts, ends, capital, flags = tokens.starts, tokens.ends, tokens.capital, tokens.flags
+        # whether each token's sentence is written in capitals ("FLOODS HIT CHENNAI": there a word in
+        # capitals is no acronym), or in title case or capitals (a headline)
+        shouted_sentence = _title_case(tokens.sentence, flags.alpha, np.ones_like(flags.alpha), flags.upper)
+        headline_sentence = shouted_sentence | _title_case(tokens.sentence, flags.alpha, flags.stop, flags.capital)
+        shouted_token, headline_token = shouted_sentence[tokens.sentence].tolist(), headline_sentence[tokens.sentence].tolist()
+        # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word unless
+        # in capitals, capitalised, outside any entity
+        looked_at = flags.alpha & ~(flags.stop & ~flags.upper) & flags.capital & ~in_ent
+        in_ent = in_ent.tolist()
         i = 0
-        for k in np.flatnonzero(alpha & ~(stop & ~upper)).tolist():
-            if k < i or in_ent[k] or not capital[k]:
+        for k in np.flatnonzero(looked_at).tolist():
+            if k < i:
                 continue
             i = k
             if self.untagged_demonym(i, in_ent):
@@ -1263,7 +1289,7 @@ class _Extractor:
                 name = self.text[start:end]
                 if len(name) < 2:
                     break  # "the Y-junction", "Plan B": a letter is no name
-                headline, shouted = case_of(i)
+                headline, shouted = headline_token[i], shouted_token[i]
                 # in capitals, a short name is a town's as in a dateline ("KYIV"), not only an abbreviation
                 cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted else self.lookup(name)
                 if not cands:
@@ -1760,9 +1786,10 @@ def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None,
 class _Tokens:
     """A document's tokens as plain lists, read from spaCy's arrays in one pass: rules look at
     many tokens, and a spaCy ``Token`` object per look costs more than the rule's own work.
-    The texts are sliced from the document's text when asked for (most are never asked)."""
+    The texts are sliced from the document's text when asked for (most are never asked).
+    ``flags`` holds the same flags as arrays, for tests of every token at once."""
 
-    __slots__ = ("text", "starts", "ends", "alpha", "stop", "upper", "sent_starts", "lower_hashes", "capital")
+    __slots__ = ("text", "starts", "ends", "alpha", "upper", "capital", "flags", "sentence", "lower_hashes")
 
     def __init__(self, doc: "Doc", text: str) -> None:
         import numpy as np
@@ -1773,15 +1800,21 @@ class _Tokens:
         idx = arr[:, 0]
         self.starts: list[int] = idx.tolist()
         self.ends: list[int] = (idx + arr[:, 1]).tolist()
-        self.alpha, self.stop, self.upper, self.sent_starts = arr[:, 2:6].T.tolist()  # (sent_starts: 1 where one starts)
         self.lower_hashes = arr[:, 6]  # spaCy's hashes of the lower-case texts (``positions``)
         # whether each token opens with a capital letter, read from its first character's code: A-Z, or
         # ``str.isupper`` for the few beyond ASCII
         first = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[idx]
-        capital = (first - 65 < 26).tolist()
+        capital = first - 65 < 26
         for k in np.flatnonzero(first > 127).tolist():
             capital[k] = chr(first[k]).isupper()
-        self.capital: list[bool] = capital
+        self.flags = _TokenFlags(alpha=arr[:, 2] == 1, stop=arr[:, 3] == 1, upper=arr[:, 4] == 1, capital=capital)
+        self.alpha: list[bool] = self.flags.alpha.tolist()
+        self.upper: list[bool] = self.flags.upper.tolist()
+        self.capital: list[bool] = capital.tolist()
+        # each token's sentence, numbered from 0 (the first token opens one whatever spaCy says)
+        opens = arr[:, 5] == 1
+        opens[:1] = True
+        self.sentence = np.cumsum(opens) - 1
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -1799,13 +1832,31 @@ class _Tokens:
         return self.lower(i - 1) if i > 0 else ""
 
 
-def _title_case(alpha: list[int], stop: list[int], capital: list[int]) -> bool:
-    """Whether a sentence (its tokens' flags) is written in title case, as headlines are: at
-    least four words, seven in ten of them capitalised, a capitalised stop word past the first
-    ("Three Men After Chase In Houston"). There, a capital says nothing about a name."""
-    ws = [k for k, a in enumerate(alpha) if a]
-    caps = sum(capital[k] for k in ws)
-    return len(ws) >= 4 and caps >= 0.7 * len(ws) and any(stop[k] and capital[k] for k in ws[1:])
+@dataclass(slots=True)
+class _TokenFlags:
+    """Flags of a document's tokens, as boolean arrays."""
+
+    alpha: "np.ndarray"
+    stop: "np.ndarray"
+    upper: "np.ndarray"
+    capital: "np.ndarray"  # opens with a capital letter
+
+
+def _title_case(sentence: "np.ndarray", alpha: "np.ndarray", stop: "np.ndarray", capital: "np.ndarray") -> "np.ndarray":
+    """For each sentence (``sentence``: each token's sentence number; the other arrays, its
+    flags), whether it is written in title case, as headlines are: at least four words, seven in
+    ten of them capitalised, a capitalised stop word past the first ("Three Men After Chase In
+    Houston"). There, a capital says nothing about a name."""
+    import numpy as np
+
+    def per_sentence(flags: "np.ndarray") -> "np.ndarray":
+        return np.bincount(sentence, weights=flags, minlength=int(sentence[-1]) + 1)
+
+    words = per_sentence(alpha)
+    before = np.cumsum(words) - words  # the words of the sentences before each one
+    first = alpha & (np.cumsum(alpha) == before[sentence] + 1)  # each sentence's first word
+    later = per_sentence(alpha & stop & capital & ~first)  # capitalised stop words past the first word
+    return (words >= 4) & (per_sentence(alpha & capital) >= 0.7 * words) & (later > 0)
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:
