@@ -254,7 +254,7 @@ _LIST_NAME = r"([A-Z]" + _LIST_NAME_REST
 _LIST_NAME_OPENING = r"([A-Z](?<![\w’'-].)" + _LIST_NAME_REST
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
-_LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+_LIST_BEFORE = re.compile(_LIST_NAME_OPENING + _LIST_SEP + r"$")
 #: Linking words inside place names, besides "de", "of", "on" and "upon" ("Viña del Mar", "Frankfurt an der Oder").
 _LINK_WORDS = r"del|da|do|dos|das|di|la|le|les|el|sur|am|an der"
 #: A linking word and the capitalised words it joins to a name ("Viña| del Mar", "Castellón| de la Plana").
@@ -321,8 +321,8 @@ _CAPITAL_RUN = re.compile(  # (the test of the character before it after its fir
 _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
                r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"
                r"Cathedral|Mosque|Temple|Museum|Library|Hotel|Racecourse|Cemetery|Gardens|Zoo|Barracks|Dam)")
-_SITE_IN = re.compile(
-    r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
+_SITE_IN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
+    r"([A-Z](?<![\w’'.-].)[\w’'-]*\s(?:[A-Z][\w’'-]*\s){0,2}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
 _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
 #: What a match of each must hold, found fast (a literal-led pattern lets the regex engine skip
@@ -559,7 +559,10 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(x, y) for x, y in out if y > x]
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_acronym(s: str) -> bool:
+    """Two letters or more, all capitals, no full stop ("NATO", not "U.S." or "Paris"); asked of
+    every name that several rules weigh: cached."""
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in s
 
@@ -1017,10 +1020,12 @@ class _Extractor:
             return
         if self.is_person_name(name, ent.start):
             return
+        if label not in PLACE_LABELS and label not in _MISLABELLED:
+            return  # a date or a time ("Monday", "Christmas"): no rule below takes it (nor looks it up)
         cands = self.lookup(name)
         # the evidence is weighed for a place's label, a name the gazetteer has under a label the model
         # gives to places it mislabels, or a list the model may have merged into one entity
-        if (label in PLACE_LABELS or (cands and label in _MISLABELLED) or (label in MISC_LABELS and " " in name)) and (
+        if (label in PLACE_LABELS or cands or (label in MISC_LABELS and " " in name)) and (
                 self.weighed(ent, start, end, name, cands)):
             return
         if label in EMBEDDING_LABELS:
