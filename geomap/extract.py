@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from .descriptions import describe
 from .gazetteer.names import core_name, normalize
 from .model import great_circle_km
+from .tokens import Tokens, title_case
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Collection, Container
@@ -247,7 +248,7 @@ MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
 COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
-_LIST_NAME_REST = r"[\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
+_LIST_NAME_REST = r"[\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"  # (all but the first capital)
 _LIST_NAME = r"([A-Z]" + _LIST_NAME_REST
 #: ...opening a word (no word character, apostrophe or hyphen before it). The test stands after the
 #: first capital, not before it, which lets the regex engine skip ahead to capitals (the same matches).
@@ -267,8 +268,8 @@ _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\
 _CAPITALISED = re.compile(r"[a-z,;] [A-Z][a-z]")
 #: The rest of a hyphenated name after its first part: "-d'Ascq", "-upon-Avon".
 _HYPHEN_TAIL = re.compile(r"(?:-[\w'’]+)+")
-#: "Egypt's ", "the United States’ ": a possessive right before a name.
 _APOSTROPHES = frozenset("'’")
+#: "Egypt's ", "the United States’ ": a possessive right before a name.
 _COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
 #: Words a one-word date may be; any other capitalised "date" is a tagging error.
@@ -567,7 +568,7 @@ def _is_acronym(s: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in s
 
 
-def _on_a_place(tokens: "_Tokens", i: int, cands: "list[Candidate]") -> bool:
+def _on_a_place(tokens: "Tokens", i: int, cands: "list[Candidate]") -> bool:
     """"fired on Quillan", "an assault on Quillan", "on Quillan Island" with an island of that
     name: an "on" that takes a place."""
     if tokens.prev_word(i) != "on":
@@ -590,7 +591,7 @@ _OWNED_AFTER = re.compile(r"['’]s (?:city |town |county )?(?:council|councillo
                           r"outskirts|suburbs|streets|city cent(?:re|er)|downtown|waterfront|old town)\b")
 
 
-def placing_words(tokens: "_Tokens", i: int, end: int, cands: "list[Candidate]") -> bool:
+def placing_words(tokens: "Tokens", i: int, end: int, cands: "list[Candidate]") -> bool:
     """The words around the name at token ``i`` (ending at ``end`` in the text) put a place there, as
     a preposition does: an "on" that takes a place (:func:`_on_a_place`), the words before it
     (:func:`place_words_before`), what a place owns after it ("Quillan's council")."""
@@ -598,7 +599,7 @@ def placing_words(tokens: "_Tokens", i: int, end: int, cands: "list[Candidate]")
             or _OWNED_AFTER.match(tokens.text, end) is not None)
 
 
-def place_words_before(tokens: "_Tokens", i: int) -> bool:
+def place_words_before(tokens: "Tokens", i: int) -> bool:
     """The words before token ``i`` put a place there, as a preposition does: "central
     Quillan", "25 km south of Tessbury", "residents of Harnwick", "the capital, Quillan,"."""
     if i < 2:
@@ -729,7 +730,7 @@ def other_than(names: "Collection[str] | None", key: str) -> bool:
     return bool(names) and (len(names) > 1 or key not in names)  # type: ignore[arg-type]
 
 
-def _person_words(ents: Any, tokens: "_Tokens") -> dict[str, set[str]]:
+def _person_words(ents: Any, tokens: "Tokens") -> dict[str, set[str]]:
     """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
     (normalised) names of the entities it occurs in."""
     words: dict[str, set[str]] = {}
@@ -751,7 +752,7 @@ class _Extractor:
         self.spans: list[Span_] = []
         self.taken = [False] * len(self.text)
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
-        self.tokens = _Tokens(doc, self.text)
+        self.tokens = Tokens(doc, self.text)
         self.persons = _person_words(self.ents, self.tokens)
         self.town_pairs: set[tuple[int, int]] = set()  # "Y, X" read as two towns (start of Y, end of X)
         # the text writes names with capitals (not a lower-case post or a transcript)
@@ -1262,22 +1263,22 @@ class _Extractor:
         doc, tokens = self.doc, self.tokens
         if not len(tokens):
             return
-        in_ent = np.zeros(len(tokens), dtype=bool)
+        in_entity = np.zeros(len(tokens), dtype=bool)
         for ent in self.ents:
             if ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and ent[0].lower_ not in _CALENDAR:
                 continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
-            in_ent[ent.start : ent.end] = True
+            in_entity[ent.start : ent.end] = True
         text = self.text
         starts, ends, capital, flags = tokens.starts, tokens.ends, tokens.capital, tokens.flags
         # whether each token's sentence is written in capitals ("FLOODS HIT CHENNAI": there a word in
         # capitals is no acronym), or in title case or capitals (a headline)
-        shouted_sentence = _title_case(tokens.sentence, flags.alpha, np.ones_like(flags.alpha), flags.upper)
-        headline_sentence = shouted_sentence | _title_case(tokens.sentence, flags.alpha, flags.stop, flags.capital)
+        shouted_sentence = title_case(tokens.sentence, flags.alpha, np.ones_like(flags.alpha), flags.upper)
+        headline_sentence = shouted_sentence | title_case(tokens.sentence, flags.alpha, flags.stop, flags.capital)
         shouted_token, headline_token = shouted_sentence[tokens.sentence].tolist(), headline_sentence[tokens.sentence].tolist()
         # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word unless
         # in capitals, capitalised, outside any entity
-        looked_at = flags.alpha & ~(flags.stop & ~flags.upper) & flags.capital & ~in_ent
-        in_ent = in_ent.tolist()
+        looked_at = flags.alpha & ~(flags.stop & ~flags.upper) & flags.capital & ~in_entity
+        in_ent = in_entity.tolist()
         i = 0
         for k in np.flatnonzero(looked_at).tolist():
             if k < i:
@@ -1786,82 +1787,6 @@ def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None,
     ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the tokens);
     ``disable`` names rules of :data:`RULES` to skip."""
     return _Extractor(doc, store, text).run(disable)
-
-
-class _Tokens:
-    """A document's tokens as plain lists, read from spaCy's arrays in one pass: rules look at
-    many tokens, and a spaCy ``Token`` object per look costs more than the rule's own work.
-    The texts are sliced from the document's text when asked for (most are never asked).
-    ``flags`` holds the same flags as arrays, for tests of every token at once."""
-
-    __slots__ = ("text", "starts", "ends", "alpha", "upper", "capital", "flags", "sentence", "lower_hashes")
-
-    def __init__(self, doc: "Doc", text: str) -> None:
-        import numpy as np
-        from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LENGTH, LOWER, SENT_START
-
-        arr = doc.to_array([IDX, LENGTH, IS_ALPHA, IS_STOP, IS_UPPER, SENT_START, LOWER])
-        self.text = text
-        idx = arr[:, 0]
-        self.starts: list[int] = idx.tolist()
-        self.ends: list[int] = (idx + arr[:, 1]).tolist()
-        self.lower_hashes = arr[:, 6]  # spaCy's hashes of the lower-case texts (``positions``)
-        # whether each token opens with a capital letter, read from its first character's code: A-Z, or
-        # ``str.isupper`` for the few beyond ASCII
-        first = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[idx]
-        capital = first - 65 < 26
-        for k in np.flatnonzero(first > 127).tolist():
-            capital[k] = chr(first[k]).isupper()
-        self.flags = _TokenFlags(alpha=arr[:, 2] == 1, stop=arr[:, 3] == 1, upper=arr[:, 4] == 1, capital=capital)
-        self.alpha: list[bool] = self.flags.alpha.tolist()
-        self.upper: list[bool] = self.flags.upper.tolist()
-        self.capital: list[bool] = capital.tolist()
-        # each token's sentence, numbered from 0 (the first token opens one whatever spaCy says)
-        opens = arr[:, 5] == 1
-        opens[:1] = True
-        self.sentence = np.cumsum(opens) - 1
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def word(self, k: int) -> str:
-        """Token ``k``'s text (spaCy's ``Token.text``)."""
-        return self.text[self.starts[k] : self.ends[k]]
-
-    def lower(self, k: int) -> str:
-        """Token ``k``'s text in lower case (spaCy's ``Token.lower_``)."""
-        return self.text[self.starts[k] : self.ends[k]].lower()
-
-    def prev_word(self, i: int) -> str:
-        """The lower-case text of the token before token ``i`` ("" at the start)."""
-        return self.lower(i - 1) if i > 0 else ""
-
-
-@dataclass(slots=True)
-class _TokenFlags:
-    """Flags of a document's tokens, as boolean arrays."""
-
-    alpha: "np.ndarray"
-    stop: "np.ndarray"
-    upper: "np.ndarray"
-    capital: "np.ndarray"  # opens with a capital letter
-
-
-def _title_case(sentence: "np.ndarray", alpha: "np.ndarray", stop: "np.ndarray", capital: "np.ndarray") -> "np.ndarray":
-    """For each sentence (``sentence``: each token's sentence number; the other arrays, its
-    flags), whether it is written in title case, as headlines are: at least four words, seven in
-    ten of them capitalised, a capitalised stop word past the first ("Three Men After Chase In
-    Houston"). There, a capital says nothing about a name."""
-    import numpy as np
-
-    def per_sentence(flags: "np.ndarray") -> "np.ndarray":
-        return np.bincount(sentence, weights=flags, minlength=int(sentence[-1]) + 1)
-
-    words = per_sentence(alpha)
-    before = np.cumsum(words) - words  # the words of the sentences before each one
-    first = alpha & (np.cumsum(alpha) == before[sentence] + 1)  # each sentence's first word
-    later = per_sentence(alpha & stop & capital & ~first)  # capitalised stop words past the first word
-    return (words >= 4) & (per_sentence(alpha & capital) >= 0.7 * words) & (later > 0)
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:
