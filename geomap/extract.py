@@ -105,15 +105,13 @@ def _phrase_hits_by_table(text: str, automaton: Any) -> "list[tuple[int, int]] |
     """(start, end) in ``text`` of every whole-word match of the automaton's names: one
     translation and one pass of the automaton, no per-word work. None when some character
     of the text folds to several."""
-    if not text.isascii():
-        for ch in set(text):
-            code = ord(ch)
-            if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
-                return None
     import numpy as np  # here, not at the top: the fast mode never needs it
 
-    lut, keep_code = _phrase_arrays()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    for code in np.unique(codes[codes > 127]).tolist():  # each character beyond ASCII, once
+        if code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(chr(code))):
+            return None
+    lut, keep_code = _phrase_arrays()
     if codes.size and int(codes.max()) < 0x10000:
         keep = keep_code[codes]
         kept = np.flatnonzero(keep)
