@@ -1035,6 +1035,9 @@ class _Extractor:
         label and its ``cands`` say so, or the places of a list the model merged into it; True when
         that settles it (no place inside it is looked for)."""
         label = ent.label_
+        if cands and label in PLACE_LABELS and label != "FAC":
+            self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+            return True  # a GPE or LOC the gazetteer has: there is nothing to weigh
         before = self.tokens.prev_word(ent.start)
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition,
         # for a town's name or a division's own (a company is named like a division's other name), and for
@@ -1050,6 +1053,10 @@ class _Extractor:
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
                 or placing_words(self.tokens, ent.start, end, cands) or residence or speaking
                 or self.country_owns(start, cands))
+        if not cands and label in MISC_LABELS:
+            # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
+            return " " in name and self.split_list(start, end, label, conjoined=True, through=before == "from", alternates=prep,
+                                                   min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED)
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
@@ -1075,10 +1082,6 @@ class _Extractor:
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return True
-        elif not cands and label in MISC_LABELS and " " in name and self.split_list(
-                start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED,
-                through=before == "from", alternates=prep):
-            return True  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
         elif cands and label in _MISLABELLED and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
