@@ -765,7 +765,7 @@ class _Extractor:
         import numpy as np
 
         hashes = _word_hashes(words, self.doc.vocab.strings)
-        return np.flatnonzero(np.isin(self.tokens.lower_hashes, hashes)).tolist()
+        return np.flatnonzero((self.tokens.lower_hashes[:, None] == hashes).any(axis=1)).tolist()  # (a few words: no np.isin)
 
     def stop_word(self, word: str) -> bool:
         """spaCy's ``is_stop`` of ``word``, without adding a word it has not met to its vocabulary
