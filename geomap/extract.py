@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from .descriptions import describe
 from .gazetteer.names import core_name, normalize
 from .model import great_circle_km
+from .tokens import Tokens, title_case
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Collection, Container
@@ -104,15 +105,13 @@ def _phrase_hits_by_table(text: str, automaton: Any) -> "list[tuple[int, int]] |
     """(start, end) in ``text`` of every whole-word match of the automaton's names: one
     translation and one pass of the automaton, no per-word work. None when some character
     of the text folds to several."""
-    if not text.isascii():
-        for ch in set(text):
-            code = ord(ch)
-            if code > 127 and code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(ch)):
-                return None
     import numpy as np  # here, not at the top: the fast mode never needs it
 
-    lut, keep_code = _phrase_arrays()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    for code in np.unique(codes[codes > 127]).tolist():  # each character beyond ASCII, once
+        if code not in _PHRASE_TABLE and (code in _UNMAPPABLE or not _phrase_char(chr(code))):
+            return None
+    lut, keep_code = _phrase_arrays()
     if codes.size and int(codes.max()) < 0x10000:
         keep = keep_code[codes]
         kept = np.flatnonzero(keep)
@@ -161,6 +160,8 @@ _PHRASE_LABELS = frozenset(("GPE", "LOC", "FAC", "PERSON"))
 _NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 #: Labels the model gives to place names it does not recognise as places.
 MISC_LABELS = {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
+#: ...and those under which a name the gazetteer has may still be a place ("met in Tunis" tagged LANGUAGE).
+_MISLABELLED = frozenset(MISC_LABELS | {"LANGUAGE"})
 #: Feature codes of places whose names take "the" ("the Netherlands", "the Balkans", "the Gulf").
 THE_PLACES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCL", "RGN", "CONT", "OCN", "SEA", "GULF", "STRT", "PEN", "MTS", "DSRT", "ISLS")
 #: Entities that may hold a place in their name ("Washington Post").
@@ -245,10 +246,14 @@ MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
 COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
-_LIST_NAME = r"([A-Z][\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"
+_LIST_NAME_REST = r"[\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"  # (all but the first capital)
+_LIST_NAME = r"([A-Z]" + _LIST_NAME_REST
+#: ...opening a word (no word character, apostrophe or hyphen before it). The test stands after the
+#: first capital, not before it, which lets the regex engine skip ahead to capitals (the same matches).
+_LIST_NAME_OPENING = r"([A-Z](?<![\w’'-].)" + _LIST_NAME_REST
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
-_LIST_BEFORE = re.compile(r"(?<![\w’'-])" + _LIST_NAME + _LIST_SEP + r"$")
+_LIST_BEFORE = re.compile(_LIST_NAME_OPENING + _LIST_SEP + r"$")
 #: Linking words inside place names, besides "de", "of", "on" and "upon" ("Viña del Mar", "Frankfurt an der Oder").
 _LINK_WORDS = r"del|da|do|dos|das|di|la|le|les|el|sur|am|an der"
 #: A linking word and the capitalised words it joins to a name ("Viña| del Mar", "Castellón| de la Plana").
@@ -261,6 +266,7 @@ _HYPHENATED = re.compile(r"(?<![\w’'-])[A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)+(?![\
 _CAPITALISED = re.compile(r"[a-z,;] [A-Z][a-z]")
 #: The rest of a hyphenated name after its first part: "-d'Ascq", "-upon-Avon".
 _HYPHEN_TAIL = re.compile(r"(?:-[\w'’]+)+")
+_APOSTROPHES = frozenset("'’")
 #: "Egypt's ", "the United States’ ": a possessive right before a name.
 _COUNTRY_POSSESSIVE = re.compile(r"(?<![\w’'-])((?:[A-Z][\w.-]*|the)(?: [A-Z][\w.-]*){0,3})(?:['’]s|(?<=s)['’]) $")
 _POSSESSIVE = re.compile(r"(?:[Tt]he )?([A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})['’]s\b")
@@ -291,6 +297,8 @@ def degree_after_a_name(text: str, start: int, end: int, lookup: "Callable[[str]
     return m is not None and not lookup(m.group(1))
 
 
+#: What follows a name a description may follow or stand in: "Lyman, a town", "Quillan is a city", "Tessbury (a village)".
+_DESCRIBED_AFTER = re.compile(r",| (?:is|was|lies|or) | [(/\[]")
 #: "X is home to": the name is a place's, of no stated kind.
 _HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
@@ -298,22 +306,22 @@ _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Te
 #: (a third name the list goes on from: "Quillan, Tessbury, Leeds, and York", not "Quillan County,
 #: Virginia, United States, close to…", where each name holds the one before)
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, (?:and |or )?[A-Z]| and| or)")
-_QUALIFIED = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
+_QUALIFIED = re.compile(_LIST_NAME_OPENING + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: "Portland, ME will…": a postal code closes the pair whatever follows it.
 _POSTAL_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?([A-Z]{2})(?![\w’'-]|\.\w)")
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
-_CAPITAL_RUN = re.compile(
-    r"(?<![\w’'.-])[A-Z][\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+_CAPITAL_RUN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
+    r"[A-Z](?<![\w’'.-].)[\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     rf"|of|de(?: la| las| los)?|{_LINK_WORDS})(?= [A-Z]))){{0,4}}")  # a linking word only between two capitalised ones
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
 _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
                r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"
                r"Cathedral|Mosque|Temple|Museum|Library|Hotel|Racecourse|Cemetery|Gardens|Zoo|Barracks|Dam)")
-_SITE_IN = re.compile(
-    r"(?<![\w’'.-])((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
+_SITE_IN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
+    r"([A-Z](?<![\w’'.-].)[\w’'-]*\s(?:[A-Z][\w’'-]*\s){0,2}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
 _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
 #: What a match of each must hold, found fast (a literal-led pattern lets the regex engine skip
@@ -405,8 +413,27 @@ _DATELINE_MARK = re.compile(rf"\((?:{_AGENCIES})\)|—|–|--")
 def _datelines(text: str) -> Iterator[re.Match[str]]:
     """The matches of each dateline pattern in turn (the second only where its mark is in the text)."""
     for pattern in _DATELINES:
-        if pattern is not _DATELINES[1] or _DATELINE_MARK.search(text):
+        if pattern is not _DATELINES[1]:
+            yield from _at_line_starts(pattern, text)
+        elif _DATELINE_MARK.search(text):
             yield from pattern.finditer(text)
+
+
+def _at_line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that opens with ``^`` (``re.M``), tried only where
+    lines start, not at every character."""
+    pos = 0
+    while pos < len(text):
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            pos = m.end()
+            if text[pos - 1] == "\n":
+                continue  # a line starts where the match ends
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            return
+        pos = line_end + 1
 
 
 #: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
@@ -512,6 +539,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: A word between spaces.
+_WORD = re.compile(r"\S+")
 #: A word of an organisation's name ("Bank", "U.S.", "AT&T", "Anglo-American").
 _ORG_WORD = re.compile(r"[\w’'.&-]+")
 
@@ -529,21 +558,20 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(x, y) for x, y in out if y > x]
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_acronym(s: str) -> bool:
+    """Two letters or more, all capitals, no full stop ("NATO", not "U.S." or "Paris"); asked of
+    every name that several rules weigh: cached."""
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in s
 
 
-def _prev_word(doc: "Doc", i: int) -> str:
-    return doc[i - 1].lower_ if i > 0 else ""
-
-
-def _on_a_place(doc: "Doc", i: int, cands: "list[Candidate]") -> bool:
+def _on_a_place(tokens: "Tokens", i: int, cands: "list[Candidate]") -> bool:
     """"fired on Quillan", "an assault on Quillan", "on Quillan Island" with an island of that
     name: an "on" that takes a place."""
-    if _prev_word(doc, i) != "on":
+    if tokens.prev_word(i) != "on":
         return False
-    return _prev_word(doc, i - 1) in _ON_PLACE_WORDS or any(
+    return tokens.prev_word(i - 1) in _ON_PLACE_WORDS or any(
         c.place.feature_code in ("ISL", "ISLS") and c.name_kind in ("name", "alt") for c in cands)
 
 
@@ -561,29 +589,30 @@ _OWNED_AFTER = re.compile(r"['’]s (?:city |town |county )?(?:council|councillo
                           r"outskirts|suburbs|streets|city cent(?:re|er)|downtown|waterfront|old town)\b")
 
 
-def placing_words(doc: "Doc", text: str, i: int, end: int, cands: "list[Candidate]") -> bool:
-    """The words around the name at token ``i`` (ending at ``end`` in ``text``) put a place there, as
+def placing_words(tokens: "Tokens", i: int, end: int, cands: "list[Candidate]") -> bool:
+    """The words around the name at token ``i`` (ending at ``end`` in the text) put a place there, as
     a preposition does: an "on" that takes a place (:func:`_on_a_place`), the words before it
     (:func:`place_words_before`), what a place owns after it ("Quillan's council")."""
-    return (_on_a_place(doc, i, cands) or place_words_before(doc, i)
-            or _OWNED_AFTER.match(text, end) is not None)
+    return (_on_a_place(tokens, i, cands) or place_words_before(tokens, i)
+            or _OWNED_AFTER.match(tokens.text, end) is not None)
 
 
-def place_words_before(doc: "Doc", i: int) -> bool:
+def place_words_before(tokens: "Tokens", i: int) -> bool:
     """The words before token ``i`` put a place there, as a preposition does: "central
     Quillan", "25 km south of Tessbury", "residents of Harnwick", "the capital, Quillan,"."""
     if i < 2:
         return False
-    before = doc[i - 1]
-    if before.is_lower and before.lower_ in _AREA_WORDS:
+    before = tokens.word(i - 1)
+    lower = before.lower()
+    if before.islower() and lower in _AREA_WORDS:
         return True
-    if before.lower_ == "nearby" and doc[i - 2].lower_ in PLACE_PREPOSITIONS:
+    if lower == "nearby" and tokens.lower(i - 2) in PLACE_PREPOSITIONS:
         return True  # "in nearby Quillan" (not "two nearby Church schools")
-    if before.lower_ == "of":
-        return doc[i - 2].lower_ in _OF_PLACE_WORDS
-    if before.lower_ == "as" and i >= 3 and doc[i - 2].lower_ == "far" and doc[i - 3].lower_ == "as":
+    if lower == "of":
+        return tokens.lower(i - 2) in _OF_PLACE_WORDS
+    if lower == "as" and i >= 3 and tokens.lower(i - 2) == "far" and tokens.lower(i - 3) == "as":
         return True  # "from as far as Quillan"
-    return before.text == "," and doc[i - 2].lower_ == "capital" and doc[i - 2].is_lower
+    return before == "," and tokens.word(i - 2) == "capital"  # (in lower case)
 
 
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
@@ -699,17 +728,17 @@ def other_than(names: "Collection[str] | None", key: str) -> bool:
     return bool(names) and (len(names) > 1 or key not in names)  # type: ignore[arg-type]
 
 
-def _person_words(ents: Any) -> dict[str, set[str]]:
+def _person_words(ents: Any, tokens: "Tokens") -> dict[str, set[str]]:
     """Every word of a multi-word PERSON entity ("Lloyd Austin" → austin, lloyd), with the
     (normalised) names of the entities it occurs in."""
     words: dict[str, set[str]] = {}
     for ent in ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
-            full = normalize(ent.text)
-            for t in ent:
+        if ent.label_ == "PERSON" and ent.end - ent.start > 1:
+            full = normalize(tokens.text[ent.start_char : ent.end_char])
+            for k in range(ent.start, ent.end):
                 # an acronym is no word of a name: "By: Daniel Harnwick US-based..." tags "US" too
-                if t.is_alpha and not (t.is_upper and len(t) <= 3):
-                    words.setdefault(t.lower_, set()).add(full)
+                if tokens.alpha[k] and not (tokens.upper[k] and tokens.ends[k] - tokens.starts[k] <= 3):
+                    words.setdefault(tokens.lower(k), set()).add(full)
     return words
 
 
@@ -721,23 +750,34 @@ class _Extractor:
         self.spans: list[Span_] = []
         self.taken = [False] * len(self.text)
         self.ents = doc.ents  # a tuple spaCy builds on each access: once here
-        self.persons = _person_words(self.ents)
+        self.tokens = Tokens(doc, self.text)
+        self.persons = _person_words(self.ents, self.tokens)
         self.town_pairs: set[tuple[int, int]] = set()  # "Y, X" read as two towns (start of Y, end of X)
         # the text writes names with capitals (not a lower-case post or a transcript)
         self.cased = _CAPITALISED.search(self.text) is not None
-        self._lower: "np.ndarray | None" = None
         self.demonyms = store.demonym_names()  # asked of every entity and capitalised word: a set test first
+        self.fitted: dict[Any, tuple[Candidate, ...]] = store.memo("extract-lookups")  # see lookup()
 
     # -- helpers -----------------------------------------------------------
     def positions(self, words: frozenset[str]) -> list[int]:
         """Indices of the tokens whose lower-case text is one of ``words`` (one vectorised test
         over the document instead of a Token object per token)."""
-        if self._lower is None:
-            self._lower = self.doc.to_array("LOWER")
         import numpy as np
 
         hashes = _word_hashes(words, self.doc.vocab.strings)
-        return np.flatnonzero(np.isin(self._lower, hashes)).tolist()
+        return np.flatnonzero((self.tokens.lower_hashes[:, None] == hashes).any(axis=1)).tolist()  # (a few words: no np.isin)
+
+    def stop_word(self, word: str) -> bool:
+        """spaCy's ``is_stop`` of ``word``, without adding a word it has not met to its vocabulary
+        (which costs more than the test, and keeps every name looked at): a new word's flag is
+        what the vocabulary's getter would set."""
+        vocab = self.doc.vocab
+        if word in vocab:
+            return bool(vocab[word].is_stop)
+        from spacy.attrs import IS_STOP
+
+        getter = (vocab.lex_attr_getters or {}).get(IS_STOP)
+        return bool(getter(word)) if getter is not None else False
 
     def free(self, start: int, end: int) -> bool:
         return not any(self.taken[start:end])
@@ -745,17 +785,24 @@ class _Extractor:
     def add(self, span: Span_) -> Span_ | None:
         if span.end <= span.start or not self.free(span.start, span.end):
             return None
-        for i in range(span.start, span.end):
-            self.taken[i] = True
+        self.taken[span.start : span.end] = [True] * (span.end - span.start)
         self.spans.append(span)
         return span
 
-    def lookup(self, name: str, **kw: object) -> "list[Candidate]":
-        """The store's candidates the way ``name`` is written allows (see :func:`fit_candidates`)."""
-        if not name.strip():
-            return []
-        cands = self.store.lookup(name, **kw)
-        return cands if kw.get("kinds") == ["demonym"] else fit_candidates(name, cands)
+    def lookup(self, name: str, *, kinds: "list[str] | None" = None) -> "list[Candidate]":
+        """The store's candidates the way ``name`` is written allows (see :func:`fit_candidates`),
+        or its demonyms (``kinds=["demonym"]``) as they are. Remembered as long as the store's
+        lookups (:meth:`GazetteerStore.memo`): rules ask again for names that articles repeat."""
+        key = name if kinds is None else (name, *kinds)
+        found = self.fitted.get(key)
+        if found is None:
+            if not name.strip():
+                found = ()
+            else:
+                cands = self.store.lookup(name, kinds=kinds)
+                found = tuple(cands if kinds == ["demonym"] else fit_candidates(name, cands))
+            self.fitted[key] = found
+        return list(found)
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
@@ -766,7 +813,7 @@ class _Extractor:
         # a PERSON entity that is just this name ("Tamil Nadu" tagged PERSON) is no evidence
         if not words or not all(other_than(self.persons.get(w), key) for w in words):
             return False
-        return _prev_word(self.doc, tok_i) not in PLACE_PREPOSITIONS
+        return self.tokens.prev_word(tok_i) not in PLACE_PREPOSITIONS
 
     def names_a_person(self, name: str) -> bool:
         """Some word of ``name`` belongs to a person named elsewhere ("Helen Kunz" after "Kunz
@@ -855,12 +902,11 @@ class _Extractor:
         the model tagged it (it often says PERSON at the start of a sentence)."""
         text = self.text
         for m in _CAPITAL_RUN.finditer(text):
-            after = text[m.end() : m.end() + 6]
-            if not (after[:1] == "," or after.startswith((" is ", " was ", " lies ", " (", " /", " [", " or ")) or text[max(0, m.start() - 3) : m.start()] == "of "):
+            if not (_DESCRIBED_AFTER.match(text, m.end()) or text[max(0, m.start() - 3) : m.start()] == "of "):
                 continue  # no description can follow or precede it (the cheap test first)
             start, end = _trim(text, *m.span())
             name = text[start:end]
-            if not name or self.doc.vocab[name.lower()].is_stop or name.lower() in NOT_ALONE:
+            if not name or self.stop_word(name.lower()) or name.lower() in NOT_ALONE:
                 continue
             if describe(text, start, end) in ("settlement", "division", "territory", "natural", "place"):
                 self.add(Span_(start, end, "toponym", "rule:described", name))
@@ -928,15 +974,15 @@ class _Extractor:
         entity and the one or two words after it (capitalised, or a linking "of", "de"...) make
         a name the gazetteer has (a division or a town of ``MIN_POP_LISTED`` people) and no place
         as big bears the entity alone as its own name."""
-        doc = self.doc
+        tokens = self.tokens
         owned: int | None = None  # the biggest place bearing the entity alone as its own name (-1: none)
         for n in (3, 2, 1):  # "Frankfurt" + "an der Oder", "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
-            after = doc[ent.end : ent.end + n]
-            if len(after) < n or not all(
-                    t.is_alpha and doc[t.i - 1].whitespace_ == " "
-                    and (t.text[:1].isupper() or (t.lower_ in _NAME_LINKS and k < n - 1)) for k, t in enumerate(after)):
+            after = range(ent.end, ent.end + n)  # the tokens after the entity
+            if after.stop > len(tokens) or not all(
+                    tokens.alpha[k] and tokens.ends[k - 1] < tokens.starts[k]  # a space before it
+                    and (tokens.capital[k] or (tokens.lower(k) in _NAME_LINKS and k < after.stop - 1)) for k in after):
                 continue
-            start, end = ent.start_char, after.end_char
+            start, end = ent.start_char, tokens.ends[after.stop - 1]
             whole = self.text[start:end]
             # the entity alone may be a place's own name too ("Port"), when a bigger one bears the whole
             if not self.is_one_place(whole):
@@ -944,7 +990,7 @@ class _Extractor:
             if owned is None:
                 owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
             # a linking word makes the longer name what the text says ("Newcastle upon Tyne")
-            linked = any(t.lower_ in _NAME_LINKS for t in after)
+            linked = any(tokens.lower(k) in _NAME_LINKS for k in after)
             if linked or owned < 0 or _biggest(self.lookup(whole)) > owned:
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
@@ -973,8 +1019,26 @@ class _Extractor:
             return
         if self.is_person_name(name, ent.start):
             return
+        if label not in PLACE_LABELS and label not in _MISLABELLED:
+            return  # a date or a time ("Monday", "Christmas"): no rule below takes it (nor looks it up)
         cands = self.lookup(name)
-        before = _prev_word(self.doc, ent.start)
+        # the evidence is weighed for a place's label, a name the gazetteer has under a label the model
+        # gives to places it mislabels, or a list the model may have merged into one entity
+        if (label in PLACE_LABELS or cands or (label in MISC_LABELS and " " in name)) and (
+                self.weighed(ent, start, end, name, cands)):
+            return
+        if label in EMBEDDING_LABELS:
+            self.embedded(start, end)
+
+    def weighed(self, ent: "Span", start: int, end: int, name: str, cands: "list[Candidate]") -> bool:
+        """Add the entity ``ent`` (``name``, at ``start:end``) as a place when the words around it, its
+        label and its ``cands`` say so, or the places of a list the model merged into it; True when
+        that settles it (no place inside it is looked for)."""
+        label = ent.label_
+        if cands and label in PLACE_LABELS and label != "FAC":
+            self.add(Span_(start, end, "toponym", f"ner:{label}", name))
+            return True  # a GPE or LOC the gazetteer has: there is nothing to weigh
+        before = self.tokens.prev_word(ent.start)
         # "shelled Quillan" (tagged ORG), "Quillan was shelled": a verb of places counts as a preposition,
         # for a town's name or a division's own (a company is named like a division's other name), and for
         # a name tagged PERSON only when a big place bears it ("visited Grace" is a visit to a person)
@@ -987,38 +1051,38 @@ class _Extractor:
             c.place.feature_code == "PPLC" and c.name_kind == "name" and c.place.population >= MIN_POP_SPEAKING_CAPITAL
             for c in cands)
         prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
-                or placing_words(self.doc, self.text, ent.start, end, cands) or residence or speaking
+                or placing_words(self.tokens, ent.start, end, cands) or residence or speaking
                 or self.country_owns(start, cands))
+        if not cands and label in MISC_LABELS:
+            # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
+            return " " in name and self.split_list(start, end, label, conjoined=True, through=before == "from", alternates=prep,
+                                                   min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED)
         a = ent.start_char  # the text, not ent.text (which spaCy joins from its tokens on each access)
         the = self.text[max(0, a - 4) : a].lower() == "the " or self.text[a : a + 4].lower() == "the "
         the_after_prep = the and self.after_preposition(ent)  # "across the Sahel"
+        nxt = self.tokens.word(ent.end) if ent.end < len(self.tokens) else None  # the word after the name
         # "the Rajasthan assembly": "the" goes with the body the division names, not with the division
-        body = (ent.end < len(self.doc) and self.doc[ent.end].lower_ in ORG_HEADS and self.doc[ent.end].is_lower
+        body = (nxt is not None and nxt.lower() in ORG_HEADS and nxt.islower()
                 and any(c.place.feature_class == "A" and c.name_kind in ("name", "alt") for c in cands))
         # ("to the Yukon", "in the Algarve": after a place preposition, "the" also goes with a division or area
         # that ends its phrase; not "in the Victoria line")
-        nxt = self.doc[ent.end] if ent.end < len(self.doc) else None
-        the_area = the_after_prep and (nxt is None or not nxt.is_alpha or nxt.lower_ in _PHRASE_ENDERS)
+        the_area = the_after_prep and (nxt is None or not self.tokens.alpha[ent.end] or nxt.lower() in _PHRASE_ENDERS)
         the_codes = THE_PLACES + ("ADM1", "ADMD") if the_area else THE_PLACES
         institution = the and not body and not any(c.place.feature_code in the_codes for c in cands if c.name_kind != "core")
         if label in PLACE_LABELS and not (label == "FAC" and institution):
             if label == "FAC" and not cands and _unknown_name_is_a_place(name) and not self.names_a_person(name):
                 # "Royal Street", "Barclays Center": a site the gazetteer lacks, placed from context
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-                return
+                return True
             if label == "FAC" and not (prep or big_place(cands, MIN_POP_MISLABELLED)):
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
             elif not cands and self.split_list(start, end, label):
-                return
+                return True
             elif cands or (_unknown_name_is_a_place(name, after_preposition=prep) and not self.names_a_person(name)):
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-                return
-        elif not cands and label in MISC_LABELS and " " in name and self.split_list(
-                start, end, label, conjoined=True, min_pop=MIN_POP_LISTED if prep else MIN_POP_UNTAGGED,
-                through=before == "from", alternates=prep):
-            return  # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
-        elif cands and (label in MISC_LABELS or label == "LANGUAGE") and not _a_body(name) and (
+                return True
+        elif cands and label in _MISLABELLED and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
@@ -1031,9 +1095,8 @@ class _Extractor:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
             elif (prep or strong or body or site) and not (_is_acronym(name) and not (strong or site)):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
-                return
-        if label in EMBEDDING_LABELS:
-            self.embedded(start, end)
+                return True
+        return False
 
     def gazetteer_phrases(self) -> None:
         """Names the gazetteer knows as a whole, found in the text whatever the model tagged:
@@ -1050,7 +1113,7 @@ class _Extractor:
             hits = _phrase_hits(text, automaton)
         for start, end in sorted(hits, key=lambda h: (h[0], -h[1])):  # leftmost, then longest
             name = text[start:end]
-            if " " not in name and (name.lower() in NOT_ALONE or self.doc.vocab[name.lower()].is_stop):
+            if " " not in name and (name.lower() in NOT_ALONE or self.stop_word(name.lower())):
                 continue  # a custom place called "Central" or "Even" is not every such word
             last_word = name.rsplit(None, 1)[-1]
             if not (name[:1].isupper() and (last_word[:1].isupper() or last_word[:1].isdigit())) or not self.free(start, end):
@@ -1069,8 +1132,8 @@ class _Extractor:
 
     def after_preposition(self, ent: "Span") -> bool:
         """"across the Sahel": a place preposition before the "the" that opens the name."""
-        i = ent.start if ent[0].lower_ == "the" else ent.start - 1
-        return i >= 0 and self.doc[i].lower_ == "the" and _prev_word(self.doc, i) in PLACE_PREPOSITIONS
+        i = ent.start if self.tokens.lower(ent.start) == "the" else ent.start - 1
+        return i >= 0 and self.tokens.lower(i) == "the" and self.tokens.prev_word(i) in PLACE_PREPOSITIONS
 
     def address(self, ent: "Span") -> bool:
         """"Quillan Institute of Mining, Tessbury (QIM)", "Edwin Harnwick,Tessbury.": a
@@ -1113,7 +1176,7 @@ class _Extractor:
         ``through`` ("from Quillan to Tessbury"); ``alternates``: a part may be a place by another of its
         names ("around Bakhmut and Avdiivka", Avdiyivka), where the words before make the list places."""
         joins = ("and", "&", "to") if through else ("and", "&")
-        words = list(re.finditer(r"\S+", self.text[start:end]))
+        words = list(_WORD.finditer(self.text[start:end]))
         if not conjoined and words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
             return False  # "Bicol Peninsula", "Victoria Falls": one natural feature's name
         for cut in range(1, len(words)):
@@ -1198,81 +1261,79 @@ class _Extractor:
         """Capitalised names outside any entity that the gazetteer knows."""
         import numpy as np
 
-        doc = self.doc
-        in_ent = [False] * len(doc)
+        doc, tokens = self.doc, self.tokens
+        if not len(tokens):
+            return
+        in_entity = np.zeros(len(tokens), dtype=bool)
         for ent in self.ents:
             if ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and ent[0].lower_ not in _CALENDAR:
                 continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
-            for i in range(ent.start, ent.end):
-                in_ent[i] = True
-        # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word
-        # unless in capitals, outside any entity, capitalised
-        alpha, stop, upper, idx, length, sent = doc.to_array(["IS_ALPHA", "IS_STOP", "IS_UPPER", "IDX", "LENGTH",
-                                                              "SENT_START"]).T
+            in_entity[ent.start : ent.end] = True
         text = self.text
-        # each token's offsets, whether it is alphabetic and whether it opens with a capital, read
-        # from the arrays (a Token object per look costs more than the rest of the rule)
-        alpha = alpha.astype(bool)
-        starts, lengths = idx.tolist(), length.tolist()
-        capital = [text[a : a + 1].isupper() for a in starts]
-        words = _TokenWords(text, starts, lengths, alpha.tolist(), capital, in_ent)
-        headline = _title_case_tokens(sent.tolist(), alpha.tolist(), stop.tolist(), capital)
-        # "FLOODS HIT CHENNAI": in a sentence written in capitals a word in capitals is no acronym
-        shouted = _title_case_tokens(sent.tolist(), alpha.tolist(), [1] * len(starts), upper.astype(bool).tolist())
-        headline = [h or s for h, s in zip(headline, shouted)]
+        starts, ends, capital, flags = tokens.starts, tokens.ends, tokens.capital, tokens.flags
+        # whether each token's sentence is written in capitals ("FLOODS HIT CHENNAI": there a word in
+        # capitals is no acronym), or in title case or capitals (a headline)
+        shouted_sentence = title_case(tokens.sentence, flags.alpha, np.ones_like(flags.alpha), flags.upper)
+        headline_sentence = shouted_sentence | title_case(tokens.sentence, flags.alpha, flags.stop, flags.capital)
+        shouted_token, headline_token = shouted_sentence[tokens.sentence].tolist(), headline_sentence[tokens.sentence].tolist()
+        # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word unless
+        # in capitals, capitalised, outside any entity
+        looked_at = flags.alpha & ~(flags.stop & ~flags.upper) & flags.capital & ~in_entity
+        in_ent = in_entity.tolist()
         i = 0
-        for k in np.flatnonzero(alpha & ~(stop.astype(bool) & ~upper.astype(bool))).tolist():
-            if k < i or in_ent[k] or not capital[k]:
+        for k in np.flatnonzero(looked_at).tolist():
+            if k < i:
                 continue
             i = k
-            if self.untagged_demonym(i, words):
+            if self.untagged_demonym(i, in_ent):
                 i += 1
                 continue
             matched = False
             for n in (3, 2, 1):
-                if i + n > len(starts) or any(in_ent[k] or not (capital[k] or words.lower(k) in ("of", "de")) for k in range(i, i + n)):
+                if i + n > len(starts) or any(in_ent[k] or not (capital[k] or tokens.lower(k) in ("of", "de")) for k in range(i, i + n)):
                     continue
-                start, end = starts[i], starts[i + n - 1] + lengths[i + n - 1]
+                start, end = starts[i], ends[i + n - 1]
                 name = self.text[start:end]
                 if len(name) < 2:
                     break  # "the Y-junction", "Plan B": a letter is no name
+                headline, shouted = headline_token[i], shouted_token[i]
                 # in capitals, a short name is a town's as in a dateline ("KYIV"), not only an abbreviation
-                cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted[i] else self.lookup(name)
+                cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted else self.lookup(name)
                 if not cands:
                     continue
                 if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
-                if ((i > 0 and capital[i - 1] and words.lower(i - 1) in _FEATURE_BEFORE)
-                        or (i + n < len(starts) and capital[i + n] and words.lower(i + n) in _FEATURE_AFTER)):
+                if ((i > 0 and capital[i - 1] and tokens.lower(i - 1) in _FEATURE_BEFORE)
+                        or (i + n < len(starts) and capital[i + n] and tokens.lower(i + n) in _FEATURE_AFTER)):
                     break  # "Lake Victoria", "Victoria Falls": part of a natural feature's name, never the town
                 sentence_initial = _sentence_initial(doc, i)
-                before = _prev_word(doc, i)
+                before = tokens.prev_word(i)
                 prep = (before in PLACE_PREPOSITIONS or (before in PLACE_VERBS and big_place(cands, MIN_POP_AFTER_VERB))
-                        or placing_words(doc, text, i, end, cands)
+                        or placing_words(tokens, i, end, cands)
                         # "Goma, in eastern Congo, has been…": a name the model left untagged, placed in another
                         or (bool(_PLACED_AFTER.match(text, end)) and big_place(cands, MIN_POP_AFTER_VERB)))
-                if _is_acronym(name) and not shouted[i] and not any(
+                if _is_acronym(name) and not shouted and not any(
                         c.name_kind in ("abbr", "name") and c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands):
                     break
                 # "Wash", "Men": alternate names of states, not their own ("Oyo" of Oyo State is one)
                 own = [c for c in cands if c.name_kind != "alt"
                        or (c.place.feature_code == "ADM1" and core_name(c.place.name) == c.matched)]
-                if headline[i]:
+                if headline:
                     # every word is capitalised ("Police Arrest Three Men After Chase In Houston"): only a big
                     # place (10,000+) by its own name after a preposition, or a country or city of a million;
                     # in capitals ("VISITS KYIV IN SURPRISE TRIP") only the latter, or a state
-                    ok = (prep and not shouted[i] and big_place(own, MIN_POP_AFTER_VERB)) or (
-                        not (shouted[i] and len(name) < 4) and any(
+                    ok = (prep and not shouted and big_place(own, MIN_POP_AFTER_VERB)) or (
+                        not (shouted and len(name) < 4) and any(
                             c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
-                            or (shouted[i] and c.place.feature_code == "ADM1" and normalize(c.place.name) == c.matched)
+                            or (shouted and c.place.feature_code == "ADM1" and normalize(c.place.name) == c.matched)
                             for c in own))
                 else:
                     ok = ((prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED))
                           or (sentence_initial and big_place(own, 1_000_000)))
                 if ok:
                     # (a name in capitals is looked up as written in a sentence: "KYIV" is no abbreviation)
-                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted[i] else name)):
+                    if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted else name)):
                         i += n
                         matched = True
                 break
@@ -1348,6 +1409,8 @@ class _Extractor:
     def country_owns(self, start: int, cands: "list[Candidate]") -> bool:
         """"Egypt's Alexandria", "Ukraine’s Tessivka": a country's possessive before a town of that
         country (of ``MIN_POP_LISTED`` people) by its own or alternate name."""
+        if not _APOSTROPHES.intersection(self.text[max(0, start - 4) : start]):
+            return False  # (the cheap test first: the possessive's apostrophe stands in the last four characters)
         m = _COUNTRY_POSSESSIVE.search(self.text, max(0, start - 40), start)
         if m is None:
             return False
@@ -1463,14 +1526,14 @@ class _Extractor:
         """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
         "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
         country, or a town of ``MIN_POP_UNTAGGED``; the whole word must not be a place itself."""
-        for m in _HYPHENATED.finditer(self.text):
+        for m in _hyphenated_words(self.text):
             if not self.free(m.start(), m.end()) or self.lookup(m.group()):
                 continue
             pos = m.start()
             for part in m.group().split("-"):
                 a, b = pos, pos + len(part)
                 pos = b + 1
-                if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or self.doc.vocab[part.lower()].is_stop:
+                if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or self.stop_word(part.lower()):
                     continue
                 if self.lookup(part, kinds=["demonym"]):
                     self.add(Span_(a, b, "demonym", "rule:hyphen", part))
@@ -1498,31 +1561,30 @@ class _Extractor:
         if not names:
             return
         ents = [(e.start_char, e.end_char, e.label_) for e in self.ents]
-        pattern = re.compile(r"(?<![\w’'.-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                             + r")(?![\w’-])")
-        for m in pattern.finditer(self.text):
-            a, b = m.span()
+        for a, b in _whole_names(self.text, names):
+            name = self.text[a:b]
             if not self.free(a, b) or _SURNAME_WHO.match(self.text, b):
                 continue  # ("Paris Hilton, who…": a first name)
             ent = next((e for e in ents if e[0] <= a and b <= e[1]), None)
-            whole = ent is not None and self.text[ent[0] : ent[1]].lower().removeprefix("the ") == m.group().lower()
-            if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and m.group() in described):
+            whole = ent is not None and self.text[ent[0] : ent[1]].lower().removeprefix("the ") == name.lower()
+            if ent is not None and (ent[2] == "PERSON" or whole) and not (whole and name in described):
                 continue  # in a person's name; or the whole entity, which the entity rules judged ("the Centre")
             tok = self.doc.char_span(a, b, alignment_mode="expand")
             # a town the text describes stays that town where it stands alone, though a person bears
             # its name elsewhere ("Quillan was named for Judge Amos Quillan"): that person's name is an entity
-            if tok is None or (m.group() not in described and self.is_person_name(m.group(), tok.start)):
+            if tok is None or (name not in described and self.is_person_name(name, tok.start)):
                 continue
             kind = "embedded" if ent is not None and ent[2] in EMBEDDING_LABELS and not whole else "toponym"
-            self.add(Span_(a, b, kind, "rule:described-name" if m.group() in described else "rule:same-name", m.group()))
+            self.add(Span_(a, b, kind, "rule:described-name" if name in described else "rule:same-name", name))
 
-    def untagged_demonym(self, i: int, words: "_TokenWords") -> bool:
-        """"anti-Russian", "Central American migrants": demonyms the model left untagged."""
+    def untagged_demonym(self, i: int, in_ent: list[bool]) -> bool:
+        """"anti-Russian", "Central American migrants": demonyms the model left untagged (``in_ent``:
+        whether each token is inside an entity)."""
+        tokens = self.tokens
         for n in (2, 1):
-            if i + n > len(words.starts) or any(words.in_ent[k] or not words.capital[k] or not words.alpha[k]
-                                                for k in range(i, i + n)):
+            if i + n > len(tokens) or any(in_ent[k] or not tokens.capital[k] or not tokens.alpha[k] for k in range(i, i + n)):
                 continue
-            if self.demonym(words.starts[i], words.starts[i + n - 1] + words.lengths[i + n - 1], "rule:demonym"):
+            if self.demonym(tokens.starts[i], tokens.ends[i + n - 1], "rule:demonym"):
                 return True
         return False
 
@@ -1576,6 +1638,43 @@ class _Extractor:
 RULES = ("region-phrases", "plural-features", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
          "sites", "untagged",
          "coordinated", "parenthesised", "hyphenated", "same-name", "containment")
+
+
+#: Characters that may not stand right before or right after a name found again (see :func:`_whole_names`).
+_NAME_BEFORE = re.compile(r"[\w’'.-]")
+_NAME_AFTER = re.compile(r"[\w’-]")
+
+
+def _whole_names(text: str, names: "Collection[str]") -> list[tuple[int, int]]:
+    """(start, end) of each place where one of ``names`` stands as a whole name ("Paris", not
+    "Parisian" or "St.Paris"), left to right, not overlapping, the longest where several start at
+    one place: what a regular expression of the names, longest first, finds, without compiling one
+    for each text's names."""
+    found = []
+    for name in names:
+        a = text.find(name)
+        while a >= 0:
+            b = a + len(name)
+            if not (a and _NAME_BEFORE.match(text, a - 1)) and not _NAME_AFTER.match(text, b):
+                found.append((a, b))
+            a = text.find(name, a + 1)
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not out or a >= out[-1][1]:
+            out.append((a, b))
+    return out
+
+
+def _hyphenated_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_HYPHENATED` in ``text``, found by searching only the pieces between
+    spaces and line breaks that hold a hyphen: a match holds neither, and neither counts as a word's
+    character around it, so the pieces have the same matches as the whole text."""
+    pos = 0
+    while (hyphen := text.find("-", pos)) >= 0:
+        start = max(text.rfind(" ", 0, hyphen), text.rfind("\n", 0, hyphen)) + 1
+        end = min((e for e in (text.find(" ", hyphen), text.find("\n", hyphen)) if e >= 0), default=len(text))
+        yield from _HYPHENATED.finditer(text, start, end)
+        pos = end
 
 
 def _in_list(text: str, y_start: int, x_end: int) -> bool:
@@ -1689,35 +1788,6 @@ def extract_spans(doc: "Doc", store: "GazetteerStore", text: str | None = None,
     ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the tokens);
     ``disable`` names rules of :data:`RULES` to skip."""
     return _Extractor(doc, store, text).run(disable)
-
-
-@dataclass(slots=True)
-class _TokenWords:
-    """A document's tokens as plain lists (offsets, lengths, flags), for rules that look at many."""
-
-    text: str
-    starts: list[int]
-    lengths: list[int]
-    alpha: list[bool]
-    capital: list[bool]  # opens with a capital letter
-    in_ent: list[bool]
-
-    def lower(self, k: int) -> str:
-        return self.text[self.starts[k] : self.starts[k] + self.lengths[k]].lower()
-
-
-def _title_case_tokens(sent_starts: list[int], alpha: list[bool], stop: list[int], capital: list[bool]) -> list[bool]:
-    """For each token, whether its sentence is written in title case, as headlines are: at least
-    four words, seven in ten of them capitalised, a capitalised stop word past the first ("Three
-    Men After Chase In Houston"). There, a capital says nothing about a name."""
-    out = [False] * len(alpha)
-    bounds = [k for k, v in enumerate(sent_starts) if v == 1 or k == 0] + [len(alpha)]
-    for a, b in zip(bounds, bounds[1:]):
-        ws = [k for k in range(a, b) if alpha[k]]
-        caps = sum(capital[k] for k in ws)
-        if len(ws) >= 4 and caps >= 0.7 * len(ws) and any(stop[k] and capital[k] for k in ws[1:]):
-            out[a:b] = [True] * (b - a)
-    return out
 
 
 def _sentence_initial(doc: Any, i: int) -> bool:

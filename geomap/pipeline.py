@@ -270,9 +270,9 @@ def sentences_of(sdoc: Any, text: str | None = None) -> list[Sentence]:
 
     # one array pass instead of a Token object per token (``doc.sents`` costs ~10% of the post-NER time)
     arr = sdoc.to_array([IDX, SENT_START])
-    idx = arr[:, 0].tolist()
-    cuts = [0] + [i for i, v in enumerate(arr[:, 1].tolist()) if v == 1 and i > 0]
-    bounds = [idx[i] for i in cuts] + [len(text)]
+    opens = arr[:, 1] == 1
+    opens[0] = True  # the first token opens a sentence whatever spaCy says
+    bounds = arr[opens, 0].tolist() + [len(text)]
     out = []
     for a, b in zip(bounds, bounds[1:]):
         while a < b and text[a].isspace():

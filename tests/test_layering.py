@@ -108,7 +108,7 @@ LAYERS = (
     ("geomap.model",),
     ("geomap.gazetteer.names", "geomap.gazetteer.build", "geomap.gazetteer.store", "geomap.gazetteer.dumps",
      "geomap.gazetteer.check", "geomap.ingest", "geomap.language", "geomap.descriptions"),
-    ("geomap.extract", "geomap.fast_extract"),
+    ("geomap.extract", "geomap.fast_extract", "geomap.tokens"),
     ("geomap.resolve",),
     ("geomap.pipeline",),
 )
