@@ -804,6 +804,12 @@ class _Extractor:
             self.fitted[key] = found
         return list(found)
 
+    def owns_possessive(self, start: int, end: int) -> bool:
+        """Whether a place's own name ends in the possessive of ``text[start:end]`` ("St. John's",
+        "Saint John’s"): then it is part of the name, not of the sentence."""
+        key = normalize(self.text[start:end])
+        return any(normalize(c.place.name) == key for c in self.lookup(self.text[start:end]) if c.name_kind == "name")
+
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
         if not self.persons:
@@ -996,9 +1002,12 @@ class _Extractor:
         return False
 
     def entity(self, ent: "Span", start: int, end: int) -> None:
+        whole = end
         start, end = _trim(self.text, start, end)
         if end <= start:
             return
+        if self.text[end:whole] in ("'s", "’s") and self.owns_possessive(start, whole):
+            end = whole  # "St. John's" is the city's own name, not St. John's something
         m = _HYPHEN_TAIL.match(self.text, end)
         if m is not None and any(c.name_kind in ("name", "alt") for c in self.lookup(self.text[start : m.end()])):
             end = m.end()  # "Villeneuve-d'Ascq", "Stratford-upon-Avon": the model stopped at the hyphen

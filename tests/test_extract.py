@@ -482,3 +482,12 @@ def test_the_before_a_division_after_a_place_preposition_ends_its_phrase(geopars
     found = _found(geoparser.parse("Prospectors flocked to the Yukon during the gold rush, and later to the Algarve."))
     assert found["Yukon"].place.feature_code == "ADM1" and found["Algarve"].place.country_code == "PT"
     assert "Victoria" not in _found(geoparser.parse("Commuters waited in the Victoria line tunnels."))  # a modifier
+
+
+def test_a_possessive_that_is_part_of_a_place_name_stays(geoparser):
+    """"St. John's" is the Newfoundland city's own name; "London's mayor" is London's."""
+    doc = geoparser.parse("Police in St. John's said the driver fled.")
+    m = next(m for m in doc.mentions if m.text.startswith("St. John"))
+    assert m.text == "St. John's" and m.place.country_code == "CA", (m.text, m.place)
+    doc = geoparser.parse("London's mayor spoke on Monday.")
+    assert [m.text for m in doc.mentions] == ["London"]
