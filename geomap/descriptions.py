@@ -60,6 +60,9 @@ _BEFORE_TOWN = _kind_before(_NATIONALITY_OR_SIDE + r"|(?-i:[a-z][a-z-]+)\s+",
                             {w: k for w, k in _KIND_BEFORE_OF.items() if k == "settlement"})
 
 
+#: Words that make a division word say a dependency, which GeoNames may hold as a country of its own.
+_SELF_GOVERNED = re.compile(r"\b(?:autonomous|administrative|self-governing|overseas|dependent|unincorporated)\b", re.I)
+
 #: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation
 #: between slashes or brackets (and a "listen" link's word), "or <another name>".
 _ASIDE = re.compile(r"(?:\s*(?:\([^()\n]{1,250}\)|/[^/\s][^/\n]{0,60}/|\[[^\]\n]{1,60}\]|listen\b"
@@ -120,7 +123,10 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     # hamlet of Tessbury" describes Tessbury ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
     subject = before is not None or _PREPOSITION_BEFORE.search(text, max(0, start - 20), start) is None
     if m is not None and (subject or m.group(0).lstrip().startswith(",")) and not re.search(r"[.;:!?]", m.group(0)):
-        return _KIND_OF[m.group(2).lower()], True
+        kind = _KIND_OF[m.group(2).lower()]
+        if kind == "division" and _SELF_GOVERNED.search(m.group(1)):
+            kind = "territory"  # "Macau, a special administrative region of China": GeoNames has it as a country
+        return kind, True
     if subject and _LOCATED.match(text, end):
         return "place", True
     if before is not None:

@@ -98,3 +98,11 @@ def test_the_capital_of_a_name_does_not_say_the_name_is_a_town():
     start = text.index("Quillania")
     assert describe(text, start, start + len("Quillania")) == ""
     assert describe(text, text.index("Tessbury"), text.index("Tessbury") + len("Tessbury")) == "settlement"
+
+
+def test_a_self_governed_region_is_a_territory():
+    """A dependency may be a country of its own in GeoNames: "territory", not "division"."""
+    text = "Quillania, an autonomous region of Tessland, voted. Harnwick, a region of Tessland, voted."
+    assert describe(text, 0, len("Quillania")) == "territory"
+    start = text.index("Harnwick")
+    assert describe(text, start, start + len("Harnwick")) == "division"

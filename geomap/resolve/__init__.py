@@ -993,8 +993,8 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
     if text is None or ev is None:
         return out
     for i, s in enumerate(spans):
-        if i in out or s.kind == "demonym" or not descs[i]:
-            continue
+        if i in out or s.kind == "demonym" or descs[i] in ("", "territory"):
+            continue  # (a dependency is no place inside its sovereign: "Macau, a special administrative region of China")
         after = past_aside(text, s.end)  # "Quillan or Quilan is a town in", "Tessbury (Welsh: …) is a city of"
         here = ev.sentence(after)  # (an aside may hold a full stop the sentences were cut at: "(pop. 1,234)")
         for j in range(i + 1, len(spans)):

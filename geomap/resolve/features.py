@@ -49,7 +49,8 @@ def _proximity(f: dict[str, float], name: str, level: int) -> None:
 _DESCRIBED = {
     "settlement": lambda p: p.feature_class == "P" or p.feature_code in ("ADM3", "ADM4", "ADM5", "ADMD"),
     "division": lambda p: p.feature_class == "A" and not p.feature_code.startswith("PCL"),
-    "territory": lambda p: p.feature_class == "A",
+    # a division or a dependency: GeoNames has one as a country, or as the city that is all of it (Macau)
+    "territory": lambda p: p.feature_class == "A" or p.feature_code == "PPLC",
     "country": lambda p: p.feature_code.startswith("PCL"),
     "natural": lambda p: p.feature_class in NATURAL_CLASSES,
     "place": lambda p: not p.feature_code.startswith("PCL"),

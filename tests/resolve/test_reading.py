@@ -394,6 +394,7 @@ def test_a_position_stated_for_an_opening_name_no_namesake_holds_makes_a_place(g
     ("Nuuk is the capital of Greenland, an autonomous territory of Denmark.", "Nuuk", "GL"),
     ("Aruba is a constituent country of the Kingdom of the Netherlands.", "Aruba", "AW"),
     ("Bermuda is a British overseas territory in the North Atlantic Ocean.", "Bermuda", "BM"),
+    ("Macau, a special administrative region of China, reopened its casinos.", "Macau", "MO"),
 ])
 def test_a_territory_of_another_country_is_the_territory(geoparser, text, name, cc):
     m = _mention(geoparser.parse(text), name)
