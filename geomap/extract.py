@@ -185,7 +185,7 @@ ORG_HEADS = {
 #: Words after a name that make it a first-level division: "the Kursk region".
 REGION_WORDS = frozenset({
     "region", "oblast", "province", "governorate", "prefecture", "krai", "kray",
-    "state", "regions", "provinces", "oblasts", "states", "district", "county",
+    "state", "regions", "provinces", "oblasts", "states", "district", "county", "department",
 })
 #: Abbreviations that open a name: "St. Louis County", "Ft. Bend County".
 _NAME_ABBREVS = {"St.": "Saint", "Ste.": "Sainte", "Mt.": "Mount", "Ft.": "Fort"}
@@ -703,6 +703,18 @@ def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> b
     return all(w[:1].isupper() or w.lower() in ("of", "de", "la", "el", "al", "upon", "on") for w in words)
 
 
+#: Lower-case words that join the parts of a hyphenated name: "Seine-et-Marne", "Stratford-upon-Avon".
+_HYPHEN_LINKS = frozenset("et sur en de du des la le les lès upon under on in am an der di del y".split())
+
+
+def _hyphen_link(doc: "Doc", j: int) -> bool:
+    """Whether ``doc[j]``, a hyphen, closes a linking word joined by hyphens to a capitalised word
+    before it: "Seine-et-" before "Marne"."""
+    return (j >= 3 and doc[j - 1].text in _HYPHEN_LINKS and doc[j - 2].text == "-" and not doc[j - 1].whitespace_
+            and not doc[j - 2].whitespace_ and not doc[j - 3].whitespace_ and doc[j - 3].text[:1].isupper()
+            and doc[j - 3].is_alpha)
+
+
 def _division_name(cands: "list[Candidate]", name: str) -> bool:
     """A country's name, or a multi-word division's ("Tamil Nadu"), that the model tagged PERSON.
 
@@ -845,10 +857,15 @@ class _Extractor:
                 j -= 1
                 # "Miami-Dade County": a hyphen inside the name joins its parts
                 # ...and so does a possessive: "Hawke's Bay"
-                while (names and j >= 1 and (doc[j].text in ("'s", "’s") or (doc[j].text == "-" and not doc[j].whitespace_))
-                       and not doc[j - 1].whitespace_ and doc[j - 1].text[:1].isupper() and doc[j - 1].is_alpha):
-                    names.insert(0, doc[j - 1])
-                    j -= 2
+                while names and j >= 1 and (doc[j].text in ("'s", "’s") or (doc[j].text == "-" and not doc[j].whitespace_)):
+                    if not doc[j - 1].whitespace_ and doc[j - 1].text[:1].isupper() and doc[j - 1].is_alpha:
+                        names.insert(0, doc[j - 1])
+                        j -= 2
+                    elif _hyphen_link(doc, j):  # "Seine-et-Marne", "Alpes-de-Haute-Provence"
+                        names.insert(0, doc[j - 3])
+                        j -= 4
+                    else:
+                        break
             while names:
                 start, end = names[0].idx, names[-1].idx + len(names[-1].text)
                 name = self.text[start:end]

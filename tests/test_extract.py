@@ -491,3 +491,17 @@ def test_a_possessive_that_is_part_of_a_place_name_stays(geoparser):
     assert m.text == "St. John's" and m.place.country_code == "CA", (m.text, m.place)
     doc = geoparser.parse("London's mayor spoke on Monday.")
     assert [m.text for m in doc.mentions] == ["London"]
+
+
+@pytest.mark.parametrize("text,phrase,cc", [
+    ("Floods hit the Seine-et-Marne department on Monday.", "Seine-et-Marne department", "FR"),  # a linking word
+    ("Rebels attacked a town in Antioquia department.", "Antioquia department", "CO"),
+])
+def test_a_department_phrase_is_the_division(geoparser, text, phrase, cc):
+    m = next(m for m in geoparser.parse(text).mentions if m.text == phrase)
+    assert m.kind == "region-phrase" and m.place.country_code == cc and m.place.feature_class == "A", m
+
+
+def test_a_government_department_is_no_division(geoparser):
+    doc = geoparser.parse("The State Department and the Houston Police Department declined to comment.")
+    assert all(m.kind != "region-phrase" for m in doc.mentions)
