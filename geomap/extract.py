@@ -703,6 +703,24 @@ def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> b
     return all(w[:1].isupper() or w.lower() in ("of", "de", "la", "el", "al", "upon", "on") for w in words)
 
 
+#: " in " and the capitalised name after it: "Ballyhaunis in County Mayo".
+_IN_NAME = re.compile(r" in (?:the )?([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})")
+#: How far a second-level division's point may lie from a town it holds.
+HOLDER_ADM2_KM = 60.0
+
+
+def _holds(holder: "Place", town: "Place") -> bool:
+    """Whether ``town`` lies in ``holder``, a country or a division, by the gazetteer's codes (and,
+    for a second-level division, whose towns carry no code of it here, by distance)."""
+    if town.country_code != holder.country_code:
+        return False
+    if holder.feature_code.startswith("PCL"):
+        return True
+    if holder.admin1 != town.admin1:
+        return False
+    return holder.feature_code in ("ADM1", "ADM1H") or great_circle_km(*holder.point, *town.point) <= HOLDER_ADM2_KM
+
+
 #: Lower-case words that join the parts of a hyphenated name: "Seine-et-Marne", "Stratford-upon-Avon".
 _HYPHEN_LINKS = frozenset("et sur en de du des la le les lès upon under on in am an der di del y".split())
 
@@ -816,6 +834,17 @@ class _Extractor:
             self.fitted[key] = found
         return list(found)
 
+    def town_of_next_holder(self, end: int, cands: "list[Candidate]") -> bool:
+        """"Ballyhaunis in County Mayo" (tagged ORG): a town of the name lies in the division or
+        country named right after "in"; a company is rarely named like a town of the place it
+        is said to be in."""
+        m = _IN_NAME.match(self.text, end)
+        if m is None:
+            return False
+        towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
+        holders = [c.place for c in self.lookup(m.group(1)) if c.place.feature_class == "A" and c.name_kind != "core"] if towns else []
+        return any(_holds(h, t) for h in holders for t in towns)
+
     def owns_possessive(self, start: int, end: int) -> bool:
         """Whether a place's own name ends in the possessive of ``text[start:end]`` ("St. John's",
         "Saint John’s"): then it is part of the name, not of the sentence."""
@@ -849,6 +878,8 @@ class _Extractor:
             j = tok.i - 1
             if tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].is_alpha:
                 continue  # "North State Street": part of a longer name
+            if tok.text == "Department":
+                continue  # "the Florida Department of Corrections": an agency, whose state is embedded in it
             if j >= 0 and doc[j].lower_ in REGION_MODIFIERS:
                 j -= 1
             names: list["Token"] = []
@@ -1119,7 +1150,8 @@ class _Extractor:
                            label == "PERSON" or not _is_acronym(name))  # "at the CDC" is the agency, not an airport
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
-            elif (prep or strong or body or site) and not (_is_acronym(name) and not (strong or site)):
+            elif ((prep or strong or body or site or (label != "PERSON" and self.town_of_next_holder(end, cands)))
+                  and not (_is_acronym(name) and not (strong or site))):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return True
         return False
@@ -1356,7 +1388,7 @@ class _Extractor:
                             for c in own))
                 else:
                     ok = ((prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED))
-                          or (sentence_initial and big_place(own, 1_000_000)))
+                          or (sentence_initial and big_place(own, 1_000_000)) or self.town_of_next_holder(end, own))
                 if ok:
                     # (a name in capitals is looked up as written in a sentence: "KYIV" is no abbreviation)
                     if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted else name)):

@@ -505,3 +505,15 @@ def test_a_department_phrase_is_the_division(geoparser, text, phrase, cc):
 def test_a_government_department_is_no_division(geoparser):
     doc = geoparser.parse("The State Department and the Houston Police Department declined to comment.")
     assert all(m.kind != "region-phrase" for m in doc.mentions)
+    doc = geoparser.parse("The Florida Department of Corrections said the inmate escaped.")
+    assert [(m.text, m.kind) for m in doc.mentions] == [("Florida", "embedded")]
+
+
+def test_a_town_said_to_be_in_the_division_that_holds_it_is_a_place(geoparser):
+    """"X in Y" where the gazetteer has a town X inside Y, whatever the model made of X; a company
+    named after nothing in Y stays a company."""
+    doc = geoparser.parse("Westport in County Mayo welcomed record numbers of visitors.")
+    m = next(m for m in doc.mentions if m.text == "Westport")
+    assert (m.place.country_code, m.place.feature_class) == ("IE", "P")
+    doc = geoparser.parse("Workers at Ford in Michigan went on strike, and shares in Apple in California fell.")
+    assert {m.text for m in doc.mentions} == {"Michigan", "California"}
