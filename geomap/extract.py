@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
     from .gazetteer.store import Candidate, GazetteerStore
+    from .model import Place
 
 __all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "postal_pairs", "postal_state",
            "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
