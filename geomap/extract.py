@@ -1325,9 +1325,17 @@ class _Extractor:
             return
         in_entity = np.zeros(len(tokens), dtype=bool)
         for ent in self.ents:
-            if ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and ent[0].lower_ not in _CALENDAR:
-                continue  # "in Manbij" tagged a date: no calendar word, so a name to look up
-            in_entity[ent.start : ent.end] = True
+            start = ent.start
+            if ent.label_ in ("DATE", "TIME"):
+                # "in Manbij", "from Rabat years ago" tagged a date: a capitalised word that is no calendar
+                # word, alone or before the date's lower-case words, is a name to look up ("Independence
+                # Day" stays a date)
+                k = ent.start
+                while k < ent.end and doc[k].is_title and doc[k].lower_ not in _CALENDAR:
+                    k += 1
+                if (k == ent.end and len(ent) == 1) or (ent.start < k < ent.end and doc[k].is_lower):
+                    start = k
+            in_entity[start : ent.end] = True
         text = self.text
         starts, ends, capital, flags = tokens.starts, tokens.ends, tokens.capital, tokens.flags
         # whether each token's sentence is written in capitals ("FLOODS HIT CHENNAI": there a word in

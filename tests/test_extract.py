@@ -517,3 +517,16 @@ def test_a_town_said_to_be_in_the_division_that_holds_it_is_a_place(geoparser):
     assert (m.place.country_code, m.place.feature_class) == ("IE", "P")
     doc = geoparser.parse("Workers at Ford in Michigan went on strike, and shares in Apple in California fell.")
     assert {m.text for m in doc.mentions} == {"Michigan", "California"}
+
+
+def test_a_name_the_model_put_inside_a_date_is_looked_up(geoparser):
+    """"from Rabat years ago" tagged one date: the capitalised word before the date's lower-case
+    words is a name; "Independence Day" stays a date (the entities are set here, as the model may)."""
+    from spacy.tokens import Span
+
+    sdoc = geoparser.nlp("The envoy left Rabat years ago.")
+    sdoc.ents = [Span(sdoc, 3, 6, label="DATE")]
+    assert [m.place.country_code for m in geoparser.annotate(sdoc).mentions if m.text == "Rabat"] == ["MA"]
+    sdoc = geoparser.nlp("Crowds gathered on Independence Day.")
+    sdoc.ents = [Span(sdoc, 3, 5, label="DATE")]
+    assert geoparser.annotate(sdoc).mentions == []
