@@ -704,6 +704,10 @@ def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> b
     return all(w[:1].isupper() or w.lower() in ("of", "de", "la", "el", "al", "upon", "on") for w in words)
 
 
+#: " and " and the capitalised name after it: "Rafah and Khan Younis".
+_AND_NAME = re.compile(r" and ([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})")
+#: The people a town needs to count in a pair of towns (:meth:`_Extractor.paired_town`).
+MIN_POP_PAIRED = 10_000
 #: " in " and the capitalised name after it: "Ballyhaunis in County Mayo".
 _IN_NAME = re.compile(r" in (?:the )?([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})")
 #: How far a second-level division's point may lie from a town it holds.
@@ -834,6 +838,19 @@ class _Extractor:
                 found = tuple(cands if kinds == ["demonym"] else fit_candidates(name, cands))
             self.fitted[key] = found
         return list(found)
+
+    def paired_town(self, end: int, cands: "list[Candidate]") -> bool:
+        """"hit Rafah and Khan Younis" (both tagged PERSON): the name and the one after "and" are
+        towns of one country (by their names or another spelling); two people rarely share two
+        towns' names."""
+        m = _AND_NAME.match(self.text, end)
+        if m is None:
+            return False
+        def towns(cands: "list[Candidate]") -> set:
+            return {c.place.country_code for c in cands if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
+                    and c.place.population >= MIN_POP_PAIRED}
+
+        return bool(towns(cands) & towns(self.lookup(m.group(1))))
 
     def town_of_next_holder(self, end: int, cands: "list[Candidate]") -> bool:
         """"Ballyhaunis in County Mayo" (tagged ORG): a town of the name lies in the division or
@@ -1108,7 +1125,8 @@ class _Extractor:
         speaking = _GOVERNMENT_SAYS.match(self.text, end) is not None and any(
             c.place.feature_code == "PPLC" and c.name_kind == "name" and c.place.population >= MIN_POP_SPEAKING_CAPITAL
             for c in cands)
-        prep = (before in PLACE_PREPOSITIONS or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED)))
+        prep = (before in PLACE_PREPOSITIONS
+                or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED) or self.paired_town(end, cands)))
                 or placing_words(self.tokens, ent.start, end, cands) or residence or speaking
                 or self.country_owns(start, cands))
         if not cands and label in MISC_LABELS:
@@ -1565,9 +1583,15 @@ class _Extractor:
 
     def listed_place(self, name: str) -> bool:
         """The gazetteer has ``name`` as its own or alternate name of a division or of a town of
-        at least ``MIN_POP_LISTED`` people: enough when a list or brackets vouch for it."""
+        at least ``MIN_POP_LISTED`` people (by an alternate name of several words only where no place
+        has it as its own): enough when a list or brackets vouch for it."""
         cands = [c for c in self.lookup(name) if c.name_kind in ("name", "alt")]
-        return big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands)
+        if big_place(cands, MIN_POP_LISTED) or any(c.place.feature_class == "A" for c in cands):
+            return True
+        # another spelling of several words that no place has as its own name ("Khan Younis" for Khān
+        # Yūnis; one word is too often a first name: "Irene", "Marie")
+        return " " in name.strip() and not any(c.name_kind == "name" for c in cands) and any(
+            c.place.feature_class == "P" and c.place.population >= MIN_POP_LISTED for c in cands)
 
     def parenthesised(self) -> None:
         """"Fig Leaf Boutique (Maywood)": a town in brackets right after an organisation's or

@@ -530,3 +530,12 @@ def test_a_name_the_model_put_inside_a_date_is_looked_up(geoparser):
     sdoc = geoparser.nlp("Crowds gathered on Independence Day.")
     sdoc.ents = [Span(sdoc, 3, 5, label="DATE")]
     assert geoparser.annotate(sdoc).mentions == []
+
+
+def test_two_towns_of_one_country_after_a_place_verb_are_places(geoparser):
+    """Both tagged as people by the model: two towns of one country after "hit" are places (the
+    second by a spelling of several words that no place has as its own name)."""
+    doc = geoparser.parse("Shelling hit Rafah and Khan Younis again on Tuesday.")
+    assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Rafah", "PS"), ("Khan Younis", "PS")]
+    doc = geoparser.parse("Donations helped Irene and Marie rebuild the shop.")
+    assert doc.mentions == []
