@@ -577,11 +577,18 @@ class _Recogniser:
                 for demonym, i, x, y, what in steps:
                     a, b = s + x, s + y
                     if not demonym:
+                        if text[b : b + 2] in ("'s", "’s") and self.owns_possessive(a, b + 2):
+                            b += 2  # "St. John's": the city's own name, not St. John's something
                         self.matches.append((a, b, r, i, what))
                     elif what and self.free(a, b):  # a plural ("Mexicans") names people: no mention
                         self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))
             if surname is not None:
                 self.person_words.add(surname)
+
+    def owns_possessive(self, a: int, b: int) -> bool:
+        """Whether a place's own name is ``text[a:b]``, which ends in a possessive ("St. John's")."""
+        key = normalize(self.text[a:b])
+        return any(c.name_kind == "name" and normalize(c.place.name) == key for c in self.memo.lookup(self.text[a:b]))
 
     # -- features --------------------------------------------------------------
     def candidates(self) -> list[Candidate_]:

@@ -279,3 +279,9 @@ def test_resume_refuses_to_mix_the_modes(tmp_path, capsys):
     sink.close()
     assert main(["extract", "--fast", str(src), "-o", str(out), "--resume", "--quiet"]) == 2
     assert "other inputs or options" in capsys.readouterr().err
+
+
+def test_a_possessive_that_ends_a_place_name_stays_in_fast_mode(fast):
+    doc = fast.parse("Police in St. John's said the driver fled.")
+    assert [(m.text, m.place.country_code) for m in doc.mentions] == [("St. John's", "CA")]
+    assert [m.text for m in fast.parse("London's mayor spoke on Monday.").mentions] == ["London"]
