@@ -1408,7 +1408,8 @@ class _Extractor:
                     # every word is capitalised ("Police Arrest Three Men After Chase In Houston"): only a big
                     # place (10,000+) by its own name after a preposition, or a country or city of a million;
                     # in capitals ("VISITS KYIV IN SURPRISE TRIP") only the latter, or a state
-                    ok = (prep and not shouted and big_place(own, MIN_POP_AFTER_VERB)) or (
+                    # (in capitals, a name of several words after a preposition too: "FIRE NEAR PALM SPRINGS")
+                    ok = (prep and (not shouted or n > 1) and big_place(own, MIN_POP_AFTER_VERB)) or (
                         not (shouted and len(name) < 4) and any(
                             c.place.feature_code.startswith("PCL") or c.place.population >= 1_000_000 and c.place.feature_class == "P"
                             or (shouted and c.place.feature_code == "ADM1" and normalize(c.place.name) == c.matched)

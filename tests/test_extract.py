@@ -539,3 +539,8 @@ def test_two_towns_of_one_country_after_a_place_verb_are_places(geoparser):
     assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Rafah", "PS"), ("Khan Younis", "PS")]
     doc = geoparser.parse("Donations helped Irene and Marie rebuild the shop.")
     assert doc.mentions == []
+
+
+def test_a_name_of_several_words_after_a_preposition_in_a_headline_in_capitals(geoparser):
+    doc = geoparser.parse("FLOOD WARNING ISSUED NEAR PALM SPRINGS. Residents were told to leave.")
+    assert [(m.text, m.place.admin1) for m in doc.mentions] == [("PALM SPRINGS", "CA")]
