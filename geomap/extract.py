@@ -1722,6 +1722,7 @@ class _Extractor:
             if name not in disable:
                 getattr(self, name.replace("-", "_"))()
         mark_state_bodies(self.spans, self.text, self.store)
+        mark_the_divisions(self.spans, self.text, self.store)
         return sorted(self.spans, key=lambda s: s.start)
 
 
@@ -1856,6 +1857,28 @@ def mark_state_bodies(spans: list[Span_], text: str, store: "GazetteerStore") ->
                 and any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup))):
             s.prefer_admin1 = True
             s.label += "+state-body"
+
+
+#: What ends a phrase right after a name: a punctuation mark, the text's end, or a word of
+#: :data:`_PHRASE_ENDERS` ("the Yukon during…"; not "the Victoria line", "the Washington-based").
+_PHRASE_END_AFTER = re.compile(r"\s*(?:[.,;:!?)\]\"”’]|$|(?P<word>[a-z]+)\b)")
+
+
+def mark_the_divisions(spans: list[Span_], text: str, store: "GazetteerStore") -> None:
+    """"in the Yukon", "the Punjab": "the" before a name that ends its phrase goes with a division
+    or a region, never with a town; where a first-level division bears the name and no country or
+    region does ("the Gambia", "the Sahel" keep theirs), the resolver prefers the division."""
+    for s in spans:
+        if s.kind != "toponym" or s.prefer_admin1 or text[max(0, s.start - 4) : s.start].lower() != "the ":
+            continue
+        end = _PHRASE_END_AFTER.match(text, s.end)
+        if end is None or (end.group("word") and end.group("word") not in _PHRASE_ENDERS):
+            continue
+        cands = [c for c in store.lookup(s.lookup) if c.name_kind in ("name", "alt", "abbr")]
+        if (any(c.place.feature_code == "ADM1" for c in cands)
+                and not any(c.place.feature_code.startswith("PCL") or c.place.feature_code in ("CONT", "RGN")
+                            or c.place.feature_class in NATURAL_CLASSES for c in cands)):
+            s.prefer_admin1 = True
 
 
 def mark_datelines(spans: list[Span_], text: str) -> None:

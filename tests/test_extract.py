@@ -544,3 +544,13 @@ def test_two_towns_of_one_country_after_a_place_verb_are_places(geoparser):
 def test_a_name_of_several_words_after_a_preposition_in_a_headline_in_capitals(geoparser):
     doc = geoparser.parse("FLOOD WARNING ISSUED NEAR PALM SPRINGS. Residents were told to leave.")
     assert [(m.text, m.place.admin1) for m in doc.mentions] == [("PALM SPRINGS", "CA")]
+
+
+def test_the_before_a_name_that_ends_its_phrase_goes_with_a_division(geoparser):
+    """"the Yukon" is the territory, not the Oklahoma town the story's American places would favour;
+    "the Gambia" stays the country, "the Washington-based group" is Washington itself."""
+    doc = geoparser.parse("After years in Oakland and Denver, she moved to the Yukon for good.")
+    m = next(m for m in doc.mentions if m.text == "Yukon")
+    assert (m.place.feature_code, m.place.country_code) == ("ADM1", "CA"), m.place
+    doc = geoparser.parse("He flew to the Gambia last week. The Washington-based group sued.")
+    assert [(m.text, m.place.feature_code) for m in doc.mentions] == [("Gambia", "PCLI"), ("Washington", "PPLC")]
