@@ -556,14 +556,16 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     if desc == "settlement":
         # "Quillan is a commune in …": the town, not the department of that name
         cands = [c for c in cands if described_as("settlement", c.place)] or cands
-    towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
+    # (by the same kind of name: "Darjeeling" is another spelling of the town's name and of its district's)
+    towns = [(c.place, c.name_kind) for c in cands if c.place.feature_class == "P" and c.name_kind in ("name", "alt")]
 
-    def seat(p: "Place") -> bool:
-        return any(t.country_code == p.country_code and t.admin1 == p.admin1
-                   and _km(t.point, p.point) < SEAT_KM for t in towns)
+    def seat(c: "Candidate") -> bool:
+        p = c.place
+        return any(kind == c.name_kind and t.country_code == p.country_code and t.admin1 == p.admin1
+                   and _km(t.point, p.point) < SEAT_KM for t, kind in towns)
 
     return [c for c in cands
-            if not (towns and c.name_kind == "name" and c.place.feature_code in _TOWN_LIKE and seat(c.place))]
+            if not (towns and c.name_kind in ("name", "alt") and c.place.feature_code in _TOWN_LIKE and seat(c))]
 
 
 _DIRECTIONS = re.compile(

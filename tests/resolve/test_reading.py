@@ -405,3 +405,9 @@ def test_a_name_the_gazetteer_lacks_is_never_put_at_a_sea_or_a_range(geoparser):
     doc = geoparser.parse("Quillhaven is an island in the Bay of Bengal.")
     assert _mention(doc, "Bay of Bengal").place.feature_class == "H"
     assert all(m.place is None for m in doc.mentions if m.text == "Quillhaven")
+
+
+def test_a_district_named_after_its_town_by_another_spelling_stands_down_too(geoparser):
+    """"Darjeeling" is another spelling of both the town's name and its district's: the town."""
+    m = _mention(geoparser.parse("Tea growers near Darjeeling reported a poor harvest."), "Darjeeling")
+    assert m.place.feature_class == "P" and m.place.country_code == "IN", m.place
