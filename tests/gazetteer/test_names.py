@@ -10,6 +10,7 @@ def test_normalize_folds_case_accents_and_dots():
 def test_core_name_strips_designators():
     assert core_name("Kursk Oblast") == "kursk"
     assert core_name("Kursk") == ""
+    assert core_name("Provinsi Bali") == "bali"  # Indonesian provinces open with their designator
 
 
 def test_ascii_fast_path_matches_the_general_path():

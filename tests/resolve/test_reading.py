@@ -411,3 +411,9 @@ def test_a_district_named_after_its_town_by_another_spelling_stands_down_too(geo
     """"Darjeeling" is another spelling of both the town's name and its district's: the town."""
     m = _mention(geoparser.parse("Tea growers near Darjeeling reported a poor harvest."), "Darjeeling")
     assert m.place.feature_class == "P" and m.place.country_code == "IN", m.place
+
+
+def test_a_province_by_its_name_less_an_indonesian_designator(geoparser):
+    """"Bali" is Provinsi Bali's own name less its designator, not an alternate that small towns own."""
+    m = _mention(geoparser.parse("Tourists returned to Bali after the eruption."), "Bali")
+    assert (m.place.feature_code, m.place.country_code) == ("ADM1", "ID"), m.place
