@@ -1,12 +1,15 @@
 """Speed and accuracy of the fast mode against the full mode and geotext, from one run.
 
 Run by hand:  .venv/bin/pip install -e '.[train,bench]'
-              .venv/bin/python benchmarks/fast.py [--docs 1000] [--full-docs 1000] [--every 20]
+              .venv/bin/python benchmarks/fast.py [--docs 1000] [--full-docs 1000] [--every 20] [--distinct 4000]
 
 Speed: whole processes, one core each, one after the other on the same N news articles
 (GeoWebNews' texts, repeated): ``geomap extract --fast``, ``geomap extract`` and geotext
 (its ``GeoText`` per article). Words are whitespace-separated tokens; each process's peak
 memory (max RSS) is its own. The ratios between the rows are what matters on a shared machine.
+The news articles repeat GeoWebNews' 200, which favours what the fast mode keeps of each name
+across a run; ``--distinct N`` also times the fast mode and geotext on N wiktor-train articles,
+which never repeat and each name an ambiguous place (the archive case: most names met once).
 
 Accuracy, in ``evaluate --demonyms``'s terms (overlap matching):
 * GeoWebNews: the fast filter is fitted on it, so the fast row is cross-validated (5 folds by
@@ -68,22 +71,38 @@ def run_child(code: str, *args: str) -> dict:
     return res
 
 
-def speed(n_fast: int, n_full: int) -> list[tuple[str, int, dict]]:
+def distinct_texts(n: int) -> list[str]:
+    """The first ``n`` wiktor-train articles: encyclopedic texts that never repeat, every one about
+    an ambiguous name (read at run time from ../shared/eval, never copied; none when absent)."""
+    if not WIKTOR.exists():
+        return []
+    with open(WIKTOR, encoding="utf-8") as f:
+        return [json.loads(line)["text"] for _, line in zip(range(n), f)]
+
+
+def speed(n_fast: int, n_full: int, n_distinct: int = 0) -> list[tuple[str, int, int, dict]]:
+    """(label, articles, words, the child's result) of each timed process."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, n, code, extra in (("geomap extract --fast", n_fast, EXTRACT, ["--fast"]),
                                       ("geotext", n_fast, GEOTEXT, []),
-                                      ("geomap extract (full)", n_full, EXTRACT, [])):
+                                      ("geomap extract (full)", n_full, EXTRACT, []),
+                                      ("geomap extract --fast, distinct articles", n_distinct, EXTRACT, ["--fast"]),
+                                      ("geotext, distinct articles", n_distinct, GEOTEXT, [])):
             if n <= 0:
                 continue
-            texts = articles(n)
-            src = Path(tmp) / f"in{n}.jsonl"
+            distinct = "distinct" in label
+            texts = distinct_texts(n) if distinct else articles(n)
+            if not texts:
+                continue
+            n = len(texts)
+            src = Path(tmp) / f"in{n}{'d' if distinct else ''}.jsonl"
             if not src.exists():
                 src.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)),
                                encoding="utf-8")
             words = sum(len(t.split()) for t in texts)
             args = [str(src), str(Path(tmp) / "out.jsonl"), *extra] if code is EXTRACT else [str(src)]
-            rows.append((label, words, run_child(code, *args)))
+            rows.append((label, n, words, run_child(code, *args)))
     return rows
 
 
@@ -140,18 +159,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=1000, help="articles for the fast mode and geotext")
     ap.add_argument("--full-docs", type=int, default=1000, help="articles for the full mode (0: skip it)")
     ap.add_argument("--every", type=int, default=20, help="wiktor-train sample: every Nth article")
+    ap.add_argument("--distinct", type=int, default=0, metavar="N",
+                    help="also time the fast mode and geotext on N wiktor-train articles, which never repeat "
+                         "(the news articles repeat GeoWebNews' 200, which favours what the fast mode keeps per name)")
     ap.add_argument("--no-accuracy", action="store_true")
     args = ap.parse_args(argv)
 
-    rows = speed(args.docs, args.full_docs)
-    by = {label: words / r["wall"] for label, words, r in rows}
+    rows = speed(args.docs, args.full_docs, args.distinct)
+    by = {label: words / r["wall"] for label, _, words, r in rows}
     print("| process (one core, whole) | articles | words | seconds | words/s | vs geotext | vs full | max RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for label, words, r in rows:
+    for label, n, words, r in rows:
         wps = words / r["wall"]
-        vs_geo = wps / by["geotext"] if "geotext" in by else float("nan")
-        vs_full = wps / by["geomap extract (full)"] if "geomap extract (full)" in by else float("nan")
-        n = args.full_docs if "full" in label else args.docs
+        geotext = "geotext, distinct articles" if "distinct" in label else "geotext"
+        vs_geo = wps / by[geotext] if geotext in by else float("nan")
+        vs_full = (wps / by["geomap extract (full)"] if "geomap extract (full)" in by and "distinct" not in label
+                   else float("nan"))  # (the full mode runs on the news articles only)
         print(f"| {label} | {n} | {words:,} | {r['wall']:.2f} | {wps:,.0f} | {vs_geo:.2f} | {vs_full:.1f} | "
               f"{r['max_rss_mb']:.0f} |")
     if args.no_accuracy:
