@@ -708,6 +708,12 @@ def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> b
 _AND_NAME = re.compile(r" and ([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})")
 #: The people a town needs to count in a pair of towns (:meth:`_Extractor.paired_town`).
 MIN_POP_PAIRED = 10_000
+def _town_countries(cands: "list[Candidate]") -> "set[str | None]":
+    """The countries of the towns of ``MIN_POP_PAIRED`` people that the name is (or spells) the name of."""
+    return {c.place.country_code for c in cands if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
+            and c.place.population >= MIN_POP_PAIRED}
+
+
 #: " in " and the capitalised name after it: "Ballyhaunis in County Mayo".
 _IN_NAME = re.compile(r" in (?:the )?([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})")
 #: How far a second-level division's point may lie from a town it holds.
@@ -844,13 +850,7 @@ class _Extractor:
         towns of one country (by their names or another spelling); two people rarely share two
         towns' names."""
         m = _AND_NAME.match(self.text, end)
-        if m is None:
-            return False
-        def towns(cands: "list[Candidate]") -> set:
-            return {c.place.country_code for c in cands if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
-                    and c.place.population >= MIN_POP_PAIRED}
-
-        return bool(towns(cands) & towns(self.lookup(m.group(1))))
+        return m is not None and bool(_town_countries(cands) & _town_countries(self.lookup(m.group(1))))
 
     def town_of_next_holder(self, end: int, cands: "list[Candidate]") -> bool:
         """"Ballyhaunis in County Mayo" (tagged ORG): a town of the name lies in the division or
@@ -1717,12 +1717,16 @@ class _Extractor:
             if sp.inside is not None and (sp.start, sp.inside.end) in self.town_pairs:
                 sp.inside = None
 
+    def the_divisions(self) -> None:
+        """"in the Yukon": the division, never a town (:func:`mark_the_divisions`); last, as it
+        reads the spans every other rule found."""
+        mark_the_divisions(self.spans, self.text, self.store)
+
     def run(self, disable: "Container[str]" = ()) -> list[Span_]:
         for name in RULES:  # in this order: an earlier rule's span is not taken by a later one
             if name not in disable:
                 getattr(self, name.replace("-", "_"))()
         mark_state_bodies(self.spans, self.text, self.store)
-        mark_the_divisions(self.spans, self.text, self.store)
         return sorted(self.spans, key=lambda s: s.start)
 
 
@@ -1730,7 +1734,7 @@ class _Extractor:
 #: (``Geoparser(disable=[...])``).
 RULES = ("region-phrases", "plural-features", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
          "sites", "untagged",
-         "coordinated", "parenthesised", "hyphenated", "same-name", "containment")
+         "coordinated", "parenthesised", "hyphenated", "same-name", "containment", "the-divisions")
 
 
 #: Characters that may not stand right before or right after a name found again (see :func:`_whole_names`).

@@ -554,3 +554,11 @@ def test_the_before_a_name_that_ends_its_phrase_goes_with_a_division(geoparser):
     assert (m.place.feature_code, m.place.country_code) == ("ADM1", "CA"), m.place
     doc = geoparser.parse("He flew to the Gambia last week. The Washington-based group sued.")
     assert [(m.text, m.place.feature_code) for m in doc.mentions] == [("Gambia", "PCLI"), ("Washington", "PPLC")]
+
+
+def test_the_division_rule_has_a_switch(store):
+    from geomap.pipeline import Geoparser
+
+    text = "After years in Oakland and Denver, she moved to the Yukon for good."
+    off = Geoparser(gazetteer=store, disable=["the-divisions"]).parse(text)
+    assert next(m for m in off.mentions if m.text == "Yukon").place.country_code == "US"  # the town, as without the rule
