@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["describe", "description", "KINDS"]
+__all__ = ["describe", "description", "KINDS", "PLACE_KINDS"]
 
 #: The words that describe a place, by the kind of place they describe.
 KINDS = {
@@ -26,6 +26,9 @@ KINDS = {
                 "valley", "desert", "forest", "strait", "peninsula", "glacier", "volcano", "range", "reservoir"),
 }
 _KIND_OF = {w: k for k, ws in KINDS.items() for w in ws}
+#: What :func:`describe` says of a name that recognition takes for a place ("X is a country" is
+#: read by the model and the gazetteer, not by a description).
+PLACE_KINDS = frozenset(("settlement", "division", "territory", "natural", "place"))
 #: Plurals that describe the names listed after them: "the provinces of Quillan, Tessbury and Harnwick".
 _PLURAL_OF = {"provinces": "division", "states": "division", "districts": "division", "counties": "division",
               "regions": "division", "governorates": "division", "oblasts": "division", "cities": "settlement",

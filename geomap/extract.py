@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .descriptions import describe
+from .descriptions import PLACE_KINDS, describe
 from .gazetteer.names import core_name, normalize
 from .model import great_circle_km
 from .tokens import Tokens, title_case
@@ -708,6 +708,15 @@ def _unknown_name_is_a_place(name: str, *, after_preposition: bool = False) -> b
 _AND_NAME = re.compile(r" and ([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})")
 #: The people a town needs to count in a pair of towns (:meth:`_Extractor.paired_town`).
 MIN_POP_PAIRED = 10_000
+
+
+def own_name_of(name: str, cands: "list[Candidate]") -> bool:
+    """Whether one of ``cands`` (``name``'s) bears ``name`` as its own name, written so in the
+    gazetteer: "St. John's" is the Newfoundland city's, possessive and all."""
+    key = normalize(name)
+    return any(c.name_kind == "name" and normalize(c.place.name) == key for c in cands)
+
+
 def _town_countries(cands: "list[Candidate]") -> "set[str | None]":
     """The countries of the towns of ``MIN_POP_PAIRED`` people that the name is (or spells) the name of."""
     return {c.place.country_code for c in cands if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
@@ -866,8 +875,7 @@ class _Extractor:
     def owns_possessive(self, start: int, end: int) -> bool:
         """Whether a place's own name ends in the possessive of ``text[start:end]`` ("St. John's",
         "Saint John’s"): then it is part of the name, not of the sentence."""
-        key = normalize(self.text[start:end])
-        return any(normalize(c.place.name) == key for c in self.lookup(self.text[start:end]) if c.name_kind == "name")
+        return own_name_of(self.text[start:end], self.lookup(self.text[start:end]))
 
     def is_person_name(self, name: str, tok_i: int) -> bool:
         """Every word of ``name`` is part of a person's name elsewhere in the article."""
@@ -980,7 +988,7 @@ class _Extractor:
             name = text[start:end]
             if not name or self.stop_word(name.lower()) or name.lower() in NOT_ALONE:
                 continue
-            if describe(text, start, end) in ("settlement", "division", "territory", "natural", "place"):
+            if describe(text, start, end) in PLACE_KINDS:
                 self.add(Span_(start, end, "toponym", "rule:described", name))
             elif _HOME_TO.match(text, end) and any(c.name_kind == "name" for c in self.lookup(name)):
                 # "Oxford is home to a university": a place (a venue or a company is one too, so only a name

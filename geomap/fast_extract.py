@@ -26,10 +26,10 @@ from operator import mul
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .descriptions import describe
+from .descriptions import PLACE_KINDS, describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
-                      mark_state_bodies, plural_features, postal_pairs, degree_after_a_name)
+                      mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -587,8 +587,7 @@ class _Recogniser:
 
     def owns_possessive(self, a: int, b: int) -> bool:
         """Whether a place's own name is ``text[a:b]``, which ends in a possessive ("St. John's")."""
-        key = normalize(self.text[a:b])
-        return any(c.name_kind == "name" and normalize(c.place.name) == key for c in self.memo.lookup(self.text[a:b]))
+        return own_name_of(self.text[a:b], self.memo.lookup(self.text[a:b]))
 
     # -- features --------------------------------------------------------------
     def candidates(self) -> list[Candidate_]:
@@ -636,7 +635,7 @@ class _Recogniser:
             "lower_in_text": 1.0 if self.has_lower(name) else 0.0,
             "person_elsewhere": 1.0 if last_word in self.person_words and last and not shape["country"] else 0.0,
             "alone": alone,
-            "described": 1.0 if describe(text, a, b) in ("settlement", "division", "territory", "natural", "place") else 0.0,
+            "described": 1.0 if describe(text, a, b) in PLACE_KINDS else 0.0,
             "repeated": 1.0 if repeated else 0.0,
             "line_alone": 1.0 if line_end - line_start <= 60 and text[line_end - 1 : line_end] not in ".!?\"”" else 0.0,
             "possessive": 1.0 if after in ("'s", "’s") else 0.0,

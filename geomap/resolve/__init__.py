@@ -532,6 +532,9 @@ def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker"
     return reading.alone
 
 
+#: What a description says of a name that makes it a division (:mod:`geomap.descriptions`): a
+#: territory may also be a dependency, which GeoNames has as a country.
+DIVISION_KINDS = ("division", "territory")
 #: How far a division's point may lie from the town it is named after.
 SEAT_KM = 50.0
 
@@ -541,13 +544,13 @@ def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: s
     lower-order division named exactly like a town of its own first-level division, near it,
     stands down, unless the text says a division is meant ("Hobart municipality", "X is a
     district in Y"). Where the text says a division, a settlement or a natural feature is meant, only those stand."""
-    if desc in ("division", "territory") and any(c.place.feature_class == "A" for c in cands):
+    if desc in DIVISION_KINDS and any(c.place.feature_class == "A" for c in cands):
         # "the provinces of Yala, Pattani and…", "the state of Maine": a division, not a town or a region;
         # nor a country where a division bears the name ("the U.S. state of Georgia"; "the State of Israel");
         # a territory may be either ("Puerto Rico, a territory of the United States")
         divisions = [c for c in cands if described_as(desc, c.place)]
         return divisions or [c for c in cands if c.place.feature_class == "A"]
-    if desc in ("division", "territory") or span.kind == "region-phrase" or span.prefer_admin1:
+    if desc in DIVISION_KINDS or span.kind == "region-phrase" or span.prefer_admin1:
         return cands
     if desc == "natural":
         # "Hudson Bay, the vast inland sea": the water body, not the town named after it
@@ -759,7 +762,7 @@ def _may_hold(outer: "Place", cands: "list[Candidate]", desc: str) -> bool:
 
 def _read(cands: "list[Candidate]", span: Span_, ev: "Evidence | None", desc: str, reads: "dict | None",
           facts: "_NameFacts | None" = None,
-          alone: "list[tuple[dict[str, float], float, dict[str, float]]] | None" = None
+          alone: "list[tuple[dict[str, float], float, dict[str, float], float]] | None" = None
           ) -> "tuple[_NameFacts, list[dict[str, float]]]":
     """What :func:`_rank` reads of the span that no pass changes: the name's facts and each
     candidate's :func:`~geomap.resolve.features.text_features`, kept in ``reads`` by the span."""
@@ -872,7 +875,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     # a division's bare core name counts where the text makes the name a division: described as one,
     # or qualifying another name ("Calamba City, Laguna")
     # (a settlement said in passing, "the port of Odessa", keeps its namesake division: its size tells the city's)
-    readings = [_reading(s, store, d in ("division", "territory") or id(s) in qualifiers, d if d != "settlement" or t else "")
+    readings = [_reading(s, store, d in DIVISION_KINDS or id(s) in qualifiers, d if d != "settlement" or t else "")
                 for s, d, t in zip(spans, descs, told)]
     cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
