@@ -132,10 +132,16 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
         return kind, True
     if subject and _LOCATED.match(text, end):
         return "place", True
-    if before is not None:
+    if before is not None and not _NAMED_PART.search(before.group(0)):
         word = before.group(1).lower()
         return _KIND_OF.get(word) or _PLURAL_OF[word], False
     return "", False
+
+
+#: "the Northern Region of Malta", "the Lori Province of Quillan": a division's own name, which
+#: makes the name after "of" the place holding it, not a division ("the northern province of
+#: Helmand", "the Province of Quillan" say what the name is).
+_NAMED_PART = re.compile(r"(?-i:\b(?!The\b|A\b)[A-Z][\w'’-]*\s+[A-Z][a-z]+\s+of\s)")
 
 
 def _may_end_kind_before(text: str, start: int) -> bool:

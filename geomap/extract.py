@@ -314,7 +314,8 @@ _POSTAL_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?([A-Z]{2})(?![\w
 _BRACKETED_NAME = re.compile(r" \(([A-Z][a-z][\w’'.-]*(?: [A-Z][a-z][\w’'.-]*){0,2})\)")
 #: A run of capitalised words ("Lyman", "Oak Ridge", "Stratford-upon-Avon" keeps its hyphens).
 _CAPITAL_RUN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
-    r"[A-Z](?<![\w’'.-].)[\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    # (an abbreviation that opens a name is part of it: "the canton of St. Gallen", "Mt. Hood is a volcano")
+    r"(?:(?<![\w’'.-])(?:St|Ste|Mt|Ft)\. (?=[A-Z]))?[A-Z](?<![\w’'.-].)[\w’'-]*(?: (?:[A-Z][\w’'-]*|(?:upon|on(?! (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     rf"|of|de(?: la| las| los)?|{_LINK_WORDS})(?= [A-Z]))){{0,4}}")  # a linking word only between two capitalised ones
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
@@ -1056,22 +1057,25 @@ class _Extractor:
         as big bears the entity alone as its own name."""
         tokens = self.tokens
         owned: int | None = None  # the biggest place bearing the entity alone as its own name (-1: none)
+        first, last = _trim(self.text, ent.start_char, ent.end_char)  # (without "the": "the United States" + "Virgin Islands")
         for n in (3, 2, 1):  # "Frankfurt" + "an der Oder", "U.S." + "Virgin Islands", "Boa" + "Vista", "Port" + "of Spain"
             after = range(ent.end, ent.end + n)  # the tokens after the entity
             if after.stop > len(tokens) or not all(
                     tokens.alpha[k] and tokens.ends[k - 1] < tokens.starts[k]  # a space before it
                     and (tokens.capital[k] or (tokens.lower(k) in _NAME_LINKS and k < after.stop - 1)) for k in after):
                 continue
-            start, end = ent.start_char, tokens.ends[after.stop - 1]
+            start, end = first, tokens.ends[after.stop - 1]
             whole = self.text[start:end]
             # the entity alone may be a place's own name too ("Port"), when a bigger one bears the whole
             if not self.is_one_place(whole):
                 continue
             if owned is None:
-                owned = max((c.place.population for c in self.lookup(ent.text) if c.name_kind == "name"), default=-1)
+                owned = max((c.place.population for c in self.lookup(self.text[first:last]) if c.name_kind == "name"), default=-1)
             # a linking word makes the longer name what the text says ("Newcastle upon Tyne")
             linked = any(tokens.lower(k) in _NAME_LINKS for k in after)
-            if linked or owned < 0 or _biggest(self.lookup(whole)) > owned:
+            # (a country's full name too, however big the entity alone: "the United States" + "Virgin Islands")
+            if linked or owned < 0 or _biggest(self.lookup(whole)) > owned or any(
+                    c.place.feature_code.startswith("PCL") and c.name_kind in ("name", "alt") for c in self.lookup(whole)):
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
 

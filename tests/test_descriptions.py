@@ -67,6 +67,9 @@ def test_pronunciations_other_names_and_more_words_after_the_kind(text, kind):
     ("tourists crowd the Old Town of ", ""),  # a name, not a nationality before "town"
     ("the ruins lie near the modern village of ", "settlement"),  # any adjective before a town's kind
     ("a suburb in the metropolitan county of ", ""),  # ...but not before a division's
+    ("a village in the Central Region of ", ""),  # a division's own name: the place after "of" holds it
+    ("a hamlet in the Lori Province of ", ""),
+    ("a village in the Province of ", "division"),  # the kind alone, however written
 ])
 def test_a_nationality_or_a_direction_may_stand_before_the_kind_word(before, kind):
     text = before + "Quillan."

@@ -68,6 +68,14 @@ def test_a_capitalised_settlement_word_that_begins_a_name_is_no_description(geop
     assert "Port of Spain" in found and found["Port of Spain"].place.country_code == "TT", list(found)
 
 
+def test_a_country_s_full_name_the_model_cut_short_is_joined(geoparser):
+    """"the United States" + "Virgin Islands": the dependency, however big the country before it."""
+    doc = geoparser.parse("The storm passed over the United States Virgin Islands on Tuesday.")
+    found = _found(doc)
+    assert list(found) == ["United States Virgin Islands"], list(found)
+    assert found["United States Virgin Islands"].place.country_code == "VI"
+
+
 def test_the_phrase_rule_can_be_switched_off(store):
     from geomap.pipeline import Geoparser
 

@@ -879,6 +879,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
                 for s, d, t in zip(spans, descs, told)]
     cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
+    chains = _held_chains(spans, text, ev, containers, descs)
     _dateline_holds_sites(spans, cand_lists, containers)
     # "Tacoma, Washington": the candidates of the names each span qualifies
     held: dict[int, list["Place"]] = {}
@@ -899,7 +900,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
         last: dict[tuple, tuple[list, list]] = {}
         for i in order:
             span, cands = spans[i], cand_lists[i]
-            outer = _outer(i, chosen, containers)
+            outer = _outer(i, chosen, containers, chains)
             holds = held.get(id(span))
             if second and _alone(cands, outer, holds):
                 continue  # one candidate and nothing to weigh it against: the context cannot change it
@@ -936,9 +937,9 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
     adjust.run(_far_small_towns, spans, chosen, ranked_all)
-    adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers)
+    adjust.run(_not_in_qualifier, spans, chosen, ranked_all, containers, chains)
     adjust.run(_seats, spans, chosen, store, text)
-    adjust.run(_in_container, spans, chosen, containers, ranked_all)
+    adjust.run(_in_container, spans, chosen, containers, ranked_all, chains)
     out = []
     for i, (place, ranked) in enumerate(zip(chosen, ranked_all)):
         precision = "containing" if place is not None and _contained(ranked, place, adjust.records.get(i)) else "exact"
@@ -1018,6 +1019,34 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
     return out
 
 
+def _held_chains(spans: list[Span_], text: str | None, ev: "Evidence | None", containers: dict[int, int],
+                 descs: list[str]) -> dict[int, tuple[int, ...]]:
+    """For each described name whose container the description gives, the places named after that
+    container in the same chain: "X is a town in the commune of Y in the Cercle of Z in the W Region
+    of V" holds X in Y, then Z, W and V, so that where the gazetteer lacks Y, X is still in the
+    innermost place it has (:func:`_outer`). Only the described name reads the chain: Y's own
+    reading is its own ("the harbour of Quillan in the Tessbury Islands")."""
+    chains: dict[int, tuple[int, ...]] = {}
+    if text is None or ev is None:
+        return chains
+    for i, j in containers.items():
+        if not descs[i] or spans[i].inside is not None or j <= i:
+            continue  # (a name the extractor qualified, "Y, X", "Y in X", holds by its own container)
+        here, chain = ev.sentence(spans[j].start), []
+        while j + 1 < len(spans) and ev.sentence(spans[j + 1].start) == here and spans[j + 1].kind != "demonym":
+            if not _HELD_IN.match(text[spans[j].end : spans[j + 1].start]):
+                break
+            j += 1
+            # "… of the U.S. state of Quillania": the state, not the country before it
+            while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
+                j += 1
+            chain.append(j)
+        if chain:
+            chains[i] = tuple(chain)
+    return chains
+
+
+
 #: Between a country and its division: "the U.S. state of Iowa", "the Canadian province of Ontario".
 _DIVISION_OF = re.compile(r"^\s+(?:state|province|region|territory|county|district|prefecture|department|oblast)\s+of\s+"
                           r"(?:the\s+)?$", re.I)
@@ -1036,20 +1065,33 @@ def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict
             containers[i] = town
 
 
+#: After "in" or "within": "the province of", "the eastern part of the city of", then "northwestern".
+_HOLDER_WORDS = (r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?){0,2}"
+                 # "in northwestern Quillan County", "in south-central Quillan"
+                 r"(?:(?:north|south|east|west|central|mid)[\w-]*\s+)?$")
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
 _DESCRIBED_IN = re.compile(
     r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+\s+){0,6}?"
-    r"(?:in|of|within)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?)?"
-    # "in northwestern Quillan County", "in south-central Quillan"
-    r"(?:(?:north|south|east|west|central|mid)[\w-]*\s+)?$", re.I)
+    r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
+#: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick".
+_HELD_IN = re.compile(r"^\s+(?:in|within|of)\s+" + _HOLDER_WORDS, re.I)
 
 
-def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int]) -> "Place | None":
+def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int],
+           chains: "dict[int, tuple[int, ...]] | None" = None) -> "Place | None":
     """The place chosen for the span that holds span ``i`` ("Fife" in "Knockhill, Fife"), or,
-    when that is unresolved, for the span holding it in turn ("Quillan County, Alberta")."""
+    when that is unresolved, for the span holding it in turn ("Quillan County, Alberta"), or
+    the next resolved place of ``i``'s description chain (:func:`_held_chains`)."""
     j = containers.get(i)
     if j is None:  # most spans: nothing holds them
         return None
+    chain = chains.get(i) if chains is not None else None
+    if chain is not None:
+        # the first resolved place of the chain in the country of its last, the outermost, whose name is
+        # the least in doubt ("the commune of Quillan in the Cercle of Tessbury in Mali": not an Estonian
+        # namesake of Quillan; "the Harnwick region of Tasmania": not a Harnwick abroad)
+        line = [chosen[k] for k in (j, *chain) if chosen[k] is not None]
+        return next((p for p in line if p.country_code == line[-1].country_code), None)
     seen = {i}
     while j is not None and j not in seen:
         if chosen[j] is not None:
@@ -1141,7 +1183,7 @@ def _explain(ranked: list, place: "Place | None", ranker: "Ranker", adjustments:
 
 
 def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: dict[int, int],
-                  ranked_all: list) -> None:
+                  ranked_all: list, chains: "dict[int, tuple[int, ...]] | None" = None) -> None:
     """A name the gazetteer lacks takes the place the text puts it in ("Royal Street in New
     Orleans", "Oulton Park, Cheshire"), marked as approximate; never a place merely named
     nearby. A name that took its container in the ranking follows it when a later rule
@@ -1152,7 +1194,7 @@ def _in_container(spans: list[Span_], chosen: "list[Place | None]", containers: 
         if span.kind == "demonym":
             continue
         if chosen[i] is None or _container_won(ranked_all[i], chosen[i]):
-            outer = _outer(i, chosen, containers)
+            outer = _outer(i, chosen, containers, chains)
             if (outer is not None and outer != chosen[i] and outer.feature_class not in UNHELD_IN
                     and not (outer.feature_class == "P" and natural_name(span.lookup))):
                 chosen[i] = outer
@@ -1359,13 +1401,14 @@ def _far_small_towns(spans: list[Span_], chosen: "list[Place | None]", ranked_al
             chosen[i] = None
 
 
-def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, containers: dict[int, int]) -> None:
+def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, containers: dict[int, int],
+                      chains: "dict[int, tuple[int, ...]] | None" = None) -> None:
     """"Rockingham, Northamptonshire" when no Rockingham of the gazetteer lies in the division
     or country that qualifies it: not the town in North Carolina, another country, but
     somewhere in Northamptonshire, so the name takes the qualifier's place like a name the
     gazetteer lacks."""
     for i, span in enumerate(spans):
-        outer = _outer(i, chosen, containers)
+        outer = _outer(i, chosen, containers, chains)
         place = chosen[i]
         # (a division too, when the text puts it in a country: Lebanon's "North Governorate" is no
         # Cameroonian region because the gazetteer knows Lebanon's only by its French name; a region

@@ -103,6 +103,42 @@ def test_a_town_whose_namesakes_all_lie_elsewhere_takes_the_county_the_sentence_
         assert m.candidates is None or m.candidates[0]["geonameid"] == m.place.geonameid
 
 
+def test_a_described_name_is_in_the_innermost_place_of_its_chain_the_gazetteer_has(geoparser):
+    """The commune is unknown and its name an Estonian town's other spelling: the village is in
+    the first place of the description's chain that lies in the chain's country, never abroad."""
+    doc = geoparser.parse("Dia is a fishing village and seat of the commune of Kounda in the Cercle of Djenné "
+                          "in the Mopti Region of Mali.")
+    m = _mention(doc, "Dia")
+    assert m.place is not None and m.place.country_code == "ML" and m.precision == "containing", m.place
+
+
+def test_a_description_may_name_a_part_of_the_place_it_is_in(geoparser):
+    """"within the north-eastern corner of the city of Toronto": Toronto holds the district, not a
+    Jamaican namesake, in every mention."""
+    doc = geoparser.parse("Malvern is a district and former township within the north-eastern corner of the city of "
+                          "Toronto, Canada. Malvern grew quickly in the 1970s.")
+    found = [m for m in doc.mentions if m.text == "Malvern"]
+    assert len(found) == 2
+    for m in found:
+        assert m.place is not None and m.place.name == "Toronto" and m.precision == "containing", m.place
+
+
+def test_a_named_region_of_a_country_leaves_the_country_a_country(geoparser):
+    """"the Central Region of Malta": Malta holds the region; it is not described as a division
+    (a Brazilian municipality of that name)."""
+    doc = geoparser.parse("Lija is a small village in the Central Region of Malta, near the old capital.")
+    malta = _mention(doc, "Malta")
+    assert malta.place is not None and malta.place.country_code == "MT" and malta.place.is_country
+
+
+def test_an_abbreviated_saint_opens_a_described_name(geoparser):
+    """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
+    doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
+    assert "St" not in [m.text for m in doc.mentions]
+    canton = _mention(doc, "St. Gallen")
+    assert canton.place is not None and canton.place.country_code == "CH"
+
+
 def test_no_place_from_nearness_alone(geoparser):
     doc = geoparser.parse("The band played in Leeds on Monday. Later that week, fans gathered at Quillan Arena.")
     for m in doc.mentions:
