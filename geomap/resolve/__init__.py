@@ -932,7 +932,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, descs)
     if ev is not None:
         adjust.run(_text_coordinates, spans, chosen, ranked_all, text or "", ev)
-    adjust.run(_region_sense, spans, chosen)
+    adjust.run(_region_sense, spans, chosen, ranked_all)
     adjust.run(_campus_town, spans, chosen, text or "")
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
@@ -1216,11 +1216,16 @@ def _unknown(ranked: list) -> bool:
     return all(c.name_kind == CONTAINER for _, c, _ in ranked)
 
 
-def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
+def _placed_by_text(ranked: list, place: "Place") -> bool:
+    """Whether ``place``'s row of the ranking has evidence of the text's (:data:`_EVIDENCE`)."""
+    return any(c.place.geonameid == place.geonameid and _positive(f, _EVIDENCE) for _, c, f in ranked)
+
+
+def _region_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
     """After "the Kursk region", a bare "Kursk" that resolved to the division's namesake
-    city inside it means the division too ("North Korean troops in Kursk"). After "Suffolk
-    County", a bare "Suffolk" (or "Suffolk City") that resolved to a namesake far away ("the
-    Suffolk Times") is the county: one article rarely means two places of one name
+    city inside it means the division too ("North Korean troops in Kursk"). After "Quillan
+    County", a bare "Quillan" (or "Quillan City") that resolved to a namesake far away ("the
+    Quillan Times") is the county: one article rarely means two places of one name
     (capitals and countries excepted)."""
     regions: dict[str, "Place"] = {}
     since: dict[str, int] = {}
@@ -1245,8 +1250,13 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]") -> None:
             if inside and place.feature_class == "P" and span.kind == "toponym":
                 chosen[i] = region
         elif (not inside and place.feature_code not in ("PPLC", "CONT") and not place.feature_code.startswith("PCL")
-                and _km(place.point, region.point) > NEAR_KM):
-            chosen[i] = region  # a county: not a state's namesake capital ("Washington State", "Washington")
+                and _km(place.point, region.point) > NEAR_KM
+                and (place.country_code == region.country_code or not _placed_by_text(ranked_all[i], place))):
+            # a county: not a state's namesake capital ("Washington State", "Washington"); a namesake
+            # abroad only when nothing in the text put the name there: the county is the doubtful reading
+            # when the text places the town ("Quillan is a town in the Northern Province" of one country,
+            # "Quillan District" of another)
+            chosen[i] = region
 
 
 #: Organisations that stand on one site in a town: "University of Arizona" is in Tucson.
@@ -1320,8 +1330,14 @@ def _drop_counties_of_other_states(spans: list[Span_], chosen: "list[Place | Non
                for _, c, _ in ranked_all[i]):
             continue  # the name is its first-level division's too ("the Balearic Islands"): no county of many
         f = ranked_all[i][0][2]
-        if not any(f.get(k, 0.0) > 0 for k in ("near", "admin1", "inside", "holds", "qualifier", "container")):
+        if not _positive(f, ("near", "admin1", "inside", "holds", "qualifier", "container")):
             chosen[i] = None
+
+
+def _positive(f: dict[str, float], keys: "Container[str]") -> bool:
+    """Whether any of the features ``keys`` is positive in ``f``, as ranked alone or where the
+    sentence says what the name is (``inside@told``)."""
+    return any(v > 0 and k.partition("@")[0] in keys for k, v in f.items())
 
 
 def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
@@ -1365,8 +1381,7 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
         # (a country gives way only to the division that holds the article's towns: "Georgia" with Atlanta
         # and Savannah)
         home = next((c.place for _, c, f in ranked_all[i] if c.place.country_code == main
-                     and any(f.get(k, 0.0) > 0 for k in (("holds_named",) if country else
-                                                           ("near", "ev_county", "ev_admin1", "holds_named")))), None)
+                     and _positive(f, ("holds_named",) if country else ("near", "ev_county", "ev_admin1", "holds_named"))), None)
         if country and home is None:
             continue
         if home is not None:
@@ -1394,7 +1409,7 @@ def _far_small_towns(spans: list[Span_], chosen: "list[Place | None]", ranked_al
         if (place is None or place.feature_class != "P" or place.population >= FAR_TOWN_POP or place.geonameid < 0
                 or span.label in ("ner:GPE", "ner:LOC") or span.label.startswith(("rule:dateline", "rule:described"))
                 or span.inside is not None or not ranked_all[i]
-                or any(v > 0 and k.split("@")[0] in _EVIDENCE for k, v in ranked_all[i][0][2].items())):
+                or _positive(ranked_all[i][0][2], _EVIDENCE)):
             continue
         others = [q for j, q in local if j != i and chosen[j] != place]
         if len(others) >= 2 and all(_km(place.point, q) > FAR_TOWN_KM for q in others):
@@ -1424,7 +1439,7 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
         elsewhere = place.country_code != outer.country_code or (
             outer.feature_code == "ADM1" and place.admin1 and place.admin1 != outer.admin1
             and spans[containers[i]].label == "rule:qualified")
-        if outer.country_code and elsewhere and not any("inside" in f for _, _, f in ranked_all[i]):
+        if outer.country_code and elsewhere and not any(_positive(f, ("inside",)) for _, _, f in ranked_all[i]):
             chosen[i] = None
 
 

@@ -131,6 +131,20 @@ def test_a_named_region_of_a_country_leaves_the_country_a_country(geoparser):
     assert malta.place is not None and malta.place.country_code == "MT" and malta.place.is_country
 
 
+@pytest.mark.parametrize("text", [
+    "Mansa is a market town in the Luapula Province of Zambia. Farmers from across Mansa District sell fish there.",
+    "Mansa is a market town in northern Zambia. Farmers from across Mansa District sell fish in Mansa.",
+])
+def test_a_district_abroad_does_not_take_a_town_the_text_places(geoparser, text):
+    """The district of the town's name is an Indian one in the gazetteer: the town the sentence
+    describes stays Zambian (rules after ranking read the features of a described name too)."""
+    doc = geoparser.parse(text)
+    towns = [m for m in doc.mentions if m.text == "Mansa"]
+    assert towns
+    for m in towns:
+        assert m.place is not None and m.place.country_code == "ZM" and m.precision == "exact", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
