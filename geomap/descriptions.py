@@ -115,8 +115,21 @@ def description(text: str, start: int, end: int) -> tuple[str, bool]:
     return found
 
 
+#: ", California," before "is"/"was": the qualifier of the name before it, which the sentence
+#: then describes ("Quillan, Oregon, is a ghost town").
+_QUALIFIER = re.compile(r",\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=,\s+(?:is|was)\s)")
+#: ...and the name before a qualifier, which the description is not of.
+_QUALIFIED_BEFORE = re.compile(r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}),\s+$")
+
+
 def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     end = past_aside(text, end)
+    qualifier = _QUALIFIER.match(text, end)
+    if qualifier is not None:
+        end = qualifier.end()  # "Quillan, Oregon, is a ghost town": the town is Quillan
+    elif text.startswith(",", end) and _QUALIFIED_BEFORE.search(text, max(0, start - 60), start):
+        if re.match(r",\s+(?:is|was)\s", text[end : end + 8]):
+            return "", False  # ...and Oregon is not one
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
     m = _AFTER.match(text, end, min(len(text), end + 80))

@@ -109,3 +109,10 @@ def test_a_self_governed_region_is_a_territory():
     assert describe(text, 0, len("Quillania")) == "territory"
     start = text.index("Harnwick")
     assert describe(text, start, start + len("Harnwick")) == "division"
+
+
+def test_a_qualified_name_is_the_one_described():
+    """"Quillan, Oregon, is a ghost town": Quillan is the town; Oregon only qualifies it."""
+    text = "Quillan, Oregon, is a ghost town in Harlan County."
+    assert describe(text, 0, len("Quillan")) == "settlement"
+    assert describe(text, len("Quillan, "), len("Quillan, Oregon")) == ""

@@ -929,7 +929,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust = _Adjustments(chosen, disable)
     adjust.run(_qualified_pairs, spans, chosen, ranked_all)
     adjust.run(_list_sense, spans, chosen, ranked_all, text or "")
-    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, descs)
+    adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, [2 if k and a else 1 if k else 0 for k, a in stated])
     if ev is not None:
         adjust.run(_text_coordinates, spans, chosen, ranked_all, text or "", ev)
     adjust.run(_region_sense, spans, chosen, ranked_all)
@@ -1648,17 +1648,18 @@ def _list_division(group: list[int], chosen: "list[Place | None]", ranked_all: l
             chosen[i] = pick
 
 
-def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, descs: "list[str]") -> None:
+def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list, stated: "list[int]") -> None:
     """The same toponym text resolves to the place of its best-located mention: one whose
-    sentence says what it is ("Quillan is a village in Harlan County"), else the most
-    confident. ``descs`` holds what each mention's sentence says it is."""
+    sentence says what it is ("Quillan is a village in Harlan County"), else one whose sentence
+    names its kind ("named after the city of Quillan, Scotland"), else the most confident.
+    ``stated`` holds 2, 1 or 0 for each mention, in that order."""
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
         if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"
             continue
         key = _sense(span)
         j = best.get(key)
-        if j is None or (bool(descs[i]), ranked_all[i][0][0]) > (bool(descs[j]), ranked_all[j][0][0]):
+        if j is None or (stated[i], ranked_all[i][0][0]) > (stated[j], ranked_all[j][0][0]):
             best[key] = i
     for i, span in enumerate(spans):
         j = best.get(_sense(span))

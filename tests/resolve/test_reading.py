@@ -145,6 +145,24 @@ def test_a_district_abroad_does_not_take_a_town_the_text_places(geoparser, text)
         assert m.place is not None and m.place.country_code == "ZM" and m.precision == "exact", m.place
 
 
+def test_a_name_follows_its_described_mention_not_one_named_in_passing(geoparser):
+    """One sense per discourse takes the mention the sentence describes ("X is a small city in
+    Rock County"), not a namesake named in passing ("the town of X, Scotland"), however sure."""
+    doc = geoparser.parse("Montrose is a small city in Rock County, Minnesota. Its founders named it after the town "
+                          "of Montrose, Scotland. Montrose has a grain elevator.")
+    first, namesake, last = [m for m in doc.mentions if m.text == "Montrose"]
+    assert first.place is not None and first.place.admin1 == "MN"
+    assert namesake.place is not None and namesake.place.country_code == "GB"
+    assert last.place == first.place, last.place
+
+
+def test_the_town_before_its_qualifier_is_the_one_described(geoparser):
+    """"Fresno, Ohio, is a tiny hamlet": the hamlet is Fresno, in Ohio; not the Californian city."""
+    doc = geoparser.parse("Fresno, Ohio, is a tiny hamlet in Coshocton County. Fresno has a single store.")
+    for m in (m for m in doc.mentions if m.text == "Fresno"):
+        assert m.place is not None and m.place.admin1 == "OH", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
