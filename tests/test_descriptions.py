@@ -116,3 +116,8 @@ def test_a_qualified_name_is_the_one_described():
     text = "Quillan, Oregon, is a ghost town in Harlan County."
     assert describe(text, 0, len("Quillan")) == "settlement"
     assert describe(text, len("Quillan, "), len("Quillan, Oregon")) == ""
+
+
+def test_a_seat_is_a_town():
+    text = "Quillan is the county seat of Harlan County."
+    assert describe(text, 0, len("Quillan")) == "settlement"

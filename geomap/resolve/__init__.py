@@ -1071,7 +1071,8 @@ _HOLDER_WORDS = (r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?){0,2}
                  r"(?:(?:north|south|east|west|central|mid)[\w-]*\s+)?$")
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
 _DESCRIBED_IN = re.compile(
-    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+\s+){0,6}?"
+    # (an aside between commas: "an unincorporated community, now a ghost town, in")
+    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+,?\s+){0,6}?"
     r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
 #: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick".
 _HELD_IN = re.compile(r"^\s+(?:in|within|of)\s+" + _HOLDER_WORDS, re.I)

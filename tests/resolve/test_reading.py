@@ -163,6 +163,22 @@ def test_the_town_before_its_qualifier_is_the_one_described(geoparser):
         assert m.place is not None and m.place.admin1 == "OH", m.place
 
 
+def test_a_county_seat_is_described_as_a_town_of_its_county(geoparser):
+    doc = geoparser.parse("Florence is the county seat of Pinal County, Arizona. Tourists from Florence, Italy, "
+                          "rarely visit.")
+    seat, other = [m for m in doc.mentions if m.text == "Florence"]
+    assert seat.place is not None and seat.place.admin1 == "AZ", seat.place
+    assert other.place is not None and other.place.country_code == "IT", other.place
+
+
+def test_an_aside_between_commas_may_stand_in_a_description(geoparser):
+    """"an unincorporated community, now a ghost town, in Grant County": still in that county."""
+    doc = geoparser.parse("Austin is an unincorporated community, now a ghost town, in Grant County, Oregon. "
+                          "Austin had a post office until 1950.")
+    for m in (m for m in doc.mentions if m.text == "Austin"):
+        assert m.place is not None and m.place.admin1 == "OR", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
