@@ -1074,8 +1074,9 @@ _DESCRIBED_IN = re.compile(
     # (an aside between commas: "an unincorporated community, now a ghost town, in")
     r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+,?\s+){0,6}?"
     r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
-#: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick".
-_HELD_IN = re.compile(r"^\s+(?:in|within|of)\s+" + _HOLDER_WORDS, re.I)
+#: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick",
+#: "Quillan district of Tessbury".
+_HELD_IN = re.compile(r"^(?-i:\s+[a-z][\w-]*)?\s+(?:in|within|of)\s+" + _HOLDER_WORDS, re.I)  # ("Quillan district of")
 
 
 def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int],

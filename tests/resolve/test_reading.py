@@ -179,6 +179,16 @@ def test_an_aside_between_commas_may_stand_in_a_description(geoparser):
         assert m.place is not None and m.place.admin1 == "OR", m.place
 
 
+def test_a_division_word_may_stand_between_two_places_of_a_chain(geoparser):
+    """"in the Fenland district of north Cambridgeshire": the chain goes on past "district" to
+    the county, whose country outweighs a country that bears the district's name as another
+    of its names (Finland)."""
+    doc = geoparser.parse("Newton is a farming village in the Fenland district of north Cambridgeshire. "
+                          "Newton has a church.")
+    for m in (m for m in doc.mentions if m.text == "Newton"):
+        assert m.place is not None and m.place.country_code == "GB", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
