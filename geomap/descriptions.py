@@ -16,7 +16,7 @@ KINDS = {
                    "locality", "neighbourhood", "neighborhood", "census-designated", "port", "capital", "municipality",
                    "commune", "parish", "resort", "place", "comune", "frazione", "gmina", "barangay", "kibbutz",
                    "moshav", "townland", "hromada", "selo", "posyolok", "camp", "colony", "outpost", "station", "quarter",
-                   "ward", "area", "site", "seat"),
+                   "ward", "area", "site", "seat", "barrio"),
     "division": ("county", "province", "district", "region", "state", "governorate", "prefecture", "oblast",
                  "department", "canton", "raion", "municipio", "voivodeship", "shire"),
     # a division or a dependency, which GeoNames has as a country of its own ("Puerto Rico, a territory of…")

@@ -1010,6 +1010,8 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
             if t.kind == "demonym" or t.start < after:
                 continue
             gap = text[after : t.start]
+            if _DESCRIBED_AS.match(gap):
+                continue  # "Quillan is a Harnwick community in…": a place in the description itself
             if _DESCRIBED_IN.match(gap):
                 # "in the U.S. state of Quillania": the state, not the country before it
                 while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
@@ -1067,13 +1069,16 @@ def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict
 
 #: After "in" or "within": "the province of", "the eastern part of the city of", then "northwestern".
 _HOLDER_WORDS = (r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?){0,2}"
-                 # "in northwestern Quillan County", "in south-central Quillan"
-                 r"(?:(?:north|south|east|west|central|mid)[\w-]*\s+)?$")
+                 # "in northwestern Quillan County", "in south-central Quillan", "in inner southeast Quillan"
+                 r"(?:(?-i:[a-z][\w-]*)\s+){0,2}(?:(?:north|south|east|west|central|mid)[\w-]*\s+)?$")
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
 _DESCRIBED_IN = re.compile(
     # (an aside between commas: "an unincorporated community, now a ghost town, in")
-    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+,?\s+){0,6}?"
+    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+,?\s+){0,8}?"
     r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
+#: The opening of a description before a place named in it: "is a (small)" (Harnwick community in).
+_DESCRIBED_AS = re.compile(r"^(?:,\s*|\s+(?:is|was)\s+)(?:a|an)\s+"
+                           r"(?:(?!(?:in|of|within|on|at|near|from|by|and|or)\s)(?-i:[a-z][\w-]*)\s+){0,2}$", re.I)
 #: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick",
 #: "Quillan district of Tessbury".
 _HELD_IN = re.compile(r"^(?-i:\s+[a-z][\w-]*)?\s+(?:in|within|of)\s+" + _HOLDER_WORDS, re.I)  # ("Quillan district of")

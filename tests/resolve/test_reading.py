@@ -189,6 +189,25 @@ def test_a_division_word_may_stand_between_two_places_of_a_chain(geoparser):
         assert m.place is not None and m.place.country_code == "GB", m.place
 
 
+@pytest.mark.parametrize("text,name,town,cc", [
+    # lower-case words between "in" and the place
+    ("Woodstock is a quiet neighborhood located in inner southeast Portland, Oregon. Woodstock has a library.",
+     "Woodstock", "Portland", "US"),
+    # a place named inside the description itself, before the one that holds the name
+    ("Claremont is a small Ontario hamlet located in the northern part of the City of Pickering. "
+     "Claremont has a school.", "Claremont", "Pickering", "CA"),
+    # a barrio is a part of a town
+    ("Palermo is a barrio in the north of Buenos Aires, Argentina. Palermo has large parks.",
+     "Palermo", "Buenos Aires", "AR"),
+])
+def test_a_neighbourhood_the_gazetteer_lacks_is_in_its_town(geoparser, text, name, town, cc):
+    found = [m for m in geoparser.parse(text).mentions if m.text == name]
+    assert found
+    for m in found:
+        assert m.place is not None and m.place.name == town and m.place.country_code == cc, m.place
+        assert m.precision == "containing"
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
