@@ -503,6 +503,9 @@ NOT_ALONE = {
 #: Park" names a valley or park the reader knows, not a town so called.
 LAND_WORDS = frozenset("valley delta coast peninsula desert plains highlands hills park beach heights harbour harbor "
                        "forest".split())
+#: Last words of names of streets and roads, which are named after places they are not in ("London Road").
+THOROUGHFARES = frozenset("street avenue road boulevard lane drive way highway parkway expressway turnpike alley "
+                          "terrace crescent".split())
 
 
 @dataclass(slots=True)

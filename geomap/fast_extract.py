@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
 from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
-                      Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
+                      THOROUGHFARES, Span_, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
                       mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
 
@@ -302,6 +302,12 @@ def _name_end(run: str, end: int) -> int:
     """Where a name that ends with the word ending at ``end`` of ``run`` ends: before a possessive
     ("Russia’s Kursk": "Russia")."""
     return end - 2 if run.endswith(("'s", "’s"), 0, end) else end
+
+
+def _street_after(text: str, end: int) -> bool:
+    """Whether a capitalised thoroughfare word follows the name ending at ``end`` ("London Road")."""
+    m = _NEXT_WORD.match(text, end, end + 16)
+    return m is not None and m.group(1)[:1].isupper() and m.group(1).casefold() in THOROUGHFARES
 
 
 def default_filter() -> FastFilter:
@@ -579,6 +585,8 @@ class _Recogniser:
                     if not demonym:
                         if text[b : b + 2] in ("'s", "’s") and self.owns_possessive(a, b + 2):
                             b += 2  # "St. John's": the city's own name, not St. John's something
+                        elif text[b : b + 1] == " " and _street_after(text, b):
+                            continue  # "London Road": a street named after the city, not the city
                         self.matches.append((a, b, r, i, what))
                     elif what and self.free(a, b):  # a plural ("Mexicans") names people: no mention
                         self.take(Span_(a, b, "demonym", "fast:demonym", text[a:b]))

@@ -285,3 +285,9 @@ def test_a_possessive_that_ends_a_place_name_stays_in_fast_mode(fast):
     doc = fast.parse("Police in St. John's said the driver fled.")
     assert [(m.text, m.place.country_code) for m in doc.mentions] == [("St. John's", "CA")]
     assert [m.text for m in fast.parse("London's mayor spoke on Monday.").mentions] == ["London"]
+
+
+def test_a_street_named_after_a_city_is_not_the_city(fast):
+    doc = fast.parse("Traffic was heavy on London Road in Brighton on Monday. He moved to London. Road works began.")
+    assert [m.text for m in doc.mentions if m.text == "London"] == ["London"]  # the second, the city itself
+    assert all(m.start > 60 for m in doc.mentions if m.text == "London")

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from ..extract import COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, Span_, big_place, fit_candidates, other_than
+from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, Span_, big_place, fit_candidates,
+                       other_than)
 from ..gazetteer.names import core_name, normalize
 from ..model import Place, great_circle_km
 from ..gazetteer.store import Candidate
@@ -629,6 +630,7 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
 
 
 _JOINERS = ("of", "de", "la", "del", "upon", "on")
+
 #: Organisation words that name a building rather than a body ("Liverpool Academy").
 _SITES = {"hospital", "school", "museum", "court", "club", "office", "centre", "center", "park", "academy"}
 
@@ -653,6 +655,8 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
             return country
         for n in (3, 2, 1):  # "New York Auto Show", "London Guildhall School": a big city's venue
             head = " ".join(words[:n])
+            if words[-1].casefold() in THOROUGHFARES:
+                break  # "London Road" runs through Brighton, "Victoria Park Avenue" through Toronto: named after a city
             if n < len(words) and head[:1].isupper():
                 cities = [c for c in store.lookup(head) if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
                           and c.place.population >= BIG_CITY_POP]

@@ -208,6 +208,20 @@ def test_a_neighbourhood_the_gazetteer_lacks_is_in_its_town(geoparser, text, nam
         assert m.precision == "containing"
 
 
+@pytest.mark.parametrize("text,street,town", [
+    ("Traffic was heavy on London Road in Brighton on Monday.", "London Road", "Brighton"),
+    ("Traffic was heavy on Victoria Park Avenue on Monday morning.", "Victoria Park Avenue", None),
+])
+def test_a_street_named_after_a_city_is_not_in_that_city(geoparser, text, street, town):
+    """A road is named after the city it leads to, not the one it is in: it is in the town
+    the text puts it in, or nowhere."""
+    m = _mention(geoparser.parse(text), street)
+    if town is None:
+        assert m.place is None, m.place
+    else:
+        assert m.place is not None and m.place.name == town and m.precision == "containing", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
