@@ -1084,8 +1084,16 @@ _DESCRIBED_IN = re.compile(
 _DESCRIBED_AS = re.compile(r"^(?:,\s*|\s+(?:is|was)\s+)(?:a|an)\s+"
                            r"(?:(?!(?:in|of|within|on|at|near|from|by|and|or)\s)(?-i:[a-z][\w-]*)\s+){0,2}$", re.I)
 #: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick",
-#: "Quillan district of Tessbury".
-_HELD_IN = re.compile(r"^(?-i:\s+[a-z][\w-]*)?\s+(?:in|within|of)\s+" + _HOLDER_WORDS, re.I)  # ("Quillan district of")
+#: "Quillan district of Tessbury", "Quillan Township, Tessbury County".
+_HELD_IN = re.compile(r"^(?:,\s*$|(?-i:\s+[a-z][\w-]*)?\s+(?:in|within|of)\s+" + _HOLDER_WORDS + ")", re.I)
+
+
+def _held_by(outer: "Place", inner: "Place") -> bool:
+    """Whether ``outer`` may hold ``inner`` as a description's chain says: :func:`_contains`, or,
+    for a region of no first-level division ("the Quillan Downs"), the same country."""
+    if inner.feature_class not in ("P", "A") or (inner.feature_class == "A" and not inner.admin1):
+        return inner.country_code == outer.country_code
+    return _contains(outer, inner)
 
 
 def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int],
@@ -1098,11 +1106,14 @@ def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int],
         return None
     chain = chains.get(i) if chains is not None else None
     if chain is not None:
-        # the first resolved place of the chain in the country of its last, the outermost, whose name is
-        # the least in doubt ("the commune of Quillan in the Cercle of Tessbury in Mali": not an Estonian
-        # namesake of Quillan; "the Harnwick region of Tasmania": not a Harnwick abroad)
+        # the first resolved place of the chain that the divisions after it hold: the outer places' names
+        # are the less in doubt ("the commune of Quillan in the Cercle of Tessbury in Mali": not an Estonian
+        # namesake of Quillan; "the Harnwick region of Tasmania": not a Harnwick abroad; "Quillan Township,
+        # Tessbury County, Indiana": not the town of Quillan in another state)
         line = [chosen[k] for k in (j, *chain) if chosen[k] is not None]
-        return next((p for p in line if p.country_code == line[-1].country_code), None)
+        line = [p for p in line if p.country_code == line[-1].country_code] if line else line
+        return next((p for n, p in enumerate(line)
+                     if all(_held_by(q, p) for q in line[n + 1 :] if q.feature_class == "A" and q != p)), None)
     seen = {i}
     while j is not None and j not in seen:
         if chosen[j] is not None:

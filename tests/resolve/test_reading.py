@@ -222,6 +222,16 @@ def test_a_street_named_after_a_city_is_not_in_that_city(geoparser, text, street
         assert m.place is not None and m.place.name == town and m.precision == "containing", m.place
 
 
+def test_a_township_named_like_a_town_elsewhere_gives_way_to_the_county_that_holds_it(geoparser):
+    """"in Bethlehem Township, Clark County, Indiana": the chain goes on past the comma; the township
+    the gazetteer lacks reads as the Pennsylvanian city, which Clark County does not hold, so the
+    village is in the county (and every later mention with it)."""
+    doc = geoparser.parse("Bethlehem is a farming village in Bethlehem Township, Clark County, Indiana. "
+                          "Bethlehem lies on the river.")
+    for m in (m for m in doc.mentions if m.text == "Bethlehem"):
+        assert m.place is not None and m.place.admin1 == "IN", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
