@@ -1272,12 +1272,11 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: 
             if inside and place.feature_class == "P" and span.kind == "toponym":
                 chosen[i] = region
         elif (not inside and place.feature_code not in ("PPLC", "CONT") and not place.feature_code.startswith("PCL")
-                and _km(place.point, region.point) > NEAR_KM
-                and (place.country_code == region.country_code or not _placed_by_text(ranked_all[i], place))):
-            # a county: not a state's namesake capital ("Washington State", "Washington"); a namesake
-            # abroad only when nothing in the text put the name there: the county is the doubtful reading
-            # when the text places the town ("Quillan is a town in the Northern Province" of one country,
-            # "Quillan District" of another)
+                and _km(place.point, region.point) > NEAR_KM and not _placed_by_text(ranked_all[i], place)):
+            # a county: not a state's namesake capital ("Washington State", "Washington"); and only when
+            # nothing in the text put the name where it is: the county is the doubtful reading when the
+            # text places the town ("Quillan is a city in Harlan County" … "named after Quillan County",
+            # or "Quillan is a town in the Northern Province" of one country, "Quillan District" of another)
             chosen[i] = region
 
 

@@ -232,6 +232,17 @@ def test_a_township_named_like_a_town_elsewhere_gives_way_to_the_county_that_hol
         assert m.place is not None and m.place.admin1 == "IN", m.place
 
 
+def test_a_county_named_in_passing_does_not_take_the_town_the_text_places(geoparser):
+    """"named after Clayton County, Iowa": the county is what the town was named after; the town
+    the first sentence puts in Rabun County stays in Georgia (region sense yields to the text)."""
+    doc = geoparser.parse("Clayton is a small town in Rabun County, Georgia. Early settlers named it after "
+                          "Clayton County, Iowa. Clayton hosts a fair.")
+    towns = [m for m in doc.mentions if m.text == "Clayton"]
+    assert len(towns) == 2
+    for m in towns:
+        assert m.place is not None and m.place.admin1 == "GA" and m.place.feature_class == "P", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
