@@ -1078,14 +1078,16 @@ _HOLDER_WORDS = (r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?){0,2}
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
 _DESCRIBED_IN = re.compile(
     # (an aside between commas: "an unincorporated community, now a ghost town, in")
-    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:a|an|the)\s+(?:[\w()-]+,?\s+){0,8}?"
+    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:(?:a|an|the)\s+(?:[\w()-]+,?\s+){0,8}?|(?:located|situated)\s+)"
+    # ("X is located in Y"; never "near Y": near a town is not in it)
     r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
 #: The opening of a description before a place named in it: "is a (small)" (Harnwick community in).
 _DESCRIBED_AS = re.compile(r"^(?:,\s*|\s+(?:is|was)\s+)(?:a|an)\s+"
                            r"(?:(?!(?:in|of|within|on|at|near|from|by|and|or)\s)(?-i:[a-z][\w-]*)\s+){0,2}$", re.I)
 #: Between two places of a description's chain: "Quillan in the Cercle of Tessbury", "… Region of southern Harnwick",
 #: "Quillan district of Tessbury", "Quillan Township, Tessbury County".
-_HELD_IN = re.compile(r"^(?:,\s*$|(?-i:\s+[a-z][\w-]*)?\s+(?:in|within|of)\s+" + _HOLDER_WORDS + ")", re.I)
+_HELD_IN = re.compile(r"^(?:,\s*$|,?(?:\s+(?!(?:north|south|east|west)[a-z]*\s)(?-i:[a-z][\w-]*))?\s+(?:in|within|of)\s+"
+                      + _HOLDER_WORDS + ")", re.I)  # (never "…, north of Quillan": a direction holds nothing)
 
 
 def _held_by(outer: "Place", inner: "Place") -> bool:

@@ -243,6 +243,12 @@ def test_a_county_named_in_passing_does_not_take_the_town_the_text_places(geopar
         assert m.place is not None and m.place.admin1 == "GA" and m.place.feature_class == "P", m.place
 
 
+def test_located_in_a_place_says_where_the_name_is(geoparser):
+    doc = geoparser.parse("Kelso is located in the coastal strip of KwaZulu-Natal, South Africa. Kelso has a beach.")
+    for m in (m for m in doc.mentions if m.text == "Kelso"):
+        assert m.place is not None and m.place.country_code == "ZA" and m.precision == "containing", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
