@@ -1461,7 +1461,9 @@ def _not_in_qualifier(spans: list[Span_], chosen: "list[Place | None]", ranked_a
         # Delaware"): "Quillan, Tessbury, Harnwick" is a list of one country's towns
         elsewhere = place.country_code != outer.country_code or (
             outer.feature_code == "ADM1" and place.admin1 and place.admin1 != outer.admin1
-            and spans[containers[i]].label == "rule:qualified")
+            and spans[containers[i]].label == "rule:qualified") or (
+            # "Quillan Township, Tessbury County": a county holds nothing of another state
+            outer.feature_code == "ADM2" and place.admin1 and outer.admin1 and place.admin1 != outer.admin1)
         if outer.country_code and elsewhere and not any(_positive(f, ("inside",)) for _, _, f in ranked_all[i]):
             chosen[i] = None
 

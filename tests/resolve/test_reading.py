@@ -249,6 +249,14 @@ def test_located_in_a_place_says_where_the_name_is(geoparser):
         assert m.place is not None and m.place.country_code == "ZA" and m.precision == "containing", m.place
 
 
+def test_a_county_holds_nothing_of_another_state(geoparser):
+    """"Stanton Township, Goodhue County": the township the gazetteer lacks is in the county, not
+    at the Californian town of its bare name."""
+    m = _mention(geoparser.parse("Volunteers cleared snow in Stanton Township, Goodhue County, on Sunday."),
+                 "Stanton Township")
+    assert m.place is not None and m.place.admin1 == "MN" and m.precision == "containing", m.place
+
+
 def test_an_abbreviated_saint_opens_a_described_name(geoparser):
     """"the canton of St. Gallen": the canton, not a county of some other saint's name."""
     doc = geoparser.parse("Au is a small municipality in the canton of St. Gallen in Switzerland.")
