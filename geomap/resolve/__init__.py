@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, Span_, big_place, fit_candidates,
-                       other_than)
+from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, Span_, big_place,
+                       fit_candidates, other_than)
 from ..gazetteer.names import core_name, normalize
 from ..model import Place, great_circle_km
 from ..gazetteer.store import Candidate
@@ -630,7 +630,6 @@ def _fallback(name: str, store: "GazetteerStore") -> "list[Candidate]":
 
 
 _JOINERS = ("of", "de", "la", "del", "upon", "on")
-
 #: Organisation words that name a building rather than a body ("Liverpool Academy").
 _SITES = {"hospital", "school", "museum", "court", "club", "office", "centre", "center", "park", "academy"}
 
@@ -1052,7 +1051,6 @@ def _held_chains(spans: list[Span_], text: str | None, ev: "Evidence | None", co
     return chains
 
 
-
 #: Between a country and its division: "the U.S. state of Iowa", "the Canadian province of Ontario".
 _DIVISION_OF = re.compile(r"^\s+(?:state|province|region|territory|county|district|prefecture|department|oblast)\s+of\s+"
                           r"(?:the\s+)?$", re.I)
@@ -1078,7 +1076,8 @@ _HOLDER_WORDS = (r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?){0,2}
 #: "is a village located in", ", a town in the", "is a city in the province of": a description, then the place.
 _DESCRIBED_IN = re.compile(
     # (an aside between commas or in brackets: "an unincorporated community, now a ghost town, in")
-    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?(?:(?:a|an|the)\s+(?:\([^()]{0,80}\)\s+|[\w()-]+,?\s+){0,8}?|(?:located|situated)\s+)"
+    r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?"
+    r"(?:(?:a|an|the)\s+(?:\([^()]{0,80}\)\s+|[\w()-]+,?\s+){0,8}?|(?:located|situated)\s+)"
     # ("X is located in Y"; never "near Y": near a town is not in it)
     r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
 #: The opening of a description before a place named in it: "is a (small)" (Harnwick community in).
@@ -1101,8 +1100,9 @@ def _held_by(outer: "Place", inner: "Place") -> bool:
 def _outer(i: int, chosen: "list[Place | None]", containers: dict[int, int],
            chains: "dict[int, tuple[int, ...]] | None" = None) -> "Place | None":
     """The place chosen for the span that holds span ``i`` ("Fife" in "Knockhill, Fife"), or,
-    when that is unresolved, for the span holding it in turn ("Quillan County, Alberta"), or
-    the next resolved place of ``i``'s description chain (:func:`_held_chains`)."""
+    when that is unresolved, for the span holding it in turn ("Quillan County, Alberta"). For a
+    described name with a description chain (:func:`_held_chains`), the first resolved place of
+    the chain that the later divisions of its outermost place's country hold."""
     j = containers.get(i)
     if j is None:  # most spans: nothing holds them
         return None
