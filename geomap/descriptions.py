@@ -118,18 +118,32 @@ def description(text: str, start: int, end: int) -> tuple[str, bool]:
 #: ", California," before "is"/"was": the qualifier of the name before it, which the sentence
 #: then describes ("Quillan, Oregon, is a ghost town").
 _QUALIFIER = re.compile(r",\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=,\s+(?:is|was)\s)")
+#: ", Oregon" before "is"/"was" with no comma, when the name opens its sentence ("Quillan, Oregon is a
+#: neighborhood"; not "After Quillan, Tessbury is the next stop").
+_QUALIFIER_OPENING = re.compile(r",\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=\s+(?:is|was)\s)")
 #: ...and the name before a qualifier, which the description is not of.
 _QUALIFIED_BEFORE = re.compile(r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}),\s+$")
+#: The name before a qualifier opens its sentence.
+_OPENING_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)(?!(?:After|Before|In|At|On|From|To|With|Without|For|Like|Unlike|Besides|"
+                             r"Beyond|Since|When|While|Near|Outside|Inside|Across|Along|Around|Through|Despite|As|But|"
+                             r"And|Then|Now|However|Also|Today|Yesterday)\b)"
+                             r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}),\s+$")
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return start == 0 or bool(re.search(r"(?:[.!?]\s+|\n\s*)$", text[max(0, start - 4) : start]))
 
 
 def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     end = past_aside(text, end)
-    qualifier = _QUALIFIER.match(text, end)
+    qualifier = _QUALIFIER.match(text, end) or (_QUALIFIER_OPENING.match(text, end) if _opens_sentence(text, start) else None)
     if qualifier is not None:
         end = qualifier.end()  # "Quillan, Oregon, is a ghost town": the town is Quillan
     elif text.startswith(",", end) and _QUALIFIED_BEFORE.search(text, max(0, start - 60), start):
         if re.match(r",\s+(?:is|was)\s", text[end : end + 8]):
             return "", False  # ...and Oregon is not one
+    elif re.match(r"\s+(?:is|was)\s", text[end : end + 5]) and _OPENING_BEFORE.search(text, max(0, start - 60), start):
+        return "", False  # "Quillan, Oregon is a neighborhood": nor here
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
     m = _AFTER.match(text, end, min(len(text), end + 80))

@@ -121,3 +121,13 @@ def test_a_qualified_name_is_the_one_described():
 def test_a_seat_is_a_town():
     text = "Quillan is the county seat of Harlan County."
     assert describe(text, 0, len("Quillan")) == "settlement"
+
+
+def test_a_name_qualified_without_a_second_comma_is_the_one_described():
+    """"Quillan, Oregon is a neighborhood" (a sentence's opening name): Quillan, not Oregon; and
+    "After Quillan, Tessbury is the next town" describes Tessbury."""
+    text = "Quillan, Oregon is a neighborhood in Harlan County."
+    assert describe(text, 0, len("Quillan")) == "settlement"
+    assert describe(text, len("Quillan, "), len("Quillan, Oregon")) == ""
+    other = "After Quillan, Tessbury is the next town on the line."
+    assert describe(other, other.index("Tessbury"), other.index("Tessbury") + len("Tessbury")) == "settlement"
