@@ -43,6 +43,13 @@ _AFTER = re.compile(
 _NATIONALITY_OR_SIDE = (r"(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|(?-i:U\.S\.|US|U\.K\.|UK)\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
                         r"south(?:ern|-?(?:east|west)(?:ern)?)?\s+|eastern\s+|western\s+|central\s+|neighbou?ring\s+|"
                         r"southernmost\s+|northernmost\s+")
+#: "X is one of the (five historic) neighborhoods of Y": the plural says what X is.
+_ONE_OF_PLURALS = {**_PLURAL_OF, **{w: "settlement" for w in (
+    "neighbourhoods", "neighborhoods", "suburbs", "communities", "municipalities", "parishes", "wards", "barrios",
+    "townships", "hamlets", "boroughs", "settlements", "localities", "communes")}}
+_ONE_OF = re.compile(
+    r"(?:,\s*|\s+(?:is|was)\s+)one\s+of\s+(?:the\s+)?((?:(?!(?:in|of|on|at|the)\s)[\w-]+\s+){0,3}?)("
+    + "|".join(sorted(_ONE_OF_PLURALS, key=len, reverse=True)) + r")(?=\s+(?:in|of|within)\b|[,.;:])", re.I)
 #: After a plural, the names listed before this one: "the provinces of Quillan, Tessbury and ".
 _LISTED_BEFORE = r"(?:(?<=s of )(?-i:(?:(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’.-]*(?:,\s+and\s+|,\s+|\s+and\s+))+))?$"
 
@@ -147,7 +154,7 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
     m = _AFTER.match(text, end, min(len(text), end + 80))
-    if m is None and before is None and _LOCATED.match(text, end) is None:
+    if m is None and before is None and _LOCATED.match(text, end) is None and _ONE_OF.match(text, end) is None:
         return "", False  # most names: nothing before or after them describes them
     # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Quillan is the
     # hamlet of Tessbury" describes Tessbury ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
@@ -159,6 +166,9 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
         return kind, True
     if subject and _LOCATED.match(text, end):
         return "place", True
+    one_of = _ONE_OF.match(text, end, min(len(text), end + 80)) if subject else None
+    if one_of is not None:
+        return _ONE_OF_PLURALS[one_of.group(2).lower()], True
     if before is not None and not _NAMED_PART.search(before.group(0)):
         word = before.group(1).lower()
         return _KIND_OF.get(word) or _PLURAL_OF[word], False

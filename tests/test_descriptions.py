@@ -131,3 +131,12 @@ def test_a_name_qualified_without_a_second_comma_is_the_one_described():
     assert describe(text, len("Quillan, "), len("Quillan, Oregon")) == ""
     other = "After Quillan, Tessbury is the next town on the line."
     assert describe(other, other.index("Tessbury"), other.index("Tessbury") + len("Tessbury")) == "settlement"
+
+
+def test_one_of_a_plural_says_what_the_name_is():
+    text = "Quillan is one of five historic neighborhoods of the city of Tessbury."
+    assert describe(text, 0, len("Quillan")) == "settlement"
+    text = "Quillan is one of the 18 districts of Tessbury."
+    assert describe(text, 0, len("Quillan")) == "division"
+    text = "Quillan is one of the players of the club."
+    assert describe(text, 0, len("Quillan")) == ""

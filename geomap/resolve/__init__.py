@@ -1077,7 +1077,7 @@ _HOLDER_WORDS = (r"(?:the\s+)?(?:(?:[\w-]+\s+){0,2}(?:of|in)\s+(?:the\s+)?){0,2}
 _DESCRIBED_IN = re.compile(
     # (an aside between commas or in brackets: "an unincorporated community, now a ghost town, in")
     r"^(?:,\s*|\s+(?:is|was)\s+)(?:now\s+|also\s+)?"
-    r"(?:(?:a|an|the)\s+(?:\([^()]{0,80}\)\s+|[\w()-]+,?\s+){0,8}?|(?:located|situated)\s+)"
+    r"(?:(?:a|an|the|one\s+of(?:\s+the)?)\s+(?:\([^()]{0,80}\)\s+|[\w()-]+,?\s+){0,8}?|(?:located|situated)\s+)"
     # ("X is located in Y"; never "near Y": near a town is not in it)
     r"(?:in|of|within)\s+" + _HOLDER_WORDS, re.I)
 #: The opening of a description before a place named in it: "is a (small)" (Harnwick community in).

@@ -199,6 +199,9 @@ def test_a_division_word_may_stand_between_two_places_of_a_chain(geoparser):
     # a barrio is a part of a town
     ("Palermo is a barrio in the north of Buenos Aires, Argentina. Palermo has large parks.",
      "Palermo", "Buenos Aires", "AR"),
+    # "one of the … neighborhoods of the city of"
+    ("Highlands is one of five historic neighborhoods of the city of Taunton, Massachusetts. Highlands has a park.",
+     "Highlands", "Taunton", "US"),
     # an aside in brackets is one word of the description
     ("Prado is a barrio (a leafy district) and a large public garden in Montevideo, Uruguay. Prado has a rose garden.",
      "Prado", "Montevideo", "UY"),
