@@ -124,17 +124,17 @@ def description(text: str, start: int, end: int) -> tuple[str, bool]:
 
 #: ", California," before "is"/"was": the qualifier of the name before it, which the sentence
 #: then describes ("Quillan, Oregon, is a ghost town").
-_QUALIFIER = re.compile(r",\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=,\s+(?:is|was)\s)")
+_NAME_RUN = r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"  # one to three capitalised words
+_QUALIFIER = re.compile(r",\s+" + _NAME_RUN + r"(?=,\s+(?:is|was)\s)")
 #: ", Oregon" before "is"/"was" with no comma, when the name opens its sentence ("Quillan, Oregon is a
 #: neighborhood"; not "After Quillan, Tessbury is the next stop").
-_QUALIFIER_OPENING = re.compile(r",\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=\s+(?:is|was)\s)")
+_QUALIFIER_OPENING = re.compile(r",\s+" + _NAME_RUN + r"(?=\s+(?:is|was)\s)")
 #: ...and the name before a qualifier, which the description is not of.
-_QUALIFIED_BEFORE = re.compile(r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}),\s+$")
+_QUALIFIED_BEFORE = re.compile(_NAME_RUN + r",\s+$")
 #: The name before a qualifier opens its sentence.
 _OPENING_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)(?!(?:After|Before|In|At|On|From|To|With|Without|For|Like|Unlike|Besides|"
                              r"Beyond|Since|When|While|Near|Outside|Inside|Across|Along|Around|Through|Despite|As|But|"
-                             r"And|Then|Now|However|Also|Today|Yesterday)\b)"
-                             r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}),\s+$")
+                             r"And|Then|Now|However|Also|Today|Yesterday)\b)" + _NAME_RUN + r",\s+$")
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -154,7 +154,9 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
     m = _AFTER.match(text, end, min(len(text), end + 80))
-    if m is None and before is None and _LOCATED.match(text, end) is None and _ONE_OF.match(text, end) is None:
+    located = _LOCATED.match(text, end) is not None
+    one_of = _ONE_OF.match(text, end, min(len(text), end + 80))
+    if m is None and before is None and not located and one_of is None:
         return "", False  # most names: nothing before or after them describes them
     # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Quillan is the
     # hamlet of Tessbury" describes Tessbury ("the town of Quillan is a port", "in Quillan, a port," describe Quillan)
@@ -164,10 +166,9 @@ def _description(text: str, start: int, end: int) -> tuple[str, bool]:
         if kind == "division" and _SELF_GOVERNED.search(m.group(1)):
             kind = "territory"  # "Macau, a special administrative region of China": GeoNames has it as a country
         return kind, True
-    if subject and _LOCATED.match(text, end):
+    if subject and located:
         return "place", True
-    one_of = _ONE_OF.match(text, end, min(len(text), end + 80)) if subject else None
-    if one_of is not None:
+    if subject and one_of is not None:
         return _ONE_OF_PLURALS[one_of.group(2).lower()], True
     if before is not None and not _NAMED_PART.search(before.group(0)):
         word = before.group(1).lower()

@@ -1076,9 +1076,10 @@ class _Extractor:
                 owned = max((c.place.population for c in self.lookup(self.text[first:last]) if c.name_kind == "name"), default=-1)
             # a linking word makes the longer name what the text says ("Newcastle upon Tyne")
             linked = any(tokens.lower(k) in _NAME_LINKS for k in after)
+            cands = self.lookup(whole)
             # (a country's full name too, however big the entity alone: "the United States" + "Virgin Islands")
-            if linked or owned < 0 or _biggest(self.lookup(whole)) > owned or any(
-                    c.place.feature_code.startswith("PCL") and c.name_kind in ("name", "alt") for c in self.lookup(whole)):
+            if linked or owned < 0 or _biggest(cands) > owned or any(
+                    c.place.feature_code.startswith("PCL") and c.name_kind in ("name", "alt") for c in cands):
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
 

@@ -39,7 +39,7 @@ from .features import NATURAL_CLASSES, add_text_features_all, described_as, plac
 from .ranker import SAME_KM, Ranker, default_ranker
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Container
+    from collections.abc import Container, Sequence
 
     from ..gazetteer.store import GazetteerStore
 
@@ -505,8 +505,13 @@ def _order_of(reading: _NameReading) -> "list[int]":
     """The indices of ``reading``'s candidates, the most populous first, then by id: the order in
     which :func:`_rank` ranks candidates of equal score."""
     if reading.order is None:
-        reading.order = sorted(range(len(reading.cands)), key=lambda k: _tie(reading.cands[k]))
+        reading.order = _tie_order(reading.cands)
     return reading.order
+
+
+def _tie_order(cands: "Sequence[Candidate]") -> "list[int]":
+    """The indices of ``cands`` in the order :func:`_tie` ranks them."""
+    return sorted(range(len(cands)), key=lambda k: _tie(cands[k]))
 
 
 def _tie(cand: "Candidate") -> tuple[int, int]:
@@ -652,10 +657,10 @@ def _embedded(name: str, store: "GazetteerStore") -> "list[Candidate]":
         country = [c for c in store.lookup(words[0]) if c.place.feature_code.startswith("PCL") and c.name_kind == "abbr"]
         if country and words[0].replace(".", "").isupper():
             return country
-        for n in (3, 2, 1):  # "New York Auto Show", "London Guildhall School": a big city's venue
+        # "New York Auto Show", "London Guildhall School": a big city's venue (not a road named after the
+        # city: "London Road" runs through Brighton, "Victoria Park Avenue" through Toronto)
+        for n in (3, 2, 1) if words[-1].casefold() not in THOROUGHFARES else ():
             head = " ".join(words[:n])
-            if words[-1].casefold() in THOROUGHFARES:
-                break  # "London Road" runs through Brighton, "Victoria Park Avenue" through Toronto: named after a city
             if n < len(words) and head[:1].isupper():
                 cities = [c for c in store.lookup(head) if c.place.feature_class == "P" and c.name_kind in ("name", "alt")
                           and c.place.population >= BIG_CITY_POP]
@@ -708,7 +713,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     ranked = []
     facts, texts = _read(cands, span, ev, desc, reads, facts, alone)
     if order is None:
-        order = sorted(range(len(cands)), key=lambda k: _tie(cands[k]))
+        order = _tie_order(cands)
     # (the candidates in order of _tie: a stable sort by score alone then ranks them as by all three)
     if alone is not None:
         for k in order:
@@ -1016,10 +1021,7 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
             if _DESCRIBED_AS.match(gap):
                 continue  # "Quillan is a Harnwick community in…": a place in the description itself
             if _DESCRIBED_IN.match(gap):
-                # "in the U.S. state of Quillania": the state, not the country before it
-                while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
-                    j += 1
-                out[i] = j
+                out[i] = _past_division_of(spans, text, j)
             break
     return out
 
@@ -1041,10 +1043,7 @@ def _held_chains(spans: list[Span_], text: str | None, ev: "Evidence | None", co
         while j + 1 < len(spans) and ev.sentence(spans[j + 1].start) == here and spans[j + 1].kind != "demonym":
             if not _HELD_IN.match(text[spans[j].end : spans[j + 1].start]):
                 break
-            j += 1
-            # "… of the U.S. state of Quillania": the state, not the country before it
-            while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
-                j += 1
+            j = _past_division_of(spans, text, j + 1)
             chain.append(j)
         if chain:
             chains[i] = tuple(chain)
@@ -1054,6 +1053,14 @@ def _held_chains(spans: list[Span_], text: str | None, ev: "Evidence | None", co
 #: Between a country and its division: "the U.S. state of Iowa", "the Canadian province of Ontario".
 _DIVISION_OF = re.compile(r"^\s+(?:state|province|region|territory|county|district|prefecture|department|oblast)\s+of\s+"
                           r"(?:the\s+)?$", re.I)
+
+
+def _past_division_of(spans: list[Span_], text: str, j: int) -> int:
+    """Span ``j``, or the division after it when the text says the one of the other ("in the U.S.
+    state of Quillania": the state, not the country before it)."""
+    while j + 1 < len(spans) and _DIVISION_OF.match(text[spans[j].end : spans[j + 1].start]):
+        j += 1
+    return j
 
 
 def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict[int, int]) -> None:
