@@ -330,6 +330,8 @@ _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _
 #: ahead): a text without it is not searched with the slower pattern.
 _SITE_IN_MARK = re.compile(_SITE_HEADS + r"(?=\s+(?:in|at)\s)")
 _SITE_OWNED_MARK = re.compile(r"['’]s (?=[A-Z])")
+#: A name that ends in a site's head word ("Quillan Stadium"), whoever found it.
+_SITE_NAMED = re.compile(r"\s" + _SITE_HEADS + r"$")
 #: Plural feature words after a list of names, and the singular each name takes: "Orange and
 #: Seminole counties", "the Tigris and Euphrates rivers", "Bourbon and Dauphine streets".
 PLURAL_FEATURES = {
@@ -1819,7 +1821,8 @@ def link_containment(spans: list[Span_], text: str) -> None:
                 b.lookup = _DATELINE_STATES.get(code) or (POSTAL_CODES[code][2] if code in POSTAL_CODES else b.lookup)
         elif gap.strip().lower() in ("in", "of", "at"):  # "St George's Chapel at Windsor Castle"
             a.inside = b
-        elif gap in ("'s ", "’s ") and b.label == "rule:site" and b.inside is None:  # "Leeds's Quillan Hospital"
+        elif gap in ("'s ", "’s ") and b.inside is None and (b.label == "rule:site" or _SITE_NAMED.search(b.lookup)):
+            # "Leeds's Quillan Hospital", whether the rule or the model found the site
             b.inside = a
         elif a.feature and _PLURAL_IN.fullmatch(gap):  # "Bourbon and Dauphine streets in New Orleans"
             a.inside = b
