@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Place
 
 __all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "postal_pairs", "postal_state",
-           "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES"]
+           "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
@@ -1735,6 +1735,11 @@ class _Extractor:
             if sp.inside is not None and (sp.start, sp.inside.end) in self.town_pairs:
                 sp.inside = None
 
+    def district_words(self) -> None:
+        """"Old Town Alexandria", "Downtown Manassas": the town, not GeoNames' "Old Town" (see
+        :func:`district_parts`)."""
+        self.spans = district_parts(self.spans, self.text, self.lookup)
+
     def the_divisions(self) -> None:
         """"in the Yukon": the division, never a town (:func:`mark_the_divisions`); last, as it
         reads the spans every other rule found."""
@@ -1752,7 +1757,7 @@ class _Extractor:
 #: (``Geoparser(disable=[...])``).
 RULES = ("region-phrases", "plural-features", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
          "sites", "untagged",
-         "coordinated", "parenthesised", "hyphenated", "same-name", "containment", "the-divisions")
+         "coordinated", "parenthesised", "hyphenated", "same-name", "district-words", "containment", "the-divisions")
 
 
 #: Characters that may not stand right before or right after a name found again (see :func:`_whole_names`).
@@ -1829,6 +1834,29 @@ def link_containment(spans: list[Span_], text: str) -> None:
     for a, b in zip(ordered[-2::-1], ordered[:0:-1]):  # right to left: "Bourbon" as "Dauphine"
         if a.feature and a.feature == b.feature and a.inside is None and _PLURAL_SEP.fullmatch(text[a.end : b.start]):
             a.inside = b.inside
+
+
+#: Words before a town's name that name a part of it: "Old Town Alexandria", "Downtown Manassas".
+DISTRICT_WORDS = ("Old Town", "Downtown", "Uptown", "Midtown")
+
+
+def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[Candidate]]") -> list[Span_]:
+    """"Old Town Alexandria", "Downtown Manassas": a part of the town named after the words, not
+    the places GeoNames calls "Old Town" or "Downtown" (towns in Maine and Maryland). A span of
+    the words alone before a capitalised word goes (the town's own span, if any, stays); a span
+    of the whole that the gazetteer lacks becomes the town's name, where the gazetteer has it."""
+    kept = []
+    for s in spans:
+        name = text[s.start : s.end]
+        if s.kind == "toponym" and name in DISTRICT_WORDS and text[s.end : s.end + 1] == " " and text[s.end + 1 : s.end + 2].isupper():
+            continue
+        words = next((w for w in DISTRICT_WORDS if name.startswith(w + " ")), None)
+        if s.kind == "toponym" and words is not None and name[len(words) + 1 :][:1].isupper():
+            rest = name[len(words) + 1 :]
+            if not lookup(name) and lookup(rest):
+                s.start, s.lookup = s.start + len(words) + 1, rest
+        kept.append(s)
+    return kept
 
 
 def mark_qualifiers(spans: list[Span_], text: str) -> None:

@@ -26,6 +26,13 @@ def geoparser(store):
 
 
 @pytest.fixture(scope="session")
+def fast_geoparser(store):
+    from geomap.pipeline import Geoparser
+
+    return Geoparser(gazetteer=store, mode="fast")
+
+
+@pytest.fixture(scope="session")
 def kursk_text() -> str:
     """The canonical example article (read from ../shared, never copied into the repo)."""
     path = SHARED_EXAMPLES / "kursk-article.txt"

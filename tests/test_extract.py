@@ -572,3 +572,25 @@ def test_the_division_rule_has_a_switch(store):
     text = "After years in Oakland and Denver, she moved to the Yukon for good."
     off = Geoparser(gazetteer=store, disable=["the-divisions"]).parse(text)
     assert next(m for m in off.mentions if m.text == "Yukon").place.country_code == "US"  # the town, as without the rule
+
+
+@pytest.mark.parametrize("text,town,state", [
+    ("Our walking tour ended at Old Town Alexandria before dinner.", "Alexandria", None),
+    ("A water main burst in Downtown Manassas on Friday morning.", "Manassas", "VA"),
+])
+def test_district_words_before_a_town_name_a_part_of_it_not_another_place(geoparser, fast_geoparser, text, town, state):
+    # GeoNames has towns called "Old Town" (Maine) and "Downtown" (Maryland): not what these mean
+    for parser in (geoparser, fast_geoparser):
+        mentions = parser.parse(text).mentions
+        assert not any(m.text in ("Old Town", "Downtown") for m in mentions), [(m.text, m.place) for m in mentions]
+        placed = [m for m in mentions if m.place is not None]
+        assert all(m.place.name == town for m in placed), [(m.text, m.place) for m in placed]
+        if parser is geoparser:  # (the fast mode may not find the town after the words; it finds no other place)
+            assert [m.text for m in placed] == [town]
+            assert state is None or placed[0].place.admin1 == state
+
+
+def test_a_town_named_with_district_words_keeps_its_own_name(geoparser):
+    doc = geoparser.parse("Old Town, Maine, lies on the Penobscot River.")
+    found = {m.text: m for m in doc.mentions}
+    assert "Old Town" in found and found["Old Town"].place is not None and found["Old Town"].place.admin1 == "ME"
