@@ -937,6 +937,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust = _Adjustments(chosen, disable)
     adjust.run(_qualified_pairs, spans, chosen, ranked_all)
     adjust.run(_list_sense, spans, chosen, ranked_all, text or "")
+    adjust.run(_slash_pairs, spans, chosen, ranked_all, text or "")
     adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, [2 if k and a else 1 if k else 0 for k, a in stated])
     if ev is not None:
         adjust.run(_text_coordinates, spans, chosen, ranked_all, text or "", ev)
@@ -960,7 +961,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
 
 #: The rules that may change a choice after ranking, in the order they run; each can be
 #: switched off by name (``Geoparser(disable=[...])``) and records every change it makes.
-ADJUSTMENTS = ("qualified-pairs", "list-sense", "one-sense-per-discourse", "text-coordinates", "region-sense", "campus-town", "drop-counties-of-other-states",
+ADJUSTMENTS = ("qualified-pairs", "list-sense", "slash-pairs", "one-sense-per-discourse", "text-coordinates", "region-sense", "campus-town", "drop-counties-of-other-states",
                "lone-foreign-places", "far-small-towns", "not-in-qualifier", "seats", "in-container")
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
@@ -1653,6 +1654,31 @@ def _list_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: li
                         and (c.place.country_code, c.place.admin1) == kind[1:]):
                     chosen[i] = c.place
                     break
+
+
+#: km within which the two places of a slash pair lie ("Dallas/Fort Worth", "Minneapolis/St. Paul").
+SLASH_PAIR_KM = 50.0
+
+
+def _slash_pairs(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str) -> None:
+    """Two names written as one with a slash name neighbours ("Vienna/Fairfax", "Minneapolis/St.
+    Paul"): a name whose place lies far from the other's takes its best-ranked namesake near that
+    place, when only one of the two has such a namesake."""
+    for i in range(len(spans) - 1):
+        a, b = spans[i], spans[i + 1]
+        if (text[a.end : b.start] != "/" or a.kind != "toponym" or b.kind != "toponym"
+                or chosen[i] is None or chosen[i + 1] is None
+                or _km(chosen[i].point, chosen[i + 1].point) <= SLASH_PAIR_KM):
+            continue
+        near_a, near_b = _namesake_near(ranked_all[i], chosen[i + 1]), _namesake_near(ranked_all[i + 1], chosen[i])
+        if (near_a is None) != (near_b is None):
+            chosen[i if near_a is not None else i + 1] = near_a or near_b
+
+
+def _namesake_near(ranked: list, place: "Place") -> "Place | None":
+    """The best-ranked namesake in ``ranked`` within :data:`SLASH_PAIR_KM` of ``place``."""
+    return next((c.place for _, c, _ in ranked
+                 if c.name_kind != CONTAINER and _km(c.place.point, place.point) <= SLASH_PAIR_KM), None)
 
 
 def _list_division(group: list[int], chosen: "list[Place | None]", ranked_all: list) -> None:

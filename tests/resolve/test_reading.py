@@ -417,6 +417,16 @@ def test_names_listed_together_share_their_area(geoparser, text, name, admin1):
     assert m.adjustments and m.adjustments[-1]["rule"] == "list-sense"
 
 
+def test_names_joined_by_a_slash_are_neighbours(geoparser):
+    # alone, Vienna is Austria's capital; written as one with a Virginia town, the Virginia town
+    m = _mention(geoparser.parse("Buses leave the Vienna/Fairfax depot for Centreville every hour."), "Vienna")
+    assert (m.place.country_code, m.place.admin1) == ("US", "VA"), m.place
+    assert m.adjustments and m.adjustments[-1]["rule"] == "slash-pairs"
+    # far apart, each keeps its own place
+    doc = geoparser.parse("Flights on the Paris/London route were cancelled.")
+    assert [m.place.country_code for m in doc.mentions] == ["FR", "GB"]
+
+
 def test_a_list_of_capitals_keeps_its_capitals(geoparser):
     doc = geoparser.parse("Flights to Paris, London and Berlin were cancelled.")
     assert [m.place.country_code for m in doc.mentions] == ["FR", "GB", "DE"]
