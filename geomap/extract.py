@@ -322,13 +322,16 @@ _CAPITAL_RUN = re.compile(  # (the test of the character before it after its fir
 _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
                r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"
                r"Cathedral|Mosque|Temple|Museum|Library|Hotel|Racecourse|Cemetery|Gardens|Zoo|Barracks|Dam)")
+#: ...and heads that make a site only where the text says where it is: "Quillan Farm in Kent",
+#: "Rosa's Village in Leeds" (not "Leeds's Quillan Village", a village the town may hold by name)
+_SITE_IN_HEADS = _SITE_HEADS[:-1] + "|Village|Farm)"
 _SITE_IN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
-    r"([A-Z](?<![\w’'.-].)[\w’'-]*\s(?:[A-Z][\w’'-]*\s){0,2}" + _SITE_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
+    r"([A-Z](?<![\w’'.-].)[\w’'-]*\s(?:[A-Z][\w’'-]*\s){0,2}" + _SITE_IN_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
 _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
 #: What a match of each must hold, found fast (a literal-led pattern lets the regex engine skip
 #: ahead): a text without it is not searched with the slower pattern.
-_SITE_IN_MARK = re.compile(_SITE_HEADS + r"(?=\s+(?:in|at)\s)")
+_SITE_IN_MARK = re.compile(_SITE_IN_HEADS + r"(?=\s+(?:in|at)\s)")
 _SITE_OWNED_MARK = re.compile(r"['’]s (?=[A-Z])")
 #: A name that ends in a site's head word ("Quillan Stadium"), whoever found it.
 _SITE_NAMED = re.compile(r"\s" + _SITE_HEADS + r"$")

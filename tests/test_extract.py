@@ -127,6 +127,8 @@ def test_a_described_town_is_found_wherever_it_stands_alone_though_a_person_bear
     ("Fans queued outside Brooklyn's Hartwell Arena for hours.", "Hartwell Arena", "Brooklyn"),
     # the model, not the site rule, finds the stadium: the possessive still says whose it is
     ("The air was thickest near Seoul's Olympic Stadium on Friday.", "Olympic Stadium", "Seoul"),
+    # a farm is a site where the text says where it is (not "Hartley", a Kent village)
+    ("The ewes were taken from Hartley Farm in Kent overnight.", "Hartley Farm", "Kent"),
 ])
 def test_a_venue_the_text_puts_in_a_town_is_placed_there_approximately(geoparser, text, site, town):
     doc = geoparser.parse(text)
