@@ -1661,8 +1661,8 @@ SLASH_PAIR_KM = 50.0
 
 
 def _slash_pairs(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, text: str) -> None:
-    """Two names written as one with a slash name neighbours ("Vienna/Fairfax", "Minneapolis/St.
-    Paul"): a name whose place lies far from the other's takes its best-ranked namesake near that
+    """Two names written as one with a slash name neighbours ("Vienna/Fairfax", "Dallas/Fort
+    Worth"): a name whose place lies far from the other's takes its best-ranked namesake near that
     place, when only one of the two has such a namesake."""
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
