@@ -129,6 +129,10 @@ def test_a_described_town_is_found_wherever_it_stands_alone_though_a_person_bear
     ("The air was thickest near Seoul's Olympic Stadium on Friday.", "Olympic Stadium", "Seoul"),
     # a farm is a site where the text says where it is (not "Hartley", a Kent village)
     ("The ewes were taken from Hartley Farm in Kent overnight.", "Hartley Farm", "Kent"),
+    # squares and streets named as other languages name them
+    ("We walked across Marienplatz in Munich after lunch.", "Marienplatz", "Munich"),
+    ("Crowds filled Plaza de Mayo in Buenos Aires on Sunday.", "Plaza de Mayo", "Buenos Aires"),
+    ("A protest blocked Rue de Rivoli in Paris for an hour.", "Rue de Rivoli", "Paris"),
 ])
 def test_a_venue_the_text_puts_in_a_town_is_placed_there_approximately(geoparser, text, site, town):
     doc = geoparser.parse(text)
