@@ -1851,6 +1851,7 @@ def link_containment(spans: list[Span_], text: str) -> None:
 
 #: Words before a town's name that name a part of it: "Old Town Alexandria", "Downtown Manassas".
 DISTRICT_WORDS = ("Old Town", "Downtown", "Uptown", "Midtown")
+_DISTRICT_OPENINGS = tuple(w + " " for w in DISTRICT_WORDS)
 
 
 def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[Candidate]]") -> list[Span_]:
@@ -1863,7 +1864,7 @@ def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[
         name = text[s.start : s.end]
         if s.kind == "toponym" and name in DISTRICT_WORDS and text[s.end : s.end + 1] == " " and text[s.end + 1 : s.end + 2].isupper():
             continue
-        words = next((w for w in DISTRICT_WORDS if name.startswith(w + " ")), None)
+        words = next((w for w in DISTRICT_WORDS if name.startswith(w + " ")), None) if name.startswith(_DISTRICT_OPENINGS) else None
         if s.kind == "toponym" and words is not None and name[len(words) + 1 :][:1].isupper():
             rest = name[len(words) + 1 :]
             if not lookup(name) and lookup(rest):
