@@ -730,8 +730,9 @@ MIN_POP_PAIRED = 10_000
 def own_name_of(name: str, cands: "list[Candidate]") -> bool:
     """Whether one of ``cands`` (``name``'s) bears ``name`` as its own name, written so in the
     gazetteer: "St. John's" is the Newfoundland city's, possessive and all."""
-    key = normalize(name)
-    return any(c.name_kind == "name" and normalize(c.place.name) == key for c in cands)
+    key = normalize(name)  # (which drops the apostrophe: "Rosa's" is the key of Rosas, Spain)
+    return any(c.name_kind == "name" and ("'" in c.place.name or "’" in c.place.name) and normalize(c.place.name) == key
+               for c in cands)
 
 
 def _town_countries(cands: "list[Candidate]") -> "set[str | None]":

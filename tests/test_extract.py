@@ -600,3 +600,12 @@ def test_a_town_named_with_district_words_keeps_its_own_name(geoparser):
     doc = geoparser.parse("Old Town, Maine, lies on the Penobscot River.")
     found = {m.text: m for m in doc.mentions}
     assert "Old Town" in found and found["Old Town"].place is not None and found["Old Town"].place.admin1 == "ME"
+
+
+def test_a_possessive_is_a_place_s_own_name_only_where_the_gazetteer_writes_the_apostrophe(geoparser, fast_geoparser):
+    # without its apostrophe "Rosa's" is the key of Rosas, a Spanish town; "St. John's" is written so
+    for parser in (geoparser, fast_geoparser):
+        mentions = parser.parse("Volunteers served dinner at Rosa's Kitchen in Paterson on Sunday.").mentions
+        assert not any(m.place is not None and m.place.name == "Rosas" for m in mentions), [(m.text, m.place) for m in mentions]
+        found = {m.text: m for m in parser.parse("Flights to St. John's were delayed by fog.").mentions}
+        assert "St. John's" in found and found["St. John's"].place.country_code == "CA"
