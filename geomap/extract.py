@@ -1184,8 +1184,8 @@ class _Extractor:
                 return True
             if label == "FAC" and not (prep or big_place(cands, MIN_POP_MISLABELLED)):
                 pass  # "Notre Dame" the university, "Metro": buildings and services, not towns
-            elif not cands and self.split_list(start, end, label):
-                return True
+            elif not cands and self.split_list(start, end, label, through=before == "from"):
+                return True  # "from Quillan to Tessbury" tagged as one place
             elif cands or (_unknown_name_is_a_place(name, after_preposition=prep) and not self.names_a_person(name)):
                 # "BRICS", "Dropbox", "UConn": not in the gazetteer, and not shaped like a place name
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))

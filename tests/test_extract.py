@@ -193,8 +193,11 @@ def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geo
 @pytest.mark.parametrize("text,places", [
     ("Officials visited Lubbock and Amarillo on Monday.", ["Lubbock", "Amarillo"]),  # tagged as one ORG
     ("He hired George Washington in 1751.", []),  # a person, not George and Washington
+    # "from X to Y" tagged as one place (GPE) or one site (FAC)
+    ("The minister flew from Abuja to Kano on Monday.", ["Abuja", "Kano"]),
+    ("The minister flew from Abuja to Lagos on Monday.", ["Abuja", "Lagos"]),
 ])
-def test_two_big_places_the_model_merged_at_an_and_are_both_places(geoparser, text, places):
+def test_two_big_places_the_model_merged_at_an_and_or_a_from_to_are_both_places(geoparser, text, places):
     assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
 
 
