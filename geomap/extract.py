@@ -743,6 +743,9 @@ def _town_countries(cands: "list[Candidate]") -> "set[str | None]":
 
 #: " in " and the capitalised name after it: "Ballyhaunis in County Mayo".
 _IN_NAME = re.compile(r" in (?:the )?([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})")
+#: ", in (eastern) Congo": the place an aside after a name puts it in ("Goma, in eastern Congo").
+_COMMA_IN_NAME = re.compile(r", in (?:the )?(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
+                            r"(?:ern)? )?([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})")
 #: How far a second-level division's point may lie from a town it holds.
 HOLDER_ADM2_KM = 60.0
 
@@ -879,11 +882,11 @@ class _Extractor:
         m = _AND_NAME.match(self.text, end)
         return m is not None and bool(_town_countries(cands) & _town_countries(self.lookup(m.group(1))))
 
-    def town_of_next_holder(self, end: int, cands: "list[Candidate]") -> bool:
+    def town_of_next_holder(self, end: int, cands: "list[Candidate]", after: "re.Pattern[str]" = _IN_NAME) -> bool:
         """"Ballyhaunis in County Mayo" (tagged ORG): a town of the name lies in the division or
-        country named right after "in"; a company is rarely named like a town of the place it
-        is said to be in."""
-        m = _IN_NAME.match(self.text, end)
+        country named right after "in" (``after``: or after ", in", "Goma, in eastern Congo"); a
+        company is rarely named like a town of the place it is said to be in."""
+        m = after.match(self.text, end)
         if m is None:
             return False
         towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
@@ -1191,7 +1194,8 @@ class _Extractor:
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return True
         elif cands and label in _MISLABELLED and not _a_body(name) and (
-                label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep):
+                label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep
+                or self.town_of_next_holder(end, cands, _COMMA_IN_NAME)):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
             # place preposition (and "the"); people are not "across the" anything
@@ -1201,7 +1205,8 @@ class _Extractor:
                            label == "PERSON" or not _is_acronym(name))  # "at the CDC" is the agency, not an airport
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
-            elif ((prep or strong or body or site or (label != "PERSON" and self.town_of_next_holder(end, cands)))
+            elif ((prep or strong or body or site or (label != "PERSON" and self.town_of_next_holder(end, cands))
+                   or self.town_of_next_holder(end, cands, _COMMA_IN_NAME))
                   and not (_is_acronym(name) and not (strong or site))):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return True

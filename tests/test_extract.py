@@ -190,6 +190,13 @@ def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geo
     assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
 
 
+def test_an_aside_that_puts_a_name_in_a_place_holding_its_town_makes_it_a_place(geoparser):
+    # the model tags "Goma" a person; ", in eastern Congo" puts it where a town of that name lies
+    doc = geoparser.parse("Aid reached Goma, in eastern Congo, on Friday.")
+    found = {m.text: m for m in doc.mentions}
+    assert "Goma" in found and found["Goma"].place is not None and found["Goma"].place.country_code == "CD", list(found)
+
+
 @pytest.mark.parametrize("text,places", [
     ("Officials visited Lubbock and Amarillo on Monday.", ["Lubbock", "Amarillo"]),  # tagged as one ORG
     ("He hired George Washington in 1751.", []),  # a person, not George and Washington
