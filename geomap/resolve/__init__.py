@@ -710,6 +710,8 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     None and ``desc`` empty (the same scores, with less work). ``order``: :func:`_order_of` the
     name's reading, when the caller has it."""
     ranker = ranker or default_ranker()
+    if _site_elsewhere(span, inside, cands):
+        cands, order, alone = [], [], None  # the text places the site; no namesake lies there
     ranked = []
     facts, texts = _read(cands, span, ev, desc, reads, facts, alone)
     if order is None:
@@ -751,6 +753,20 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     else:
         ranked.sort(key=itemgetter(0), reverse=True)
     return ranked
+
+
+#: Labels of spans read as sites: a street, square or venue ("Quillan Arena in Leeds").
+SITE_LABELS = ("rule:site", "ner:FAC")
+#: km from a town within which a site's namesake may be the site the text puts in that town.
+SITE_IN_TOWN_KM = 60.0
+
+
+def _site_elsewhere(span: Span_, town: "Place | None", cands: "list[Candidate]") -> bool:
+    """"Stamford Bridge in London": the text puts a site in a town and every namesake lies more
+    than :data:`SITE_IN_TOWN_KM` from it (a village of that name far away is not the stadium;
+    an airport, often said to be "in" the city it serves, is never dismissed so)."""
+    return (town is not None and town.feature_class == "P" and bool(cands) and span.label.startswith(SITE_LABELS)
+            and not any(c.place.feature_code == "AIRP" or _km(c.place.point, town.point) <= SITE_IN_TOWN_KM for c in cands))
 
 
 #: Feature classes of places that hold no other place a name may stand at: water (seas, lakes,

@@ -417,6 +417,12 @@ def test_names_listed_together_share_their_area(geoparser, text, name, admin1):
     assert m.adjustments and m.adjustments[-1]["rule"] == "list-sense"
 
 
+def test_a_site_the_text_puts_in_a_town_is_not_a_far_namesake(geoparser):
+    # a village called Stamford Bridge lies 300 km from London: not the ground the sentence names
+    m = _mention(geoparser.parse("Chelsea beat Arsenal at Stamford Bridge in London."), "Stamford Bridge")
+    assert m.place is not None and m.place.name == "London" and m.precision == "containing", m.place
+
+
 def test_names_joined_by_a_slash_are_neighbours(geoparser):
     # alone, Vienna is Austria's capital; written as one with a Virginia town, the Virginia town
     m = _mention(geoparser.parse("Buses leave the Vienna/Fairfax depot for Centreville every hour."), "Vienna")
