@@ -1918,16 +1918,40 @@ _STATE_OFFICE_BEFORE = re.compile(
     r"legislators?|lawmakers|delegation)\s+(?:from|of)\s+(?:the\s+state\s+of\s+)?$", re.I)
 
 
+#: ...and words before it that speak of a part of a state, not of a town: "upstate New York",
+#: "western Washington", "eastern Kharkiv" (not "north London", "central Kharkiv": parts of a city).
+_STATE_PART_BEFORE = re.compile(r"\b(?:upstate|downstate|rural|(?:north|south)?(?:east|west)ern|northern|southern)\s+$", re.I)
+#: km between a division's point and a town of its name within which the two are one city-state
+#: ("central Berlin" is the city, whichever the resolver says).
+CITY_STATE_KM = 30.0
+
+
 def mark_state_bodies(spans: list[Span_], text: str, store: "GazetteerStore") -> None:
     """A name a division and a town or country share, before a body of the division ("a New York
-    court", "the Washington legislature") or after one of its offices ("the senator from Georgia"),
-    names the division: the resolver prefers it there."""
+    court", "the Washington legislature"), after one of its offices ("the senator from Georgia")
+    or after a word for a part of a state ("upstate New York", "western Washington"), names the
+    division: the resolver prefers it there."""
     for s in spans:
-        if (s.kind == "toponym" and not s.prefer_admin1
-                and (_STATE_BODY_AFTER.match(text, s.end) or _STATE_OFFICE_BEFORE.search(text, max(0, s.start - 60), s.start))
-                and any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup))):
+        if s.kind != "toponym" or s.prefer_admin1:
+            continue
+        if _STATE_BODY_AFTER.match(text, s.end) or _STATE_OFFICE_BEFORE.search(text, max(0, s.start - 60), s.start):
+            if any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup)):
+                s.prefer_admin1 = True
+                s.label += "+state-body"
+        elif _STATE_PART_BEFORE.search(text, max(0, s.start - 12), s.start) and _state_not_city(store.lookup(s.lookup)):
             s.prefer_admin1 = True
-            s.label += "+state-body"
+            s.label += "+state-part"
+
+
+def _state_not_city(cands: "list[Candidate]") -> bool:
+    """A division bears the name (by any of its names), no country does ("northern Georgia" is
+    for the context to tell), and it is no city-state: no town of the name stands within
+    :data:`CITY_STATE_KM` of its point."""
+    if any(c.place.feature_code.startswith("PCL") for c in cands):
+        return False
+    states = [c.place for c in cands if c.place.feature_code == "ADM1" and c.name_kind in ("name", "alt", "core")]
+    towns = [c.place for c in cands if c.place.feature_class == "P"]
+    return bool(states) and not any(great_circle_km(*a.point, *t.point) <= CITY_STATE_KM for a in states for t in towns)
 
 
 #: What ends a phrase right after a name: a punctuation mark, the text's end, or a word of

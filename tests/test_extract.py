@@ -427,6 +427,19 @@ def test_a_states_office_before_a_name_it_shares_with_a_country(geoparser, text,
     assert (m.place.feature_code == "ADM1" and m.place.country_code == "US") is state
 
 
+@pytest.mark.parametrize("text,name,division", [
+    ("Snow fell across upstate New York overnight.", "New York", True),  # the state, not the city
+    ("Wildfires burned in eastern Washington for a week.", "Washington", True),  # not the capital
+    ("Cafes in central Berlin reopened on Monday.", "Berlin", False),  # a part of the city
+    ("Crowds gathered in north London on Saturday.", "London", False),
+    ("Russian troops entered northern Georgia.", "Georgia", False),  # a country bears it: the context says which
+])
+def test_a_word_for_a_part_of_a_state_before_a_name_it_shares_with_a_town(geoparser, fast_geoparser, text, name, division):
+    for parser in (geoparser, fast_geoparser):
+        m = _found(parser.parse(text))[name]
+        assert (m.place.feature_code == "ADM1") is division, m.place
+
+
 @pytest.mark.parametrize("text,names", [
     ("Overnight storms flooded Wangaratta and Shepparton, officials said.", ("Wangaratta", "Shepparton")),  # a storm's verb
     ("Uvira, in eastern Congo, was calm again on Sunday.", ("Uvira",)),  # an aside placing the name
