@@ -248,10 +248,12 @@ MIN_POP_POSSESSIVE = 10_000
 COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
 _LIST_NAME_REST = r"[\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"  # (all but the first capital)
-_LIST_NAME = r"([A-Z]" + _LIST_NAME_REST
+#: (an abbreviation that opens a name is part of it: "St. Petersburg, Florida", "Mt. Vernon and Alexandria")
+_NAME_ABBREV_OPENING = r"(?:(?<![\w’'.-])(?:St|Ste|Mt|Ft)\. (?=[A-Z]))?"
+_LIST_NAME = r"(" + _NAME_ABBREV_OPENING + r"[A-Z]" + _LIST_NAME_REST
 #: ...opening a word (no word character, apostrophe or hyphen before it). The test stands after the
 #: first capital, not before it, which lets the regex engine skip ahead to capitals (the same matches).
-_LIST_NAME_OPENING = r"([A-Z](?<![\w’'-].)" + _LIST_NAME_REST
+_LIST_NAME_OPENING = r"(" + _NAME_ABBREV_OPENING + r"[A-Z](?<![\w’'-].)" + _LIST_NAME_REST
 _LIST_SEP = r"(?:,\s*(?:and|or)\s+|\s+(?:and|or)\s+|, )"
 _LIST_AFTER = re.compile(_LIST_SEP + _LIST_NAME + r"(?![\w’'-])")
 _LIST_BEFORE = re.compile(_LIST_NAME_OPENING + _LIST_SEP + r"$")

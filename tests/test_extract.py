@@ -427,6 +427,13 @@ def test_a_states_office_before_a_name_it_shares_with_a_country(geoparser, text,
     assert (m.place.feature_code == "ADM1" and m.place.country_code == "US") is state
 
 
+def test_an_abbreviated_first_word_belongs_to_the_name_a_state_qualifies(geoparser):
+    # "Petersburg, Fla." alone was a town the gazetteer lacks, placed at Florida
+    found = _found(geoparser.parse("Police in St. Petersburg, Fla., arrested a man on Monday."))
+    assert "Petersburg" not in found and "St. Petersburg" in found, list(found)
+    assert (found["St. Petersburg"].place.admin1, found["St. Petersburg"].precision) == ("FL", "exact")
+
+
 @pytest.mark.parametrize("text,name,division", [
     ("Snow fell across upstate New York overnight.", "New York", True),  # the state, not the city
     ("Wildfires burned in eastern Washington for a week.", "Washington", True),  # not the capital
