@@ -247,7 +247,8 @@ MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
 COUNTY_KM = 100.0
 #: One to three capitalised words; a list separator; a place named right after or before another.
-_LIST_NAME_REST = r"[\w’'.-]*[\w](?: [A-Z][\w’'.-]*[\w]){0,2})"  # (all but the first capital)
+# (all but the first capital; in a text in capitals, "FROM DENVER TO AUSTIN" is no one name)
+_LIST_NAME_REST = r"[\w’'.-]*[\w](?: (?!(?:TO|FROM|IN|AT|AND|OR|ON|FOR|WITH|BY|NEAR|INTO)\b)[A-Z][\w’'.-]*[\w]){0,2})"
 #: (an abbreviation that opens a name is part of it: "St. Petersburg, Florida", "Mt. Vernon and Alexandria")
 _NAME_ABBREV_OPENING = r"(?:(?<![\w’'.-])(?:St|Ste|Mt|Ft)\. (?=[A-Z]))?"
 _LIST_NAME = r"(" + _NAME_ABBREV_OPENING + r"[A-Z]" + _LIST_NAME_REST
@@ -1501,7 +1502,7 @@ class _Extractor:
                 continue
             # "In Klamath Falls, Oregon", "By NAIROBI, Kenya", a headline's "Power Near Tulsa, Oklahoma"
             cut = max((k + 1 for k, t in enumerate(y_tok[:-1])
-                       if (k == 0 and t.is_stop) or (t.is_title and t.lower_ in PLACE_PREPOSITIONS)), default=0)
+                       if (k == 0 and t.is_stop) or ((t.is_title or t.is_upper) and t.lower_ in PLACE_PREPOSITIONS)), default=0)
             if cut:
                 y_tok = y_tok[cut:]
                 ya, y_name = y_tok.start_char, y_tok.text

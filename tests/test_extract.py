@@ -412,6 +412,16 @@ def test_a_big_place_in_a_sentence_written_in_capitals(geoparser, text, name, pl
     assert (m.place.feature_code, m.place.country_code) == place
 
 
+@pytest.mark.parametrize("text,pairs", [
+    ("THE FIRM MOVED ITS OFFICES FROM BOSTON TO DALLAS, TEXAS.", {"DALLAS": "TX", "TEXAS": "TX"}),
+    ("FLOODS HIT TOWNS NEAR DRESDEN, GERMANY", {"DRESDEN": "13"}),
+])
+def test_in_capitals_a_preposition_is_no_part_of_the_name_a_state_qualifies(geoparser, text, pairs):
+    found = _found(geoparser.parse(text))
+    assert not any(" " in name for name in found), list(found)  # not "BOSTON TO DALLAS", "NEAR DRESDEN"
+    assert all(found[name].place.admin1 == a1 and found[name].precision == "exact" for name, a1 in pairs.items()), found
+
+
 def test_in_capitals_small_towns_and_short_words_are_no_places(geoparser):
     found = _found(geoparser.parse("POLICE ARREST MAN IN READING AFTER LONG CHASE"))
     assert "MAN" not in found  # not Manitoba
