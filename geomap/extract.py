@@ -1484,6 +1484,8 @@ class _Extractor:
                 continue
             if x_name in _NUMBER_LABELS and _NUMBERED.match(self.text, xb):
                 continue  # "the Quillan District Court, No. 21-cv-0042": a number's label, not a place
+            if state is None and postal is None and x_name in POSTAL_CODES and self.text[xb : xb + 1] in (".", ";"):
+                postal = POSTAL_CODES[x_name][2]  # "Bethel, DE." ending its sentence: the state, though it has no Bethel
             x_name = state or postal or x_name
             divisions = [c for c in self.lookup(x_name) if c.name_kind in ("name", "alt", "abbr")
                          and (c.place.feature_code in ("ADM1", "ADM2", "RGN") or c.place.feature_code.startswith("PCL"))]

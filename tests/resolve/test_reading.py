@@ -438,11 +438,15 @@ def test_a_list_of_capitals_keeps_its_capitals(geoparser):
     assert [m.place.country_code for m in doc.mentions] == ["FR", "GB", "DE"]
 
 
-def test_a_town_paired_with_a_state_it_is_not_in_takes_the_state(geoparser):
+@pytest.mark.parametrize("text,code", [
+    ("The church is in Bethel, Delaware.", "Delaware"),
+    ("Services resumed at the chapel in Bethel, DE.", "DE"),  # the postal code, closing its sentence
+])
+def test_a_town_paired_with_a_state_it_is_not_in_takes_the_state(geoparser, text, code):
     """The gazetteer has no Bethel in Delaware: the town is somewhere in Delaware (containing),
     not Bethel, Connecticut, and "Delaware" is the state, not an Ohio county named after it."""
-    doc = geoparser.parse("The church is in Bethel, Delaware.")
-    state = _mention(doc, "Delaware")
+    doc = geoparser.parse(text)
+    state = _mention(doc, code)
     assert state.place.feature_code == "ADM1" and state.place.admin1 == "DE"
     town = _mention(doc, "Bethel")
     assert town.place == state.place and town.precision == "containing"
