@@ -1030,6 +1030,11 @@ class _Extractor:
             start, end = _trim(self.text, *m.span(1))
             if not self.names_a_person(self.text[start:end]):
                 self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))
+        if _KIND_IN_MARK.search(self.text):
+            for m in _KIND_IN.finditer(self.text):  # "Tessapur village in Bathinda district": a village, held there
+                start, end = _trim(self.text, *m.span(1))
+                if end > start and not self.stop_word(self.text[start:end].lower()) and not self.names_a_person(self.text[start:end]):
+                    self.add(Span_(start, end, "toponym", "rule:kind-in", self.text[start:end]))
 
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
@@ -1829,6 +1834,13 @@ def _in_list(text: str, y_start: int, x_end: int) -> bool:
 
 
 #: A comma and a direction between two names: "Quillan Region, northeastern Tessland".
+#: "Quillan village in Tessbury district": the kind of the place before, then what holds it.
+_KIND_WORDS = r"(?:village|town|hamlet|township|suburb|neighbourhood|neighborhood|locality)"
+_KIND_GAP = re.compile(r" " + _KIND_WORDS + r" (?:in|of) (?:the )?")
+#: ...and the name before them, one or two capitalised words opening a word, found where the words are.
+_KIND_IN = re.compile(r"(?<![\w’'.-])([A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?) " + _KIND_WORDS + r"(?= (?:in|of) (?:the )?[A-Z])"
+                      r"(?! (?:in|of) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)")
+_KIND_IN_MARK = re.compile(_KIND_WORDS + r" (?:in|of) (?:the )?[A-Z]")
 _DIRECTION_GAP = re.compile(r", ?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|"
                             r"south-central|north-central) ")
 
@@ -1848,8 +1860,8 @@ def link_containment(spans: list[Span_], text: str) -> None:
                 # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)
                 code = b.lookup.strip()
                 b.lookup = _DATELINE_STATES.get(code) or (POSTAL_CODES[code][2] if code in POSTAL_CODES else b.lookup)
-        elif gap.strip().lower() in ("in", "of", "at"):  # "St George's Chapel at Windsor Castle"
-            a.inside = b
+        elif gap.strip().lower() in ("in", "of", "at") or _KIND_GAP.fullmatch(gap):
+            a.inside = b  # "St George's Chapel at Windsor Castle", "Quillan village in Tessbury district"
         elif gap in ("'s ", "’s ") and b.inside is None and (b.label == "rule:site" or _SITE_NAMED.search(b.lookup)):
             # "Leeds's Quillan Hospital", whether the rule or the model found the site
             b.inside = a

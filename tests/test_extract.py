@@ -190,6 +190,15 @@ def test_a_verb_of_places_is_as_good_as_a_preposition_except_before_a_person(geo
     assert [m.place.name for m in geoparser.parse(text).mentions if m.place] == places
 
 
+def test_a_village_the_text_puts_in_a_district_is_there(geoparser):
+    # "Tessapur village in Bathinda district": a village the gazetteer lacks, in the district after it
+    doc = geoparser.parse("Flood waters reached Tessapur village in Bathinda district on Tuesday.")
+    found = {m.text: m for m in doc.mentions}
+    assert "Tessapur" in found, list(found)
+    m = found["Tessapur"]
+    assert m.place is not None and m.place.feature_code == "ADM2" and m.precision == "containing", m.place
+
+
 def test_an_aside_that_puts_a_name_in_a_place_holding_its_town_makes_it_a_place(geoparser):
     # the model tags "Goma" a person; ", in eastern Congo" puts it where a town of that name lies
     doc = geoparser.parse("Aid reached Goma, in eastern Congo, on Friday.")
