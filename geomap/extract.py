@@ -330,14 +330,15 @@ _SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|B
 _SITE_IN_HEADS = _SITE_HEADS[:-1] + "|Village|Farm)"
 _SITE_IN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
     r"([A-Z](?<![\w’'.-].)[\w’'-]*\s(?:[A-Z][\w’'-]*\s){0,2}" + _SITE_IN_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
-#: Sites named as other languages name them, placed by "in"/"at": "Quillanplatz in Berlin",
-#: "Piazza Quillana in Rome", "Plaza de Quillan in Lima", "Rue de Quillan in Paris".
+#: Sites named as other languages name them (their head first), placed by "in"/"at": "Quillanplatz
+#: in Berlin", "Piazza Quillana in Rome", "Plaza de Quillan in Lima", "Rue de Quillan in Paris",
+#: "Hotel Quillan in Kyiv".
 _SITE_IN_FOREIGN = re.compile(
     r"(?<![\w’'.-])((?:[A-ZÄÖÜ][\w’'-]*(?:platz|straße|strasse|allee|damm|markt|gasse|brücke))"
-    r"|(?:Piazza|Plaza|Place|Rue|Calle|Avenida|Praça|Via)\s(?:(?:de la|de|del|della|di|du|des|do|da)\s)?"
+    r"|(?:Piazza|Plaza|Place|Rue|Calle|Avenida|Praça|Via|Hotel)\s(?:(?:de la|de|del|della|di|du|des|do|da)\s)?"
     r"[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2})(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 _SITE_IN_FOREIGN_MARK = re.compile(r"(?:platz|straße|strasse|allee|damm|markt|gasse|brücke|Piazza|Plaza|Place|Rue|Calle|"
-                                   r"Avenida|Praça|Via)\b")
+                                   r"Avenida|Praça|Via|Hotel)\b")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
 _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
 #: What a match of each must hold, found fast (a literal-led pattern lets the regex engine skip
@@ -1028,8 +1029,9 @@ class _Extractor:
                                           (_SITE_OWNED, _SITE_OWNED_MARK))
                   if mark.search(self.text) for m in pattern.finditer(self.text)):
             start, end = _trim(self.text, *m.span(1))
-            if not self.names_a_person(self.text[start:end]):
-                self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))
+            last = self.text[start:end].rsplit(None, 1)[-1].lower()
+            if not self.names_a_person(self.text[start:end]) and not (m.re is _SITE_IN_FOREIGN and last in ORG_HEADS):
+                self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))  # (a "Hotel Association" is a body)
         if _KIND_IN_MARK.search(self.text):
             for m in _KIND_IN.finditer(self.text):  # "Tessapur village in Bathinda district": a village, held there
                 start, end = _trim(self.text, *m.span(1))

@@ -133,12 +133,18 @@ def test_a_described_town_is_found_wherever_it_stands_alone_though_a_person_bear
     ("We walked across Marienplatz in Munich after lunch.", "Marienplatz", "Munich"),
     ("Crowds filled Plaza de Mayo in Buenos Aires on Sunday.", "Plaza de Mayo", "Buenos Aires"),
     ("A protest blocked Rue de Rivoli in Paris for an hour.", "Rue de Rivoli", "Paris"),
+    ("The envoys met at the Hotel Tessaly in Kyiv on Friday.", "Hotel Tessaly", "Kyiv"),
 ])
 def test_a_venue_the_text_puts_in_a_town_is_placed_there_approximately(geoparser, text, site, town):
     doc = geoparser.parse(text)
     found = {m.text: m for m in doc.mentions}
     assert site in found and town in found, list(found)
     assert found[site].place == found[town].place and found[site].precision == "containing"
+
+
+def test_a_body_named_with_a_site_s_head_first_is_no_site(geoparser):
+    found = {m.text for m in geoparser.parse("The Hotel Association in Berlin complained about the tax.").mentions}
+    assert "Hotel Association" not in found and "Berlin" in found, found
 
 
 def test_a_described_name_of_several_words_is_taken_whole(geoparser):
