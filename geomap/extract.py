@@ -1839,8 +1839,9 @@ def _in_list(text: str, y_start: int, x_end: int) -> bool:
 #: "Quillan village in Tessbury district": the kind of the place before, then what holds it.
 _KIND_WORDS = r"(?:village|town|hamlet|township|suburb|neighbourhood|neighborhood|locality)"
 _KIND_GAP = re.compile(r" " + _KIND_WORDS + r" (?:in|of) (?:the )?")
-#: ...and the name before them, one or two capitalised words opening a word, found where the words are.
-_KIND_IN = re.compile(r"(?<![\w’'.-])([A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?) " + _KIND_WORDS + r"(?= (?:in|of) (?:the )?[A-Z])"
+#: ...and the name before them, one or two capitalised words opening a word, found where the words are
+#: (not after "the": "the Tessbury village of Quillan" is Quillan, in Tessbury).
+_KIND_IN = re.compile(r"(?<![\w’'.-])(?<!the )(?<!The )([A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?) " + _KIND_WORDS + r"(?= (?:in|of) (?:the )?[A-Z])"
                       r"(?! (?:in|of) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)")
 _KIND_IN_MARK = re.compile(_KIND_WORDS + r" (?:in|of) (?:the )?[A-Z]")
 _DIRECTION_GAP = re.compile(r", ?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|"
@@ -1862,8 +1863,10 @@ def link_containment(spans: list[Span_], text: str) -> None:
                 # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)
                 code = b.lookup.strip()
                 b.lookup = _DATELINE_STATES.get(code) or (POSTAL_CODES[code][2] if code in POSTAL_CODES else b.lookup)
-        elif gap.strip().lower() in ("in", "of", "at") or _KIND_GAP.fullmatch(gap):
-            a.inside = b  # "St George's Chapel at Windsor Castle", "Quillan village in Tessbury district"
+        elif gap.strip().lower() in ("in", "of", "at") or (_KIND_GAP.fullmatch(gap) and b.inside is not a):
+            # "St George's Chapel at Windsor Castle", "Quillan village in Tessbury district" (not "the Tessbury
+            # village of Quillan", where the second holds the first)
+            a.inside = b
         elif gap in ("'s ", "’s ") and b.inside is None and (b.label == "rule:site" or _SITE_NAMED.search(b.lookup)):
             # "Leeds's Quillan Hospital", whether the rule or the model found the site
             b.inside = a

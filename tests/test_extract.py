@@ -205,6 +205,19 @@ def test_a_village_the_text_puts_in_a_district_is_there(geoparser):
     assert m.place is not None and m.place.feature_code == "ADM2" and m.precision == "containing", m.place
 
 
+def test_the_division_before_a_settlement_word_is_not_held_by_the_settlement(geoparser, store):
+    from geomap.extract import extract_spans
+
+    text = "Shelling hit the Kharkiv town of Kupiansk overnight."
+    spans = {s.lookup: s for s in extract_spans(geoparser.nlp(text), store, text)}
+    town = spans.get("Kupiansk")
+    assert town is not None and town.inside is not None and town.inside.lookup == "Kharkiv", spans
+    assert spans["Kharkiv"].inside is None  # no cycle: "the X town of Y" is Y, in X
+    # a name the gazetteer lacks after "the" is no village of that name either
+    text = "Troops captured the Tessovsk village of Quillanka on Monday."
+    assert "Tessovsk" not in {s.lookup for s in extract_spans(geoparser.nlp(text), store, text) if s.label == "rule:kind-in"}
+
+
 def test_an_aside_that_puts_a_name_in_a_place_holding_its_town_makes_it_a_place(geoparser):
     # the model tags "Goma" a person; ", in eastern Congo" puts it where a town of that name lies
     doc = geoparser.parse("Aid reached Goma, in eastern Congo, on Friday.")
