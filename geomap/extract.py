@@ -1525,6 +1525,16 @@ class _Extractor:
                 inner = self.add(Span_(ya, yb, "toponym", "rule:qualified", y_name))
             if inner is not None and inner.inside is None:
                 inner.inside = outer
+                inner.lookup = self.spelled_out(inner.lookup, divisions)
+
+    def spelled_out(self, name: str, divisions: "list[Candidate]") -> str:
+        """"Mt. Vernon, Ohio": the name with its abbreviated first word written out ("Mount Vernon"),
+        when only so does the gazetteer have a town of it in the state that qualifies it."""
+        head, _, rest = name.partition(" ")
+        full = _NAME_ABBREVS.get(head if head.endswith(".") else head + ".")
+        if full is None or not rest or self.town_of(name, divisions) or not self.town_of(f"{full} {rest}", divisions):
+            return name
+        return f"{full} {rest}"
 
     def postnominal(self, start: int, end: int) -> bool:
         """``text[start:end]`` is a degree or title after a person's name ("Laura Quillan, MD, said",

@@ -465,6 +465,15 @@ def test_a_states_office_before_a_name_it_shares_with_a_country(geoparser, text,
     assert (m.place.feature_code == "ADM1" and m.place.country_code == "US") is state
 
 
+@pytest.mark.parametrize("text,name,town", [
+    ("Her family farmed near Mt. Vernon, Ohio, for decades.", "Mt. Vernon", ("Mount Vernon", "OH")),
+    ("The team flew into Ft. Lauderdale, Florida, on Friday.", "Ft. Lauderdale", ("Fort Lauderdale", "FL")),
+])
+def test_an_abbreviated_first_word_is_written_out_where_only_so_the_state_has_the_town(geoparser, text, name, town):
+    m = _found(geoparser.parse(text))[name]
+    assert (m.place.name, m.place.admin1, m.precision) == (*town, "exact"), m.place
+
+
 def test_an_abbreviated_first_word_belongs_to_the_name_a_state_qualifies(geoparser):
     # "Petersburg, Fla." alone was a town the gazetteer lacks, placed at Florida
     found = _found(geoparser.parse("Police in St. Petersburg, Fla., arrested a man on Monday."))
