@@ -322,12 +322,13 @@ _CAPITAL_RUN = re.compile(  # (the test of the character before it after its fir
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     rf"|of|de(?: la| las| los)?|{_LINK_WORDS})(?= [A-Z]))){{0,4}}")  # a linking word only between two capitalised ones
 #: "Royal Street in New Orleans": one to three capitalised words and a site word, then "in" and a name.
-_SITE_HEADS = (r"(?:Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
-               r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"
-               r"Cathedral|Mosque|Temple|Museum|Library|Hotel|Racecourse|Cemetery|Gardens|Zoo|Barracks|Dam)")
+_SITE_HEAD_WORDS = (r"Street|Avenue|Road|Boulevard|Lane|Alley|Drive|Square|Plaza|Bridge|Arena|Stadium|Park|Station|"
+                    r"Airport|Harbour|Harbor|Market|Mall|Pier|Quay|Wharf|Hospital|Theatre|Theater|Prison|Jail|Church|"
+                    r"Cathedral|Mosque|Temple|Museum|Library|Hotel|Racecourse|Cemetery|Gardens|Zoo|Barracks|Dam")
+_SITE_HEADS = rf"(?:{_SITE_HEAD_WORDS})"
 #: ...and heads that make a site only where the text says where it is: "Quillan Farm in Kent",
 #: "Rosa's Village in Leeds" (not "Leeds's Quillan Village", a village the town may hold by name)
-_SITE_IN_HEADS = _SITE_HEADS[:-1] + "|Village|Farm)"
+_SITE_IN_HEADS = rf"(?:{_SITE_HEAD_WORDS}|Village|Farm)"
 _SITE_IN = re.compile(  # (the test of the character before it after its first capital, as in _LIST_NAME_OPENING)
     r"([A-Z](?<![\w’'.-].)[\w’'-]*\s(?:[A-Z][\w’'-]*\s){0,2}" + _SITE_IN_HEADS + r")(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
 #: Sites named as other languages name them (their head first), placed by "in"/"at": "Quillanplatz
@@ -1029,14 +1030,17 @@ class _Extractor:
                                           (_SITE_OWNED, _SITE_OWNED_MARK))
                   if mark.search(self.text) for m in pattern.finditer(self.text)):
             start, end = _trim(self.text, *m.span(1))
-            last = self.text[start:end].rsplit(None, 1)[-1].lower()
-            if not self.names_a_person(self.text[start:end]) and not (m.re is _SITE_IN_FOREIGN and last in ORG_HEADS):
-                self.add(Span_(start, end, "toponym", "rule:site", self.text[start:end]))  # (a "Hotel Association" is a body)
+            name = self.text[start:end]
+            if m.re is _SITE_IN_FOREIGN and name.rsplit(None, 1)[-1].lower() in ORG_HEADS:
+                continue  # a "Hotel Association" is a body
+            if not self.names_a_person(name):
+                self.add(Span_(start, end, "toponym", "rule:site", name))
         if _KIND_IN_MARK.search(self.text):
             for m in _KIND_IN.finditer(self.text):  # "Tessapur village in Bathinda district": a village, held there
                 start, end = _trim(self.text, *m.span(1))
-                if end > start and not self.stop_word(self.text[start:end].lower()) and not self.names_a_person(self.text[start:end]):
-                    self.add(Span_(start, end, "toponym", "rule:kind-in", self.text[start:end]))
+                name = self.text[start:end]
+                if name and not self.stop_word(name.lower()) and not self.names_a_person(name):
+                    self.add(Span_(start, end, "toponym", "rule:kind-in", name))
 
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
@@ -1174,6 +1178,8 @@ class _Extractor:
                 or (verb and (label != "PERSON" or big_place(cands, MIN_POP_MISLABELLED) or self.paired_town(end, cands)))
                 or placing_words(self.tokens, ent.start, end, cands) or residence or speaking
                 or self.country_owns(start, cands))
+        # "Goma, in eastern Congo" (tagged PERSON): an aside puts the name where a town of it lies
+        aside = bool(cands) and self.town_of_next_holder(end, cands, _COMMA_IN_NAME)
         if not cands and label in MISC_LABELS:
             # "Lubbock and Amarillo" tagged as one organisation; "between Quillan and Tessbury", "from Quillan to Tessbury"
             return " " in name and self.split_list(start, end, label, conjoined=True, through=before == "from", alternates=prep,
@@ -1205,7 +1211,7 @@ class _Extractor:
                 return True
         elif cands and label in _MISLABELLED and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep
-                or self.town_of_next_holder(end, cands, _COMMA_IN_NAME)):
+                or aside):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
             # place preposition (and "the"); people are not "across the" anything
@@ -1215,8 +1221,7 @@ class _Extractor:
                            label == "PERSON" or not _is_acronym(name))  # "at the CDC" is the agency, not an airport
             if institution:
                 pass  # "the White House", "the Centre": an institution, not the town of that name
-            elif ((prep or strong or body or site or (label != "PERSON" and self.town_of_next_holder(end, cands))
-                   or self.town_of_next_holder(end, cands, _COMMA_IN_NAME))
+            elif ((prep or strong or body or site or (label != "PERSON" and self.town_of_next_holder(end, cands)) or aside)
                   and not (_is_acronym(name) and not (strong or site))):
                 self.add(Span_(start, end, "toponym", f"ner:{label}", name))
                 return True
@@ -1845,7 +1850,6 @@ def _in_list(text: str, y_start: int, x_end: int) -> bool:
     return bool(_LIST_BEFORE_Y.search(text, max(0, y_start - 60), y_start) or _LIST_AFTER_X.match(text, x_end))
 
 
-#: A comma and a direction between two names: "Quillan Region, northeastern Tessland".
 #: "Quillan village in Tessbury district": the kind of the place before, then what holds it.
 _KIND_WORDS = r"(?:village|town|hamlet|township|suburb|neighbourhood|neighborhood|locality)"
 _KIND_GAP = re.compile(r" " + _KIND_WORDS + r" (?:in|of) (?:the )?")
@@ -1854,6 +1858,7 @@ _KIND_GAP = re.compile(r" " + _KIND_WORDS + r" (?:in|of) (?:the )?")
 _KIND_IN = re.compile(r"(?<![\w’'.-])(?<!the )(?<!The )([A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?) " + _KIND_WORDS + r"(?= (?:in|of) (?:the )?[A-Z])"
                       r"(?! (?:in|of) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)")
 _KIND_IN_MARK = re.compile(_KIND_WORDS + r" (?:in|of) (?:the )?[A-Z]")
+#: A comma and a direction between two names: "Quillan Region, northeastern Tessland".
 _DIRECTION_GAP = re.compile(r", ?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|"
                             r"south-central|north-central) ")
 
@@ -1889,7 +1894,7 @@ def link_containment(spans: list[Span_], text: str) -> None:
 
 #: Words before a town's name that name a part of it: "Old Town Alexandria", "Downtown Manassas".
 DISTRICT_WORDS = ("Old Town", "Downtown", "Uptown", "Midtown")
-_DISTRICT_OPENINGS = tuple(w + " " for w in DISTRICT_WORDS)
+_DISTRICT_OPENING = re.compile("(?:" + "|".join(DISTRICT_WORDS) + ") ")
 
 
 def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[Candidate]]") -> list[Span_]:
@@ -1899,14 +1904,14 @@ def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[
     of the whole that the gazetteer lacks becomes the town's name, where the gazetteer has it."""
     kept = []
     for s in spans:
-        name = text[s.start : s.end]
-        if s.kind == "toponym" and name in DISTRICT_WORDS and text[s.end : s.end + 1] == " " and text[s.end + 1 : s.end + 2].isupper():
-            continue
-        words = next((w for w in DISTRICT_WORDS if name.startswith(w + " ")), None) if name.startswith(_DISTRICT_OPENINGS) else None
-        if s.kind == "toponym" and words is not None and name[len(words) + 1 :][:1].isupper():
-            rest = name[len(words) + 1 :]
-            if not lookup(name) and lookup(rest):
-                s.start, s.lookup = s.start + len(words) + 1, rest
+        if s.kind == "toponym":
+            name = text[s.start : s.end]
+            if name in DISTRICT_WORDS and text[s.end : s.end + 1] == " " and text[s.end + 1 : s.end + 2].isupper():
+                continue
+            m = _DISTRICT_OPENING.match(name)
+            rest = name[m.end() :] if m is not None else ""
+            if rest[:1].isupper() and not lookup(name) and lookup(rest):
+                s.start, s.lookup = s.start + m.end(), rest
         kept.append(s)
     return kept
 
