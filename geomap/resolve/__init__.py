@@ -443,12 +443,14 @@ def _without_owned_alternates(cands: "list[Candidate]") -> "list[Candidate]":
     (Hong Kong was once called after its district Victoria, a candidate of its own)."""
     owners = [c.place for c in cands if c.name_kind == "name"]
     towns_own = max((p.population for p in owners if p.feature_class == "P"), default=0) >= ALT_OWNER_POP
+    by_country: "dict[str | None, list[Place]]" = {}  # (an alternate name is tested against its country's owners only)
+    for q in owners:
+        by_country.setdefault(q.country_code, []).append(q)
 
     def owned(p: "Place") -> bool:
         if p.feature_code.startswith("PCL"):
             return towns_own
-        return p.feature_class == "P" and any(q.country_code == p.country_code and _km(q.point, p.point) < SEAT_KM
-                                              for q in owners)
+        return p.feature_class == "P" and any(_km(q.point, p.point) < SEAT_KM for q in by_country.get(p.country_code, ()))
 
     return [c for c in cands if c.name_kind != "alt" or not owned(c.place)]
 

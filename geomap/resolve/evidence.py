@@ -67,6 +67,8 @@ class Evidence:
     #: cells or so, not at every county the article names (which made long texts quadratic)
     _cells: "dict[tuple[int, int], list[tuple[float, float, _Hit]]] | None" = field(default=None, init=False, repr=False)
     _rows: frozenset[int] = field(default=frozenset(), init=False, repr=False)  # the rows of ``_cells``
+    #: the ``admin2`` hits near a point, by the point (:meth:`county`)
+    _near: "dict[tuple[float, float], list[_Hit]]" = field(default_factory=dict, init=False, repr=False)
 
     def sentence(self, offset: int) -> int:
         return sentence_index(self.sentence_starts, offset)
@@ -108,12 +110,15 @@ class Evidence:
         row = int(place.lat // _DEG)
         if row not in self._rows and row - 1 not in self._rows and row + 1 not in self._rows:
             return 0  # no county named within a row of cells: most namesakes, at the cost of three set tests
-        cos = math.cos(math.radians(place.lat))
-        reach = min(360, math.ceil(1 / max(cos, 1e-3)))  # cells of longitude a box of ADMIN2_KM spans here
-        col = int(place.lon // _DEG)
-        near = [h for dr in (-1, 0, 1) for dc in range(-reach, reach + 1)
-                for lat, lon, h in self._cells.get((row + dr, col + dc), ())
-                if abs(lat - place.lat) < _DEG and abs(lon - place.lon) * cos < _DEG]
+        point = (place.lat, place.lon)
+        near = self._near.get(point)
+        if near is None:  # (the same for every mention of the name: kept by the point)
+            cos = math.cos(math.radians(place.lat))
+            reach = min(360, math.ceil(1 / max(cos, 1e-3)))  # cells of longitude a box of ADMIN2_KM spans here
+            col = int(place.lon // _DEG)
+            near = self._near[point] = [h for dr in (-1, 0, 1) for dc in range(-reach, reach + 1)
+                                        for lat, lon, h in self._cells.get((row + dr, col + dc), ())
+                                        if abs(lat - place.lat) < _DEG and abs(lon - place.lon) * cos < _DEG]
         return self.proximity(near, own, start, end)
 
 
