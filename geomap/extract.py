@@ -1958,6 +1958,8 @@ _STATE_OFFICE_BEFORE = re.compile(
 #: ...and words before it that speak of a part of a state, not of a town: "upstate New York",
 #: "western Washington", "eastern Kharkiv" (not "north London", "central Kharkiv": parts of a city).
 _STATE_PART_BEFORE = re.compile(r"\b(?:upstate|downstate|rural|(?:north|south)?(?:east|west)ern|northern|southern)\s+$", re.I)
+#: How far before a name :data:`_STATE_PART_BEFORE` is looked for: its longest word ("southeastern") and two spaces.
+_STATE_PART_REACH = len("southeastern") + 2
 #: km between a division's point and a town of its name within which the two are one city-state
 #: ("central Berlin" is the city, whichever the resolver says).
 CITY_STATE_KM = 30.0
@@ -1975,7 +1977,7 @@ def mark_state_bodies(spans: list[Span_], text: str, store: "GazetteerStore") ->
             if any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup)):
                 s.prefer_admin1 = True
                 s.label += "+state-body"
-        elif _STATE_PART_BEFORE.search(text, max(0, s.start - 12), s.start) and _state_not_city(store.lookup(s.lookup)):
+        elif _STATE_PART_BEFORE.search(text, max(0, s.start - _STATE_PART_REACH), s.start) and _state_not_city(store.lookup(s.lookup)):
             s.prefer_admin1 = True
             s.label += "+state-part"
 

@@ -484,6 +484,7 @@ def test_an_abbreviated_first_word_belongs_to_the_name_a_state_qualifies(geopars
 @pytest.mark.parametrize("text,name,division", [
     ("Snow fell across upstate New York overnight.", "New York", True),  # the state, not the city
     ("Wildfires burned in eastern Washington for a week.", "Washington", True),  # not the capital
+    ("Heavy rain closed roads in southeastern New York on Tuesday.", "New York", True),  # the longest such word
     ("Cafes in central Berlin reopened on Monday.", "Berlin", False),  # a part of the city
     ("Crowds gathered in north London on Saturday.", "London", False),
     ("Russian troops entered northern Georgia.", "Georgia", False),  # a country bears it: the context says which
