@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, Span_, big_place,
                        fit_candidates, other_than)
 from ..gazetteer.names import core_name, normalize
-from ..model import Place, great_circle_km
+from ..model import EARTH_RADIUS_KM, Place, great_circle_km
 from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
 from ..descriptions import description, past_aside
@@ -450,7 +450,9 @@ def _without_owned_alternates(cands: "list[Candidate]") -> "list[Candidate]":
     def owned(p: "Place") -> bool:
         if p.feature_code.startswith("PCL"):
             return towns_own
-        return p.feature_class == "P" and any(_km(q.point, p.point) < SEAT_KM for q in by_country.get(p.country_code, ()))
+        # (no town further than SEAT_KM in latitude alone is nearer: skip its geodesic)
+        return p.feature_class == "P" and any(abs(q.lat - p.lat) < _SEAT_DEG and _km(q.point, p.point) < SEAT_KM
+                                              for q in by_country.get(p.country_code, ()))
 
     return [c for c in cands if c.name_kind != "alt" or not owned(c.place)]
 
@@ -545,6 +547,9 @@ def _alone_features(reading: _NameReading, span: Span_, ranker: "Ranker"
 DIVISION_KINDS = ("division", "territory")
 #: How far a division's point may lie from the town it is named after.
 SEAT_KM = 50.0
+#: ``SEAT_KM`` in degrees of latitude, with room for rounding: two points further apart in latitude
+#: alone are further apart than ``SEAT_KM`` (a great circle is never shorter than its meridian arc).
+_SEAT_DEG = math.degrees(SEAT_KM / EARTH_RADIUS_KM) * 1.001
 
 
 def _towns_before_their_divisions(cands: "list[Candidate]", span: Span_, desc: str) -> "list[Candidate]":
