@@ -141,21 +141,28 @@ def _opens_sentence(text: str, start: int) -> bool:
     return start == 0 or bool(re.search(r"(?:[.!?]\s+|\n\s*)$", text[max(0, start - 4) : start]))
 
 
+#: What every description after a name opens with: a comma, or "is", "was", "has been", "remains",
+#: "lies" (``_AFTER``, ``_LOCATED``, ``_ONE_OF`` and the qualifiers all do): most names have neither.
+_MAY_FOLLOW = re.compile(r",|\s+(?:is|was|has|remains|lies)\s", re.I)
+
+
 def _description(text: str, start: int, end: int) -> tuple[str, bool]:
     end = past_aside(text, end)
-    qualifier = _QUALIFIER.match(text, end) or (_QUALIFIER_OPENING.match(text, end) if _opens_sentence(text, start) else None)
-    if qualifier is not None:
-        end = qualifier.end()  # "Quillan, Oregon, is a ghost town": the town is Quillan
-    elif text.startswith(",", end) and _QUALIFIED_BEFORE.search(text, max(0, start - 60), start):
-        if re.match(r",\s+(?:is|was)\s", text[end : end + 8]):
-            return "", False  # ...and Oregon is not one
-    elif re.match(r"\s+(?:is|was)\s", text[end : end + 5]) and _OPENING_BEFORE.search(text, max(0, start - 60), start):
-        return "", False  # "Quillan, Oregon is a neighborhood": nor here
+    follows = _MAY_FOLLOW.match(text, end) is not None
+    if follows:  # (else nothing after the name describes it: only the words before it may)
+        qualifier = _QUALIFIER.match(text, end) or (_QUALIFIER_OPENING.match(text, end) if _opens_sentence(text, start) else None)
+        if qualifier is not None:
+            end = qualifier.end()  # "Quillan, Oregon, is a ghost town": the town is Quillan
+        elif text.startswith(",", end) and _QUALIFIED_BEFORE.search(text, max(0, start - 60), start):
+            if re.match(r",\s+(?:is|was)\s", text[end : end + 8]):
+                return "", False  # ...and Oregon is not one
+        elif re.match(r"\s+(?:is|was)\s", text[end : end + 5]) and _OPENING_BEFORE.search(text, max(0, start - 60), start):
+            return "", False  # "Quillan, Oregon is a neighborhood": nor here
     before = (_BEFORE.search(text, max(0, start - 120), start) or _BEFORE_TOWN.search(text, max(0, start - 120), start)
               if _may_end_kind_before(text, start) else None)
-    m = _AFTER.match(text, end, min(len(text), end + 80))
-    located = _LOCATED.match(text, end) is not None
-    one_of = _ONE_OF.match(text, end, min(len(text), end + 80))
+    m = _AFTER.match(text, end, min(len(text), end + 80)) if follows else None
+    located = follows and _LOCATED.match(text, end) is not None
+    one_of = _ONE_OF.match(text, end, min(len(text), end + 80)) if follows else None
     if m is None and before is None and not located and one_of is None:
         return "", False  # most names: nothing before or after them describes them
     # "X is a …" says it of X as the subject, not as a preposition's object: "just north of Quillan is the
