@@ -893,6 +893,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     rules may change a choice; each change is recorded on the mention
     (:attr:`Resolution.adjustments`) and the score is computed for the final place.
     """
+    if not spans:
+        return []  # (nothing to resolve: the article's evidence is not read)
     ranker = ranker or default_ranker()
     ev = read_evidence(text, sentence_starts or [0], store) if text is not None else None
     stated = [description(text, s.start, s.end) if text is not None else ("", False) for s in spans]
