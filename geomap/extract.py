@@ -1920,8 +1920,8 @@ def mark_qualifiers(spans: list[Span_], text: str) -> None:
     """Given spans in a phrase-closing "Y, X" ("Oulton Park, Cheshire.") get the label the
     extractor's qualified rule gives X, after :func:`link_containment` has linked them: the
     resolver then reads X as the division holding Y, not a town of that name."""
-    if all(s.inside is None for s in spans):
-        return  # no Y inside an X: nothing to mark (the text is not searched)
+    if not any(s.inside is not None and text[s.end : s.inside.start] in (",", ", ") for s in spans):
+        return  # no Y inside an X right after it, as "Y, X": nothing to mark (the text is not searched)
     at = {(s.start, s.end): s for s in spans}
     for m in _QUALIFIED.finditer(text):
         y, x = at.get(m.span(1)), at.get(m.span(2))
@@ -1973,11 +1973,15 @@ def mark_state_bodies(spans: list[Span_], text: str, store: "GazetteerStore") ->
     for s in spans:
         if s.kind != "toponym" or s.prefer_admin1:
             continue
-        if _STATE_BODY_AFTER.match(text, s.end) or _STATE_OFFICE_BEFORE.search(text, max(0, s.start - 60), s.start):
+        # (each pattern before the name ends in one of a few words: most names are tested on those alone)
+        tail = text[max(0, s.start - 60) : s.start].rstrip().lower()
+        if _STATE_BODY_AFTER.match(text, s.end) or (
+                tail.endswith(("from", "of")) and _STATE_OFFICE_BEFORE.search(text, max(0, s.start - 60), s.start)):
             if any(c.place.feature_code == "ADM1" and c.name_kind in ("name", "abbr") for c in store.lookup(s.lookup)):
                 s.prefer_admin1 = True
                 s.label += "+state-body"
-        elif _STATE_PART_BEFORE.search(text, max(0, s.start - _STATE_PART_REACH), s.start) and _state_not_city(store.lookup(s.lookup)):
+        elif (tail.endswith(("state", "rural", "ern")) and _STATE_PART_BEFORE.search(text, max(0, s.start - _STATE_PART_REACH), s.start)
+              and _state_not_city(store.lookup(s.lookup))):
             s.prefer_admin1 = True
             s.label += "+state-part"
 
