@@ -334,12 +334,13 @@ _SITE_IN = re.compile(  # (the test of the character before it after its first c
 #: Sites named as other languages name them (their head first), placed by "in"/"at": "Quillanplatz
 #: in Berlin", "Piazza Quillana in Rome", "Plaza de Quillan in Lima", "Rue de Quillan in Paris",
 #: "Hotel Quillan in Kyiv".
+_FOREIGN_SITE_ENDINGS = "platz|straße|strasse|allee|damm|markt|gasse|brücke"  # the end of a German compound
+_FOREIGN_SITE_HEADS = "Piazza|Plaza|Place|Rue|Calle|Avenida|Praça|Via|Hotel"  # a word before the name
 _SITE_IN_FOREIGN = re.compile(
-    r"(?<![\w’'.-])((?:[A-ZÄÖÜ][\w’'-]*(?:platz|straße|strasse|allee|damm|markt|gasse|brücke))"
-    r"|(?:Piazza|Plaza|Place|Rue|Calle|Avenida|Praça|Via|Hotel)\s(?:(?:de la|de|del|della|di|du|des|do|da)\s)?"
+    rf"(?<![\w’'.-])((?:[A-ZÄÖÜ][\w’'-]*(?:{_FOREIGN_SITE_ENDINGS}))"
+    rf"|(?:{_FOREIGN_SITE_HEADS})\s(?:(?:de la|de|del|della|di|du|des|do|da)\s)?"
     r"[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2})(?=\s+(?:in|at)\s+(?:the\s+)?[A-Z])")
-_SITE_IN_FOREIGN_MARK = re.compile(r"(?:platz|straße|strasse|allee|damm|markt|gasse|brücke|Piazza|Plaza|Place|Rue|Calle|"
-                                   r"Avenida|Praça|Via|Hotel)\b")
+_SITE_IN_FOREIGN_MARK = re.compile(rf"(?:{_FOREIGN_SITE_ENDINGS}|{_FOREIGN_SITE_HEADS})\b")
 #: "Brooklyn's Quillan Arena": a site the place before it owns.
 _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _SITE_HEADS + r")(?![\w’'-])")
 #: What a match of each must hold, found fast (a literal-led pattern lets the regex engine skip
