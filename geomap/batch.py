@@ -51,14 +51,12 @@ import os
 import sys
 import threading
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, ClassVar, Iterable, Iterator, Sequence
 
 from .ingest import InputError, Record, as_document, dumps
 from .ingest.sources import expand
-from .language import LanguageWarning
 from .model import Document
 from .pipeline import DEFAULT_MODEL, Geoparser
 
@@ -124,19 +122,18 @@ def _parse_docs(parser: Geoparser, docs: list[Document], batch_size: int) -> lis
     def on_error(doc: Document, exc: Exception) -> None:
         failed[id(doc)] = _message(exc)
 
-    with warnings.catch_warnings():  # the run that reads the documents tells of their language, once
-        warnings.simplefilter("ignore", LanguageWarning)
-        try:
-            for _ in parser.parse_many(docs, batch_size=batch_size, on_error=on_error):
-                pass
-        except Exception:  # noqa: BLE001 - spaCy failed on a batch: find the bad document(s) one by one
-            failed.clear()
-            for doc in docs:
-                try:
-                    for _ in parser.parse_many([doc], batch_size=1, on_error=on_error):
-                        pass
-                except Exception as exc:  # noqa: BLE001
-                    failed[id(doc)] = _message(exc)
+    # (the run that reads the documents tells of their language, once: no check here)
+    try:
+        for _ in parser.parse_many(docs, batch_size=batch_size, on_error=on_error, language_check=False):
+            pass
+    except Exception:  # noqa: BLE001 - spaCy failed on a batch: find the bad document(s) one by one
+        failed.clear()
+        for doc in docs:
+            try:
+                for _ in parser.parse_many([doc], batch_size=1, on_error=on_error, language_check=False):
+                    pass
+            except Exception as exc:  # noqa: BLE001
+                failed[id(doc)] = _message(exc)
     return [failed.get(id(d)) for d in docs]
 
 

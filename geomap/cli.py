@@ -106,7 +106,7 @@ class _Run:
                 if o.doc is not None and getattr(a, "min_score", 0.0):
                     o.doc.unplace_below(a.min_score)  # before the count: the summary counts what is written
                 self.progress.update(o)
-                if o.doc is not None and model == DEFAULT_MODEL and not getattr(a, "fast", False):
+                if o.doc is not None and model == DEFAULT_MODEL:  # (the fast mode's cues are English too)
                     self.language.add(o.doc.text)
                 err = None
                 if isinstance(o.error, InputError):

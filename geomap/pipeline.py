@@ -168,14 +168,17 @@ class Geoparser:
         *,
         batch_size: int = 32,
         on_error: Callable[[Document, Exception], None] | None = None,
+        language_check: bool = True,
     ) -> Iterator[Document]:
         """Parse texts, mappings with a ``text`` key, or Documents, in order (each read by
         :func:`geomap.ingest.as_document`, so misuse raises ``TypeError`` or ``ValueError``).
 
         A document whose resolution fails is passed to ``on_error`` (and skipped) when
         given, so one bad document does not stop a batch; otherwise the error propagates.
+        ``language_check=False`` leaves out the check for text in another language than the
+        model's (:class:`~geomap.language.LanguageWarning`), for a caller that makes its own.
         """
-        tally = LanguageTally() if self._nlp is None and self.model == DEFAULT_MODEL else None
+        tally = LanguageTally() if language_check and self._nlp is None and self.model == DEFAULT_MODEL else None
 
         def counted(items: Iterable[DocInput]) -> Iterator[Document]:
             for it in items:

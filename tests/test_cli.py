@@ -386,13 +386,14 @@ RUSSIAN_TEXT = ("Российские войска вошли в Курскую 
                 "приграничных сёл, а власти объявили эвакуацию.")
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_other_languages_get_one_warning_per_run(tmp_path, capsys, workers):
+@pytest.mark.parametrize("workers,mode", [(1, []), (2, []), (1, ["--fast"]), (2, ["--fast"])])
+def test_other_languages_get_one_warning_per_run(tmp_path, capsys, workers, mode):
+    """In either mode: the fast recogniser reads English cues too ("in", "near", capitals)."""
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in enumerate(
         [RUSSIAN_TEXT, "Troops entered the Kursk region on Monday, a spokesman in Brussels said. The town was quiet.",
          RUSSIAN_TEXT])) + "\n", encoding="utf-8")
-    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--workers", workers, capsys=capsys)
+    rc, err = run("extract", src, "-o", tmp_path / "out.jsonl", "--workers", workers, *mode, capsys=capsys)
     assert rc == 0
     warnings = [line for line in err.splitlines() if "another language" in line]
     assert len(warnings) == 1 and "2 of 3 document(s)" in warnings[0] and warnings[0].startswith("geomap: warning:")

@@ -54,3 +54,10 @@ def test_looks_foreign_reads_words_as_its_definition_does(text):
     words = re.findall(r"[^\W\d_]+", text)
     expected = len(words) >= MIN_WORDS and sum(w.lower() in ENGLISH_MARKERS for w in words) / len(words) < MIN_SHARE
     assert looks_foreign(text) == expected
+
+
+def test_a_caller_that_checks_the_language_itself_can_leave_the_check_out(geoparser):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        list(geoparser.parse_many([RUSSIAN, GERMAN], language_check=False))
+    assert not [w for w in caught if issubclass(w.category, LanguageWarning)]
