@@ -284,8 +284,8 @@ _RESIDENCE_BEFORE = re.compile(r", of $")
 _DISTRICT_AFTER = re.compile(r" (?:Quarter|Village|Town|Hill|Steps|Market|Square|Street|Avenue|Road|Bridge|Gate|"
                              r"Gardens?|Harbou?r|Channel)\b")
 #: Capitalised words around a name that make it part of a natural feature's name the model missed.
-_FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
-_FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
+FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
+FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
                            "peninsula desert forest valley strait".split())
 #: Degrees and titles written after a person's name, some of them states' codes ("MD", "PA").
 POSTNOMINALS = frozenset("MD PA DO RN NP PhD MPH JD MBA DDS CPA DVM OD PharmD FACS FRCS FACP MSN BSN LPN CNM".split())
@@ -1307,7 +1307,7 @@ class _Extractor:
         names ("around Bakhmut and Avdiivka", Avdiyivka), where the words before make the list places."""
         joins = ("and", "&", "to") if through else ("and", "&")
         words = list(_WORD.finditer(self.text[start:end]))
-        if not conjoined and words and words[-1].group().lower() in _FEATURE_AFTER | LAND_WORDS:
+        if not conjoined and words and words[-1].group().lower() in FEATURE_AFTER | LAND_WORDS:
             return False  # "Bicol Peninsula", "Victoria Falls": one natural feature's name
         for cut in range(1, len(words)):
             if words[cut - 1].group() in joins:
@@ -1442,8 +1442,8 @@ class _Extractor:
                 if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
-                if ((i > 0 and capital[i - 1] and tokens.lower(i - 1) in _FEATURE_BEFORE)
-                        or (i + n < len(starts) and capital[i + n] and tokens.lower(i + n) in _FEATURE_AFTER)):
+                if ((i > 0 and capital[i - 1] and tokens.lower(i - 1) in FEATURE_BEFORE)
+                        or (i + n < len(starts) and capital[i + n] and tokens.lower(i + n) in FEATURE_AFTER)):
                     break  # "Lake Victoria", "Victoria Falls": part of a natural feature's name, never the town
                 sentence_initial = _sentence_initial(doc, i)
                 before = tokens.prev_word(i)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       THOROUGHFARES, Span_, district_parts, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
                       mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
@@ -216,29 +216,35 @@ class NameMemo:
             if run[a : words[i][1]].lower() in _FUNCTION or not run[a].isupper():
                 i += 1
                 continue
-            n = 0
+            n, demonym = 0, None
             if demonyms:  # "North Korean", "Kuwaiti": taken as one
                 for k in (2, 1):
                     if i + k <= len(words):
                         b = words[i + k - 1][1]
                         name = run[a:b]
                         if self.is_demonym(name):
-                            steps.append((True, i, a, b, not (name.endswith("s") and self.is_demonym(name[:-1]))))
+                            demonym = (True, i, a, b, not (name.endswith("s") and self.is_demonym(name[:-1])))
                             n = k
                             break
-            if not n:  # the longest gazetteer name at word i
-                for k in range(min(6, len(words) - i), 0, -1):
-                    if not run[words[i + k - 1][0]].isupper():
-                        continue  # a name does not end in "of"
-                    b = _name_end(run, words[i + k - 1][1])
-                    name = run[a:b]
-                    if k == 1 and name.lower() in NOT_ALONE:
-                        break
-                    cands = self.lookup(name)
-                    if cands:
+            # the longest gazetteer name at word i, if longer than a demonym there ("British Columbia", "Indian Ocean")
+            for k in range(min(6, len(words) - i), n, -1):
+                if not run[words[i + k - 1][0]].isupper():
+                    continue  # a name does not end in "of"
+                b = _name_end(run, words[i + k - 1][1])
+                name = run[a:b]
+                if k == 1 and name.lower() in NOT_ALONE:
+                    break
+                cands = self.lookup(name)
+                if cands:
+                    demonym, n = None, k
+                    first, last = _natural_around(run, words, i, k)
+                    if first == i and last == i + k:
                         steps.append((False, i, a, b, cands))
-                        n = k
-                        break
+                    else:  # "Lake Victoria", "Ohio River": part of a natural feature's name, never the place
+                        a, n = words[first][0], last - i
+                    break
+            if demonym is not None:
+                steps.append(demonym)
             for k in range(i, i + n):
                 owner[k] = a
             i += n or 1
@@ -296,6 +302,24 @@ class NameMemo:
         if normalize(name) not in self.demonym_names:
             return False
         return bool(self.store.lookup(name, kinds=["demonym"]))
+
+
+#: Capitalised words around a name that make it part of a natural feature's name ("Lake Victoria",
+#: "Ohio River"), as in the full extractor; and those before an "of" ("Gulf of Mexico").
+_FEATURE_OF = frozenset("gulf sea bay isle strait straits".split())
+
+
+def _natural_around(run: str, words: list[tuple[int, int]], i: int, k: int) -> tuple[int, int]:
+    """The words (first, past the last) of the natural feature's name that the name of words ``i``
+    to ``i + k`` of ``run`` is part of, or ``(i, i + k)`` when it is none's."""
+    first, last = i, i + k
+    if i > 0 and run[words[i - 1][0] : words[i - 1][1]].lower() in FEATURE_BEFORE:
+        first = i - 1
+    elif i > 1 and run[words[i - 1][0] : words[i - 1][1]] == "of" and run[words[i - 2][0] : words[i - 2][1]].lower() in _FEATURE_OF:
+        first = i - 2
+    if last < len(words) and run[words[last][0] : words[last][1]].lower() in FEATURE_AFTER:
+        last += 1
+    return first, last
 
 
 def _name_end(run: str, end: int) -> int:

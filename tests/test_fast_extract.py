@@ -291,3 +291,29 @@ def test_a_street_named_after_a_city_is_not_the_city(fast):
     doc = fast.parse("Traffic was heavy on London Road in Brighton on Monday. He moved to London. Road works began.")
     assert [m.text for m in doc.mentions if m.text == "London"] == ["London"]  # the second, the city itself
     assert all(m.start > 60 for m in doc.mentions if m.text == "London")
+
+
+@pytest.mark.parametrize("text,not_places,kept", [
+    ("Barges sat idle on the Quillan River near Memphis after the Ohio River rose.", {"Ohio"}, {"Memphis"}),
+    ("Fishermen on Lake Malawi said catches near Mangochi fell.", {"Malawi"}, {"Mangochi"}),
+    ("Climbers on Mount Kenya met guides from Nairobi.", {"Kenya"}, {"Nairobi"}),
+    ("Tankers waited in the Gulf of Oman before sailing to Dubai.", {"Oman"}, {"Dubai"}),
+])
+def test_a_name_inside_a_natural_features_name_is_not_the_place(fast, text, not_places, kept):
+    """"Ohio River", "Lake Malawi": the river or lake, never the state, country or town of the bare
+    name (the full extractor's rule for names its model left untagged)."""
+    placed = _placed(fast.parse(text))
+    assert not not_places & set(placed) and kept <= set(placed)
+
+
+@pytest.mark.parametrize("text,name,code,country", [
+    ("A wildfire spread across British Columbia, near Kamloops.", "British Columbia", "ADM1", "CA"),
+    ("Cargo ships crossed the Indian Ocean from Durban.", "Indian Ocean", "OCN", None),
+    ("Tourists flew from Honolulu to American Samoa on Friday.", "American Samoa", None, "AS"),
+])
+def test_a_demonym_that_opens_a_longer_place_name_is_part_of_it(fast, text, name, code, country):
+    placed = _placed(fast.parse(text))
+    assert name in placed, placed
+    p = placed[name][0]
+    assert (code is None or p.feature_code == code) and (country is None or p.country_code == country)
+    assert not {"British", "Indian", "American", "Columbia", "Samoa"} & set(placed)
