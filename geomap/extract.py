@@ -311,6 +311,8 @@ _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Te
 #: Virginia, United States, close to…", where each name holds the one before)
 _LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, (?:and |or )?[A-Z]| and| or)")
 _QUALIFIED = re.compile(_LIST_NAME_OPENING + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
+#: "…, and Portland, Oregon": another "Y, X" after a conjunction.
+_PAIR_AFTER_X = re.compile(r",? (?:and|or) " + _QUALIFIED.pattern)
 #: "Portland, ME will…": a postal code closes the pair whatever follows it.
 _POSTAL_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?([A-Z]{2})(?![\w’'-]|\.\w)")
 #: "Fig Leaf Boutique (Maywood)": one to three capitalised words (no acronym) in brackets.
@@ -1598,14 +1600,8 @@ class _Extractor:
             for t in towns)]
 
     def town_of(self, name: str, divisions: "list[Candidate]") -> bool:
-        """The gazetteer has a town called ``name`` in one of the first-level ``divisions``, and
-        nothing bigger bears the name: "Dover, Delaware and Athens, Ohio" pairs towns with their
-        states, where "Georgia, Florida and Alabama" lists states."""
-        cands = self.lookup(name)
-        if any(c.place.feature_class == "A" and c.name_kind == "name" or c.place.feature_code.startswith("PCL") for c in cands):
-            return False
-        states = {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
-        return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
+        """:func:`town_of` by this text's lookup."""
+        return town_of(self.lookup(name), divisions)
 
     def coordinated(self) -> None:
         """Names listed with a place are places: "Quillan, Tessbury, Harnwick and Leeds", "from
@@ -1777,7 +1773,7 @@ class _Extractor:
             if (b.inside is None and a.kind == b.kind == "toponym" and _COUNTRY_POSSESSIVE.fullmatch(self.text, a.start, b.start)
                     and self.country_owns(b.start, self.lookup(b.lookup))):
                 b.inside = a
-        link_containment(self.spans, self.text)
+        link_containment(self.spans, self.text, self.lookup)
         for sp in self.spans:
             if sp.inside is not None and (sp.start, sp.inside.end) in self.town_pairs:
                 sp.inside = None
@@ -1844,11 +1840,24 @@ def _hyphenated_words(text: str) -> Iterator[re.Match[str]]:
         pos = end
 
 
+def town_of(cands: "list[Candidate]", divisions: "list[Candidate]") -> bool:
+    """Some of a name's ``cands`` is a town in one of the first-level ``divisions``, and nothing
+    bigger bears the name: "Dover, Delaware and Athens, Ohio" pairs towns with their states,
+    where "Georgia, Florida and Alabama" lists states."""
+    if any(c.place.feature_class == "A" and c.name_kind == "name" or c.place.feature_code.startswith("PCL") for c in cands):
+        return False
+    states = {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
+    return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
+
+
 def _in_list(text: str, y_start: int, x_end: int) -> bool:
     """Whether "Y, X" (Y starting at ``y_start``, X ending at ``x_end``) stands in a list
     ("Quillan, Tessbury, Leeds, and York") rather than naming Y inside X; an
-    address still qualifies ("412 Harnwick Ct., Tessbury, Va.")."""
-    return bool(_LIST_BEFORE_Y.search(text, max(0, y_start - 60), y_start) or _LIST_AFTER_X.match(text, x_end))
+    address still qualifies ("412 Harnwick Ct., Tessbury, Va."), and so does a pair that
+    another pair follows ("Portland, Maine, and Portland, Oregon": a list of pairs)."""
+    if _LIST_BEFORE_Y.search(text, max(0, y_start - 60), y_start):
+        return True
+    return _LIST_AFTER_X.match(text, x_end) is not None and _PAIR_AFTER_X.match(text, x_end) is None
 
 
 #: "Quillan village in Tessbury district": the kind of the place before, then what holds it.
@@ -1864,17 +1873,19 @@ _DIRECTION_GAP = re.compile(r", ?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|
                             r"south-central|north-central) ")
 
 
-def link_containment(spans: list[Span_], text: str) -> None:
+def link_containment(spans: list[Span_], text: str,
+                     lookup: "Callable[[str], list[Candidate]] | None" = None) -> None:
     """"Parkland, Florida", "Y in X", "Y of X", "Y at X": the second span holds the first (sets
     ``inside``, which the resolver rewards; "Slidell, La." reads "La." as Louisiana). Works
-    on any spans, extracted or given."""
+    on any spans, extracted or given. With the gazetteer's ``lookup``, a "Y, X" that reads as
+    part of a list still links where Y is a town of the state X (:func:`town_of`)."""
     ordered = sorted(spans, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
         if a.kind == "demonym" or b.kind == "demonym" or a.inside is not None or b.start < a.end:
             continue
         gap = text[a.end : b.start]
         if gap in (", ", ",") or _DIRECTION_GAP.fullmatch(gap):  # "Quillan, northeastern Tessland"
-            if not _in_list(text, a.start, b.end):
+            if not _in_list(text, a.start, b.end) or (lookup is not None and town_of(lookup(a.lookup), lookup(b.lookup))):
                 a.inside = b
                 # "Slidell, La.": a state's abbreviation, read only after a town (elsewhere a word)
                 code = b.lookup.strip()

@@ -744,7 +744,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     if "fast-district-words" not in disable:
         spans = district_parts(spans, text, memo.lookup)
     mark_datelines(spans, text)
-    link_containment(spans, text)
+    link_containment(spans, text, memo.lookup)
     mark_qualifiers(spans, text)
     mark_region_phrases(spans, store)
     mark_state_bodies(spans, text, store)

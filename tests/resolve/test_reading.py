@@ -34,12 +34,17 @@ READER_MEANS = [
     ("Offices in Dover, DE and Athens, OH closed early.", "DE", "US", "DE", "A"),
     # a town and its state inside a list of pairs, not a list of three names
     ("Offices in Dover, Delaware and Athens, Ohio closed early.", "Delaware", "US", "DE", "A"),
+    # the first of two pairs of one town's name: each town in its own state, not both in the bigger's
+    ("Rangers from Portland, Maine, and Portland, Oregon, swapped notes.", "Portland", "US", "ME", "P"),
+    ("Rangers from Portland, Maine, and Portland, Oregon, swapped notes.", "Oregon", "US", "OR", "A"),
+    ("Crews from Springfield, Illinois, and Springfield, Missouri, cleared roads.", "Springfield", "US", "IL", "P"),
 ]
 
 
+@pytest.mark.parametrize("mode", ["full", "fast"])
 @pytest.mark.parametrize("text,name,country,admin1,fclass", READER_MEANS, ids=[r[1] for r in READER_MEANS])
-def test_the_sentence_decides_among_namesakes(geoparser, text, name, country, admin1, fclass):
-    m = _mention(geoparser.parse(text), name)
+def test_the_sentence_decides_among_namesakes(geoparser, fast_geoparser, mode, text, name, country, admin1, fclass):
+    m = _mention((geoparser if mode == "full" else fast_geoparser).parse(text), name)
     assert m.place is not None, f"{name} unresolved"
     assert m.place.country_code == country, (m.place, m.label)
     if admin1 is not None:
