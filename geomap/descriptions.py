@@ -146,7 +146,14 @@ def _opens_sentence(text: str, start: int) -> bool:
 _MAY_FOLLOW = re.compile(r",|\s+(?:is|was|has|remains|lies)\s", re.I)
 
 
+#: "Kherson city", "Idlib city": a word for a town right after the name, in lower case (a capital
+#: makes it part of a name: "Kuwait City"), names its kind in passing, as "the city of X" does.
+_KIND_RIGHT_AFTER = re.compile(r" (?:city|town|village)\b(?![’'-])")
+
+
 def _description(text: str, start: int, end: int) -> tuple[str, bool]:
+    if _KIND_RIGHT_AFTER.match(text, end):
+        return "settlement", False
     end = past_aside(text, end)
     follows = _MAY_FOLLOW.match(text, end) is not None
     if follows:  # (else nothing after the name describes it: only the words before it may)

@@ -301,8 +301,9 @@ def degree_after_a_name(text: str, start: int, end: int, lookup: "Callable[[str]
     return m is not None and not lookup(m.group(1))
 
 
-#: What follows a name a description may follow or stand in: "Lyman, a town", "Quillan is a city", "Tessbury (a village)".
-_DESCRIBED_AFTER = re.compile(r",| (?:is|was|lies|or) | [(/\[]")
+#: What follows a name a description may follow or stand in: "Lyman, a town", "Quillan is a city", "Tessbury (a village)",
+#: "Kherson city".
+_DESCRIBED_AFTER = re.compile(r",| (?:is|was|lies|or) | [(/\[]| (?:city|town|village)\b")
 #: "X is home to": the name is a place's, of no stated kind.
 _HOME_TO = re.compile(r" (?:is|was) (?:also )?home to\b")
 _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")

@@ -966,7 +966,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     adjust.run(_one_sense_per_discourse, spans, chosen, ranked_all, [2 if k and a else 1 if k else 0 for k, a in stated])
     if ev is not None:
         adjust.run(_text_coordinates, spans, chosen, ranked_all, text or "", ev)
-    adjust.run(_region_sense, spans, chosen, ranked_all)
+    adjust.run(_region_sense, spans, chosen, ranked_all, descs)
+    adjust.run(_settlement_said, chosen, ranked_all, descs)
     adjust.run(_campus_town, spans, chosen, text or "")
     adjust.run(_drop_counties_of_other_states, spans, chosen, ranked_all, ctx)
     adjust.run(_lone_foreign_places, spans, chosen, ranked_all)
@@ -986,7 +987,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
 
 #: The rules that may change a choice after ranking, in the order they run; each can be
 #: switched off by name (``Geoparser(disable=[...])``) and records every change it makes.
-ADJUSTMENTS = ("qualified-pairs", "list-sense", "slash-pairs", "one-sense-per-discourse", "text-coordinates", "region-sense", "campus-town", "drop-counties-of-other-states",
+ADJUSTMENTS = ("qualified-pairs", "list-sense", "slash-pairs", "one-sense-per-discourse", "text-coordinates", "region-sense",
+               "settlement-said", "campus-town", "drop-counties-of-other-states",
                "lone-foreign-places", "far-small-towns", "not-in-qualifier", "seats", "in-container")
 
 #: ``Candidate.name_kind`` of the place that holds a mention, competing with its namesakes.
@@ -1278,9 +1280,10 @@ def _placed_by_text(ranked: list, place: "Place") -> bool:
     return any(c.place.geonameid == place.geonameid and _positive(f, _EVIDENCE) for _, c, f in ranked)
 
 
-def _region_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
+def _region_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list, descs: "Sequence[str]" = ()) -> None:
     """After "the Kursk region", a bare "Kursk" that resolved to the division's namesake
-    city inside it means the division too ("North Korean troops in Kursk"). After "Quillan
+    city inside it means the division too ("North Korean troops in Kursk"), unless its sentence
+    says a town ("Kursk city", "the town of Kursk": ``descs``, see :func:`_settlement_said`). After "Quillan
     County", a bare "Quillan" (or "Quillan City") that resolved to a namesake far away ("the
     Quillan Times") is the county: one article rarely means two places of one name
     (capitals and countries excepted)."""
@@ -1304,7 +1307,7 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: 
             continue
         inside = place.country_code == region.country_code and place.admin1 == region.admin1
         if region.feature_code == "ADM1":
-            if inside and place.feature_class == "P" and span.kind == "toponym":
+            if inside and place.feature_class == "P" and span.kind == "toponym" and not (descs and descs[i] == "settlement"):
                 chosen[i] = region
         elif (not inside and place.feature_code not in ("PPLC", "CONT") and not place.feature_code.startswith("PCL")
                 and _km(place.point, region.point) > NEAR_KM and not _placed_by_text(ranked_all[i], place)):
@@ -1313,6 +1316,18 @@ def _region_sense(spans: list[Span_], chosen: "list[Place | None]", ranked_all: 
             # text places the town ("Quillan is a city in Harlan County" … "named after Quillan County",
             # or "Quillan is a town in the Northern Province" of one country, "Quillan District" of another)
             chosen[i] = region
+
+
+def _settlement_said(chosen: "list[Place | None]", ranked_all: list, descs: "Sequence[str]") -> None:
+    """A name its sentence calls a town ("the city of Kherson", "Kherson city") is the town of the
+    name inside the division or country that ranked first, not that division or country itself."""
+    for i, (place, desc) in enumerate(zip(chosen, descs)):
+        if place is None or desc != "settlement" or place.feature_class != "A":
+            continue
+        town = next((c.place for _, c, _ in ranked_all[i]
+                     if c.place.feature_class == "P" and c.name_kind != CONTAINER and _contains(place, c.place)), None)
+        if town is not None:
+            chosen[i] = town
 
 
 #: Organisations that stand on one site in a town: "University of Arizona" is in Tucson.

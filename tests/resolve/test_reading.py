@@ -38,6 +38,9 @@ READER_MEANS = [
     ("Rangers from Portland, Maine, and Portland, Oregon, swapped notes.", "Portland", "US", "ME", "P"),
     ("Rangers from Portland, Maine, and Portland, Oregon, swapped notes.", "Oregon", "US", "OR", "A"),
     ("Crews from Springfield, Illinois, and Springfield, Missouri, cleared roads.", "Springfield", "US", "IL", "P"),
+    # a town said to be one, where a bigger division is named after it
+    ("Repair crews reached Kherson city after the shelling.", "Kherson", "UA", "08", "P"),
+    ("Repair crews reached the city of Kherson after the shelling.", "Kherson", "UA", "08", "P"),
 ]
 
 
@@ -610,3 +613,12 @@ def test_a_province_by_its_name_less_an_indonesian_designator(geoparser):
     """"Bali" is Provinsi Bali's own name less its designator, not an alternate that small towns own."""
     m = _mention(geoparser.parse("Tourists returned to Bali after the eruption."), "Bali")
     assert (m.place.feature_code, m.place.country_code) == ("ADM1", "ID"), m.place
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_a_town_said_to_be_one_after_its_namesake_division(geoparser, fast_geoparser, mode):
+    doc = (geoparser if mode == "full" else fast_geoparser).parse(
+        "Shelling across the Kherson region reached Kherson city by noon.")
+    region, city = [m for m in doc.mentions if m.text.startswith("Kherson")]
+    assert region.place.feature_code == "ADM1" and city.place.feature_class == "P"
+    assert city.place.admin1 == region.place.admin1 == "08"
