@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from itertools import repeat
 from operator import mul
 from pathlib import Path
@@ -104,7 +105,7 @@ FEATURES = (
     "pop", "country", "admin1", "capital", "region", "natural", "site", "alt_only", "readings", "words",
     "run_before", "run_after", "sent_start", "prep_before", "the_before", "of_before", "title_before",
     "speech_after", "qualified", "all_caps", "acronym", "lower_in_text", "person_elsewhere", "described",
-    "repeated", "line_alone", "possessive", "listed", "alone",
+    "repeated", "line_alone", "possessive", "listed", "alone", "given_name",
 )
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
@@ -467,8 +468,8 @@ def _readings(cands: "list[Candidate]") -> dict[str, float]:
 
 #: A gazetteer match in a run of capitalised words: start, end, run index, first word's index, candidates.
 _Match = tuple[int, int, int, int, "list[Candidate]"]
-#: :meth:`NameMemo.match_shape`: the filter's features up to "run_after" (the name's readings, its
-#: words, a run before and after it), "title_before" from the run alone, "all_caps", "acronym",
+#: :meth:`NameMemo.match_shape`: the filter's features up to "given_name" (the name's readings, its
+#: words, a run before and after it, a first name before a surname), "title_before" from the run alone, "all_caps", "acronym",
 #: "alone", whether the match ends the run, and its last word in lower case.
 _MatchShape = tuple[dict[str, float], bool, float, float, float, bool, str]
 
@@ -486,10 +487,33 @@ def _match_shape(memo: NameMemo, run: str, words: list[tuple[int, int]], i: int,
     f["words"] = n_words - 1.0
     f["run_before"] = 1.0 if i > 0 and run[words[i - 1][0]].isupper() else 0.0
     f["run_after"] = 1.0 if i + n_words < len(words) else 0.0
+    f["given_name"] = 1.0 if n_words == 1 and _given_name(run, words, i) else 0.0
     # "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
     titled = i > 0 and run[words[0][0] : words[0][1]].lower() in _TITLES and all(run[w[0]].isupper() for w in words)
     return (f, titled, 1.0 if upper and len(letters) > 4 else 0.0, 1.0 if upper and len(letters) <= 4 else 0.0,
             1.0 if len(words) == 1 else 0.0, i + n_words == len(words), name.rsplit(None, 1)[-1].lower())
+
+
+def _given_name(run: str, words: list[tuple[int, int]], i: int) -> bool:
+    """Word ``i`` of ``run`` is a common first name and the next a common surname: "Victoria
+    Beckham", "Charlotte Smith" (the US Census lists of :func:`person_names`)."""
+    if i + 1 >= len(words) or not run[words[i + 1][0]].isupper():
+        return False
+    first, last = person_names()
+    return run[words[i][0] : words[i][1]].lower() in first and run[words[i + 1][0] : words[i + 1][1]].lower() in last
+
+
+@cache
+def person_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Common first names and surnames, in lower case: the 1990 US Census lists the ``names``
+    package ships (5,163 first names, 88,799 surnames)."""
+    from importlib.resources import files
+
+    def read(name: str) -> frozenset[str]:
+        # (each line: the name, its share in %, the cumulative share, its rank)
+        return frozenset(files("names").joinpath(name).read_text(encoding="ascii").lower().split()[::4])
+
+    return read("dist.male.first") | read("dist.female.first"), read("dist.all.last")
 
 
 class _Recogniser:
@@ -733,11 +757,11 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
         spans.append(c.span)
     if "fast-same-name" not in disable:
         # a name the article uses as a place is a place wherever else it stands, unless a person's
-        # title comes before it or speech after it ("Mr Springfield said")
+        # title comes before it, speech after it ("Mr Springfield said") or a surname ("Sydney Sweeney")
         placed = {normalize(s.lookup) for s in spans if s.kind == "toponym" and s.lookup.lower() not in NOT_ALONE}
         for c, p in left:
             if (normalize(c.span.lookup) in placed and not c.features["title_before"]
-                    and not c.features["speech_after"]):
+                    and not c.features["speech_after"] and not c.features["given_name"]):
                 c.span.label = f"fast:same-name p={p:.2f}"
                 spans.append(c.span)
     spans.sort(key=lambda s: s.start)

@@ -317,3 +317,24 @@ def test_a_demonym_that_opens_a_longer_place_name_is_part_of_it(fast, text, name
     p = placed[name][0]
     assert (code is None or p.feature_code == code) and (country is None or p.country_code == country)
     assert not {"British", "Indian", "American", "Columbia", "Samoa"} & set(placed)
+
+
+@pytest.mark.parametrize("text,placed", [
+    ("Victoria Beckham opened a shop in Leeds on Monday.", ["Leeds"]),
+    ("Charlotte Smith won the race, officials in Tulsa said.", ["Tulsa"]),
+    # the city itself stays, and the first name is not made a place by it
+    ("Sydney Sweeney filmed scenes in Sydney last spring.", ["Sydney"]),
+])
+def test_a_place_name_that_opens_a_persons_name_is_no_place(fast, text, placed):
+    """A common first name before a common surname (the US Census lists) reads as a person."""
+    doc = fast.parse(text)
+    found = [m for m in doc.mentions if m.place is not None]
+    assert [m.text for m in found] == placed and found[0].start > 20
+
+
+def test_person_names_are_the_census_lists():
+    from geomap.fast_extract import person_names
+
+    first, last = person_names()
+    assert {"victoria", "charlotte", "jordan"} <= first and {"smith", "beckham"} <= last
+    assert "police" not in first and "london" not in first
