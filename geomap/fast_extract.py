@@ -60,9 +60,10 @@ _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 #: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
-#: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border").
+#: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border"),
+#: not before a capitalised word ("Region Kursk"; case counts there, the word itself is matched in any case).
 #: (The lookahead on first letters lets the regex engine skip ahead fast: same matches, half the time.)
-_REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ][A-Z])",
+_REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ](?-i:[A-Z]))",
                           re.I)
 _REGION_NAME = re.compile(
     rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")

@@ -338,3 +338,14 @@ def test_person_names_are_the_census_lists():
     first, last = person_names()
     assert {"victoria", "charlotte", "jordan"} <= first and {"smith", "beckham"} <= last
     assert "police" not in first and "london" not in first
+
+
+@pytest.mark.parametrize("text,name,admin1", [
+    ("Families from Kursk oblast were moved to shelters.", "Kursk", "41"),
+    ("Fires spread across Washington state and into Idaho.", "Washington", "WA"),
+    ("Voters in New York state backed the measure on Tuesday.", "New York", "NY"),
+])
+def test_a_region_phrase_inside_a_sentence(fast, text, name, admin1):
+    """The region word may be followed by any word but a capitalised one ("Region Kursk")."""
+    m = next(m for m in fast.parse(text).mentions if m.text.startswith(name))
+    assert m.kind == "region-phrase" and m.place.feature_code == "ADM1" and m.place.admin1 == admin1
