@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
-__all__ = ["Span_", "extract_spans", "link_containment", "plural_features", "postal_pairs", "postal_state",
+__all__ = ["Span_", "extract_spans", "hyphen_parts", "link_containment", "plural_features", "postal_pairs", "postal_state",
            "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -1677,28 +1677,10 @@ class _Extractor:
                 self.add(Span_(m.start(1), m.end(1), "toponym", "rule:bracketed", name))
 
     def hyphenated(self) -> None:
-        """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
-        "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
-        country, or a town of ``MIN_POP_UNTAGGED``; the whole word must not be a place itself."""
-        for m in _hyphenated_words(self.text):
-            if not self.free(m.start(), m.end()) or self.lookup(m.group()):
-                continue
-            pos = m.start()
-            for part in m.group().split("-"):
-                a, b = pos, pos + len(part)
-                pos = b + 1
-                if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or self.stop_word(part.lower()):
-                    continue
-                if self.lookup(part, kinds=["demonym"]):
-                    self.add(Span_(a, b, "demonym", "rule:hyphen", part))
-                    continue
-                cands = self.lookup(part)
-                if _is_acronym(part.replace(".", "")):  # "U.S.-led", not "KOB-TV"
-                    cands = [c for c in cands if c.name_kind == "abbr" and c.place.feature_code in THE_PLACES + ("ADM1",)]
-                else:
-                    cands = [c for c in cands if c.name_kind == "name"]
-                if any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or big_place(cands, MIN_POP_UNTAGGED):
-                    self.add(Span_(a, b, "toponym", "rule:hyphen", part))
+        """Places and demonyms inside hyphenated words (:func:`hyphen_parts`)."""
+        for span in hyphen_parts(self.text, self.lookup, lambda part: bool(self.lookup(part, kinds=["demonym"])),
+                                 self.free, self.stop_word, "rule:hyphen"):
+            self.add(span)
 
     def same_name(self) -> None:
         """A name the article already uses as a place is a place wherever else it stands, written
@@ -1826,6 +1808,35 @@ def _whole_names(text: str, names: "Collection[str]") -> list[tuple[int, int]]:
     for a, b in sorted(found, key=lambda span: (span[0], -span[1])):
         if not out or a >= out[-1][1]:
             out.append((a, b))
+    return out
+
+
+def hyphen_parts(text: str, lookup: "Callable[[str], list[Candidate]]", is_demonym: "Callable[[str], bool]",
+                 free: "Callable[[int, int], bool]", stop_word: "Callable[[str], bool]", label: str) -> list[Span_]:
+    """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
+    "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
+    country, or a town of ``MIN_POP_UNTAGGED``; the whole word must not be a place itself, nor
+    stand where ``free`` says a span is already."""
+    out = []
+    for m in _hyphenated_words(text):
+        if not free(m.start(), m.end()) or lookup(m.group()):
+            continue
+        pos = m.start()
+        for part in m.group().split("-"):
+            a, b = pos, pos + len(part)
+            pos = b + 1
+            if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or stop_word(part.lower()):
+                continue
+            if is_demonym(part):
+                out.append(Span_(a, b, "demonym", label, part))
+                continue
+            cands = lookup(part)
+            if _is_acronym(part.replace(".", "")):  # "U.S.-led", not "KOB-TV"
+                cands = [c for c in cands if c.name_kind == "abbr" and c.place.feature_code in THE_PLACES + ("ADM1",)]
+            else:
+                cands = [c for c in cands if c.name_kind == "name"]
+            if any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or big_place(cands, MIN_POP_UNTAGGED):
+                out.append(Span_(a, b, "toponym", label, part))
     return out
 
 

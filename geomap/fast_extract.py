@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, NATURAL_CLASSES, hyphen_parts, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       THOROUGHFARES, Span_, district_parts, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
                       mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
@@ -42,8 +42,8 @@ __all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", 
            "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
-FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-demonyms", "fast-persons", "fast-names",
-              "fast-described", "fast-same-name", "fast-district-words")
+FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-hyphens", "fast-demonyms",
+              "fast-persons", "fast-names", "fast-described", "fast-same-name", "fast-district-words")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
@@ -720,6 +720,9 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                 rec.take(state)
     if "fast-settlement-of" not in disable:
         rec.settlement_of()
+    if "fast-hyphens" not in disable:  # "Kent-based", "Russian-backed", "U.S.-led": the full extractor's rule
+        for span in hyphen_parts(text, rec.lookup, rec.is_demonym, rec.free, _FUNCTION.__contains__, "fast:hyphen"):
+            rec.take(span)
     rec.names()
     return rec.sure, rec.candidates()
 

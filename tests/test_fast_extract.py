@@ -349,3 +349,12 @@ def test_a_region_phrase_inside_a_sentence(fast, text, name, admin1):
     """The region word may be followed by any word but a capitalised one ("Region Kursk")."""
     m = next(m for m in fast.parse(text).mentions if m.text.startswith(name))
     assert m.kind == "region-phrase" and m.place.feature_code == "ADM1" and m.place.admin1 == admin1
+
+
+def test_places_and_demonyms_inside_hyphenated_words(fast):
+    """The full extractor's rule for hyphenated words (:func:`geomap.extract.hyphen_parts`)."""
+    doc = fast.parse("A London-based charity said Russian-backed forces left the Syrian-Turkish border.")
+    found = {m.text: (m.kind, m.place.country_code) for m in doc.mentions if m.place is not None}
+    assert found == {"London": ("toponym", "GB"), "Russian": ("demonym", "RU"), "Syrian": ("demonym", "SY"),
+                     "Turkish": ("demonym", "TR")}
+    assert all(m.label.startswith("fast:hyphen") for m in doc.mentions)

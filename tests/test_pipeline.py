@@ -353,10 +353,12 @@ def test_a_place_owning_an_organisation_is_a_place(geoparser):
     assert set(by) == {"Leeds", "Quillfield Hospital", "Japan"}
 
 
-def test_places_and_demonyms_inside_hyphenated_words(geoparser):
-    doc = geoparser.parse("The anti-Russian policy of the U.S.-led coalition hit Russian-European projects. "
-                          "The Kent-based team signed Jean-Pierre. No-one came.")
-    got = [(m.text, m.kind) for m in doc.mentions if m.label == "rule:hyphen"]
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_places_and_demonyms_inside_hyphenated_words(geoparser, fast_geoparser, mode):
+    doc = (geoparser if mode == "full" else fast_geoparser).parse(
+        "The anti-Russian policy of the U.S.-led coalition hit Russian-European projects. "
+        "The Kent-based team signed Jean-Pierre. No-one came.")
+    got = [(m.text, m.kind) for m in doc.mentions if m.label in ("rule:hyphen", "fast:hyphen")]
     assert got == [("Russian", "demonym"), ("U.S.", "toponym"), ("Russian", "demonym"), ("European", "demonym"),
                    ("Kent", "toponym")]
 
