@@ -690,7 +690,8 @@ class _Recogniser:
             "all_caps": all_caps,
             "acronym": acronym,
             "lower_in_text": 1.0 if self.has_lower(name) else 0.0,
-            "person_elsewhere": 1.0 if last_word in self.person_words and last and not shape["country"] else 0.0,
+            # (not a country, state, capital or city of a million: "Though London's" makes no surname of it)
+            "person_elsewhere": 1.0 if last_word in self.person_words and last and not _famous(shape) else 0.0,
             "alone": alone,
             "described": 1.0 if describe(text, a, b) in PLACE_KINDS else 0.0,
             "repeated": 1.0 if repeated else 0.0,
@@ -742,6 +743,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     if "fast-names" in disable:
         judged = []
     left = []
+    surnamed: set[int] = set()  # ids of spans the filter kept whose name the article also gives a person
     persons = "fast-persons" not in disable
     described = "fast-described" not in disable
     for c in judged:
@@ -755,14 +757,19 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
             c.span.label = f"fast:custom p={p:.2f}"  # the user's own place (``geomap gazetteer add``)
         elif p >= flt.threshold and not person and not degree_after_a_name(text, c.span.start, c.span.end, memo.lookup):
             c.span.label = f"fast:name p={p:.2f}"  # not "Laura Quillan, MD": a degree
+            if f["person_elsewhere"]:
+                surnamed.add(id(c.span))
         else:
             left.append((c, p))
             continue
         spans.append(c.span)
     if "fast-same-name" not in disable:
         # a name the article uses as a place is a place wherever else it stands, unless a person's
-        # title comes before it, speech after it ("Mr Springfield said") or a surname ("Sydney Sweeney")
-        placed = {normalize(s.lookup) for s in spans if s.kind == "toponym" and s.lookup.lower() not in NOT_ALONE}
+        # title comes before it, speech after it ("Mr Springfield said") or a surname ("Sydney Sweeney");
+        # a name it also gives a person ("John Kelly") only where more than the filter placed it
+        # ("fatigue at Kelly's attempts" places no other "Kelly")
+        placed = {normalize(s.lookup) for s in spans
+                  if s.kind == "toponym" and s.lookup.lower() not in NOT_ALONE and id(s) not in surnamed}
         for c, p in left:
             if (normalize(c.span.lookup) in placed and not c.features["title_before"]
                     and not c.features["speech_after"] and not c.features["given_name"]):
@@ -777,6 +784,16 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     mark_region_phrases(spans, store)
     mark_state_bodies(spans, text, store)
     return spans
+
+
+#: ``pop`` of :func:`_readings` for a million people.
+_MILLION = math.log10(1_000_001) / 7
+
+
+def _famous(readings: dict[str, float]) -> bool:
+    """The name is a country's, a first-level division's or a capital's, or a city's of a million
+    (:func:`_readings`): not taken for a surname from another run of the text ("Though London's")."""
+    return bool(readings["country"] or readings["admin1"] or readings["capital"] or readings["pop"] >= _MILLION)
 
 
 def filter_from_model(weights: Any, bias: float, threshold: float = 0.5) -> FastFilter:

@@ -358,3 +358,19 @@ def test_places_and_demonyms_inside_hyphenated_words(fast):
     assert found == {"London": ("toponym", "GB"), "Russian": ("demonym", "RU"), "Syrian": ("demonym", "SY"),
                      "Turkish": ("demonym", "TR")}
     assert all(m.label.startswith("fast:hyphen") for m in doc.mentions)
+
+
+def test_a_surname_the_filter_once_took_for_a_place_is_not_a_place_everywhere(fast):
+    """"at Kelly's" may read as a place, but the article names a person Kelly: the same-name rule
+    does not spread that reading to "John Kelly" and "Kelly left"."""
+    doc = fast.parse("Chief of staff John Kelly spoke on Monday. Aides bristled at Kelly's new rules. "
+                     "Later Kelly left the meeting early.")
+    assert len([m for m in doc.mentions if m.text == "Kelly" and m.place is not None]) <= 1
+    assert not [m for m in doc.mentions if m.start < 30 or m.start > 90]
+
+
+def test_a_state_is_no_surname_for_a_capitalised_word_before_it(fast):
+    """"Connecting California" (a column's name) makes no person of California, as "John Kelly"
+    does of Kelly: a country, state, capital or city of a million is never read as a surname."""
+    doc = fast.parse("The column Connecting California won an award. California lawmakers cheered it.")
+    assert [m.start for m in doc.mentions if m.place is not None and m.place.feature_code == "ADM1"][-1] > 45
