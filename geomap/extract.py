@@ -287,6 +287,18 @@ _DISTRICT_AFTER = re.compile(r" (?:Quarter|Village|Town|Hill|Steps|Market|Square
 FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
 FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
                            "peninsula desert forest valley strait".split())
+#: ...and words before an "of" that opens one ("Gulf of Mexico", "Sea of Azov").
+FEATURE_OF = frozenset("gulf sea bay isle strait straits".split())
+_NATURAL_BEFORE = re.compile(r"\b(?i:(?:" + "|".join(sorted(FEATURE_BEFORE)) + r")\.? |(?:" + "|".join(sorted(FEATURE_OF))
+                             + r") of )$")
+
+
+def in_natural_name(text: str, start: int) -> bool:
+    """Whether the word at ``text[start]`` ends a natural feature's name ("Sea of Azov", "Lake
+    Victoria"): then it is not the town or division of that name."""
+    return _NATURAL_BEFORE.search(text, max(0, start - 12), start) is not None
+
+
 #: Degrees and titles written after a person's name, some of them states' codes ("MD", "PA").
 POSTNOMINALS = frozenset("MD PA DO RN NP PhD MPH JD MBA DDS CPA DVM OD PharmD FACS FRCS FACP MSN BSN LPN CNM".split())
 _RUN_BEFORE_COMMA = re.compile(r"([A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*){0,3}),\s*$")
@@ -997,7 +1009,8 @@ class _Extractor:
                 continue  # "Port of Spain", "City of London": the whole is the place's name
             outer: Span_ | None = None
             before = doc[tok.i - 1] if tok.i > 0 else None
-            if before is not None and before.text[:1].isupper() and before.is_alpha:
+            # (not the end of a natural feature's name: "the Sea of Azov port of Berdyansk")
+            if before is not None and before.text[:1].isupper() and before.is_alpha and not in_natural_name(self.text, before.idx):
                 x_name = before.text
                 if self.lookup(x_name):
                     outer = self.add(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, NATURAL_CLASSES, hyphen_parts, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, hyphen_parts, in_natural_name, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       THOROUGHFARES, Span_, district_parts, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
                       mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
@@ -306,18 +306,15 @@ class NameMemo:
         return bool(self.store.lookup(name, kinds=["demonym"]))
 
 
-#: Capitalised words around a name that make it part of a natural feature's name ("Lake Victoria",
-#: "Ohio River"), as in the full extractor; and those before an "of" ("Gulf of Mexico").
-_FEATURE_OF = frozenset("gulf sea bay isle strait straits".split())
-
-
 def _natural_around(run: str, words: list[tuple[int, int]], i: int, k: int) -> tuple[int, int]:
     """The words (first, past the last) of the natural feature's name that the name of words ``i``
-    to ``i + k`` of ``run`` is part of, or ``(i, i + k)`` when it is none's."""
+    to ``i + k`` of ``run`` is part of, or ``(i, i + k)`` when it is none's: capitalised words
+    around it that make it part of one ("Lake Victoria", "Ohio River", "Gulf of Oman"), as in
+    the full extractor."""
     first, last = i, i + k
     if i > 0 and run[words[i - 1][0] : words[i - 1][1]].lower() in FEATURE_BEFORE:
         first = i - 1
-    elif i > 1 and run[words[i - 1][0] : words[i - 1][1]] == "of" and run[words[i - 2][0] : words[i - 2][1]].lower() in _FEATURE_OF:
+    elif i > 1 and run[words[i - 1][0] : words[i - 1][1]] == "of" and run[words[i - 2][0] : words[i - 2][1]].lower() in FEATURE_OF:
         first = i - 2
     if last < len(words) and run[words[last][0] : words[last][1]].lower() in FEATURE_AFTER:
         last += 1
@@ -607,7 +604,8 @@ class _Recogniser:
                 continue  # "City of London": the whole is a name
             outer = None
             x = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            if x is not None and self.lookup(x.group(1)):
+            # (not the end of a natural feature's name: "the Sea of Azov port of Berdyansk")
+            if x is not None and self.lookup(x.group(1)) and not in_natural_name(text, x.start(1)):
                 outer = self.take(Span_(x.start(1), x.end(1), "toponym", "fast:settlement-of", x.group(1),
                                         prefer_admin1=True))
             if self.lookup(m.group(1)):

@@ -622,3 +622,12 @@ def test_a_town_said_to_be_one_after_its_namesake_division(geoparser, fast_geopa
     region, city = [m for m in doc.mentions if m.text.startswith("Kherson")]
     assert region.place.feature_code == "ADM1" and city.place.feature_class == "P"
     assert city.place.admin1 == region.place.admin1 == "08"
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_the_end_of_a_natural_features_name_holds_no_port(geoparser, fast_geoparser, mode):
+    """"the Sea of Azov port of Berdyansk": "Azov" ends the sea's name; it is not the division
+    that "the X port of Y" puts Y in (Azov is also a Russian town)."""
+    doc = (geoparser if mode == "full" else fast_geoparser).parse("Drones hit the Sea of Azov port of Berdyansk at dawn.")
+    assert not [m for m in doc.mentions if m.text == "Azov"]
+    assert _mention(doc, "Berdyansk").place.country_code == "UA"
