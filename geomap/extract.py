@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
-__all__ = ["Span_", "extract_spans", "hyphen_parts", "link_containment", "plural_features", "postal_pairs", "postal_state",
+__all__ = ["Span_", "extract_spans", "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state",
            "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -288,9 +288,40 @@ FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
 FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
                            "peninsula desert forest valley strait".split())
 #: ...and words before an "of" that opens one ("Gulf of Mexico", "Sea of Azov").
+#: (Every word of the three is a natural feature's: a span whose ``feature`` is one of them is one.)
 FEATURE_OF = frozenset("gulf sea bay isle strait straits".split())
 _NATURAL_BEFORE = re.compile(r"\b(?i:(?:" + "|".join(sorted(FEATURE_BEFORE)) + r")\.? |(?:" + "|".join(sorted(FEATURE_OF))
                              + r") of )$")
+
+
+#: Words for water and relief, which no town or division is: a name with one of them in lower case
+#: right after it ("the Dnipro river", "the Caspian sea") names that feature. (Not islands, peninsulas,
+#: valleys, forests or deserts, which are often divisions too: "the Balearic islands", "the Swat valley";
+#: nor "falls", a verb as often: "as Kherson falls".)
+WATER_AND_RELIEF = frozenset("river lake lakes sea bay creek strait canyon glacier mountain mountains mount".split())
+_NATURAL_WORD_AFTER = re.compile(r" (" + "|".join(sorted(WATER_AND_RELIEF - {"mount"})) + r")\b(?![’'-])")
+#: ...or "lake"/"mount" right before it ("lake Geneva", "mount Elbrus").
+_NATURAL_WORD_BEFORE = re.compile(r"(?<![\w’'-])(?:lake|mount) $")
+
+
+def natural_words(spans: list[Span_], text: str) -> None:
+    """"the Dnipro river", "lake Geneva": a name with a lower-case word for a natural feature right
+    after it (or "lake"/"mount" right before it) names that feature, not the town or division of
+    the bare name: the span takes the word (as its ``feature``; its label gains ``+natural``), so
+    that the resolver looks for a river or lake of that name only (a town called "Lake Geneva" is
+    written so), and leaves the mention unplaced where the gazetteer lacks it."""
+    for s in spans:
+        if s.kind != "toponym":
+            continue
+        after = _NATURAL_WORD_AFTER.match(text, s.end)
+        if after is not None:
+            s.end, s.lookup, s.feature = after.end(), f"{s.lookup} {after.group(1)}", after.group(1)
+            s.label += "+natural"
+            continue
+        before = _NATURAL_WORD_BEFORE.search(text, max(0, s.start - 6), s.start)
+        if before is not None:
+            s.start, s.lookup, s.feature = before.start(), f"{text[before.start() : s.start]}{s.lookup}", text[before.start() : s.start - 1]
+            s.label += "+natural"
 
 
 def in_natural_name(text: str, start: int) -> bool:
@@ -1779,6 +1810,10 @@ class _Extractor:
         :func:`district_parts`)."""
         self.spans = district_parts(self.spans, self.text, self.lookup)
 
+    def natural_words(self) -> None:
+        """"the Dnipro river", "lake Geneva": the river or lake (:func:`natural_words`)."""
+        natural_words(self.spans, self.text)
+
     def the_divisions(self) -> None:
         """"in the Yukon": the division, never a town (:func:`mark_the_divisions`); last, as it
         reads the spans every other rule found."""
@@ -1796,7 +1831,8 @@ class _Extractor:
 #: (``Geoparser(disable=[...])``).
 RULES = ("region-phrases", "plural-features", "settlement-of", "gazetteer-phrases", "described", "dateline", "qualified", "entities",
          "sites", "untagged",
-         "coordinated", "parenthesised", "hyphenated", "same-name", "district-words", "containment", "the-divisions")
+         "coordinated", "parenthesised", "hyphenated", "same-name", "district-words", "natural-words", "containment",
+         "the-divisions")
 
 
 #: Characters that may not stand right before or right after a name found again (see :func:`_whole_names`).

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, hyphen_parts, in_natural_name, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, hyphen_parts, in_natural_name, natural_words, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
                       THOROUGHFARES, Span_, district_parts, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
                       mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
 from .gazetteer.names import normalize
@@ -43,7 +43,7 @@ __all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", 
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
 FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-hyphens", "fast-demonyms",
-              "fast-persons", "fast-names", "fast-described", "fast-same-name", "fast-district-words")
+              "fast-persons", "fast-names", "fast-described", "fast-same-name", "fast-district-words", "fast-natural-words")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
@@ -776,6 +776,8 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     spans.sort(key=lambda s: s.start)
     if "fast-district-words" not in disable:
         spans = district_parts(spans, text, memo.lookup)
+    if "fast-natural-words" not in disable:
+        natural_words(spans, text)  # "the Dnipro river": the river, not the city
     mark_datelines(spans, text)
     link_containment(spans, text, memo.lookup)
     mark_qualifiers(spans, text)

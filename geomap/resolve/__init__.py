@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, Span_, big_place,
-                       fit_candidates, other_than)
+from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, WATER_AND_RELIEF, Span_,
+                       big_place, fit_candidates, other_than)
 from ..gazetteer.names import core_name, normalize
 from ..model import EARTH_RADIUS_KM, Place, great_circle_km
 from ..gazetteer.store import Candidate
@@ -382,6 +382,8 @@ _NATURAL_WORDS = frozenset(
     "volcano canyon desert reef".split())
 
 
+
+
 def natural_name(name: str) -> bool:
     """Whether ``name`` opens or ends with a word for a natural feature ("Lake Michigan",
     "Mount Everest", "Vancouver Island"): such a name is never a town's."""
@@ -416,7 +418,10 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         # a span given from outside (gold spans, the API) may be a demonym ("Sicilian") or an
         # organisation holding a place ("University of California")
         cands = store.lookup(span.lookup, kinds=["demonym"]) or _embedded(span.lookup, store)
-    if natural_name(span.lookup):
+    if span.feature in WATER_AND_RELIEF:
+        # "the Dnipro river", "the Tigris and Euphrates rivers", "lake Geneva": the text says a natural feature
+        cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES]
+    elif natural_name(span.lookup):
         # "Lake Michigan", "Southern Ocean": a natural feature, or a place really called so ("Mount Vernon"),
         # never a town or county found for part of the name ("Ocean County")
         key = normalize(span.lookup)

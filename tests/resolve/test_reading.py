@@ -631,3 +631,18 @@ def test_the_end_of_a_natural_features_name_holds_no_port(geoparser, fast_geopar
     doc = (geoparser if mode == "full" else fast_geoparser).parse("Drones hit the Sea of Azov port of Berdyansk at dawn.")
     assert not [m for m in doc.mentions if m.text == "Azov"]
     assert _mention(doc, "Berdyansk").place.country_code == "UA"
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+@pytest.mark.parametrize("text,name", [
+    ("Pontoon bridges spanned the Dnipro river south of Zaporizhzhia.", "Dnipro river"),
+    ("Barges waited on the Mississippi river below Memphis.", "Mississippi river"),
+    ("Sailing boats crossed lake Geneva from Lausanne.", "lake Geneva"),
+])
+def test_a_name_with_a_lower_case_word_for_a_natural_feature_is_that_feature(geoparser, fast_geoparser, mode, text, name):
+    """"the Dnipro river" is the river, never the city of Dnipro; "lake Geneva" the lake, never the
+    Wisconsin town called "Lake Geneva": the gazetteer lacks both features, so the mention stays unplaced."""
+    doc = (geoparser if mode == "full" else fast_geoparser).parse(text)
+    m = _mention(doc, name)
+    assert m.place is None or m.place.feature_class in ("H", "T"), m.place
+    assert not [x for x in doc.mentions if x.place is not None and x.place.name in ("Dnipro", "Mississippi", "Lake Geneva")]
