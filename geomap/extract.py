@@ -1974,7 +1974,9 @@ def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[
     """"Old Town Alexandria", "Downtown Manassas": a part of the town named after the words, not
     the places GeoNames calls "Old Town" or "Downtown" (towns in Maine and Maryland). A span of
     the words alone before a capitalised word goes (the town's own span, if any, stays); a span
-    of the whole that the gazetteer lacks becomes the town's name, where the gazetteer has it."""
+    of the whole that the gazetteer lacks becomes the town's name, where the gazetteer has it.
+    "Kuwait city", "Gaza city": a name and "city" in lower case are the city's own name ("Kuwait
+    City"), where the gazetteer has it, not the country or territory of the bare name."""
     kept = []
     for s in spans:
         if s.kind == "toponym":
@@ -1985,8 +1987,14 @@ def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[
             rest = name[m.end() :] if m is not None else ""
             if rest[:1].isupper() and not lookup(name) and lookup(rest):
                 s.start, s.lookup = s.start + m.end(), rest
+            elif text.startswith(" city", s.end) and _WORD_END.match(text, s.end + 5) and lookup(f"{s.lookup} City"):
+                s.end, s.lookup = s.end + 5, f"{s.lookup} City"
         kept.append(s)
     return kept
+
+
+#: The end of a word: no word character, apostrophe or hyphen goes on from here.
+_WORD_END = re.compile(r"(?![\w’'-])")
 
 
 def mark_qualifiers(spans: list[Span_], text: str) -> None:

@@ -41,6 +41,9 @@ READER_MEANS = [
     # a town said to be one, where a bigger division is named after it
     ("Repair crews reached Kherson city after the shelling.", "Kherson", "UA", "08", "P"),
     ("Repair crews reached the city of Kherson after the shelling.", "Kherson", "UA", "08", "P"),
+    # a name and "city" in lower case: the city's own name, not the country or territory
+    ("Officials in Kuwait city said the port reopened.", "Kuwait city", "KW", None, "P"),
+    ("Crowds filled the streets of Guatemala city on Sunday.", "Guatemala city", "GT", None, "P"),
 ]
 
 
