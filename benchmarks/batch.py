@@ -202,6 +202,9 @@ def main() -> None:
                     help="also time bare NER as nlp.pipe(batch_size=N) over the whole stream (the old baseline, "
                          "e.g. 128), for reference; the ratios stay against the bare NER fed geomap's chunks")
     args = ap.parse_args()
+    from corpus import compile_geomap  # benchmarks run as scripts: their folder is on sys.path
+
+    compile_geomap()
     py = sys.executable
     from geomap.cli import HEAP_TOP_PAD
     from geomap.pipeline import DEFAULT_MODEL
