@@ -1868,10 +1868,13 @@ def hyphen_parts(text: str, lookup: "Callable[[str], list[Candidate]]", is_demon
     stand where ``free`` says a span is already."""
     out = []
     for m in _hyphenated_words(text):
+        parts = m.group().split("-")
+        if not any(part[:1].isupper() for part in parts):
+            continue  # "well-known": no part can count (the cheap test first)
         if not free(m.start(), m.end()) or lookup(m.group()):
             continue
         pos = m.start()
-        for part in m.group().split("-"):
+        for part in parts:
             a, b = pos, pos + len(part)
             pos = b + 1
             if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or stop_word(part.lower()):
