@@ -1978,8 +1978,10 @@ def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[
     the places GeoNames calls "Old Town" or "Downtown" (towns in Maine and Maryland). A span of
     the words alone before a capitalised word goes (the town's own span, if any, stays); a span
     of the whole that the gazetteer lacks becomes the town's name, where the gazetteer has it.
-    "Kuwait city", "Gaza city": a name and "city" in lower case are the city's own name ("Kuwait
-    City"), where the gazetteer has it, not the country or territory of the bare name."""
+    "Kuwait city", "Guatemala city": a name and "city" in lower case are a city's own name ("Kuwait
+    City") where some place bears it as its own, not the country of the bare name (an alternate
+    name is not enough: "Bristol City" is one of Bristol, Virginia's, and "Bristol city council" is
+    English)."""
     kept = []
     for s in spans:
         if s.kind == "toponym":
@@ -1990,7 +1992,8 @@ def district_parts(spans: list[Span_], text: str, lookup: "Callable[[str], list[
             rest = name[m.end() :] if m is not None else ""
             if rest[:1].isupper() and not lookup(name) and lookup(rest):
                 s.start, s.lookup = s.start + m.end(), rest
-            elif text.startswith(" city", s.end) and _WORD_END.match(text, s.end + 5) and lookup(f"{s.lookup} City"):
+            elif (text.startswith(" city", s.end) and _WORD_END.match(text, s.end + 5)
+                  and any(c.name_kind == "name" for c in lookup(f"{s.lookup} City"))):
                 s.end, s.lookup = s.end + 5, f"{s.lookup} City"
         kept.append(s)
     return kept

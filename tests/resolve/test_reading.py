@@ -44,6 +44,9 @@ READER_MEANS = [
     # a name and "city" in lower case: the city's own name, not the country or territory
     ("Officials in Kuwait city said the port reopened.", "Kuwait city", "KW", None, "P"),
     ("Crowds filled the streets of Guatemala city on Sunday.", "Guatemala city", "GT", None, "P"),
+    # ...not where "X City" is only another place's alternate name (Bristol, Virginia's)
+    ("The Bristol city council met in Somerset on Monday.", "Bristol", "GB", None, "P"),
+    ("Airstrikes hit Gaza city overnight.", "Gaza", "PS", None, "P"),
 ]
 
 
