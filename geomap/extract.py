@@ -297,8 +297,9 @@ _NATURAL_BEFORE = re.compile(r"\b(?i:(?:" + "|".join(sorted(FEATURE_BEFORE)) + r
 #: Words for water and relief, which no town or division is: a name with one of them in lower case
 #: right after it ("the Dnipro river", "the Caspian sea") names that feature. (Not islands, peninsulas,
 #: valleys, forests or deserts, which are often divisions too: "the Balearic islands", "the Swat valley";
-#: nor "falls", a verb as often: "as Kherson falls".)
-WATER_AND_RELIEF = frozenset("river lake lakes sea bay creek strait canyon glacier mountain mountains mount".split())
+#: nor bays, named after the town on their shore, which stands for them well: "Guantanamo bay",
+#: "the Tampa bay area"; nor "falls", a verb as often: "as Kherson falls".)
+WATER_AND_RELIEF = frozenset("river lake lakes sea creek strait canyon glacier mountain mountains mount".split())
 _NATURAL_WORD_AFTER = re.compile(r" (" + "|".join(sorted(WATER_AND_RELIEF - {"mount"})) + r")\b(?![’'-])")
 #: ...or "lake"/"mount" right before it ("lake Geneva", "mount Elbrus").
 _NATURAL_WORD_BEFORE = re.compile(r"(?<![\w’'-])(?:lake|mount) $")

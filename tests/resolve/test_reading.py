@@ -652,3 +652,12 @@ def test_a_name_with_a_lower_case_word_for_a_natural_feature_is_that_feature(geo
     m = _mention(doc, name)
     assert m.place is None or m.place.feature_class in ("H", "T"), m.place
     assert not [x for x in doc.mentions if x.place is not None and x.place.name in ("Dnipro", "Mississippi", "Lake Geneva")]
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_a_bay_written_with_its_town_stays_at_the_town(geoparser, fast_geoparser, mode):
+    """"Guantanamo bay": a bay is named after the town on its shore, which stands for it on a map
+    (unlike "the Dnipro river", which is not at the city of Dnipro)."""
+    m = _mention((geoparser if mode == "full" else fast_geoparser).parse("Detainees at Guantanamo bay were moved."),
+                 "Guantanamo")
+    assert m.place is not None and m.place.country_code == "CU"
