@@ -288,7 +288,6 @@ FEATURE_BEFORE = frozenset("lake mount mt cape isle loch lough".split())
 FEATURE_AFTER = frozenset("river lake lakes island islands mountains mountain falls sea bay creek canyon glacier "
                            "peninsula desert forest valley strait".split())
 #: ...and words before an "of" that opens one ("Gulf of Mexico", "Sea of Azov").
-#: (Every word of the three is a natural feature's: a span whose ``feature`` is one of them is one.)
 FEATURE_OF = frozenset("gulf sea bay isle strait straits".split())
 _NATURAL_BEFORE = re.compile(r"\b(?i:(?:" + "|".join(sorted(FEATURE_BEFORE)) + r")\.? |(?:" + "|".join(sorted(FEATURE_OF))
                              + r") of )$")

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, hyphen_parts, in_natural_name, natural_words, NOT_ALONE, PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS,
-                      THOROUGHFARES, Span_, district_parts, fit_candidates, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases,
-                      mark_state_bodies, own_name_of, plural_features, postal_pairs, degree_after_a_name)
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS,
+                      REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, degree_after_a_name,
+                      district_parts, fit_candidates, hyphen_parts, in_natural_name, link_containment, mark_datelines,
+                      mark_qualifiers, mark_region_phrases, mark_state_bodies, natural_words, own_name_of,
+                      plural_features, postal_pairs)
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -467,8 +469,8 @@ def _readings(cands: "list[Candidate]") -> dict[str, float]:
 #: A gazetteer match in a run of capitalised words: start, end, run index, first word's index, candidates.
 _Match = tuple[int, int, int, int, "list[Candidate]"]
 #: :meth:`NameMemo.match_shape`: the filter's features up to "given_name" (the name's readings, its
-#: words, a run before and after it, a first name before a surname), "title_before" from the run alone, "all_caps", "acronym",
-#: "alone", whether the match ends the run, and its last word in lower case.
+#: words, a run before and after it, a first name before a surname), "title_before" from the run
+#: alone, "all_caps", "acronym", "alone", whether the match ends the run, and its last word in lower case.
 _MatchShape = tuple[dict[str, float], bool, float, float, float, bool, str]
 
 

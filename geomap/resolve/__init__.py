@@ -382,8 +382,6 @@ _NATURAL_WORDS = frozenset(
     "volcano canyon desert reef".split())
 
 
-
-
 def natural_name(name: str) -> bool:
     """Whether ``name`` opens or ends with a word for a natural feature ("Lake Michigan",
     "Mount Everest", "Vancouver Island"): such a name is never a town's."""
