@@ -246,6 +246,8 @@ class NameMemo:
                         steps.append((False, i, a, b, cands))
                     else:  # "Lake Victoria", "Ohio River": part of a natural feature's name, never the place
                         a, n = words[first][0], last - i
+                        for k in range(first, i):
+                            owner[k] = a  # ("Lake" too: no surname "victoria" from "Lake Victoria")
                     break
             if demonym is not None:
                 steps.append(demonym)
@@ -314,7 +316,7 @@ def _natural_around(run: str, words: list[tuple[int, int]], i: int, k: int) -> t
     around it that make it part of one ("Lake Victoria", "Ohio River", "Gulf of Oman"), as in
     the full extractor."""
     first, last = i, i + k
-    if i > 0 and run[words[i - 1][0] : words[i - 1][1]].lower() in FEATURE_BEFORE:
+    if i > 0 and run[words[i - 1][0] : words[i - 1][1]].lower().rstrip(".") in FEATURE_BEFORE:  # "Mt. Kenya"
         first = i - 1
     elif i > 1 and run[words[i - 1][0] : words[i - 1][1]] == "of" and run[words[i - 2][0] : words[i - 2][1]].lower() in FEATURE_OF:
         first = i - 2

@@ -9,7 +9,8 @@ import sys
 import pytest
 from geopy.distance import geodesic
 
-from geomap.fast_extract import FAST_RULES, FEATURES, FastFilter, default_filter, fast_candidates, fast_sentences
+from geomap.fast_extract import (FAST_RULES, FEATURES, FastFilter, NameMemo, default_filter, fast_candidates,
+                                 fast_sentences)
 
 NOT_PLACES = {"Virginia", "Virginia Mayo", "Mayo", "Austin", "Lloyd Austin", "Singh", "Rutte", "Lavrov"}
 
@@ -297,6 +298,7 @@ def test_a_street_named_after_a_city_is_not_the_city(fast):
     ("Barges sat idle on the Quillan River near Memphis after the Ohio River rose.", {"Ohio"}, {"Memphis"}),
     ("Fishermen on Lake Malawi said catches near Mangochi fell.", {"Malawi"}, {"Mangochi"}),
     ("Climbers on Mount Kenya met guides from Nairobi.", {"Kenya"}, {"Nairobi"}),
+    ("Climbers on Mt. Kenya met guides from Nairobi.", {"Kenya"}, {"Nairobi"}),
     ("Tankers waited in the Gulf of Oman before sailing to Dubai.", {"Oman"}, {"Dubai"}),
 ])
 def test_a_name_inside_a_natural_features_name_is_not_the_place(fast, text, not_places, kept):
@@ -304,6 +306,13 @@ def test_a_name_inside_a_natural_features_name_is_not_the_place(fast, text, not_
     name (the full extractor's rule for names its model left untagged)."""
     placed = _placed(fast.parse(text))
     assert not not_places & set(placed) and kept <= set(placed)
+
+
+def test_a_natural_features_name_makes_no_surname(store):
+    """"Lake Victoria" is one name: its last word is no surname, as "Austin" is in "Lloyd Austin"."""
+    memo = NameMemo(store)
+    assert [memo.read_run(run)[2] for run in ("Lake Victoria", "Mount Kenya", "Mt. Kenya", "Lloyd Austin")] == [
+        None, None, None, "austin"]
 
 
 @pytest.mark.parametrize("text,name,code,country", [
