@@ -48,38 +48,53 @@ FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes"
               "fast-persons", "fast-names", "fast-described", "fast-same-name", "fast-district-words", "fast-natural-words")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
+def _capitals() -> str:
+    """A regex class's body (no brackets) for capital letters: "A-Z" and the capitals with diacritics of
+    the Latin, Greek and Cyrillic blocks ("Ž" of "Žilina", "Ö", "Đ", "İ", "Ł"), as ranges."""
+    codes = [c for c in (*range(0xC0, 0x530), *range(0x1E00, 0x2000)) if chr(c).isupper() or chr(c).istitle()]
+    spans: list[list[int]] = []
+    for c in codes:
+        if spans and c == spans[-1][1] + 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return "A-Z" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in spans)
+
+
+#: Capital letters, for a regex class: ``[{_UP}]`` (ASCII's ``[A-Z]`` would miss "Žilina", "Łódź", "Östersund").
+_UP = _capitals()
 #: A capitalised word: "Kursk", "U.S.", "Guinea-Bissau", "N’Djamena"; a possessive "’s" is not part of it.
 #: What follows its capital: ".S." ("U.S."), "t." ("St. Louis", "Mt.", "Ft."), or the rest of a word.
-_WORD_TAIL = (r"(?:\.(?:[A-Z]\.)+|(?<=[SMF])t\.(?= [A-Z])"
+_WORD_TAIL = (rf"(?:\.(?:[{_UP}]\.)+|(?<=[SMF])t\.(?= [{_UP}])"
               # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
-              r"|[\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [A-Z]))?)")
-_WORD = rf"[A-Z]{_WORD_TAIL}"
+              rf"|[\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [{_UP}]))?)")
+_WORD = rf"[{_UP}]{_WORD_TAIL}"
 _LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
 #: A run of words, not inside another word. (Its first capital comes before the look back at what stands
 #: before it: the regex engine then skips fast from capital to capital, where a run can start. Same matches.)
-_RUN = re.compile(rf"[A-Z](?<![\w'’.-][A-Z]){_WORD_TAIL}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
+_RUN = re.compile(rf"[{_UP}](?<![\w'’.-][{_UP}]){_WORD_TAIL}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
 _INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+_SENTENCE_END = re.compile(rf"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[{_UP}0-9])|\n\s*\n")
 #: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
 #: A region word ("region", "Oblast"), then the capitalised name and modifier before it ("Kursk border"),
 #: not before a capitalised word ("Region Kursk"; case counts there, the word itself is matched in any case).
 #: (The lookahead on first letters lets the regex engine skip ahead fast: same matches, half the time.)
-_REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ](?-i:[A-Z]))",
+_REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}])\b(?:{'|'.join(sorted(REGION_WORDS))})\b(?![ ](?-i:[{_UP}]))",
                           re.I)
 _REGION_NAME = re.compile(
-    rf"(?<![\w'’.-])((?:[A-Z]\w*(?:-\w+)* ){{0,2}}[A-Z]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
+    rf"(?<![\w'’.-])((?:[{_UP}]\w*(?:-\w+)* ){{0,2}}[{_UP}]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
-                            rf"[ ]+of[ ]+([A-Z]\w+(?:[ ][A-Z]\w+){{0,2}})")
+                            rf"[ ]+of[ ]+([{_UP}]\w+(?:[ ][{_UP}]\w+){{0,2}})")
 #: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
-_OF_NAME = re.compile(r"of[ ]+[A-Z]")
+_OF_NAME = re.compile(rf"of[ ]+[{_UP}]")
 _SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
 #: The region words that no other one begins with ("region" for "regions"), found in lower case.
 _REGION_STEMS = sorted(w for w in REGION_WORDS if not any(v != w and w.startswith(v) for v in REGION_WORDS))
 _ASCII_LETTER = re.compile(r"[a-z]", re.I)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z]\w+)[ ]+$")
+_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{_UP}]\w+)[ ]+$")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "

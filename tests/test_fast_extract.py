@@ -308,6 +308,23 @@ def test_a_name_inside_a_natural_features_name_is_not_the_place(fast, text, not_
     assert not not_places & set(placed) and kept <= set(placed)
 
 
+@pytest.mark.parametrize("text,names", [
+    ("Flights from Łódź and Kraków were cancelled after the storm.", {"Łódź": "PL", "Kraków": "PL"}),
+    ("Police in Östersund said the suspect fled towards Umeå.", {"Östersund": "SE", "Umeå": "SE"}),
+    ("Protests spread from İzmir to Şanlıurfa on Sunday.", {"İzmir": "TR", "Şanlıurfa": "TR"}),
+    ("Officials in Île-de-France extended the curfew.", {"Île-de-France": "FR"}),
+])
+def test_a_name_that_opens_with_a_capital_with_a_diacritic_is_read(fast, text, names):
+    """Capitals beyond ASCII's A-Z open names too ("Ž", "Ł", "Ö", "İ", "Î")."""
+    placed = _placed(fast.parse(text))
+    assert {name: placed[name][0].country_code for name in names if name in placed} == names
+
+
+def test_a_sentence_may_open_with_a_capital_with_a_diacritic():
+    text = "Floods hit the north. Écija was spared."
+    assert [text[a:b] for a, b in fast_sentences(text)] == ["Floods hit the north.", "Écija was spared."]
+
+
 def test_a_natural_features_name_makes_no_surname(store):
     """"Lake Victoria" is one name: its last word is no surname, as "Austin" is in "Lloyd Austin"."""
     memo = NameMemo(store)
