@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
-__all__ = ["Span_", "extract_spans", "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state",
+__all__ = ["Span_", "extract_spans", "add_datelines", "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state",
            "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -501,6 +501,37 @@ def _at_line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[st
         if line_end < 0:
             return
         pos = line_end + 1
+
+
+def add_datelines(text: str, raw_lookup: "Callable[[str], list[Candidate]]", lookup: "Callable[[str], list[Candidate]]",
+                  add: "Callable[[Span_], Span_ | None]") -> None:
+    """``add`` the town and the state or country of each dateline ("BRUSSELS —", "HELENA, Mont. (AP) -",
+    "(Red Oak) --"), labelled ``rule:dateline`` and ``rule:dateline-state``, the town inside the state
+    when ``add`` took both: a town the gazetteer has under that very name, of 10,000 people or more (a
+    short name in capitals is a town's here, not an abbreviation: "ROME —", "KYIV —"); a division or
+    country after it. ``raw_lookup`` gives the store's candidates as they are, ``lookup`` as the name's
+    writing allows; ``add`` returns the span it took, or None."""
+    for m in _datelines(text):
+        start, end = _trim(text, *m.span(1))
+        name = text[start:end]
+        bracketed = m.re is _DATELINES[-1]
+        if len(name.replace(" ", "")) < 3 or not (bracketed or name.replace(" ", "").replace(".", "").isupper()):
+            continue
+        cands = [c for c in fit_candidates(name, raw_lookup(name), dateline=True)
+                 if c.name_kind in ("name", "abbr")]  # a dateline is a real name
+        if cands and big_place(cands, 10_000):
+            city = add(Span_(start, end, "toponym", "rule:dateline", name))
+        elif m.group(2):
+            city = None  # "CAMP MURRAY, Wash. -": a base the gazetteer lacks, in a state it has
+        else:
+            continue
+        if m.group(2):  # "PLEASANTON, Calif.": the state holds the city
+            s_start, s_end = _trim(text, *m.span(2))
+            written = _DATELINE_STATES.get(m.group(2).strip(), text[s_start:s_end])  # "Ill.", only here: elsewhere a word
+            if any(c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL") for c in lookup(written)):
+                outer = add(Span_(s_start, s_end, "toponym", "rule:dateline-state", written))
+                if city is not None and outer is not None:
+                    city.inside = outer
 
 
 #: AP abbreviations of US states that are also words ("Ill.", "Mass."): read as states only
@@ -1092,29 +1123,8 @@ class _Extractor:
 
     def dateline(self) -> None:
         """"BRUSSELS —" at the start of a line; "By Jo Doe. BOSTON (Reuters) -" within one;
-        "(Red Oak) --" in brackets."""
-        for m in _datelines(self.text):
-            start, end = _trim(self.text, *m.span(1))
-            name = self.text[start:end]
-            bracketed = m.re is _DATELINES[-1]
-            if len(name.replace(" ", "")) < 3 or not (bracketed or name.replace(" ", "").replace(".", "").isupper()):
-                continue
-            cands = [c for c in fit_candidates(name, self.store.lookup(name), dateline=True)
-                     if c.name_kind in ("name", "abbr")]  # a dateline is a real name
-            if cands and big_place(cands, 10_000):
-                city = self.add(Span_(start, end, "toponym", "rule:dateline", name))
-            elif m.group(2):
-                city = None  # "CAMP MURRAY, Wash. -": a base the gazetteer lacks, in a state it has
-            else:
-                continue
-            if m.group(2):  # "PLEASANTON, Calif.": the state holds the city
-                s_start, s_end = _trim(self.text, *m.span(2))
-                state = self.text[s_start:s_end]
-                state = _DATELINE_STATES.get(m.group(2).strip(), state)  # "Ill.", only here: elsewhere a word
-                if any(c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL") for c in self.lookup(state)):
-                    outer = self.add(Span_(s_start, s_end, "toponym", "rule:dateline-state", state))
-                    if city is not None:
-                        city.inside = outer
+        "(Red Oak) --" in brackets (:func:`add_datelines`)."""
+        add_datelines(self.text, self.store.lookup, self.lookup, self.add)
 
     def entities(self) -> None:
         for ent in self.ents:

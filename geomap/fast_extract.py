@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
 from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS,
-                      REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, degree_after_a_name,
-                      district_parts, fit_candidates, hyphen_parts, in_natural_name, link_containment, mark_datelines,
-                      mark_qualifiers, mark_region_phrases, mark_state_bodies, natural_words, own_name_of,
-                      plural_features, postal_pairs)
+                      REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
+                      degree_after_a_name, district_parts, fit_candidates, hyphen_parts, in_natural_name,
+                      link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
+                      natural_words, own_name_of, plural_features, postal_pairs)
 from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +44,7 @@ __all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", 
            "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
-FAST_RULES = ("fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-hyphens", "fast-demonyms",
+FAST_RULES = ("fast-datelines", "fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-hyphens", "fast-demonyms",
               "fast-persons", "fast-names", "fast-described", "fast-same-name", "fast-district-words", "fast-natural-words")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
@@ -726,6 +726,8 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
     :func:`fast_sentences`'s when the caller has them; ``memo`` keeps the store's answers
     across texts (one for ``store``)."""
     rec = _Recogniser(text, store, disable, sentences, memo)
+    if "fast-datelines" not in disable:  # "ROME —", "SPRINGFIELD, Ill. (AP) -": the full extractor's rule
+        add_datelines(text, rec.memo.store.lookup, rec.lookup, rec.take)
     if "fast-region-phrases" not in disable:
         rec.region_phrases()
     if "fast-plural-features" not in disable:

@@ -180,6 +180,21 @@ def test_rules_switch_off_by_name(store):
         Geoparser(gazetteer=store, mode="quick")
 
 
+@pytest.mark.parametrize("text,town,state", [
+    ("ROME — Lawmakers approved the budget late on Friday.", ("ROME", "IT"), None),
+    ("KYIV, Ukraine (Reuters) - Drones struck a power plant overnight.", ("KYIV", "UA"), ("Ukraine", "UA")),
+    ("SPRINGFIELD, Ill. (AP) — Lawmakers approved the budget late on Friday.", ("SPRINGFIELD", "IL"), ("Ill", "IL")),
+])
+def test_a_datelines_town_and_state_are_read_as_the_full_extractor_reads_them(fast, text, town, state):
+    """A dateline names the town the story was filed in, even a short name in capitals ("ROME"),
+    and the state after it holds it ("Ill." is Illinois only there)."""
+    doc = fast.parse(text)
+    where = [(m.text, m.place.admin1 if m.place.country_code == "US" else m.place.country_code)
+             for m in doc.mentions if m.place is not None]
+    assert where[: 2 if state else 1] == [town] + ([state] if state else [])
+    assert doc.mentions[0].label == "rule:dateline" and "fast-datelines" in FAST_RULES
+
+
 def test_the_filter_reads_the_words_around_a_name():
     flt = default_filter()
     base = {k: 0.0 for k in FEATURES} | {"pop": 0.6, "readings": 0.3}
@@ -198,11 +213,12 @@ def test_filter_round_trips_through_its_file(tmp_path):
 
 
 def test_candidates_carry_every_feature(store):
-    text = "BRUSSELS — Ministers met in Brussels, Belgium, as Mr Gent said the Gent talks would go on."
+    text = "BRUSSELS — Ministers met in Brussels, Belgium, as Mr Gent said the Gent talks would go on in PARIS."
     sure, judged = fast_candidates(text, store)
     assert judged and all(set(c.features) == set(FEATURES) for c in judged)
+    assert [(s.lookup, s.label) for s in sure] == [("BRUSSELS", "rule:dateline")]  # a dateline is no guess
     by = {(c.span.start, c.span.lookup): c.features for c in judged}
-    assert by[(0, "BRUSSELS")]["all_caps"] == 1.0
+    assert by[(text.index("PARIS"), "PARIS")]["all_caps"] == 1.0
     assert by[(text.index("Brussels,"), "Brussels")]["prep_before"] == 1.0
     assert by[(text.index("Brussels,"), "Brussels")]["qualified"] == 1.0
     assert by[(text.index("Gent said"), "Gent")]["title_before"] == 1.0
