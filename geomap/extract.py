@@ -1875,7 +1875,9 @@ def hyphen_parts(text: str, lookup: "Callable[[str], list[Candidate]]", is_demon
     """Places and demonyms inside hyphenated words: "U.S.-led", "Kent-based", "anti-Russian",
     "Russian-European", "Asia-Pacific". A part counts when it is a demonym, a division or
     country, or a town of ``MIN_POP_UNTAGGED``; the whole word must not be a place itself, nor
-    stand where ``free`` says a span is already."""
+    stand where ``free`` says a span is already. The first part goes on from the capitalised
+    words before it when they make a longer name that counts: "New York-based" is New York,
+    not York; "San Francisco-based" and "Abu Dhabi-based" are not San and Abu."""
     out = []
     for m in _hyphenated_words(text):
         parts = m.group().split("-")
@@ -1887,6 +1889,11 @@ def hyphen_parts(text: str, lookup: "Callable[[str], list[Candidate]]", is_demon
         for part in parts:
             a, b = pos, pos + len(part)
             pos = b + 1
+            if a == m.start() and part[:1].isupper():
+                longer = _name_before_hyphen(text, a, b, lookup, free, stop_word)
+                if longer is not None:
+                    out.append(Span_(longer, b, "toponym", label, text[longer:b]))
+                    continue
             if len(part) < 2 or not part[:1].isupper() or part.lower() in NOT_ALONE or stop_word(part.lower()):
                 continue
             if is_demonym(part):
@@ -1895,11 +1902,36 @@ def hyphen_parts(text: str, lookup: "Callable[[str], list[Candidate]]", is_demon
             cands = lookup(part)
             if _is_acronym(part.replace(".", "")):  # "U.S.-led", not "KOB-TV"
                 cands = [c for c in cands if c.name_kind == "abbr" and c.place.feature_code in THE_PLACES + ("ADM1",)]
-            else:
-                cands = [c for c in cands if c.name_kind == "name"]
-            if any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or big_place(cands, MIN_POP_UNTAGGED):
+            if _part_counts(cands, ("abbr",) if _is_acronym(part.replace(".", "")) else ("name",)):
                 out.append(Span_(a, b, "toponym", label, part))
     return out
+
+
+#: One or two capitalised words right before a hyphenated word ("New " of "New York-based").
+_WORDS_BEFORE_HYPHENATED = re.compile(r"(?<![\w’'.-])[A-Z][\w’'.]*(?: [A-Z][\w’'.]*)? $")
+
+
+def _part_counts(cands: "list[Candidate]", kinds: tuple[str, ...]) -> bool:
+    """A hyphenated word's part names a place (:func:`hyphen_parts`): a candidate of one of ``kinds``
+    is a country, region or first-level division, or the name's is a big place."""
+    cands = [c for c in cands if c.name_kind in kinds]
+    return any(c.place.feature_code in THE_PLACES + ("ADM1",) for c in cands) or big_place(cands, MIN_POP_UNTAGGED)
+
+
+def _name_before_hyphen(text: str, a: int, b: int, lookup: "Callable[[str], list[Candidate]]",
+                        free: "Callable[[int, int], bool]", stop_word: "Callable[[str], bool]") -> int | None:
+    """Where a longer name ending at ``b`` starts, when the one or two capitalised words before the
+    hyphenated word's first part (``text[a:b]``) make one with it that counts, the longest first
+    (not from a stop word: "The West Bank-based" is the West Bank's)."""
+    m = _WORDS_BEFORE_HYPHENATED.search(text, max(0, a - 40), a)
+    if m is None:
+        return None
+    starts = [m.start()] + [m.start() + i + 1 for i, ch in enumerate(m.group()[:-1]) if ch == " "]
+    for start in starts:
+        name = text[start:b]
+        if not stop_word(name.split(" ", 1)[0].lower()) and free(start, b) and _part_counts(lookup(name), ("name",)):
+            return start
+    return None
 
 
 def _hyphenated_words(text: str) -> Iterator[re.Match[str]]:

@@ -402,6 +402,17 @@ def test_places_and_demonyms_inside_hyphenated_words(fast):
     assert all(m.label.startswith("fast:hyphen") for m in doc.mentions)
 
 
+@pytest.mark.parametrize("text,name,code", [
+    ("The New York-based firm hired twenty people.", "New York", "US"),
+    ("The San Francisco-based startup raised money.", "San Francisco", "US"),
+    ("The Abu Dhabi-based fund bought the club.", "Abu Dhabi", "AE"),
+    ("The West Bank-based authority paid salaries.", "West Bank", "PS"),
+])
+def test_a_hyphenated_words_first_part_goes_on_from_the_name_before_it(fast, text, name, code):
+    """"New York-based" is New York, not York (Ontario); "San Francisco-based" not San (Mali)."""
+    assert [(m.text, m.place.country_code) for m in fast.parse(text).mentions if m.place is not None] == [(name, code)]
+
+
 def test_a_surname_the_filter_once_took_for_a_place_is_not_a_place_everywhere(fast):
     """"at Kelly's" may read as a place, but the article names a person Kelly: the same-name rule
     does not spread that reading to "John Kelly" and "Kelly left"."""
