@@ -702,7 +702,8 @@ class _Recogniser:
             "of_before": 1.0 if prev == "of" else 0.0,
             # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
             "title_before": 1.0 if prev in _TITLES or titled else 0.0,
-            "speech_after": 1.0 if nxt in _SPEECH else 0.0,
+            # (not "the mayor of Chicago said", "officials in Kyiv said": the speaker comes before the name)
+            "speech_after": 1.0 if nxt in _SPEECH and prev != "of" and prev not in PLACE_PREPOSITIONS else 0.0,
             "qualified": 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0,
             "all_caps": all_caps,
             "acronym": acronym,

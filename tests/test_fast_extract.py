@@ -413,6 +413,16 @@ def test_a_hyphenated_words_first_part_goes_on_from_the_name_before_it(fast, tex
     assert [(m.text, m.place.country_code) for m in fast.parse(text).mentions if m.place is not None] == [(name, code)]
 
 
+@pytest.mark.parametrize("text", ["The mayor of Chicago said crime had fallen.",
+                                  "Officials in Chicago said crime had fallen."])
+def test_speech_after_a_name_in_a_phrase_is_not_the_names(store, text):
+    """"the mayor of Chicago said": the mayor speaks, not Chicago (no ``speech_after``)."""
+    _, judged = fast_candidates(text, store)
+    assert [(c.span.lookup, c.features["speech_after"]) for c in judged] == [("Chicago", 0.0)]
+    _, judged = fast_candidates("Chicago said crime had fallen.", store)
+    assert [c.features["speech_after"] for c in judged] == [1.0]
+
+
 def test_a_surname_the_filter_once_took_for_a_place_is_not_a_place_everywhere(fast):
     """"at Kelly's" may read as a place, but the article names a person Kelly: the same-name rule
     does not spread that reading to "John Kelly" and "Kelly left"."""
