@@ -2074,8 +2074,8 @@ def mark_region_phrases(spans: list[Span_], store: "GazetteerStore") -> None:
 
 #: Bodies of a first-level division after its name: "a New York court" is the state's.
 _STATE_BODY_AFTER = re.compile(
-    r"\s+(?:state\s+)?(?:courts?|supreme court|appeals court|court of appeals|legislature|legislators|"
-    r"governor|attorney general|state senate|state assembly)\b")
+    r"\s+(?:state\s+)?(?:courts?|(?i:supreme court|appeals court|court of appeals|legislature|legislators|"
+    r"(?:lieutenant |lt\. )?(?:governor|gov\.)|attorney general|state senate|state assembly))(?!\w)")
 
 
 #: ...and the offices of a state before it: "the senator from Georgia", "the governor of Victoria".

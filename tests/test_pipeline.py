@@ -412,6 +412,14 @@ def test_a_name_before_a_state_body_is_the_state(geoparser):
     assert court.place.feature_code == "ADM1" and city.place.feature_class == "P"
 
 
+@pytest.mark.parametrize("text", ["Georgia Gov. Brian Kemp signed the bill on Tuesday.",
+                                  "Georgia Governor Brian Kemp signed the bill on Tuesday."])
+def test_a_name_before_a_states_governor_is_the_state(geoparser, text):
+    """A governor, written in capitals or abbreviated, is a state's: not the country Georgia."""
+    (m,) = [m for m in geoparser.parse(text).mentions if m.text == "Georgia"]
+    assert (m.place.feature_code, m.place.country_code) == ("ADM1", "US")
+
+
 def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
     doc = geoparser.parse("Families can see a craft fair by Quillan Crafts Company (Maywood) and a concert at "
                           "the Tessbury College of Music (TCM) and the Ministry of Defence (MoD).")
