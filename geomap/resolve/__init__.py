@@ -1460,9 +1460,26 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
             continue
         if home is not None:
             chosen[i] = home
-        elif (place.feature_class == "P" and not capital and place.population < FOREIGN_TOWN_POP
+        elif (place.feature_class == "P" and not capital
+              and (place.population < FOREIGN_TOWN_POP or _by_another_name(ranked_all[i], place))
               and len(per_country[main]) >= FOREIGN_MAIN_NAMES):
             chosen[i] = None
+
+
+#: A city this big is known abroad by its other names too ("Cologne", "Munich"): :func:`_by_another_name`.
+KNOWN_BY_OTHER_NAMES_POP = 1_000_000
+
+
+def _by_another_name(ranked: list, place: "Place") -> bool:
+    """The text names ``place`` only by an alternate name that is no spelling of its own (a name in
+    another language: the gazetteer gives the German city Hamm the name "Hamas") nor its first
+    words ("Frankfurt" for Frankfurt am Main), and the place is under :data:`KNOWN_BY_OTHER_NAMES_POP`:
+    alone in its country in the article, it is as unlikely as a small town."""
+    cand = next((c for _, c, _ in ranked if c.place == place), None)
+    if cand is None or cand.name_kind != "alt" or place.population >= KNOWN_BY_OTHER_NAMES_POP:
+        return False
+    own = normalize(place.name)
+    return not (_spelling(cand) or own.startswith((f"{cand.matched} ", f"{cand.matched}-")))
 
 
 #: A small town the model did not call a place, far from every local place the article names,

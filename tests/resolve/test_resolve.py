@@ -161,6 +161,20 @@ def test_a_lone_foreign_town_in_an_article_about_another_country_is_not_that_tow
     assert resolve_spans(_spans("Delft", "Delft"), store)[0].place.country_code == "NL"
 
 
+def test_a_lone_foreign_city_named_only_in_another_language_is_not_that_city(store):
+    """"Hamas" is an alternate name of Hamm, a German city of 180,000, in the gazetteer: in a story about
+    Gaza, it is not Hamm, however big; a city named by its own name or a spelling of it stays."""
+    text = ("Strikes hit Gaza overnight. Talks between Hamas and Israel stalled. "
+            "Residents of Rafah and Khan Younis fled west.")
+    names = ("Gaza", "Hamas", "Israel", "Rafah", "Khan Younis")
+    res = resolve_spans(_spans(text, *names), store)
+    assert res[1].place is None or res[1].place.country_code != "DE"
+    assert all(r.place is not None for i, r in enumerate(res) if i != 1)
+    text = "Strikes hit Gaza overnight. Talks in Hamm and Israel stalled. Residents of Rafah and Khan Younis fled."
+    hamm = resolve_spans(_spans(text, "Gaza", "Hamm", "Israel", "Rafah", "Khan Younis"), store)[1].place
+    assert hamm is not None and hamm.country_code == "DE"
+
+
 def test_a_qualifier_that_holds_a_candidate_of_its_name_is_that_division(store):
     """"Tacoma, Washington": the state that holds a Tacoma, not the capital."""
     text = "Ruth runs a small bakery in Tacoma, Washington with her son."
