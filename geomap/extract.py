@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
-__all__ = ["Span_", "extract_spans", "add_datelines", "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state",
+__all__ = ["NAME_ARTICLE", "Span_", "extract_spans", "add_datelines", "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state",
            "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -198,6 +198,11 @@ REGION_MODIFIERS = {
 }
 #: "the Donetsk village of Tsukuryne": the name before the word holds the one after.
 SETTLEMENT_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township", "port", "capital", "suburb"})
+#: Arabic articles a word of a place's name may open with, in lower case, for a regex: "Sharm el-Sheikh",
+#: "Ras al-Khaimah", "Deir ez-Zor".
+NAME_ARTICLE = r"(?:al|el|ad|an|ar|as|ash|at|az|ez|es|ed|en|er|et|ul)-"
+#: A word of a name after an article, right after a name: " al-Khaimah" of "Ras al-Khaimah".
+_ARTICLE_TAIL = re.compile(rf" {NAME_ARTICLE}[A-Z][\w’'-]*")
 PLACE_PREPOSITIONS = {
     "in", "near", "at", "from", "to", "into", "across", "outside", "around", "towards",
     "toward", "through", "via", "inside", "throughout", "within", "across", "between",
@@ -1066,6 +1071,9 @@ class _Extractor:
             while k + 1 < len(doc) and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha and k - tok.i < 4:
                 k += 1
             y_start, y_end = _trim(self.text, after.idx, doc[k].idx + len(doc[k].text))
+            tail = _ARTICLE_TAIL.match(self.text, y_end)  # "the port of Ras al-Khaimah", not of Ras
+            if tail is not None and self.lookup(self.text[y_start : tail.end()]):
+                y_end = tail.end()
             y_name = self.text[y_start:y_end]
             if tok.text[:1].isupper() and self.lookup(self.text[tok.idx:y_end]):
                 continue  # "Port of Spain", "City of London": the whole is the place's name

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NATURAL_CLASSES, NOT_ALONE, PLACE_PREPOSITIONS,
-                      REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
-                      degree_after_a_name, district_parts, fit_candidates, hyphen_parts, in_natural_name,
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE,
+                      PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_,
+                      add_datelines, degree_after_a_name, district_parts, fit_candidates, hyphen_parts, in_natural_name,
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
                       natural_words, own_name_of, plural_features, postal_pairs)
 from .gazetteer.names import normalize
@@ -69,11 +69,18 @@ _WORD_TAIL = (rf"(?:\.(?:[{_UP}]\.)+|(?<=[SMF])t\.(?= [{_UP}])"
               # a possessive inside a run only where a name goes on: "Democratic People’s Republic of Korea"
               rf"|[\w]*(?:-\w+)*(?:['’](?!s\b)\w+)*(?:['’]s(?= [{_UP}]))?)")
 _WORD = rf"[{_UP}]{_WORD_TAIL}"
-_LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|and)"
+_LINK = r"(?:of|de|del|da|do|upon|on|la|le|el|al|es|ez|and)"
+_ARTICLE = NAME_ARTICLE  # "Sharm el-Sheikh", "Ras al-Khaimah", "Deir ez-Zor"
 #: A run of words, not inside another word. (Its first capital comes before the look back at what stands
 #: before it: the regex engine then skips fast from capital to capital, where a run can start. Same matches.)
-_RUN = re.compile(rf"[{_UP}](?<![\w'’.-][{_UP}]){_WORD_TAIL}(?:[ ](?:{_LINK}[ ])?{_WORD})*")
-_INNER_WORD = re.compile(rf"{_WORD}|{_LINK}")
+_RUN = re.compile(rf"[{_UP}](?<![\w'’.-][{_UP}]){_WORD_TAIL}(?:[ ](?:{_LINK}[ ]|{_ARTICLE})?{_WORD})*")
+_INNER_WORD = re.compile(rf"(?:{_ARTICLE})?{_WORD}|{_LINK}")
+_ARTICLE_WORD = re.compile(rf"{_ARTICLE}[{_UP}]")
+
+
+def _capitalised(run: str, a: int) -> bool:
+    """Whether the word at ``run[a]`` is capitalised, or a capitalised word after an article ("el-Sheikh")."""
+    return run[a].isupper() or (run[a].islower() and _ARTICLE_WORD.match(run, a) is not None)
 _SENTENCE_END = re.compile(rf"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[{_UP}0-9])|\n\s*\n")
 #: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
@@ -86,7 +93,7 @@ _REGION_NAME = re.compile(
     rf"(?<![\w'’.-])((?:[{_UP}]\w*(?:-\w+)* ){{0,2}}[{_UP}]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
 #: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
-                            rf"[ ]+of[ ]+([{_UP}]\w+(?:[ ][{_UP}]\w+){{0,2}})")
+                            rf"[ ]+of[ ]+([{_UP}]\w+(?:[ ](?:{_ARTICLE})?[{_UP}]\w+){{0,2}})")
 #: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
 _OF_NAME = re.compile(rf"of[ ]+[{_UP}]")
 _SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
@@ -218,7 +225,7 @@ class NameMemo:
                 if not run[a].isupper() or run[a:e].lower() in _FUNCTION:
                     continue  # no name is looked up from here (_plan)
                 for k in range(i, min(i + 6, len(words))):
-                    if run[words[k][0]].isupper():  # nor one that ends in "of"
+                    if _capitalised(run, words[k][0]):  # nor one that ends in "of"
                         name = run[a : _name_end(run, words[k][1])]
                         if name not in fitted:
                             names.append(name)
@@ -247,7 +254,7 @@ class NameMemo:
                             break
             # the longest gazetteer name at word i, if longer than a demonym there ("British Columbia", "Indian Ocean")
             for k in range(min(6, len(words) - i), n, -1):
-                if not run[words[i + k - 1][0]].isupper():
+                if not _capitalised(run, words[i + k - 1][0]):
                     continue  # a name does not end in "of"
                 b = _name_end(run, words[i + k - 1][1])
                 name = run[a:b]

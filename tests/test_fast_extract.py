@@ -336,6 +336,16 @@ def test_a_name_that_opens_with_a_capital_with_a_diacritic_is_read(fast, text, n
     assert {name: placed[name][0].country_code for name in names if name in placed} == names
 
 
+@pytest.mark.parametrize("text,name,code", [
+    ("The summit opened in Sharm el-Sheikh on Sunday.", "Sharm el-Sheikh", "EG"),
+    ("Flights from Dar es Salaam were delayed.", "Dar es Salaam", "TZ"),
+    ("The port of Ras al-Khaimah reopened after the storm.", "Ras al-Khaimah", "AE"),
+])
+def test_a_name_with_an_arabic_article_in_lower_case_is_one_name(fast, text, name, code):
+    """"el-Sheikh", "es Salaam": the article does not cut the name ("Dar" is a town in Cambodia)."""
+    assert [(m.text, m.place.country_code) for m in fast.parse(text).mentions if m.place is not None] == [(name, code)]
+
+
 def test_a_sentence_may_open_with_a_capital_with_a_diacritic():
     text = "Floods hit the north. Écija was spared."
     assert [text[a:b] for a, b in fast_sentences(text)] == ["Floods hit the north.", "Écija was spared."]

@@ -420,6 +420,11 @@ def test_a_name_before_a_states_governor_is_the_state(geoparser, text):
     assert (m.place.feature_code, m.place.country_code) == ("ADM1", "US")
 
 
+def test_the_port_of_a_name_with_an_arabic_article_is_the_whole_name(geoparser):
+    (m,) = geoparser.parse("The port of Ras al-Khaimah reopened after the storm.").mentions
+    assert (m.text, m.place.country_code) == ("Ras al-Khaimah", "AE")  # not Rās, a village in India
+
+
 def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
     doc = geoparser.parse("Families can see a craft fair by Quillan Crafts Company (Maywood) and a concert at "
                           "the Tessbury College of Music (TCM) and the Ministry of Defence (MoD).")
