@@ -353,10 +353,15 @@ def _name_end(run: str, end: int) -> int:
     return end - 2 if run.endswith(("'s", "’s"), 0, end) else end
 
 
+#: Words of streets and squares named after a place, which are not that place: "London Road", "Tahrir Square".
+_STREET_WORDS = THOROUGHFARES | {"square", "plaza"}
+
+
 def _street_after(text: str, end: int) -> bool:
-    """Whether a capitalised thoroughfare word follows the name ending at ``end`` ("London Road")."""
+    """Whether a capitalised word of a street or square follows the name ending at ``end`` ("London
+    Road", "Trafalgar Square": not the town of Trafalgar)."""
     m = _NEXT_WORD.match(text, end, end + 16)
-    return m is not None and m.group(1)[:1].isupper() and m.group(1).casefold() in THOROUGHFARES
+    return m is not None and m.group(1)[:1].isupper() and m.group(1).casefold() in _STREET_WORDS
 
 
 def default_filter() -> FastFilter:

@@ -310,6 +310,11 @@ def test_a_street_named_after_a_city_is_not_the_city(fast):
     assert all(m.start > 60 for m in doc.mentions if m.text == "London")
 
 
+def test_a_square_named_after_a_place_is_not_the_place(fast):
+    doc = fast.parse("Protesters gathered in Tahrir Square in Cairo and in Trafalgar Square in London.")
+    assert [m.text for m in doc.mentions if m.place is not None] == ["Cairo", "London"]  # not At Tahrir, Yemen
+
+
 @pytest.mark.parametrize("text,not_places,kept", [
     ("Barges sat idle on the Quillan River near Memphis after the Ohio River rose.", {"Ohio"}, {"Memphis"}),
     ("Fishermen on Lake Malawi said catches near Mangochi fell.", {"Malawi"}, {"Mangochi"}),
