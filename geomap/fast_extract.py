@@ -78,6 +78,15 @@ _INNER_WORD = re.compile(rf"(?:{_ARTICLE})?{_WORD}|{_LINK}")
 _ARTICLE_WORD = re.compile(rf"{_ARTICLE}[{_UP}]")
 
 
+def _opens_name(run: str, a: int, e: int) -> bool:
+    """Whether a name may start at the word ``run[a:e]``: a capitalised word, not a function word or
+    title ("The", "Mr"), unless written in capitals inside a run that is not ("DR Congo" is no doctor's)."""
+    if not run[a].isupper():
+        return False
+    word = run[a:e]
+    return word.lower() not in _FUNCTION or (e - a > 1 and word.isupper() and not run.isupper())
+
+
 def _capitalised(run: str, a: int) -> bool:
     """Whether the word at ``run[a]`` is capitalised, or a capitalised word after an article ("el-Sheikh")."""
     return run[a].isupper() or (run[a].islower() and _ARTICLE_WORD.match(run, a) is not None)
@@ -222,7 +231,7 @@ class NameMemo:
         for run in runs:
             words = [w.span() for w in _INNER_WORD.finditer(run)]
             for i, (a, e) in enumerate(words):
-                if not run[a].isupper() or run[a:e].lower() in _FUNCTION:
+                if not _opens_name(run, a, e):
                     continue  # no name is looked up from here (_plan)
                 for k in range(i, min(i + 6, len(words))):
                     if _capitalised(run, words[k][0]):  # nor one that ends in "of"
@@ -239,7 +248,7 @@ class NameMemo:
         i = 0
         while i < len(words):
             a = words[i][0]
-            if run[a : words[i][1]].lower() in _FUNCTION or not run[a].isupper():
+            if not _opens_name(run, a, words[i][1]):
                 i += 1
                 continue
             n, demonym = 0, None

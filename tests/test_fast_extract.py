@@ -351,6 +351,13 @@ def test_a_name_with_an_arabic_article_in_lower_case_is_one_name(fast, text, nam
     assert [(m.text, m.place.country_code) for m in fast.parse(text).mentions if m.place is not None] == [(name, code)]
 
 
+def test_a_title_word_in_capitals_inside_a_name_opens_it(fast):
+    """"DR Congo" is the country, not "Dr" before a person called Congo; "Dr Smith" stays a person."""
+    doc = fast.parse("Troops were deployed to Goma in eastern DR Congo. Dr Smith stayed in Leeds.")
+    assert [(m.text, m.place.country_code) for m in doc.mentions if m.place is not None] == [
+        ("Goma", "CD"), ("DR Congo", "CD"), ("Leeds", "GB")]
+
+
 def test_a_sentence_may_open_with_a_capital_with_a_diacritic():
     text = "Floods hit the north. Écija was spared."
     assert [text[a:b] for a, b in fast_sentences(text)] == ["Floods hit the north.", "Écija was spared."]
