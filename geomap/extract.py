@@ -205,7 +205,7 @@ NAME_ARTICLE = r"(?:al|el|ad|an|ar|as|ash|at|az|ez|es|ed|en|er|et|ul)-"
 _ARTICLE_TAIL = re.compile(rf" {NAME_ARTICLE}[A-Z][\w’'-]*")
 PLACE_PREPOSITIONS = {
     "in", "near", "at", "from", "to", "into", "across", "outside", "around", "towards",
-    "toward", "through", "via", "inside", "throughout", "within", "across", "between",
+    "toward", "through", "via", "inside", "throughout", "within", "across", "between", "off",
 }
 #: Verbs whose object is a place as surely as a preposition's ("shelled Quillan", "visited Tessbury").
 PLACE_VERBS = {

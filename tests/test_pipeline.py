@@ -425,6 +425,18 @@ def test_the_port_of_a_name_with_an_arabic_article_is_the_whole_name(geoparser):
     assert (m.text, m.place.country_code) == ("Ras al-Khaimah", "AE")  # not Rās, a village in India
 
 
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_off_a_place_is_at_it(store, mode):
+    """"sank off Lampedusa": "off" places a name as "near" does (a small island town, untagged or filtered
+    without it); "held off Djokovic" places nobody."""
+    from geomap.pipeline import Geoparser
+
+    parser = Geoparser(gazetteer=store, mode=mode)
+    (m,) = parser.parse("A boat carrying migrants sank off Lampedusa on Tuesday.").mentions
+    assert (m.text, m.place.country_code) == ("Lampedusa", "IT")
+    assert not [m for m in parser.parse("Nadal held off Djokovic in the final.").mentions if m.place is not None]
+
+
 def test_a_town_in_brackets_after_an_organisation_is_a_place(geoparser):
     doc = geoparser.parse("Families can see a craft fair by Quillan Crafts Company (Maywood) and a concert at "
                           "the Tessbury College of Music (TCM) and the Ministry of Defence (MoD).")
