@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from .descriptions import PLACE_KINDS, describe
 from .gazetteer.names import core_name, normalize
 from .model import great_circle_km
+from .persons import person_names
 from .tokens import Tokens, title_case
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -721,6 +722,15 @@ def place_words_before(tokens: "Tokens", i: int) -> bool:
     return before == "," and tokens.word(i - 2) == "capital"  # (in lower case)
 
 
+def _no_persons_name(name: str, cands: "list[Candidate]") -> bool:
+    """A name of two or more words a big place bears as its own (``MIN_POP_MISLABELLED``), whose first
+    word is no common first name: "Porto Alegre", "Kuala Lumpur" tagged as a person are the cities
+    ("Paris Hilton", "Florence Pugh" are people)."""
+    first, sep, _ = name.partition(" ")
+    return (bool(sep) and first.lower() not in person_names()[0]
+            and big_place([c for c in cands if c.name_kind == "name"], MIN_POP_MISLABELLED))
+
+
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     """True when a strong reading of the name is a country, division, region or big city."""
     countries: set[str | None] | None = None  # the countries of the name's readings, when needed
@@ -757,6 +767,8 @@ def _word_hashes(words: frozenset[str], strings: Any) -> "np.ndarray":
 
 
 #: Lower-case words inside place names ("Port of Spain", "Stratford upon Avon", "Rio de Janeiro").
+#: Words of direction a division's or country's name may open with ("Western Australia", "North Dakota").
+DIRECTION_WORDS = frozenset("north south east west northern southern eastern western central upper lower".split())
 _NAME_LINKS = frozenset(("of", "de", "del", "da", "do", "upon", "on", "la", "le", "les", "el", "an", "am", "der", "sur"))
 
 
@@ -1138,7 +1150,9 @@ class _Extractor:
         for ent in self.ents:
             if ent.label_ in _NUMERIC_LABELS:
                 continue  # "2,000", "third", "$5": never a place
-            if ent.label_ in PLACE_LABELS and "\n" not in self.text[ent.start_char : ent.end_char] and self.joined(ent):
+            # ("Rio Grande" tagged NORP before "do Sul"; "Western" left out of "Western Australia's")
+            if (ent.label_ in PLACE_LABELS or ent.label_ == "NORP") and "\n" not in self.text[ent.start_char : ent.end_char] and (
+                    self.joined(ent) or (ent.label_ != "NORP" and self.prefixed(ent))):
                 continue
             # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
             pos = ent.start_char
@@ -1181,6 +1195,23 @@ class _Extractor:
                     c.place.feature_code.startswith("PCL") and c.name_kind in ("name", "alt") for c in cands):
                 return self.add(Span_(start, end, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
         return False
+
+    def prefixed(self, ent: "Span") -> bool:
+        """"Western" + "Australia": a division or country the model cut after a word of direction
+        before it (:data:`DIRECTION_WORDS`), when the two make its own or alternate name."""
+        k = ent.start - 1
+        tokens = self.tokens
+        if k < 0 or not tokens.capital[k] or tokens.lower(k) not in DIRECTION_WORDS or tokens.ends[k] >= tokens.starts[ent.start]:
+            return False
+        first, last = _trim(self.text, ent.start_char, ent.end_char)
+        start = tokens.starts[k]
+        if not self.free(start, last) or self.text[start:first].count(" ") != 1:
+            return False
+        whole = self.text[start:last]
+        if not any(c.name_kind in ("name", "alt") and (c.place.feature_code in ("ADM1", "ADM2") or c.place.feature_code.startswith("PCL"))
+                   for c in self.lookup(whole)):
+            return False
+        return self.add(Span_(start, last, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
 
     def entity(self, ent: "Span", start: int, end: int) -> None:
         whole = end
@@ -1277,7 +1308,7 @@ class _Extractor:
                 return True
         elif cands and label in _MISLABELLED and not _a_body(name) and (
                 label != "PERSON" or prep or body or _division_name(cands, name) or self.address(ent) or the_after_prep
-                or aside):
+                or aside or _no_persons_name(name, cands)):
             strong = big_place(cands, MIN_POP_MISLABELLED)
             # "at JFK", "across the Sahel": a site, region or water body owning the name, after a
             # place preposition (and "the"); people are not "across the" anything

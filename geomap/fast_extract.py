@@ -21,7 +21,6 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from itertools import repeat
 from operator import mul
 from pathlib import Path
@@ -34,6 +33,7 @@ from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, N
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
                       natural_words, own_name_of, plural_features, postal_pairs)
 from .gazetteer.names import normalize
+from .persons import person_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Container, Iterable, Iterator
@@ -539,19 +539,6 @@ def _given_name(run: str, words: list[tuple[int, int]], i: int) -> bool:
         return False
     first, last = person_names()
     return run[words[i][0] : words[i][1]].lower() in first and run[words[i + 1][0] : words[i + 1][1]].lower() in last
-
-
-@cache
-def person_names() -> tuple[frozenset[str], frozenset[str]]:
-    """Common first names and surnames, in lower case: the 1990 US Census lists the ``names``
-    package ships (5,163 first names, 88,799 surnames)."""
-    from importlib.resources import files
-
-    def read(name: str) -> frozenset[str]:
-        # (each line: the name, its share in %, the cumulative share, its rank)
-        return frozenset(files("names").joinpath(name).read_text(encoding="ascii").lower().split()[::4])
-
-    return read("dist.male.first") | read("dist.female.first"), read("dist.all.last")
 
 
 class _Recogniser:

@@ -404,6 +404,20 @@ def test_small_towns_the_model_merged_into_one_name_after_a_preposition(geoparse
 
 
 
+@pytest.mark.parametrize("text,name,code", [
+    # the model tags "Porto Alegre" a person, "Rio Grande" a nationality, and "Australia" alone
+    ("Heavy rain lashed southern Brazil on Sunday, flooding Porto Alegre and dozens of towns across Rio Grande do Sul.",
+     "Porto Alegre", "PPL"),
+    ("Heavy rain lashed southern Brazil on Sunday, flooding Porto Alegre and dozens of towns across Rio Grande do Sul.",
+     "Rio Grande do Sul", "ADM1"),
+    ("The driver was taken to hospital. Western Australia's police commissioner said the road reopened.",
+     "Western Australia", "ADM1"),
+])
+def test_a_big_place_the_model_mislabelled_or_cut_is_read_whole(geoparser, text, name, code):
+    found = {m.text: m.place.feature_code for m in geoparser.parse(text).mentions if m.place is not None}
+    assert found.get(name) == code, found
+
+
 @pytest.mark.parametrize("text,name,cc", [
     ("Council leaders in Newcastle upon Tyne promised faster approvals.", "Newcastle upon Tyne", "GB"),  # not the Australian city
     ("The final is at the stadium in Villeneuve-d'Ascq tonight.", "Villeneuve-d'Ascq", "FR"),

@@ -107,7 +107,7 @@ def test_the_checker_catches_what_it_forbids(tmp_path, monkeypatch):
 LAYERS = (
     ("geomap.model",),
     ("geomap.gazetteer.names", "geomap.gazetteer.build", "geomap.gazetteer.store", "geomap.gazetteer.dumps",
-     "geomap.gazetteer.check", "geomap.ingest", "geomap.language", "geomap.descriptions"),
+     "geomap.gazetteer.check", "geomap.ingest", "geomap.language", "geomap.descriptions", "geomap.persons"),
     ("geomap.extract", "geomap.fast_extract", "geomap.tokens"),
     ("geomap.resolve",),
     ("geomap.pipeline",),
