@@ -646,6 +646,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: A capitalised preposition opening a sentence, which the model may take into the name after it.
+_OPENING_PREPOSITION = re.compile(r"(?:In|At|From|Near|To|Across|Outside|Inside) (?=[A-Z])")
 #: A word between spaces.
 _WORD = re.compile(r"\S+")
 #: A word of an organisation's name ("Bank", "U.S.", "AT&T", "Anglo-American").
@@ -1110,6 +1112,7 @@ class _Extractor:
             if not (_DESCRIBED_AFTER.match(text, m.end()) or text[max(0, m.start() - 3) : m.start()] == "of "):
                 continue  # no description can follow or precede it (the cheap test first)
             start, end = _trim(text, *m.span())
+            start = self.past_opening(start, end)
             name = text[start:end]
             if not name or self.stop_word(name.lower()) or name.lower() in NOT_ALONE:
                 continue
@@ -1213,11 +1216,20 @@ class _Extractor:
             return False
         return self.add(Span_(start, last, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
 
+    def past_opening(self, start: int, end: int) -> int:
+        """Where a name found at ``text[start:end]`` starts past a capitalised preposition opening its
+        sentence ("In Tuguegarao, the provincial capital"), unless the whole is a name ("In Salah")."""
+        opening = _OPENING_PREPOSITION.match(self.text, start, end)
+        if opening is None or opening.end() >= end or self.lookup(self.text[start:end]):
+            return start
+        return opening.end()
+
     def entity(self, ent: "Span", start: int, end: int) -> None:
         whole = end
         start, end = _trim(self.text, start, end)
         if end <= start:
             return
+        start = self.past_opening(start, end)
         if self.text[end:whole] in ("'s", "’s") and self.owns_possessive(start, whole):
             end = whole  # "St. John's" is the city's own name, not St. John's something
         m = _HYPHEN_TAIL.match(self.text, end)

@@ -404,6 +404,15 @@ def test_small_towns_the_model_merged_into_one_name_after_a_preposition(geoparse
 
 
 
+def test_a_preposition_opening_the_sentence_is_not_part_of_the_name(geoparser):
+    """"In Tuguegarao, the provincial capital": the town, not an unknown "In Tuguegarao" placed at the
+    dateline's city; "In Salah" is a town's own name."""
+    doc = geoparser.parse("MANILA, Philippines — A typhoon hit the north. In Tuguegarao, the provincial capital, power was cut.")
+    assert ("Tuguegarao", "02") in {(m.text, m.place.admin1) for m in doc.mentions if m.place is not None}
+    doc = geoparser.parse("In Salah is a town in Algeria.")
+    assert doc.mentions[0].text == "In Salah" and doc.mentions[0].place.country_code == "DZ"
+
+
 @pytest.mark.parametrize("text,name,code", [
     # the model tags "Porto Alegre" a person, "Rio Grande" a nationality, and "Australia" alone
     ("Heavy rain lashed southern Brazil on Sunday, flooding Porto Alegre and dozens of towns across Rio Grande do Sul.",
