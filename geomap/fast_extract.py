@@ -533,12 +533,17 @@ def _match_shape(memo: NameMemo, run: str, words: list[tuple[int, int]], i: int,
 
 
 def _given_name(run: str, words: list[tuple[int, int]], i: int) -> bool:
-    """Word ``i`` of ``run`` is a common first name and the next a common surname: "Victoria
-    Beckham", "Charlotte Smith" (the US Census lists of :func:`person_names`)."""
+    """Word ``i`` of ``run`` is a common first name and the next a common surname, or a common
+    surname after a common first name: "Victoria Beckham", "Charlotte Smith", "Hamilton" of
+    "Jordan Hamilton" (the US Census lists of :func:`person_names`)."""
+    first, last = person_names()
+    word = run[words[i][0] : words[i][1]].lower()
+    before = run[words[i - 1][0] : words[i - 1][1]].lower() if i > 0 else ""
+    if word in last and before in first and before not in _FUNCTION and run[words[i - 1][0]].isupper():
+        return True  # "Hamilton" of "Jordan Hamilton" (not "In Rau", "Many Brooklyn")
     if i + 1 >= len(words) or not run[words[i + 1][0]].isupper():
         return False
-    first, last = person_names()
-    return run[words[i][0] : words[i][1]].lower() in first and run[words[i + 1][0] : words[i + 1][1]].lower() in last
+    return word in first and run[words[i + 1][0] : words[i + 1][1]].lower() in last
 
 
 class _Recogniser:

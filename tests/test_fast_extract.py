@@ -388,12 +388,19 @@ def test_a_demonym_that_opens_a_longer_place_name_is_part_of_it(fast, text, name
     ("Charlotte Smith won the race, officials in Tulsa said.", ["Tulsa"]),
     # the city itself stays, and the first name is not made a place by it
     ("Sydney Sweeney filmed scenes in Sydney last spring.", ["Sydney"]),
+    ("Its author, Jordan Hamilton, grew up in Charleston.", ["Charleston"]),  # the surname after a first name too
 ])
 def test_a_place_name_that_opens_a_persons_name_is_no_place(fast, text, placed):
     """A common first name before a common surname (the US Census lists) reads as a person."""
     doc = fast.parse(text)
     found = [m for m in doc.mentions if m.place is not None]
     assert [m.text for m in found] == placed and found[0].start > 20
+
+
+def test_a_function_word_the_name_lists_hold_makes_no_persons_name(fast):
+    """The Census lists hold "In" and "Many" as first names: "In Hamilton" is no person."""
+    assert [m.text for m in fast.parse("In Hamilton, officials said the roads were closed.").mentions
+            if m.place is not None] == ["Hamilton"]
 
 
 @pytest.mark.parametrize("text,name,admin1", [
