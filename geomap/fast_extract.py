@@ -31,12 +31,12 @@ from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, N
                       PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_,
                       add_datelines, degree_after_a_name, district_parts, fit_candidates, hyphen_parts, in_natural_name,
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
-                      natural_words, own_name_of, plural_features, postal_pairs)
+                      natural_words, own_name_of, plural_features, postal_pairs, town_of)
 from .gazetteer.names import normalize
 from .persons import person_names
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Container, Iterable, Iterator
+    from collections.abc import Callable, Container, Iterable, Iterator
 
     from .gazetteer.store import Candidate, GazetteerStore
 
@@ -44,8 +44,9 @@ __all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", 
            "fast_sentences", "default_filter", "filter_from_model", "join_crossed"]
 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
-FAST_RULES = ("fast-datelines", "fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of", "fast-hyphens", "fast-demonyms",
-              "fast-persons", "fast-names", "fast-described", "fast-same-name", "fast-district-words", "fast-natural-words")
+FAST_RULES = ("fast-datelines", "fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of",
+              "fast-hyphens", "fast-demonyms", "fast-persons", "fast-names", "fast-described", "fast-same-name",
+              "fast-qualified", "fast-district-words", "fast-natural-words")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 def _capitals() -> str:
@@ -808,6 +809,8 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
                     and not c.features["speech_after"] and not c.features["given_name"]):
                 c.span.label = f"fast:same-name p={p:.2f}"
                 spans.append(c.span)
+    if "fast-qualified" not in disable:
+        _keep_qualified(text, spans, left, memo.lookup)
     spans.sort(key=lambda s: s.start)
     if "fast-district-words" not in disable:
         spans = district_parts(spans, text, memo.lookup)
@@ -819,6 +822,21 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
     mark_region_phrases(spans, store)
     mark_state_bodies(spans, text, store)
     return spans
+
+
+def _keep_qualified(text: str, spans: list[Span_], left: "list[tuple[Candidate_, float]]",
+                    lookup: "Callable[[str], list[Candidate]]") -> None:
+    """Keep a name the filter left out that a kept state right after a comma qualifies, when a town of
+    the name lies in that state ("Lincoln, Nebraska, police said"): the full extractor's pair rule."""
+    kept = {s.start: s for s in spans if s.kind == "toponym"}
+    for c, p in left:
+        f = c.features
+        if not f["qualified"] or f["title_before"] or f["given_name"]:
+            continue
+        state = kept.get(c.span.end + 2)
+        if state is not None and town_of(lookup(c.span.lookup), lookup(state.lookup)):
+            c.span.label = f"fast:qualified p={p:.2f}"
+            spans.append(c.span)
 
 
 #: ``pop`` of :func:`_readings` for a million people.

@@ -397,6 +397,13 @@ def test_a_place_name_that_opens_a_persons_name_is_no_place(fast, text, placed):
     assert [m.text for m in found] == placed and found[0].start > 20
 
 
+def test_a_town_its_state_qualifies_is_kept(fast):
+    """"Lincoln, Nebraska, police said": the filter doubts a sentence's first word, the pair does not."""
+    doc = fast.parse("Lincoln, Nebraska, police said a man was arrested after a chase.")
+    assert [(m.text, m.place.admin1) for m in doc.mentions if m.place is not None] == [("Lincoln", "NE"), ("Nebraska", "NE")]
+    assert doc.mentions[0].label.startswith("fast:qualified") and "fast-qualified" in FAST_RULES
+
+
 def test_a_function_word_the_name_lists_hold_makes_no_persons_name(fast):
     """The Census lists hold "In" and "Many" as first names: "In Hamilton" is no person."""
     assert [m.text for m in fast.parse("In Hamilton, officials said the roads were closed.").mentions
