@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE,
+from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS,
                       PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_,
                       add_datelines, degree_after_a_name, district_parts, fit_candidates, hyphen_parts, in_natural_name,
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
@@ -268,8 +268,9 @@ class NameMemo:
                     continue  # a name does not end in "of"
                 b = _name_end(run, words[i + k - 1][1])
                 name = run[a:b]
-                if k == 1 and name.lower() in NOT_ALONE:
-                    break
+                if k == 1 and (name.lower() in NOT_ALONE or (
+                        name.lower() in ORG_HEADS and i + 1 < len(words) and run[words[i + 1][0] : words[i + 1][1]] == "of")):
+                    break  # (nor "University" of "the University of Georgia": a body, which some town is called)
                 cands = self.lookup(name)
                 if cands:
                     demonym, n = None, k

@@ -404,6 +404,12 @@ def test_a_town_its_state_qualifies_is_kept(fast):
     assert doc.mentions[0].label.startswith("fast:qualified") and "fast-qualified" in FAST_RULES
 
 
+def test_the_head_of_a_body_of_a_place_is_not_a_town(fast):
+    """"the University of Georgia": Georgia, not University (Florida) nor Bank."""
+    doc = fast.parse("ATHENS, Ga. — The University of Georgia and the Bank of England announced new leaders.")
+    assert [m.text for m in doc.mentions if m.place is not None] == ["ATHENS", "Ga", "Georgia", "England"]
+
+
 def test_a_function_word_the_name_lists_hold_makes_no_persons_name(fast):
     """The Census lists hold "In" and "Many" as first names: "In Hamilton" is no person."""
     assert [m.text for m in fast.parse("In Hamilton, officials said the roads were closed.").mentions
