@@ -41,8 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
-__all__ = ["NAME_ARTICLE", "Span_", "extract_spans", "add_datelines", "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state",
-           "degree_after_a_name", "REGION_WORDS", "RULES", "NATURAL_CLASSES", "district_parts"]
+__all__ = ["NAME_ARTICLE", "Span_", "extract_spans", "add_datelines", "holder_before", "hyphen_parts", "link_containment",
+           "natural_words", "plural_features", "postal_pairs", "postal_state", "degree_after_a_name", "REGION_WORDS", "RULES",
+           "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Feature classes of sites, water bodies and relief: names people rarely bear.
@@ -328,6 +329,26 @@ def natural_words(spans: list[Span_], text: str) -> None:
         if before is not None:
             s.start, s.lookup, s.feature = before.start(), f"{text[before.start() : s.start]}{s.lookup}", text[before.start() : s.start - 1]
             s.label += "+natural"
+
+
+#: Up to three words right before a position ("West Bank " before "city of").
+_WORDS_BEFORE = re.compile(r"(?<![\w’'.-])((?:\w[\w’'-]* ){0,2}\w[\w’'-]*) +$")
+
+
+def holder_before(text: str, at: int, lookup: "Callable[[str], list[Candidate]]") -> tuple[int, int] | None:
+    """Where the name of the place that holds a settlement stands, right before the settlement's word
+    at ``at`` ("the West Bank city of Jenin": West Bank, not a town called Bank): the longest of the
+    one to three capitalised words before it that the gazetteer has, and not the end of a natural
+    feature's name ("the Sea of Azov port of Berdyansk")."""
+    m = _WORDS_BEFORE.search(text, max(0, at - 60), at)
+    if m is None:
+        return None
+    a, b = m.span(1)
+    starts = [a] + [a + i + 1 for i, ch in enumerate(text[a:b]) if ch == " "]
+    for start in starts:  # the longest first, capitalised words only
+        if all(w[:1].isupper() for w in text[start:b].split(" ")) and lookup(text[start:b]) and not in_natural_name(text, start):
+            return start, b
+    return None
 
 
 def in_natural_name(text: str, start: int) -> bool:
@@ -1092,14 +1113,9 @@ class _Extractor:
             if tok.text[:1].isupper() and self.lookup(self.text[tok.idx:y_end]):
                 continue  # "Port of Spain", "City of London": the whole is the place's name
             outer: Span_ | None = None
-            before = doc[tok.i - 1] if tok.i > 0 else None
-            # (not the end of a natural feature's name: "the Sea of Azov port of Berdyansk")
-            if before is not None and before.text[:1].isupper() and before.is_alpha and not in_natural_name(self.text, before.idx):
-                x_name = before.text
-                if self.lookup(x_name):
-                    outer = self.add(
-                        Span_(before.idx, before.idx + len(before.text), "toponym", "rule:settlement-of", x_name, prefer_admin1=True)
-                    )
+            held = holder_before(self.text, tok.idx, self.lookup)  # "the West Bank city of", "the Donetsk village of"
+            if held is not None:
+                outer = self.add(Span_(*held, "toponym", "rule:settlement-of", self.text[held[0] : held[1]], prefer_admin1=True))
             if self.lookup(y_name):
                 self.add(Span_(y_start, y_end, "toponym", "rule:settlement-of", y_name, inside=outer))
 

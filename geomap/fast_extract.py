@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .descriptions import PLACE_KINDS, describe
 from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS,
                       PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_,
-                      add_datelines, degree_after_a_name, district_parts, fit_candidates, hyphen_parts, in_natural_name,
+                      add_datelines, degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts,
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
                       natural_words, own_name_of, plural_features, postal_pairs, town_of)
 from .gazetteer.names import normalize
@@ -111,7 +111,6 @@ _SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
 _REGION_STEMS = sorted(w for w in REGION_WORDS if not any(v != w and w.startswith(v) for v in REGION_WORDS))
 _ASCII_LETTER = re.compile(r"[a-z]", re.I)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{_UP}]\w+)[ ]+$")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)\.$")  # "Dr.", and the "S." of "U.S."
 #: Abbreviations a sentence rarely ends with.
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt ft gen gov sen rep lt col capt sgt prof rev jr sr vs no nos inc corp co ltd "
@@ -637,11 +636,9 @@ class _Recogniser:
             if m.group()[0].isupper() and self.lookup(m.group()):
                 continue  # "City of London": the whole is a name
             outer = None
-            x = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            # (not the end of a natural feature's name: "the Sea of Azov port of Berdyansk")
-            if x is not None and self.lookup(x.group(1)) and not in_natural_name(text, x.start(1)):
-                outer = self.take(Span_(x.start(1), x.end(1), "toponym", "fast:settlement-of", x.group(1),
-                                        prefer_admin1=True))
+            held = holder_before(text, m.start(), self.lookup)  # "the West Bank city of", "the Donetsk village of"
+            if held is not None:
+                outer = self.take(Span_(*held, "toponym", "fast:settlement-of", text[held[0] : held[1]], prefer_admin1=True))
             if self.lookup(m.group(1)):
                 self.take(Span_(m.start(1), m.end(1), "toponym", "fast:settlement-of", m.group(1), inside=outer))
 

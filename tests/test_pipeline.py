@@ -426,6 +426,16 @@ def test_the_port_of_a_name_with_an_arabic_article_is_the_whole_name(geoparser):
 
 
 @pytest.mark.parametrize("mode", ["full", "fast"])
+def test_the_holder_of_a_settlement_may_have_a_name_of_several_words(store, mode):
+    """"the West Bank city of Jenin": the West Bank holds Jenin; "Bank" is no town in India."""
+    from geomap.pipeline import Geoparser
+
+    doc = Geoparser(gazetteer=store, mode=mode).parse("Israeli troops raided the West Bank city of Jenin on Monday.")
+    found = {m.text: m.place.country_code for m in doc.mentions if m.place is not None}
+    assert found.get("West Bank") == "PS" and found.get("Jenin") == "PS" and "Bank" not in found
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
 def test_off_a_place_is_at_it(store, mode):
     """"sank off Lampedusa": "off" places a name as "near" does (a small island town, untagged or filtered
     without it); "held off Djokovic" places nobody."""
