@@ -91,6 +91,8 @@ def _opens_name(run: str, a: int, e: int) -> bool:
 def _capitalised(run: str, a: int) -> bool:
     """Whether the word at ``run[a]`` is capitalised, or a capitalised word after an article ("el-Sheikh")."""
     return run[a].isupper() or (run[a].islower() and _ARTICLE_WORD.match(run, a) is not None)
+
+
 _SENTENCE_END = re.compile(rf"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[{_UP}0-9])|\n\s*\n")
 #: Where a sentence end may start: after a full stop, "!" or "?", or at a line break (found fast: no lookbehind).
 _SENTENCE_MARK = re.compile(r"[.!?\n]")
