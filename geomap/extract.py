@@ -344,11 +344,16 @@ def holder_before(text: str, at: int, lookup: "Callable[[str], list[Candidate]]"
     if m is None:
         return None
     a, b = m.span(1)
-    starts = [a] + [a + i + 1 for i, ch in enumerate(text[a:b]) if ch == " "]
-    for start in starts:  # the longest first, capitalised words only
+    for start in _word_starts(text, a, b):  # the longest first, capitalised words only
         if all(w[:1].isupper() for w in text[start:b].split(" ")) and lookup(text[start:b]) and not in_natural_name(text, start):
             return start, b
     return None
+
+
+def _word_starts(text: str, a: int, b: int) -> list[int]:
+    """Where the words of ``text[a:b]`` (one space between each two) start, the first first: the
+    starts of its tails of words, the longest first."""
+    return [a] + [a + i + 1 for i, ch in enumerate(text[a:b]) if ch == " "]
 
 
 def in_natural_name(text: str, start: int) -> bool:
@@ -789,9 +794,9 @@ def _word_hashes(words: frozenset[str], strings: Any) -> "np.ndarray":
     return np.array([strings.add(w) for w in words], dtype=np.uint64)
 
 
-#: Lower-case words inside place names ("Port of Spain", "Stratford upon Avon", "Rio de Janeiro").
 #: Words of direction a division's or country's name may open with ("Western Australia", "North Dakota").
 DIRECTION_WORDS = frozenset("north south east west northern southern eastern western central upper lower".split())
+#: Lower-case words inside place names ("Port of Spain", "Stratford upon Avon", "Rio de Janeiro").
 _NAME_LINKS = frozenset(("of", "de", "del", "da", "do", "upon", "on", "la", "le", "les", "el", "an", "am", "der", "sur"))
 
 
@@ -1967,9 +1972,10 @@ def hyphen_parts(text: str, lookup: "Callable[[str], list[Candidate]]", is_demon
                 out.append(Span_(a, b, "demonym", label, part))
                 continue
             cands = lookup(part)
-            if _is_acronym(part.replace(".", "")):  # "U.S.-led", not "KOB-TV"
-                cands = [c for c in cands if c.name_kind == "abbr" and c.place.feature_code in THE_PLACES + ("ADM1",)]
-            if _part_counts(cands, ("abbr",) if _is_acronym(part.replace(".", "")) else ("name",)):
+            acronym = _is_acronym(part.replace(".", ""))
+            if acronym:  # "U.S.-led", not "KOB-TV"
+                cands = [c for c in cands if c.place.feature_code in THE_PLACES + ("ADM1",)]
+            if _part_counts(cands, ("abbr",) if acronym else ("name",)):
                 out.append(Span_(a, b, "toponym", label, part))
     return out
 
@@ -1993,8 +1999,7 @@ def _name_before_hyphen(text: str, a: int, b: int, lookup: "Callable[[str], list
     m = _WORDS_BEFORE_HYPHENATED.search(text, max(0, a - 40), a)
     if m is None:
         return None
-    starts = [m.start()] + [m.start() + i + 1 for i, ch in enumerate(m.group()[:-1]) if ch == " "]
-    for start in starts:
+    for start in _word_starts(text, m.start(), m.end() - 1):  # (the match ends in a space)
         name = text[start:b]
         if not stop_word(name.split(" ", 1)[0].lower()) and free(start, b) and _part_counts(lookup(name), ("name",)):
             return start

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, FEATURE_BEFORE, FEATURE_OF, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS,
-                      PLACE_PREPOSITIONS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_,
-                      add_datelines, degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts,
+from .extract import (FEATURE_AFTER, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS, PLACE_PREPOSITIONS,
+                      REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
+                      degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts, in_natural_name,
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
                       natural_words, own_name_of, plural_features, postal_pairs, town_of)
 from .gazetteer.names import normalize
@@ -103,7 +103,8 @@ _REGION_WORD = re.compile(rf"(?=[{''.join(sorted({w[0] for w in REGION_WORDS}))}
                           re.I)
 _REGION_NAME = re.compile(
     rf"(?<![\w'’.-])((?:[{_UP}]\w*(?:-\w+)* ){{0,2}}[{_UP}]\w*(?:-\w+)*)[ ]+(?:(?i:{'|'.join(sorted(REGION_MODIFIERS))})[ ]+)?$")
-#: "village of", then the capitalised name after it and the one word before it ("the Donetsk village of Tsukuryne").
+#: "village of", then the capitalised name after it ("the Donetsk village of Tsukuryne"; the name before
+#: it is :func:`~geomap.extract.holder_before`'s).
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
                             rf"[ ]+of[ ]+([{_UP}]\w+(?:[ ](?:{_ARTICLE})?[{_UP}]\w+){{0,2}})")
 #: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
@@ -350,10 +351,8 @@ def _natural_around(run: str, words: list[tuple[int, int]], i: int, k: int) -> t
     around it that make it part of one ("Lake Victoria", "Ohio River", "Gulf of Oman"), as in
     the full extractor."""
     first, last = i, i + k
-    if i > 0 and run[words[i - 1][0] : words[i - 1][1]].lower().rstrip(".") in FEATURE_BEFORE:  # "Mt. Kenya"
-        first = i - 1
-    elif i > 1 and run[words[i - 1][0] : words[i - 1][1]] == "of" and run[words[i - 2][0] : words[i - 2][1]].lower() in FEATURE_OF:
-        first = i - 2
+    if i > 0 and in_natural_name(run, words[i][0]):  # "Lake Victoria", "Mt. Kenya", "Gulf of Oman"
+        first = i - 2 if i > 1 and run[words[i - 1][0] : words[i - 1][1]] == "of" else i - 1
     if last < len(words) and run[words[last][0] : words[last][1]].lower() in FEATURE_AFTER:
         last += 1
     return first, last

@@ -1416,8 +1416,8 @@ def _positive(f: dict[str, float], keys: "Container[str]") -> bool:
 
 def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
     """Unresolve a town (under ``FOREIGN_TOWN_POP``, or named by another name: :func:`_by_another_name`;
-    not a capital) that is the only place of
-    its country in an article naming ``FOREIGN_MAIN_NAMES`` or more places of another:
+    not a capital) that is the only place of its country in an article naming ``FOREIGN_MAIN_NAMES``
+    or more places of another:
     "Delft" among Cape Town and the Western Cape is the township, not the Dutch city. The
     name then takes the article's town. Qualified names, datelines and user places stay.
 
