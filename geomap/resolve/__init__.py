@@ -739,11 +739,19 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
         return ranked
     own = span.lookup.casefold()
     points = tuple(q for q in ctx.points if q[2] != own)  # a point chosen for this name is no evidence for it
+    rows = []
     for k in order:
-        c, tf = cands[k], texts[k]
+        c = cands[k]
         f = _features(c, span, ctx, inside, facts, holds, heads[k] if heads is not None else None, points)
         if (desc == "division" or "holds" in f) and _designated(c):
             f["name"] = NAME_KIND["alt"]  # "the province of Laguna", "Calamba, Laguna": the division's own name here
+        rows.append((c, f, texts[k]))
+    # "Yonkers, New York", "Essex County, New York": a name qualifying another that a division of the
+    # name holds is the division, not the city the division is named after
+    state = holds and any("holds" in f for _, f, _ in rows)
+    for c, f, tf in rows:
+        if state and "city" in f:
+            del f["city"]
         f.update(tf)
         if told:
             f = {f"{name}@told": v for name, v in f.items()}
@@ -1771,7 +1779,16 @@ def _one_sense_per_discourse(spans: list[Span_], chosen: list, ranked_all: list,
     """The same toponym text resolves to the place of its best-located mention: one whose
     sentence says what it is ("Quillan is a village in Harlan County"), else one whose sentence
     names its kind ("named after the city of Quillan, Scotland"), else the most confident.
-    ``stated`` holds 2, 1 or 0 for each mention, in that order."""
+    ``stated`` holds 2, 1 or 0 for each mention, in that order; a division or country that
+    qualifies another name and holds its place counts as one that names its kind ("Ulster
+    County, New York": the state, also where the article says "New York" alone)."""
+    index = {id(s): i for i, s in enumerate(spans)}
+    stated = list(stated)
+    for i, span in enumerate(spans):
+        j = index.get(id(span.inside)) if span.inside is not None else None
+        outer = chosen[j] if j is not None else None
+        if outer is not None and outer.feature_class == "A" and chosen[i] is not None and _contains(outer, chosen[i]):
+            stated[j] = max(stated[j], 1)
     best: dict[tuple[str, str], int] = {}
     for i, span in enumerate(spans):
         if chosen[i] is None or span.prefer_admin1:  # "a New York court" is no sense for "New York"

@@ -27,6 +27,10 @@ READER_MEANS = [
     ("Russian troops captured Tsukuryne, a village west of Donetsk.", "Donetsk", "UA", "05", "P"),
     ("Officials in Portland, Maine, said the storm had passed.", "Portland", "US", "ME", "P"),
     ("Crews near Spokane, Washington, contained the fire by nightfall.", "Spokane", "US", "WA", "P"),
+    # a name qualified by "New York" that the state holds: the state, not the city it is named after
+    ("The sheriff of Essex County, New York, closed the mountain road.", "Essex County", "US", "NY", "A"),
+    ("The sheriff of Essex County, New York, closed the mountain road.", "New York", "US", "NY", "A"),
+    ("She was born in Yonkers, New York, and studied law in Boston.", "New York", "US", "NY", "A"),
     # postal codes that are also words, read right after a town of their state or province
     ("The plant in Portland, ME will hire 200 workers.", "Portland", "US", "ME", "P"),
     ("Another plant opens in Kingston, ON next year.", "Kingston", "CA", "08", "P"),
