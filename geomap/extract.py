@@ -385,7 +385,7 @@ _SAINT = re.compile(r"(?:St\.?|Saint) [A-Z]")
 _LIST_BEFORE_Y = re.compile(r"[A-Z][\w’'-]*, ?$")  # not "412 Harnwick Ct., Tessbury, Va."
 #: (a third name the list goes on from: "Quillan, Tessbury, Leeds, and York", not "Quillan County,
 #: Virginia, United States, close to…", where each name holds the one before)
-_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, (?:and |or )?[A-Z]| and| or)")
+_LIST_AFTER_X = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?:, (?:and |or )?[A-Z]| and\b| or\b)")
 _QUALIFIED = re.compile(_LIST_NAME_OPENING + r", ?" + _LIST_NAME + r"(?=[.;,:)\n]|\s*$| (?:on|in|at|and|is|was|has|where)\b)")
 #: "…, and Portland, Oregon": another "Y, X" after a conjunction.
 _PAIR_AFTER_X = re.compile(r",? (?:and|or) " + _QUALIFIED.pattern)

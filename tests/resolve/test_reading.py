@@ -65,6 +65,14 @@ def test_the_sentence_decides_among_namesakes(geoparser, fast_geoparser, mode, t
     assert m.place.feature_class == fclass and m.precision == "exact"
 
 
+def test_a_state_that_qualifies_a_county_is_the_state_of_the_bare_name_too(geoparser, fast_geoparser):
+    for gp in (geoparser, fast_geoparser):
+        doc = gp.parse("Quillan Falls is a hamlet in Warren County, New York, United States. Its orchards ship "
+                       "apples across New York every autumn.")
+        places = [m.place for m in doc.mentions if m.text == "New York"]
+        assert len(places) == 2 and all(p is not None and p.feature_code == "ADM1" for p in places), places
+
+
 def test_the_city_first_then_its_region(geoparser):
     doc = geoparser.parse("He travelled to Kharkiv and then on to the wider Kharkiv region.")
     city, region = doc.mentions[0], doc.mentions[-1]
