@@ -230,9 +230,22 @@ def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bo
     return not any(other_than(ctx.admin1.get(d), own) for d in facts.owner_divisions)
 
 
+#: What joins a town's name to its river's or area's: "Newcastle upon Tyne", "Frankfurt am Main",
+#: "Stratford-upon-Avon", "Freiburg im Breisgau".
+_RIVER_JOIN = re.compile(r"[ -](?:upon|on|under|am|an der|im|ob der|sur|sul|nad)[ -]")
+
+
 def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
-    """"New York" for New York City: a city's name less "City" — unless a country owns it (Mexico)."""
-    return not facts.country and normalize(cand.place.name) == f"{cand.matched} city"
+    """"New York" for New York City: a city's name less "City"; "Newcastle" for Newcastle upon Tyne:
+    a big city's (``EXONYM_MIN_POP``) less its river's (not "Burton" for a village on the Wolds) —
+    unless a country owns the name (Mexico)."""
+    if facts.country:
+        return False
+    own = normalize(cand.place.name)
+    if own == f"{cand.matched} city":
+        return True
+    return (cand.place.population >= EXONYM_MIN_POP and own.startswith(cand.matched)
+            and _RIVER_JOIN.match(own, len(cand.matched)) is not None)
 
 
 def _spelling(cand: "Candidate") -> bool:

@@ -27,6 +27,8 @@ READER_MEANS = [
     ("Russian troops captured Tsukuryne, a village west of Donetsk.", "Donetsk", "UA", "05", "P"),
     ("Officials in Portland, Maine, said the storm had passed.", "Portland", "US", "ME", "P"),
     ("Crews near Spokane, Washington, contained the fire by nightfall.", "Spokane", "US", "WA", "P"),
+    # a big city called by its name less its river's, in a story about its country
+    ("Rain flooded streets in Newcastle and Leeds, the British forecaster said.", "Newcastle", "GB", "ENG", "P"),
     # a name qualified by "New York" that the state holds: the state, not the city it is named after
     ("The sheriff of Essex County, New York, closed the mountain road.", "Essex County", "US", "NY", "A"),
     ("The sheriff of Essex County, New York, closed the mountain road.", "New York", "US", "NY", "A"),
