@@ -59,6 +59,19 @@ JSON_META = ("sources", "counts", "filters", "skipped")
 MEMO_SIZE = 200_000
 #: Names asked about in one query by :meth:`GazetteerStore.prefetch` (SQLite's own limit is 999 at the least).
 _PREFETCH_CHUNK = 500
+#: Abbreviated words of names, written out: a name the gazetteer lacks is looked up once more so.
+_SHORT_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+#: ...a saint's only in a name of three words or more: "St. Johns County", "Gulf of St. Lawrence"
+#: (not "St. Luke", a saint before it is a parish of Dominica).
+_SAINTS = ("st", "ste")
+
+
+def _written_out(key: str) -> str | None:
+    """``key`` (normalised) with its abbreviated words written out (:data:`_SHORT_WORDS`), or None."""
+    words = key.split(" ")
+    if len(words) < 2 or not any(w in _SHORT_WORDS for w in words) or (len(words) < 3 and any(w in _SAINTS for w in words)):
+        return None
+    return " ".join(_SHORT_WORDS.get(w, w) for w in words)
 
 
 class GazetteerStore:
@@ -141,11 +154,17 @@ class GazetteerStore:
     # -- lookups
 
     def _query_key(self, key: str) -> tuple[Candidate, ...]:
-        if key in self._absent:
-            return ()  # prefetch() asked already: no name, no query
-        rows = self._fetch(
+        rows = [] if key in self._absent else self._fetch(  # (prefetch() asked already: no name, no query)
             f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p USING (geonameid) "
             "WHERE n.name = ?", (key,))
+        if not rows:
+            other = _written_out(key)
+            if other is None:
+                return ()
+            key = other
+            rows = self._fetch(
+                f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p USING (geonameid) "
+                "WHERE n.name = ?", (key,))
         cands = [Candidate(_place(r), key, r[9]) for r in rows]
         cands.sort(key=lambda c: (-c.place.population, KIND_RANK[c.name_kind], c.place.geonameid))
         return tuple(cands)

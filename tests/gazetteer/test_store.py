@@ -33,6 +33,17 @@ def test_donetsk_oblast_and_tsukuryne(store):
     assert abs(hits[0].lat - 48.08) < 0.05 and abs(hits[0].lon - 37.31) < 0.05
 
 
+def test_abbreviated_words_of_a_name_the_gazetteer_lacks_are_written_out(store):
+    county = store.lookup("St. Johns County")
+    assert county and county[0].place.name == "Saint Johns County" and county[0].place.admin1 == "FL"
+    assert [c.place.name for c in store.lookup("Gulf of St. Lawrence")][:1] == ["Gulf of Saint Lawrence"]
+    assert store.lookup("Ft. Meade") and store.lookup("Ft. Meade")[0].place.name == "Fort Meade"
+    # a saint's name of two words is a saint's before it is a parish; a lone abbreviation names nothing
+    assert store.lookup("St. Luke") == [] and store.lookup("Ft") == []
+    # a name the gazetteer has as written is not looked up otherwise ("St. Johns" is St. John's among others)
+    assert all(c.matched == "st johns" for c in store.lookup("St. Johns"))
+
+
 def test_washington(store):
     places = [c.place for c in store.lookup("Washington")]
     assert any(p.geonameid == 4140963 and p.feature_code == "PPLC" for p in places)

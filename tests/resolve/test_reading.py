@@ -29,6 +29,8 @@ READER_MEANS = [
     ("Crews near Spokane, Washington, contained the fire by nightfall.", "Spokane", "US", "WA", "P"),
     # a big city called by its name less its river's, in a story about its country
     ("Rain flooded streets in Newcastle and Leeds, the British forecaster said.", "Newcastle", "GB", "ENG", "P"),
+    # a county the gazetteer has only with "Saint" written out, not St. John's in Newfoundland
+    ("Residents of St. Johns County evacuated ahead of the hurricane.", "St. Johns County", "US", "FL", "A"),
     # a name qualified by "New York" that the state holds: the state, not the city it is named after
     ("The sheriff of Essex County, New York, closed the mountain road.", "Essex County", "US", "NY", "A"),
     ("The sheriff of Essex County, New York, closed the mountain road.", "New York", "US", "NY", "A"),
