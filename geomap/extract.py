@@ -1546,6 +1546,10 @@ class _Extractor:
         # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word unless
         # in capitals, capitalised, outside any entity
         looked_at = flags.alpha & ~(flags.stop & ~flags.upper) & flags.capital & ~in_entity
+        if any(a in text for a in _NAME_ABBREVS):  # "St. Martin Parish": an abbreviated first word opens a name too
+            for k in range(len(tokens)):
+                if not in_entity[k] and tokens.word(k) in _NAME_ABBREVS:
+                    looked_at[k] = True
         in_ent = in_entity.tolist()
         i = 0
         for k in np.flatnonzero(looked_at).tolist():

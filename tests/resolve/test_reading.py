@@ -31,6 +31,9 @@ READER_MEANS = [
     ("Rain flooded streets in Newcastle and Leeds, the British forecaster said.", "Newcastle", "GB", "ENG", "P"),
     # a county the gazetteer has only with "Saint" written out, not St. John's in Newfoundland
     ("Residents of St. Johns County evacuated ahead of the hurricane.", "St. Johns County", "US", "FL", "A"),
+    # ...also where the model tags nothing, after a list of towns
+    ("Water closed roads in Breaux Bridge and Opelousas, and schools in St. Martin Parish will stay shut.",
+     "St. Martin Parish", "US", "LA", "A"),
     # a name qualified by "New York" that the state holds: the state, not the city it is named after
     ("The sheriff of Essex County, New York, closed the mountain road.", "Essex County", "US", "NY", "A"),
     ("The sheriff of Essex County, New York, closed the mountain road.", "New York", "US", "NY", "A"),
