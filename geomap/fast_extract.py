@@ -142,7 +142,7 @@ FEATURES = (
     "pop", "country", "admin1", "capital", "region", "natural", "site", "alt_only", "readings", "words",
     "run_before", "run_after", "sent_start", "prep_before", "the_before", "of_before", "title_before",
     "speech_after", "qualified", "all_caps", "acronym", "lower_in_text", "person_elsewhere", "described",
-    "repeated", "line_alone", "possessive", "listed", "alone", "given_name",
+    "repeated", "line_alone", "possessive", "listed", "alone", "given_name", "famous_start",
 )
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
@@ -707,9 +707,12 @@ class _Recogniser:
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
         after = text[b : b + 2]
+        start = self.sentence_start(a)
         return {
             **shape,  # the readings, "words", "run_before", "run_after": from the run alone
-            "sent_start": 1.0 if self.sentence_start(a) else 0.0,
+            "sent_start": 1.0 if start else 0.0,
+            # "Paris has banned…", "Kyiv said": a country or a city of a million opening a sentence
+            "famous_start": 1.0 if start and (shape["country"] or shape["pop"] >= _MILLION) else 0.0,
             "prep_before": 1.0 if prev in PLACE_PREPOSITIONS else 0.0,
             "the_before": 1.0 if prev == "the" else 0.0,
             "of_before": 1.0 if prev == "of" else 0.0,

@@ -119,6 +119,16 @@ def test_people_who_share_a_place_name_are_not_places(fast):
     assert "Hamilton" not in placed and "Jordan" not in placed
 
 
+@pytest.mark.parametrize("text,name,country", [
+    ("Paris has banned rental scooters from its streets.", "Paris", "FR"),
+    ("Kyiv said the talks would resume next week.", "Kyiv", "UA"),
+    ("Chicago's mayor said the city would appeal the ruling.", "Chicago", "US"),
+])
+def test_a_big_city_opening_a_sentence_is_a_place(fast, text, name, country):
+    placed = _placed(fast.parse(text))
+    assert name in placed and placed[name][0].country_code == country, placed
+
+
 def test_region_phrase_settlement_and_demonym(fast):
     text = ("Ukrainian officials said shelling hit the Kharkiv village of Vovchansk overnight, "
             "and drones struck across the wider Kharkiv region.")
