@@ -1438,7 +1438,7 @@ def _positive(f: dict[str, float], keys: "Container[str]") -> bool:
 def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list) -> None:
     """Unresolve a town (under ``FOREIGN_TOWN_POP``, or named by another name: :func:`_by_another_name`;
     not a capital) that is the only place of its country in an article naming ``FOREIGN_MAIN_NAMES``
-    or more places of another:
+    or more places of another (``HOME_MAIN_NAMES`` for a name no place bears as its own):
     "Delft" among Cape Town and the Western Cape is the township, not the Dutch city. The
     name then takes the article's town. Qualified names, datelines and user places stay.
 
@@ -1484,8 +1484,18 @@ def _lone_foreign_places(spans: list[Span_], chosen: "list[Place | None]", ranke
             chosen[i] = home
         elif (place.feature_class == "P" and not capital
               and (place.population < FOREIGN_TOWN_POP or _by_another_name(ranked_all[i], place))
-              and len(per_country[main]) >= FOREIGN_MAIN_NAMES):
+              and len(per_country[main]) >= (HOME_MAIN_NAMES if _alternate_only(ranked_all[i], place) else FOREIGN_MAIN_NAMES)):
             chosen[i] = None
+
+
+def _alternate_only(ranked: list, place: "Place") -> bool:
+    """No place bears the text's name as its own, and ``place`` bears it as an alternate name that is
+    not its own name's first words ("Bandra", a part of Mumbai the gazetteer lacks, is another name of
+    an Argentine town; "Clacton" is Clacton-on-Sea's own)."""
+    cand = next((c for _, c, _ in ranked if c.place == place), None)
+    if cand is None or any(c.name_kind not in ("alt", CONTAINER) for _, c, _ in ranked):
+        return False
+    return not normalize(place.name).startswith((f"{cand.matched} ", f"{cand.matched}-"))
 
 
 #: A city this big is known abroad by its other names too ("Cologne", "Munich"): :func:`_by_another_name`.

@@ -80,6 +80,17 @@ def test_a_state_that_qualifies_a_county_is_the_state_of_the_bare_name_too(geopa
         assert len(places) == 2 and all(p is not None and p.feature_code == "ADM1" for p in places), places
 
 
+def test_a_part_of_a_city_the_gazetteer_lacks_is_no_town_abroad_of_another_name(geoparser, fast_geoparser):
+    # "Bandra" is an alternate name of a small Argentine town only, and the article is about India
+    text = ("A Mumbai court granted bail to the actor, who lives in Bandra. Police in Maharashtra said "
+            "they would appeal.")
+    for gp in (geoparser, fast_geoparser):
+        doc = gp.parse(text)
+        assert _mention(doc, "Mumbai").place.country_code == "IN"
+        assert all(m.place is None or m.place.country_code == "IN" for m in doc.mentions), \
+            [(m.text, m.place) for m in doc.mentions]
+
+
 def test_the_city_first_then_its_region(geoparser):
     doc = geoparser.parse("He travelled to Kharkiv and then on to the wider Kharkiv region.")
     city, region = doc.mentions[0], doc.mentions[-1]
