@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS, PLACE_PREPOSITIONS,
+from .extract import (FEATURE_AFTER, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS, PLACE_PREPOSITIONS, PLACE_VERBS,
                       REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
                       degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts, in_natural_name,
                       link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
@@ -713,7 +713,8 @@ class _Recogniser:
             "sent_start": 1.0 if start else 0.0,
             # "Paris has banned…", "Kyiv said": a country or a city of a million opening a sentence
             "famous_start": 1.0 if start and (shape["country"] or shape["pop"] >= _MILLION) else 0.0,
-            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS else 0.0,
+            # (a verb whose object is a place as surely: "shelled Quillan", "flooded Tessbury")
+            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS or prev in PLACE_VERBS else 0.0,
             "the_before": 1.0 if prev == "the" else 0.0,
             "of_before": 1.0 if prev == "of" else 0.0,
             # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)

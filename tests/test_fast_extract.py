@@ -129,6 +129,15 @@ def test_a_big_city_opening_a_sentence_is_a_place(fast, text, name, country):
     assert name in placed and placed[name][0].country_code == country, placed
 
 
+@pytest.mark.parametrize("text,name,country", [
+    ("Artillery shelled Kupiansk overnight, the regional governor said.", "Kupiansk", "UA"),
+    ("The army recaptured Wad Madani from the rebels on Saturday.", "Wad Madani", "SD"),
+])
+def test_a_name_after_a_verb_of_places_is_a_place(fast, text, name, country):
+    placed = _placed(fast.parse(text))
+    assert name in placed and placed[name][0].country_code == country, placed
+
+
 def test_region_phrase_settlement_and_demonym(fast):
     text = ("Ukrainian officials said shelling hit the Kharkiv village of Vovchansk overnight, "
             "and drones struck across the wider Kharkiv region.")
