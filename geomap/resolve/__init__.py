@@ -153,6 +153,7 @@ class _NameFacts:
     # the towns after which a first-level division the name calls by its name less a designator is
     # named ("Grodno" for Grodno Oblast): its biggest town of the name, which the bare name means
     seats: frozenset[int] = frozenset()
+    division: bool = False  # a first-level division bears the name in some form ("Isabela" the province)
 
 
 def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameFacts:
@@ -188,7 +189,8 @@ def _name_facts(cands: "list[Candidate]", span: "Span_ | None" = None) -> _NameF
     return _NameFacts(bool(owners), city_held, country, owner_pop, frozenset(p.country_code or "" for p in owners),
                       frozenset((p.country_code or "", p.admin1 or "") for p in owners), whole,
                       any(p.feature_class in ("S", "R") for p in owners),
-                      frozenset(p.geonameid for p in seats.values()))
+                      frozenset(p.geonameid for p in seats.values()),
+                      any(c.place.feature_code == "ADM1" for c in cands))
 
 
 def _fixed_head(cand: "Candidate", span: Span_, facts: _NameFacts) -> bool:
@@ -236,13 +238,15 @@ _RIVER_JOIN = re.compile(r"[ -](?:upon|on|under|am|an der|im|ob der|sur|sul|nad)
 
 
 def _short_form(cand: "Candidate", facts: _NameFacts) -> bool:
-    """"New York" for New York City: a city's name less "City"; "Newcastle" for Newcastle upon Tyne:
-    a big city's (``EXONYM_MIN_POP``) less its river's (not "Burton" for a village on the Wolds) —
-    unless a country owns the name (Mexico)."""
+    """"New York" for New York City, "Westminster" for the City of Westminster (where no division
+    bears the name: "Isabela" is the province): a city's name less "City"; "Newcastle" for Newcastle
+    upon Tyne: a big city's (``EXONYM_MIN_POP``) less its river's (not "Burton" for a village on the
+    Wolds) — unless a country owns the name (Mexico)."""
     if facts.country:
         return False
     own = normalize(cand.place.name)
-    if own == f"{cand.matched} city":
+    if own == f"{cand.matched} city" or (own == f"city of {cand.matched}" and cand.place.feature_class == "P"
+                                         and not facts.division):
         return True
     return (cand.place.population >= EXONYM_MIN_POP and own.startswith(cand.matched)
             and _RIVER_JOIN.match(own, len(cand.matched)) is not None)

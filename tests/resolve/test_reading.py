@@ -34,6 +34,8 @@ READER_MEANS = [
     # ...also where the model tags nothing, after a list of towns
     ("Water closed roads in Breaux Bridge and Opelousas, and schools in St. Martin Parish will stay shut.",
      "St. Martin Parish", "US", "LA", "A"),
+    # ...and a city's name less "City of"
+    ("Protesters gathered outside parliament in Westminster as MPs debated the bill.", "Westminster", "GB", "ENG", "P"),
     # a name qualified by "New York" that the state holds: the state, not the city it is named after
     ("The sheriff of Essex County, New York, closed the mountain road.", "Essex County", "US", "NY", "A"),
     ("The sheriff of Essex County, New York, closed the mountain road.", "New York", "US", "NY", "A"),
