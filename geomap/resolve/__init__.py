@@ -941,7 +941,7 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     cand_lists = [list(r.cands) for r in readings]
     containers = _containers(spans, text, ev, descs)
     chains = _held_chains(spans, text, ev, containers, descs)
-    _dateline_holds_sites(spans, cand_lists, containers)
+    _dateline_holds_sites(spans, cand_lists, containers, ev)
     # "Tacoma, Washington": the candidates of the names each span qualifies
     held: dict[int, list["Place"]] = {}
     for s, cands in zip(spans, cand_lists):
@@ -1119,17 +1119,35 @@ def _past_division_of(spans: list[Span_], text: str, j: int) -> int:
     return j
 
 
-def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict[int, int]) -> None:
+def _dateline_holds_sites(spans: list[Span_], cand_lists: list, containers: dict[int, int],
+                          ev: "Evidence | None" = None) -> None:
     """"NEW ORLEANS (AP) — … on Quillan Street": a story's dateline says where it was filed, so a
     street or building the gazetteer lacks, that nothing else locates, is in the dateline's town
-    (never a natural feature, never a name the model took for a person or an organisation)."""
+    (never a natural feature, never a name the model took for a person or an organisation). A
+    village is in the county or district its sentence names before it, if any ("LUCKNOW — Police
+    in Bahraich district said … in Quillanpur": the district, not the city the story was filed in)."""
     town = next((i for i, s in enumerate(spans) if s.label == "rule:dateline"), None)
     if town is None:
         return
     for i, s in enumerate(spans):
         if (i not in containers and i != town and not cand_lists[i] and s.kind == "toponym"
                 and not natural_name(s.lookup) and not s.label.startswith(("ner:PERSON", "ner:ORG"))):
-            containers[i] = town
+            district = None if s.lookup.rsplit(None, 1)[-1].lower() in THOROUGHFARES else _district_before(spans, i, ev)
+            containers[i] = town if district is None else district
+
+
+def _district_before(spans: list[Span_], i: int, ev: "Evidence | None") -> "int | None":
+    """The last county or district ("Bahraich district") named before span ``i`` in its sentence."""
+    if ev is None:
+        return None
+    here = ev.sentence(spans[i].start)
+    for j in range(i - 1, -1, -1):
+        t = spans[j]
+        if ev.sentence(t.start) != here:
+            return None
+        if t.kind == "region-phrase" and t.designator in SECOND_LEVEL_WORDS:
+            return j
+    return None
 
 
 #: After "in" or "within": "the province of", "the eastern part of the city of", then "northwestern".

@@ -337,6 +337,19 @@ def test_explain_shows_the_final_place_first_with_its_features(store):
         assert top["features"], m.text  # each feature's contribution to the choice
 
 
+def test_an_unknown_village_is_in_the_district_its_sentence_names_not_the_dateline_town(geoparser):
+    doc = geoparser.parse("LUCKNOW, India — Police in Bahraich district said a wolf attack killed a child in "
+                          "Tessipur on Sunday.")
+    district, village = _mention(doc, "Bahraich district"), _mention(doc, "Tessipur")
+    assert district.place is not None and district.place.country_code == "IN"
+    assert village.place == district.place and village.precision == "containing"
+    # a street the gazetteer lacks stays in the town the story was filed in
+    doc = geoparser.parse("LOUISVILLE, Ky. (AP) — Deputies in Jefferson County said crowds gathered on Quillan Street "
+                          "after the parade on Sunday.")
+    street = [m for m in doc.mentions if m.text == "Quillan Street"]
+    assert street and street[0].place is not None and street[0].place.name == "Louisville"
+
+
 def test_a_dateline_says_where_an_unknown_street_is(geoparser):
     doc = geoparser.parse("NEW ORLEANS (AP) — Crowds gathered on Quillan Street after the parade on Sunday.")
     street = [m for m in doc.mentions if m.text == "Quillan Street"]
