@@ -1135,9 +1135,13 @@ class _Extractor:
             start, end = _trim(text, *m.span())
             start = self.past_opening(start, end)
             name = text[start:end]
-            if not name or self.stop_word(name.lower()) or name.lower() in NOT_ALONE:
+            if not name or self.stop_word(name.lower()):
                 continue
-            if describe(text, start, end) in PLACE_KINDS:
+            kind = describe(text, start, end)
+            if name.lower() in NOT_ALONE and not (kind == "settlement" and any(
+                    c.name_kind == "name" and c.place.feature_class == "P" for c in self.lookup(name))):
+                continue  # "Union is a city in Ohio", "Republic is a city in Washington" name towns
+            if kind in PLACE_KINDS:
                 self.add(Span_(start, end, "toponym", "rule:described", name))
             elif _HOME_TO.match(text, end) and any(c.name_kind == "name" for c in self.lookup(name)):
                 # "Oxford is home to a university": a place (a venue or a company is one too, so only a name

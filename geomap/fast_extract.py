@@ -144,6 +144,9 @@ FEATURES = (
     "speech_after", "qualified", "all_caps", "acronym", "lower_in_text", "person_elsewhere", "described",
     "repeated", "line_alone", "possessive", "listed", "alone", "given_name", "famous_start",
 )
+#: A word of :data:`NOT_ALONE`, capitalised, as a name of its own that a description may follow ("Union is a").
+_DESCRIBED_WORD = re.compile(r"(?<![\w’'.-])(" + "|".join(sorted((w.title() for w in NOT_ALONE), key=len, reverse=True))
+                             + r")(?=,? (?:is|was|a|an) )")
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
 
@@ -607,6 +610,19 @@ class _Recogniser:
         return i < 0 or not self.text[self.starts[i] : start].strip(" \"'“‘(")
 
     # -- rules ---------------------------------------------------------------
+    def described_words(self) -> None:
+        """"Union is a city in Ohio": a word never read alone as a name (:data:`NOT_ALONE`) that the
+        sentence calls a town, and a town bears as its own name (the full extractor's rule)."""
+        text = self.text
+        for m in _DESCRIBED_WORD.finditer(text):
+            a, b = m.span(1)
+            before = text[max(0, a - 30) : a].rsplit(None, 1)
+            if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
+                continue  # "Concord West is a suburb": the last word of a name
+            if (self.free(a, b) and describe(text, a, b) == "settlement"
+                    and any(c.name_kind == "name" and c.place.feature_class == "P" for c in self.lookup(m.group(1)))):
+                self.take(Span_(a, b, "toponym", "fast:described", m.group(1)))
+
     def region_phrases(self) -> None:
         """"the Kursk (border) region", "Donetsk Oblast": the division, as a region phrase."""
         text = self.text
@@ -746,6 +762,8 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
     rec = _Recogniser(text, store, disable, sentences, memo)
     if "fast-datelines" not in disable:  # "ROME —", "SPRINGFIELD, Ill. (AP) -": the full extractor's rule
         add_datelines(text, rec.memo.store.lookup, rec.lookup, rec.take)
+    if "fast-described" not in disable:
+        rec.described_words()
     if "fast-region-phrases" not in disable:
         rec.region_phrases()
     if "fast-plural-features" not in disable:

@@ -138,6 +138,12 @@ def test_a_name_after_a_verb_of_places_is_a_place(fast, text, name, country):
     assert name in placed and placed[name][0].country_code == country, placed
 
 
+def test_a_word_never_alone_a_name_is_one_where_described_as_a_town(fast):
+    assert "Union" not in _placed(fast.parse("The Union is a federation of states."))
+    # (nor the last word of a longer name)
+    assert "West" not in _placed(fast.parse("Quillan West is a suburb of Tessbury."))
+
+
 def test_region_phrase_settlement_and_demonym(fast):
     text = ("Ukrainian officials said shelling hit the Kharkiv village of Vovchansk overnight, "
             "and drones struck across the wider Kharkiv region.")

@@ -36,6 +36,8 @@ READER_MEANS = [
      "St. Martin Parish", "US", "LA", "A"),
     # ...and a city's name less "City of"
     ("Protesters gathered outside parliament in Westminster as MPs debated the bill.", "Westminster", "GB", "ENG", "P"),
+    # a word never read alone as a name, where the sentence says it is a town
+    ("Union is a small city in Boone County, Kentucky, south of Cincinnati.", "Union", "US", "KY", "P"),
     # a name qualified by "New York" that the state holds: the state, not the city it is named after
     ("The sheriff of Essex County, New York, closed the mountain road.", "Essex County", "US", "NY", "A"),
     ("The sheriff of Essex County, New York, closed the mountain road.", "New York", "US", "NY", "A"),
