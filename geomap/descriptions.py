@@ -39,6 +39,7 @@ _AFTER = re.compile(
     r"((?:(?!(?:in|of|on|at|the|a|an)\s)[\w-]+\s+){0,3}?)(" + "|".join(sorted(_KIND_OF, key=len, reverse=True)) + r")"
     r"(?=[,.;:]|\s*\(|\s+(?:\d|one\s|two\s|three\s|four\s|five\s|six\s|seven\s|eight\s|nine\s|ten\s)|"
     r"\s+(?:in|of|on|near|located|situated|lying|between|forming|founded|named|known|famous|and|with|that|which|where|about|approximately|"
+    r"consisting|comprising|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|along|at|within|bordering)\b)", re.I)
 _NATIONALITY_OR_SIDE = (r"(?-i:[A-Z][a-z]+(?:an|ese|ish|i|ch|ek|sh))\s+|(?-i:U\.S\.|US|U\.K\.|UK)\s+|north(?:ern|-?(?:east|west)(?:ern)?)?\s+|"
                         r"south(?:ern|-?(?:east|west)(?:ern)?)?\s+|eastern\s+|western\s+|central\s+|neighbou?ring\s+|"
@@ -73,10 +74,13 @@ _BEFORE_TOWN = _kind_before(_NATIONALITY_OR_SIDE + r"|(?-i:[a-z][a-z-]+)\s+",
 #: Words that make a division word say a dependency, which GeoNames may hold as a country of its own.
 _SELF_GOVERNED = re.compile(r"\b(?:autonomous|administrative|self-governing|overseas|dependent|unincorporated)\b", re.I)
 
-#: Asides right after the name: a parenthesis (another spelling, a former name), a pronunciation
-#: between slashes or brackets (and a "listen" link's word), "or <another name>".
-_ASIDE = re.compile(r"(?:\s*(?:\([^()\n]{1,250}\)|/[^/\s][^/\n]{0,60}/|\[[^\]\n]{1,60}\]|listen\b"
-                    r"|or\s+[A-Z][\w'’-]*(?=\s+(?:is|was)\b)))+")
+#: Asides right after the name: a parenthesis (another spelling, a former name; one more may stand
+#: inside it), a pronunciation between slashes or brackets (and a "listen" link's word), "or <another
+#: name>", ", also known as <another name>,".
+_ASIDE = re.compile(r"(?:\s*(?:\((?:[^()\n]|\([^()\n]{0,80}\)){1,400}\)|/[^/\s][^/\n]{0,60}/|\[[^\]\n]{1,60}\]|listen\b"
+                    r"|or\s+[A-Z][\w'’-]*(?=\s+(?:is|was)\b)"
+                    # ", also known as Quilanvale (…)," before "is"
+                    r"|,\s+(?:also\s+)?(?:known|spelled|spelt|called|written)\s+as\s+[^,\n]{1,120}(?=,\s+(?:is|was)\s)))+")
 #: "X is located in", "X was situated on": a place, of no stated kind.
 _LOCATED = re.compile(
     r"\s+(?:is|was|lies)\s+(?:(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|within|between|\d)"
@@ -100,7 +104,7 @@ def describe(text: str, start: int, end: int) -> str:
 def past_aside(text: str, end: int) -> int:
     """Where the sentence goes on after the name ending at ``end`` and an aside after it: "Quillan
     (Gaelic: Cuilean) is a port", "Tessbury (formerly Harnwick) is a place", "Quillan or Quilan is"."""
-    aside = _ASIDE.match(text, end, min(len(text), end + 300))
+    aside = _ASIDE.match(text, end, min(len(text), end + 450))
     return end if aside is None else aside.end()
 
 

@@ -34,6 +34,13 @@ def test_the_kind_word_can_come_before_the_name():
     ("Quillton (formerly, Ardmore Springs) is a census-designated place in the valley.", "settlement"),
     ("Quillton (Chinese: 奎尔; pinyin: Kuí'ěr), is a port and county-level city in the east.", "settlement"),
     ("Quillton (born 1950) was the mayor for ten years.", ""),
+    # a parenthesis inside the parenthesis, and a long one
+    ("Quillton (also written Kwilton (in old maps), Quilton; Welsh: Cwiltwn), is a town in the valley.", "settlement"),
+    ("Quillton (" + "also Kwilton, " * 25 + "and Quilton) is a town in the valley.", "settlement"),
+    # another name between commas
+    ("Quillton, also known as Tessvale (\"the valley of Tess\"), is a small settlement on the coast.", "settlement"),
+    # what the place is made of after its kind
+    ("Quillton is a municipality consisting of two islands off the coast.", "settlement"),
 ])
 def test_a_parenthesis_after_the_name_is_skipped(text, kind):
     assert describe(text, 0, len("Quillton")) == kind
