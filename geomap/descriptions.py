@@ -75,12 +75,14 @@ _BEFORE_TOWN = _kind_before(_NATIONALITY_OR_SIDE + r"|(?-i:[a-z][a-z-]+)\s+",
 _SELF_GOVERNED = re.compile(r"\b(?:autonomous|administrative|self-governing|overseas|dependent|unincorporated)\b", re.I)
 
 #: Asides right after the name: a parenthesis (another spelling, a former name; one more may stand
-#: inside it), a pronunciation between slashes or brackets (and a "listen" link's word), "or <another
-#: name>", ", also known as <another name>,".
-_ASIDE = re.compile(r"(?:\s*(?:\((?:[^()\n]|\([^()\n]{0,80}\)){1,400}\)|/[^/\s][^/\n]{0,60}/|\[[^\]\n]{1,60}\]|listen\b"
+#: inside it), a pronunciation between slashes or brackets (also inside brackets: "[Spanish:
+#: [kwiˈʎon]]"; and a "listen" link's word), "or <another
+#: name>", ", also (or formerly) known as <another name>,".
+_ASIDE = re.compile(r"(?:\s*(?:\((?:[^()\n]|\([^()\n]{0,80}\)){1,400}\)|/[^/\s][^/\n]{0,60}/|\[(?:[^\[\]\n]|\[[^\[\]\n]{0,60}\]){1,120}\]|listen\b"
                     r"|or\s+[A-Z][\w'’-]*(?=\s+(?:is|was)\b)"
-                    # ", also known as Quilanvale (…)," before "is"
-                    r"|,\s+(?:also\s+)?(?:known|spelled|spelt|called|written)\s+as\s+[^,\n]{1,120}(?=,\s+(?:is|was)\s)))+")
+                    # ", also known as Quilanvale (…),", ", formerly known as Tessbury," before "is"
+                    r"|,\s+(?:(?:also|formerly|commonly|locally|sometimes)\s+)?(?:known|spelled|spelt|called|written)\s+as\s+"
+                    r"[^,\n]{1,120}(?=,\s+(?:is|was)\s)))+")
 #: "X is located in", "X was situated on": a place, of no stated kind.
 _LOCATED = re.compile(
     r"\s+(?:is|was|lies)\s+(?:(?:located|situated)\s+(?:in|at|on|near|just|about|approximately|along|within|between|\d)"

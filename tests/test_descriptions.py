@@ -39,6 +39,8 @@ def test_the_kind_word_can_come_before_the_name():
     ("Quillton (" + "also Kwilton, " * 25 + "and Quilton) is a town in the valley.", "settlement"),
     # another name between commas
     ("Quillton, also known as Tessvale (\"the valley of Tess\"), is a small settlement on the coast.", "settlement"),
+    ("Quillton, formerly known as Tessvale, is a village in the valley.", "settlement"),
+    ("Quillton [Spanish: [kiˈʎton]] (Welsh: Cwiltwn) is a town in the valley.", "settlement"),
     # what the place is made of after its kind
     ("Quillton is a municipality consisting of two islands off the coast.", "settlement"),
 ])
