@@ -106,7 +106,8 @@ _REGION_NAME = re.compile(
 #: "village of", then the capitalised name after it ("the Donetsk village of Tsukuryne"; the name before
 #: it is :func:`~geomap.extract.holder_before`'s).
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
-                            rf"[ ]+of[ ]+([{_UP}]\w+(?:[ ](?:{_ARTICLE})?[{_UP}]\w+){{0,2}})")
+                            # ("the city of St. Petersburg": an abbreviated first word)
+                            rf"[ ]+of[ ]+((?:(?:St|Ste|Mt|Ft)\.?[ ])?[{_UP}]\w+(?:[ ](?:{_ARTICLE})?[{_UP}]\w+){{0,2}})")
 #: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
 _OF_NAME = re.compile(rf"of[ ]+[{_UP}]")
 _SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
@@ -147,6 +148,8 @@ FEATURES = (
 #: A word of :data:`NOT_ALONE`, capitalised, as a name of its own that a description may follow ("Union is a").
 _DESCRIBED_WORD = re.compile(r"(?<![\w’'.-])(" + "|".join(sorted((w.title() for w in NOT_ALONE), key=len, reverse=True))
                              + r")(?=,? (?:is|was|a|an) )")
+#: Abbreviated first words of names ("St. Louis"), never a name alone.
+_ABBREVIATED = frozenset(("st", "ste", "mt", "ft"))
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
 
@@ -273,7 +276,7 @@ class NameMemo:
                     continue  # a name does not end in "of"
                 b = _name_end(run, words[i + k - 1][1])
                 name = run[a:b]
-                if k == 1 and (name.lower() in NOT_ALONE or (
+                if k == 1 and (name.lower() in NOT_ALONE or name.lower().rstrip(".") in _ABBREVIATED or (
                         name.lower() in ORG_HEADS and i + 1 < len(words) and run[words[i + 1][0] : words[i + 1][1]] == "of")):
                     break  # (nor "University" of "the University of Georgia": a body, which some town is called)
                 cands = self.lookup(name)

@@ -144,6 +144,14 @@ def test_a_word_never_alone_a_name_is_one_where_described_as_a_town(fast):
     assert "West" not in _placed(fast.parse("Quillan West is a suburb of Tessbury."))
 
 
+def test_an_abbreviated_first_word_is_part_of_the_name_and_no_name_alone(fast):
+    doc = fast.parse("Tessovsk is a town south of the federal city of St. Petersburg, in Russia.")
+    placed = _placed(doc)
+    assert placed["St. Petersburg"][0].country_code == "RU", placed
+    doc = fast.parse("Around the village of St. Quillan Abbe lie the farms of the valley.")
+    assert not [m.text for m in doc.mentions if m.text.rstrip(".") == "St"], [m.text for m in doc.mentions]
+
+
 def test_region_phrase_settlement_and_demonym(fast):
     text = ("Ukrainian officials said shelling hit the Kharkiv village of Vovchansk overnight, "
             "and drones struck across the wider Kharkiv region.")
