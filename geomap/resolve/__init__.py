@@ -1054,7 +1054,8 @@ def _outermost_first(n: int, containers: dict[int, int]) -> list[int]:
 def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", descs: list[str]) -> dict[int, int]:
     """For each span, the span of the place the text puts it in: "Y, X" and "Y in X" (the
     extractor's ``inside``), or "Y is a village in X County, Z" (the first place named after
-    the description, in the same sentence)."""
+    the description, in the same sentence; also for "Y, Z, is a village in X County": the county
+    is nearer than the state)."""
     index = {id(s): i for i, s in enumerate(spans)}
     out: dict[int, int] = {}
     for i, s in enumerate(spans):
@@ -1063,21 +1064,31 @@ def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", des
     if text is None or ev is None:
         return out
     for i, s in enumerate(spans):
-        if i in out or s.kind == "demonym" or descs[i] in ("", "territory"):
+        if s.kind == "demonym" or descs[i] in ("", "territory"):
             continue  # (a dependency is no place inside its sovereign: "Macau, a special administrative region of China")
+        # "Quillan, Oregon, is a community in Harlan County": the county, if the sentence names one
+        qualifier = out.get(i)
         after = past_aside(text, s.end)  # "Quillan or Quilan is a town in", "Tessbury (Welsh: …) is a city of"
+        if qualifier is not None:
+            if qualifier != i + 1 or text[s.end : spans[qualifier].start].strip() != ",":
+                continue
+            after = spans[qualifier].end
         here = ev.sentence(after)  # (an aside may hold a full stop the sentences were cut at: "(pop. 1,234)")
         for j in range(i + 1, len(spans)):
             t = spans[j]
             if ev.sentence(t.start) != here:
                 break
-            if t.kind == "demonym" or t.start < after:
+            if t.kind == "demonym" or t.start < after or j == qualifier:
                 continue
             gap = text[after : t.start]
+            if qualifier is not None:
+                gap = gap[1:] if gap.startswith(",") else ""  # ", is a community in"
             if _DESCRIBED_AS.match(gap):
                 continue  # "Quillan is a Harnwick community in…": a place in the description itself
             if _DESCRIBED_IN.match(gap):
-                out[i] = _past_division_of(spans, text, j)
+                k = _past_division_of(spans, text, j)
+                if qualifier is None or (spans[k].kind == "region-phrase" and spans[k].designator in SECOND_LEVEL_WORDS):
+                    out[i] = k
             break
     return out
 

@@ -352,6 +352,13 @@ def test_an_unknown_village_is_in_the_district_its_sentence_names_not_the_dateli
     assert street and street[0].place is not None and street[0].place.name == "Louisville"
 
 
+def test_a_qualified_name_the_gazetteer_lacks_is_in_the_county_its_description_names(geoparser):
+    doc = geoparser.parse("Tessdale, South Carolina, is an unincorporated community located in northern Beaufort County.")
+    county, town = _mention(doc, "Beaufort County"), _mention(doc, "Tessdale")
+    assert county.place is not None and county.place.admin1 == "SC" and county.place.feature_code == "ADM2"
+    assert town.place == county.place and town.precision == "containing"
+
+
 def test_a_dateline_says_where_an_unknown_street_is(geoparser):
     doc = geoparser.parse("NEW ORLEANS (AP) — Crowds gathered on Quillan Street after the parade on Sunday.")
     street = [m for m in doc.mentions if m.text == "Quillan Street"]
