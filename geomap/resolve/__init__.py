@@ -1528,7 +1528,12 @@ def _alternate_only(ranked: list, place: "Place") -> bool:
     cand = next((c for _, c, _ in ranked if c.place == place), None)
     if cand is None or any(c.name_kind not in ("alt", CONTAINER) for _, c, _ in ranked):
         return False
-    return not normalize(place.name).startswith((f"{cand.matched} ", f"{cand.matched}-"))
+    return not _first_words(cand)
+
+
+def _first_words(cand: "Candidate") -> bool:
+    """The name matched is the first words of the place's own ("Frankfurt" for Frankfurt am Main)."""
+    return normalize(cand.place.name).startswith((f"{cand.matched} ", f"{cand.matched}-"))
 
 
 #: A city this big is known abroad by its other names too ("Cologne", "Munich"): :func:`_by_another_name`.
@@ -1543,8 +1548,7 @@ def _by_another_name(ranked: list, place: "Place") -> bool:
     cand = next((c for _, c, _ in ranked if c.place == place), None)
     if cand is None or cand.name_kind != "alt" or place.population >= KNOWN_BY_OTHER_NAMES_POP:
         return False
-    own = normalize(place.name)
-    return not (_spelling(cand) or own.startswith((f"{cand.matched} ", f"{cand.matched}-")))
+    return not (_spelling(cand) or _first_words(cand))
 
 
 #: A small town the model did not call a place, far from every local place the article names,
