@@ -353,7 +353,7 @@ def test_an_unknown_village_is_in_the_district_its_sentence_names_not_the_dateli
 
 
 def test_a_qualified_name_the_gazetteer_lacks_is_in_the_county_its_description_names(geoparser):
-    doc = geoparser.parse("Tessdale, South Carolina, is an unincorporated community located in northern Beaufort County.")
+    doc = geoparser.parse("Tessdale, South Carolina, is a small farming hamlet in the north of Beaufort County.")
     county, town = _mention(doc, "Beaufort County"), _mention(doc, "Tessdale")
     assert county.place is not None and county.place.admin1 == "SC" and county.place.feature_code == "ADM2"
     assert town.place == county.place and town.precision == "containing"
