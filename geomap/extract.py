@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer.store import Candidate, GazetteerStore
     from .model import Place
 
-__all__ = ["NAME_ARTICLE", "Span_", "extract_spans", "add_datelines", "holder_before", "hyphen_parts", "link_containment",
-           "natural_words", "plural_features", "postal_pairs", "postal_state", "degree_after_a_name", "REGION_WORDS", "RULES",
+__all__ = ["NAME_ABBREVS", "NAME_ARTICLE", "Span_", "extract_spans", "add_datelines", "described_as_town", "holder_before",
+           "hyphen_parts", "link_containment", "natural_words", "plural_features", "postal_pairs", "postal_state", "degree_after_a_name", "REGION_WORDS", "RULES",
            "NATURAL_CLASSES", "district_parts"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -191,7 +191,9 @@ REGION_WORDS = frozenset({
     "state", "regions", "provinces", "oblasts", "states", "district", "county", "department",
 })
 #: Abbreviations that open a name: "St. Louis County", "Ft. Bend County".
-_NAME_ABBREVS = {"St.": "Saint", "Ste.": "Sainte", "Mt.": "Mount", "Ft.": "Fort"}
+NAME_ABBREVS = {"St.": "Saint", "Ste.": "Sainte", "Mt.": "Mount", "Ft.": "Fort"}
+#: Where an abbreviated first word of a name may stand (a token of it is checked there).
+_NAME_ABBREV_AT = re.compile("|".join(re.escape(a) for a in NAME_ABBREVS))
 #: Words between the name and the region word: "the Kursk border region".
 REGION_MODIFIERS = {
     "border", "frontier", "eastern", "western", "northern", "southern", "central",
@@ -354,6 +356,13 @@ def _word_starts(text: str, a: int, b: int) -> list[int]:
     """Where the words of ``text[a:b]`` (one space between each two) start, the first first: the
     starts of its tails of words, the longest first."""
     return [a] + [a + i + 1 for i, ch in enumerate(text[a:b]) if ch == " "]
+
+
+def described_as_town(text: str, start: int, end: int, lookup: "Callable[[str], list[Candidate]]") -> bool:
+    """The sentence calls ``text[start:end]`` a town and a town bears it as its own name: "Union is a
+    city in Ohio", where a word never read alone as a name (:data:`NOT_ALONE`) is one."""
+    return describe(text, start, end) == "settlement" and any(
+        c.name_kind == "name" and c.place.feature_class == "P" for c in lookup(text[start:end]))
 
 
 def in_natural_name(text: str, start: int) -> bool:
@@ -1058,7 +1067,7 @@ class _Extractor:
             if j >= 0 and doc[j].lower_ in REGION_MODIFIERS:
                 j -= 1
             names: list["Token"] = []
-            while j >= 0 and len(names) < 3 and doc[j].text[:1].isupper() and (doc[j].is_alpha or doc[j].text in _NAME_ABBREVS):
+            while j >= 0 and len(names) < 3 and doc[j].text[:1].isupper() and (doc[j].is_alpha or doc[j].text in NAME_ABBREVS):
                 names.insert(0, doc[j])
                 j -= 1
                 # "Miami-Dade County": a hyphen inside the name joins its parts
@@ -1076,11 +1085,8 @@ class _Extractor:
                 start, end = names[0].idx, names[-1].idx + len(names[-1].text)
                 name = self.text[start:end]
                 cands = [c for c in self.lookup(name) if c.place.feature_code in ("ADM1", "ADM2", "ADMD", "RGN")]
-                if not cands and names[0].text in _NAME_ABBREVS:  # "St. Louis County" is "Saint Louis County"
-                    long = f"{_NAME_ABBREVS[names[0].text]}{name[len(names[0].text):]}"
-                    short_whole = self.lookup(f"{name} {tok.text}")
-                    cands = [c for c in short_whole + self.lookup(f"{long} {tok.text}") if c.place.feature_class == "A"]
-                    name = long if cands and not short_whole else name
+                if not cands and names[0].text in NAME_ABBREVS:  # "St. Louis County": the store has "Saint Louis County"
+                    cands = [c for c in self.lookup(f"{name} {tok.text}") if c.place.feature_class == "A"]
                 if cands:
                     if tok.lower_ in ("state", "states") and not tok.text[0].isupper():
                         # "the Russian state": only when the name is a division's own name
@@ -1137,11 +1143,9 @@ class _Extractor:
             name = text[start:end]
             if not name or self.stop_word(name.lower()):
                 continue
-            kind = describe(text, start, end)
-            if name.lower() in NOT_ALONE and not (kind == "settlement" and any(
-                    c.name_kind == "name" and c.place.feature_class == "P" for c in self.lookup(name))):
+            if name.lower() in NOT_ALONE and not described_as_town(text, start, end, self.lookup):
                 continue  # "Union is a city in Ohio", "Republic is a city in Washington" name towns
-            if kind in PLACE_KINDS:
+            if describe(text, start, end) in PLACE_KINDS:
                 self.add(Span_(start, end, "toponym", "rule:described", name))
             elif _HOME_TO.match(text, end) and any(c.name_kind == "name" for c in self.lookup(name)):
                 # "Oxford is home to a university": a place (a venue or a company is one too, so only a name
@@ -1550,10 +1554,10 @@ class _Extractor:
         # the tokens worth a look, found in one vectorised pass: alphabetic, not a stop word unless
         # in capitals, capitalised, outside any entity
         looked_at = flags.alpha & ~(flags.stop & ~flags.upper) & flags.capital & ~in_entity
-        if any(a in text for a in _NAME_ABBREVS):  # "St. Martin Parish": an abbreviated first word opens a name too
-            for k in range(len(tokens)):
-                if not in_entity[k] and tokens.word(k) in _NAME_ABBREVS:
-                    looked_at[k] = True
+        for m in _NAME_ABBREV_AT.finditer(text):  # "St. Martin Parish": an abbreviated first word opens a name too
+            k = bisect_left(starts, m.start())
+            if k < len(starts) and starts[k] == m.start() and not in_entity[k] and tokens.word(k) in NAME_ABBREVS:
+                looked_at[k] = True
         in_ent = in_entity.tolist()
         i = 0
         for k in np.flatnonzero(looked_at).tolist():
@@ -1674,7 +1678,7 @@ class _Extractor:
         """"Mt. Vernon, Ohio": the name with its abbreviated first word written out ("Mount Vernon"),
         when only so does the gazetteer have a town of it in the state that qualifies it."""
         head, _, rest = name.partition(" ")
-        full = _NAME_ABBREVS.get(head if head.endswith(".") else head + ".")
+        full = NAME_ABBREVS.get(head if head.endswith(".") else head + ".")
         if full is None or not rest or self.town_of(name, divisions) or not self.town_of(f"{full} {rest}", divisions):
             return name
         return f"{full} {rest}"

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS, PLACE_PREPOSITIONS, PLACE_VERBS,
-                      REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
-                      degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts, in_natural_name,
-                      link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
+from .extract import (FEATURE_AFTER, NAME_ABBREVS, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS, PLACE_PREPOSITIONS,
+                      PLACE_VERBS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
+                      described_as_town, degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts,
+                      in_natural_name, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
                       natural_words, own_name_of, plural_features, postal_pairs, town_of)
 from .gazetteer.names import normalize
 from .persons import person_names
@@ -107,7 +107,7 @@ _REGION_NAME = re.compile(
 #: it is :func:`~geomap.extract.holder_before`'s).
 _SETTLEMENT_OF = re.compile(rf"(?=(?i:[{''.join(sorted({w[0] for w in SETTLEMENT_WORDS}))}]))\b(?i:{'|'.join(sorted(SETTLEMENT_WORDS))})"
                             # ("the city of St. Petersburg": an abbreviated first word)
-                            rf"[ ]+of[ ]+((?:(?:St|Ste|Mt|Ft)\.?[ ])?[{_UP}]\w+(?:[ ](?:{_ARTICLE})?[{_UP}]\w+){{0,2}})")
+                            rf"[ ]+of[ ]+((?:(?:{'|'.join(a.rstrip('.') for a in NAME_ABBREVS)})\.?[ ])?[{_UP}]\w+(?:[ ](?:{_ARTICLE})?[{_UP}]\w+){{0,2}})")
 #: What follows a settlement word of ``_SETTLEMENT_OF`` after its spaces (a literal the regex engine finds fast).
 _OF_NAME = re.compile(rf"of[ ]+[{_UP}]")
 _SETTLEMENT_LENGTHS = sorted({len(w) for w in SETTLEMENT_WORDS})
@@ -148,8 +148,8 @@ FEATURES = (
 #: A word of :data:`NOT_ALONE`, capitalised, as a name of its own that a description may follow ("Union is a").
 _DESCRIBED_WORD = re.compile(r"(?<![\w’'.-])(" + "|".join(sorted((w.title() for w in NOT_ALONE), key=len, reverse=True))
                              + r")(?=,? (?:is|was|a|an) )")
-#: Abbreviated first words of names ("St. Louis"), never a name alone.
-_ABBREVIATED = frozenset(("st", "ste", "mt", "ft"))
+#: Abbreviated first words of names ("St. Louis"), never a name alone: :data:`~geomap.extract.NAME_ABBREVS`.
+_ABBREVIATED = frozenset(a.rstrip(".").lower() for a in NAME_ABBREVS)
 #: What stands between two names of a list: "Lyon and Grenoble", "Oslo, Bergen or Tromsø".
 _LIST_GAPS = frozenset((", ", " and ", ", and ", " or ", ", or ", " & "))
 
@@ -622,8 +622,7 @@ class _Recogniser:
             before = text[max(0, a - 30) : a].rsplit(None, 1)
             if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
                 continue  # "Concord West is a suburb": the last word of a name
-            if (self.free(a, b) and describe(text, a, b) == "settlement"
-                    and any(c.name_kind == "name" and c.place.feature_class == "P" for c in self.lookup(m.group(1)))):
+            if self.free(a, b) and described_as_town(text, a, b, self.lookup):
                 self.take(Span_(a, b, "toponym", "fast:described", m.group(1)))
 
     def region_phrases(self) -> None:

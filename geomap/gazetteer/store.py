@@ -154,20 +154,17 @@ class GazetteerStore:
     # -- lookups
 
     def _query_key(self, key: str) -> tuple[Candidate, ...]:
-        rows = [] if key in self._absent else self._fetch(  # (prefetch() asked already: no name, no query)
-            f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p USING (geonameid) "
-            "WHERE n.name = ?", (key,))
-        if not rows:
-            other = _written_out(key)
-            if other is None:
-                return ()
-            key = other
-            rows = self._fetch(
+        for k in (key, _written_out(key)):  # the name as written, else with its abbreviations written out
+            if k is None:
+                break
+            rows = [] if k in self._absent else self._fetch(  # (prefetch() asked already: no name, no query)
                 f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p USING (geonameid) "
-                "WHERE n.name = ?", (key,))
-        cands = [Candidate(_place(r), key, r[9]) for r in rows]
-        cands.sort(key=lambda c: (-c.place.population, KIND_RANK[c.name_kind], c.place.geonameid))
-        return tuple(cands)
+                "WHERE n.name = ?", (k,))
+            if rows:
+                cands = [Candidate(_place(r), k, r[9]) for r in rows]
+                cands.sort(key=lambda c: (-c.place.population, KIND_RANK[c.name_kind], c.place.geonameid))
+                return tuple(cands)
+        return ()
 
     def lookup(self, name: str, *, kinds: Collection[str] | None = None,
                feature_classes: Collection[str] | None = None,
