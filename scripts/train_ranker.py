@@ -104,10 +104,11 @@ def weighted(groups, wiktor_weight):
     return [(*gr[:5], gr[5] * (wiktor_weight if gr[0] == "wiktor" else 1.0)) for gr in groups]
 
 
-def fit(groups, names, l2, prior):
+def fit(groups, names, l2, prior, free=None):
     """Conditional logit: maximise the softmax mass of each group's right candidates, with an
     L2 penalty towards ``prior`` (the hand-set weights: 1 for the old features, 0 for new ones),
-    so that what the data do not show stays as it was."""
+    so that what the data do not show stays as it was. ``free``: when given, only the features
+    of these names (with or without "@told") are fitted; the others keep their ``prior`` weight."""
     useful = [gr for gr in groups if any(gr[4]) and not all(gr[4])]
     X, y, g, w = design(useful, names)
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
@@ -116,7 +117,7 @@ def fit(groups, names, l2, prior):
     w0 = np.array([prior.get(n, 0.0) for n in names])
     # the feature-type prior stays the hand-set table (an offset): the corpora hold too few countries,
     # landmarks and seas to re-weigh it, and an encyclopedic corpus of small places would flatten it
-    fixed = np.array([n.split("@")[0] in FIXED for n in names])
+    fixed = np.array([n.split("@")[0] in FIXED or (free is not None and n.split("@")[0] not in free) for n in names])
     sizes = np.diff(np.r_[starts, len(y)])
     rw = np.repeat(gw, sizes)
 
@@ -149,7 +150,7 @@ def fit(groups, names, l2, prior):
 #: hold it against a place (weights of these features are kept >= 0, or <= 0).
 SUPPORTING = frozenset({"ev_country", "ev_country_here", "ev_admin1", "ev_admin1_here", "ev_county",
                         "ev_county_here", "desc_match", "desc_division", "country", "admin1", "inside", "holds",
-                        "near", "siblings", "qualifier", "code", "dateline"})
+                        "near", "siblings", "qualifier", "code", "dateline", "coherent"})
 OPPOSING = frozenset({"desc_other"})
 
 
@@ -195,6 +196,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--fast", action="store_true", help="also parse the held-out WikToR articles in fast mode")
     ap.add_argument("--out", default=str(RANKER_PATH))
+    ap.add_argument("--only", nargs="+", metavar="FEATURE",
+                    help="fit only these features' weights (a new feature's), the others kept at the shipped "
+                         "ranker's: what the new feature changes, and nothing else")
     args = ap.parse_args(argv)
     t0 = time.time()
     gp = Geoparser()
@@ -204,12 +208,13 @@ def main(argv=None) -> int:
     prepared = {k: prepare(v, gp) for k, v in corpora.items()}
     print(f"prepared {sum(map(len, corpora.values()))} articles in {time.time() - t0:.0f} s", file=sys.stderr)
 
-    prior = Ranker.hand_set()
+    free = frozenset(args.only) if args.only else None
+    prior = Ranker.load(RANKER_PATH) if free else Ranker.hand_set()
     ranker = prior
     for it in range(2):
         groups = [gr for k in prepared for gr in rows(prepared[k], gp, ranker, k)]
         names = sorted({key for gr in groups for f in gr[3] for key in f})
-        ranker = fit(weighted(groups, args.wiktor_weight[0]), names, args.l2[0], prior.weights)
+        ranker = fit(weighted(groups, args.wiktor_weight[0]), names, args.l2[0], prior.weights, free)
         print(f"iteration {it + 1}: {len(groups)} groups, {len(names)} features", file=sys.stderr)
 
     def acc(corpus, results):
@@ -221,7 +226,7 @@ def main(argv=None) -> int:
             f"{c} {sum(o[1] for o in results if o[0] == c) / max(1, sum(o[0] == c for o in results)):.3f}"
             for c in corpora))
 
-    report("hand-set weights (baseline)", [(gr[0], *choice(prior, gr[3], gr[4])) for gr in groups if gr[3]])
+    report("shipped weights, in-sample (baseline)" if free else "hand-set weights (baseline)", [(gr[0], *choice(prior, gr[3], gr[4])) for gr in groups if gr[3]])
     # cross-validation, folds split by name
     hand = {c: acc(c, [(gr[0], *choice(prior, gr[3], gr[4])) for gr in groups if gr[3]]) for c in corpora}
     best = None
@@ -230,7 +235,7 @@ def main(argv=None) -> int:
             oof, fold_rankers = [], []
             for k in range(args.folds):
                 train = weighted([gr for gr in groups if fold_of(gr[1], args.folds) != k], ww)
-                fr = fit(train, names, l2, prior.weights)
+                fr = fit(train, names, l2, prior.weights, free)
                 fold_rankers.append(fr)
                 oof += [(gr[0], *choice(fr, gr[3], gr[4])) for gr in groups if fold_of(gr[1], args.folds) == k and gr[3]]
             report(f"learned, wiktor weight {ww}, l2 {l2}", oof)
@@ -239,7 +244,7 @@ def main(argv=None) -> int:
             if best is None or key > best[0]:
                 best = (key, (ww, l2), oof, fold_rankers)
     _, (ww, l2), oof, fold_rankers = best
-    ranker = fit(weighted(groups, ww), names, l2, prior.weights)
+    ranker = fit(weighted(groups, ww), names, l2, prior.weights, free)
     print(f"chosen: wiktor weight {ww}, l2 {l2}")
     pairs = [(m, r) for _, r, m in oof]
     a, b = platt(pairs)
