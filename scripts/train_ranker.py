@@ -269,7 +269,12 @@ def main(argv=None) -> int:
         print(f"wiktor-train, cross-validated by name, {label}: R {o['recall']:.3f} Acc@161 {o['acc161']:.3f} "
               f"e2e {o['end_to_end_acc161']:.3f}")
 
-    final = Ranker(ranker.weights, (a, b), {
+    if free:
+        # the shipped calibration stays too: a refit of it alone moves every choice near the context's
+        # confidence threshold, either way, for no reason the new feature gives
+        print(f"calibration kept as shipped {prior.calibration} (refitted would be ({a:.6f}, {b:.6f}))")
+        a, b = prior.calibration
+    final = Ranker({k: v for k, v in ranker.weights.items() if v or k in prior.weights}, (a, b), {
         "trained_on": sorted(corpora), "articles": {k: len(v) for k, v in corpora.items()},
         "folds_by_name": args.folds, "l2": l2, "wiktor_weight": ww})
     if not args.no_write:

@@ -50,3 +50,21 @@ def test_states_and_countries_neither_give_nor_take_coherence():
     assert coh.of(ALDER_OH.place, "Alder") == 0.0  # the evidence features read a named state
     assert coh.of(ohio.place, "Ohio") == 0.0
     assert not StateCoherence([("Ohio", [ohio])])
+
+
+def _state(doc, name: str) -> str:
+    (m,) = [m for m in doc.mentions if m.text == name]
+    return f"{m.place.country_code}/{m.place.admin1}"
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_a_local_story_puts_its_towns_in_the_one_state_that_has_them_all(geoparser, fast_geoparser, mode):
+    parser = geoparser if mode == "full" else fast_geoparser
+    doc = parser.parse("Police in Springfield said the suspect fled toward Chatham before he was caught near "
+                       "Decatur. Sangamon County prosecutors will file charges Friday.")
+    assert _state(doc, "Springfield") == "US/IL"  # not the bigger Springfield in Missouri
+
+
+def test_a_name_found_in_many_states_does_not_pull_a_story_abroad(geoparser):
+    doc = geoparser.parse("Leaders from Paris, London and Berlin met in Brussels to discuss sanctions on Moscow.")
+    assert [m.place.country_code for m in doc.mentions] == ["FR", "GB", "DE", "BE", "RU"]
