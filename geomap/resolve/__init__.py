@@ -35,7 +35,7 @@ from ..gazetteer.store import Candidate
 from .coordinates import text_coordinates
 from ..descriptions import description, past_aside
 from .evidence import Evidence, read_evidence
-from .coherence import StateCoherence
+from .coherence import StateCoherence, divisions
 from .features import NATURAL_CLASSES, add_text_features_all, described_as, place_features, ranks_as_capital
 from .ranker import SAME_KM, Ranker, default_ranker
 
@@ -488,7 +488,7 @@ class _NameReading:
     :func:`~geomap.resolve.features.place_features`; and the order in which ties rank (:func:`_order_of`).
     Kept in the store's memo."""
 
-    __slots__ = ("cands", "facts", "heads", "ranker", "alone", "order")
+    __slots__ = ("cands", "facts", "heads", "ranker", "alone", "order", "divisions")
 
     def __init__(self, cands: "tuple[Candidate, ...]") -> None:
         self.cands = cands
@@ -497,6 +497,7 @@ class _NameReading:
         self.ranker: "Ranker | None" = None
         self.alone: "list[tuple[dict[str, float], float, dict[str, float], float]] | None" = None
         self.order: "list[int] | None" = None
+        self.divisions: "tuple[tuple[str, str] | None, ...] | None" = None
 
 
 def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _NameReading:
@@ -509,6 +510,13 @@ def _reading(span: Span_, store: "GazetteerStore", cores: bool, desc: str) -> _N
     if found is None:
         found = memo[key] = _NameReading(tuple(_towns_before_their_divisions(_candidates(span, store, cores=cores), span, desc)))
     return found
+
+
+def _divisions_of(reading: _NameReading) -> "tuple[tuple[str, str] | None, ...]":
+    """The state each of ``reading``'s candidates counts for in :class:`StateCoherence`."""
+    if reading.divisions is None:
+        reading.divisions = divisions(c.place for c in reading.cands)
+    return reading.divisions
 
 
 def _facts_of(reading: _NameReading, span: Span_) -> _NameFacts:
@@ -724,7 +732,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
           heads: "list[dict[str, float] | None] | None" = None,
           alone: "list[tuple[dict[str, float], float, dict[str, float], float]] | None" = None,
           order: "list[int] | None" = None,
-          coherence: "StateCoherence | None" = None) -> list[tuple[float, "Candidate", dict]]:
+          coherent: "list[float] | None" = None) -> list[tuple[float, "Candidate", dict]]:
     """Score every candidate (and the containing place, when the text gives one), best first.
 
     ``told``: the sentence itself says what the name is ("X is a town in Y", "X, a village");
@@ -737,12 +745,12 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
     ``cands`` when the caller has them, ``heads`` their :func:`_heads_of`. ``alone``:
     :func:`_alone_features` of ``cands``, given when ``ctx`` is empty, ``inside`` and ``holds``
     None and ``desc`` empty (the same scores, with less work). ``order``: :func:`_order_of` the
-    name's reading, when the caller has it. ``coherence``: the article's :class:`StateCoherence`."""
+    name's reading, when the caller has it. ``coherent``: each candidate's :class:`StateCoherence`."""
     ranker = ranker or default_ranker()
     if _site_elsewhere(span, inside, cands):
         cands, order, alone = [], [], None  # the text places the site; no namesake lies there
     ranked = []
-    facts, texts = _read(cands, span, ev, desc, reads, facts, alone, coherence)
+    facts, texts = _read(cands, span, ev, desc, reads, facts, alone, coherent)
     if order is None:
         order = _tie_order(cands)
     # (the candidates in order of _tie: a stable sort by score alone then ranks them as by all three)
@@ -824,10 +832,10 @@ def _may_hold(outer: "Place", cands: "list[Candidate]", desc: str) -> bool:
 def _read(cands: "list[Candidate]", span: Span_, ev: "Evidence | None", desc: str, reads: "dict | None",
           facts: "_NameFacts | None" = None,
           alone: "list[tuple[dict[str, float], float, dict[str, float], float]] | None" = None,
-          coherence: "StateCoherence | None" = None) -> "tuple[_NameFacts, list[dict[str, float]]]":
+          coherent: "list[float] | None" = None) -> "tuple[_NameFacts, list[dict[str, float]]]":
     """What :func:`_rank` reads of the span that no pass changes: the name's facts and each
     candidate's :func:`~geomap.resolve.features.text_features`, then how much the article's other
-    names point to its state (``coherent``), kept in ``reads`` by the span."""
+    names point to its state (``coherent``, given per candidate), kept in ``reads`` by the span."""
     read = reads.get(id(span)) if reads is not None else None
     if read is None:
         if alone is not None:
@@ -838,8 +846,8 @@ def _read(cands: "list[Candidate]", span: Span_, ev: "Evidence | None", desc: st
             texts = [place_features(c.place, top_pop) for c in cands]
         # text_features of each candidate: its place's, then the article's
         add_text_features_all(texts, [c.place for c in cands], span.lookup, span.start, span.end, ev, desc)
-        if coherence:
-            for f, v in zip(texts, coherence.of_all([c.place for c in cands], span.lookup)):
+        if coherent:
+            for f, v in zip(texts, coherent):
                 if v > 1e-9:
                     f["coherent"] = v  # "Springfield" beside Chatham and Sangamon County: the one in Illinois
         read = (facts if facts is not None else _name_facts(cands, span), texts)
@@ -946,7 +954,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     readings = [_reading(s, store, d in DIVISION_KINDS or id(s) in qualifiers, d if d != "settlement" or t else "")
                 for s, d, t in zip(spans, descs, told)]
     cand_lists = [list(r.cands) for r in readings]
-    coherence = StateCoherence((s.lookup, cands) for s, cands in zip(spans, cand_lists) if s.kind != "demonym")
+    coherence = StateCoherence((s.lookup, _divisions_of(r)) for s, r in zip(spans, readings) if s.kind != "demonym")
+    coherents: dict[int, list[float]] = {}  # each reading's coherence values, by its identity
     containers = _containers(spans, text, ev, descs)
     chains = _held_chains(spans, text, ev, containers, descs)
     _dateline_holds_sites(spans, cand_lists, containers, ev)
@@ -981,14 +990,19 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
                 # features but the text's are the same in every article
                 alone = (not second and outer is None and holds is None and not descs[i])
                 facts, alone_rows = _facts_of(readings[i], span), _alone_features(readings[i], span, ranker) if alone else None
-                texts = _read(cands, span, ev, descs[i], reads, facts, alone_rows, coherence)[1]
+                coherent = None
+                if coherence:  # (each reading is one name's: the same values wherever it stands)
+                    coherent = coherents.get(id(readings[i]))
+                    if coherent is None:
+                        coherent = coherents[id(readings[i])] = coherence.of_divisions(_divisions_of(readings[i]), span.lookup)
+                texts = _read(cands, span, ev, descs[i], reads, facts, alone_rows, coherent)[1]
                 before = last.get((readings[i], *role))
                 if before is not None and before[0] == texts:  # (the same keys are in the same order)
                     memo[key] = before[1]
                 else:
                     memo[key] = _rank(cands, span, ctx, outer, holds, ranker=ranker, ev=ev, desc=descs[i],
                                       told=told[i], reads=reads, facts=facts, heads=_heads_of(readings[i], span),
-                                      alone=alone_rows, order=_order_of(readings[i]), coherence=coherence)
+                                      alone=alone_rows, order=_order_of(readings[i]), coherent=coherent)
                     last[(readings[i], *role)] = (texts, memo[key])
             ranked_all[i] = memo[key]
             chosen[i] = ranked_all[i][0][1].place if ranked_all[i] else None

@@ -12,20 +12,23 @@ country's own name counts here for nothing (the article's evidence reads those).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Candidate, Place
+    from ..model import Place
 
-__all__ = ["StateCoherence", "COHERENCE_CAP"]
+__all__ = ["StateCoherence", "COHERENCE_CAP", "divisions"]
 
 #: The most a candidate's coherence counts: past two names' worth, more adds nothing.
 COHERENCE_CAP = 2.0
 
+#: A (country, first-level division) pair.
+Division = tuple[str, str]
 
-def _division_of(p: "Place") -> "tuple[str, str] | None":
+
+def _division_of(p: "Place") -> "Division | None":
     """The (country, first-level division) a town or lower division lies in; None for others."""
     if not p.admin1 or not p.country_code or p.feature_class not in ("P", "A"):
         return None
@@ -35,23 +38,26 @@ def _division_of(p: "Place") -> "tuple[str, str] | None":
     return (p.country_code, p.admin1)
 
 
+def divisions(places: "Iterable[Place]") -> "tuple[Division | None, ...]":
+    """The state each of ``places`` counts for (None: a state, a country, or a place of no state)."""
+    return tuple(_division_of(p) for p in places)
+
+
 class StateCoherence:
     """For each state, how much the article's names other than a given one point to it."""
 
     __slots__ = ("_total", "_own")
 
-    def __init__(self, names: "Iterable[tuple[str, Iterable[Candidate]]]") -> None:
-        """``names``: each mention's name and its candidates (a name met twice counts once)."""
-        states_of: dict[str, set[tuple[str, str]]] = {}
-        for name, cands in names:
-            states = states_of.setdefault(normalize(name), set())
-            for c in cands:
-                key = _division_of(c.place)
-                if key is not None:
-                    states.add(key)
-        self._total: dict[tuple[str, str], float] = {}
-        self._own: dict[tuple[tuple[str, str], str], float] = {}
+    def __init__(self, names: "Iterable[tuple[str, Iterable[Division | None]]]") -> None:
+        """``names``: each mention's name and the :func:`divisions` of its candidates (a name met
+        twice counts once)."""
+        states_of: dict[str, set[Division]] = {}
+        for name, keys in names:
+            states_of.setdefault(normalize(name), set()).update(keys)
+        self._total: dict[Division, float] = {}
+        self._own: dict[tuple[Division, str], float] = {}
         for name, states in states_of.items():
+            states.discard(None)  # type: ignore[arg-type]
             if not states:
                 continue
             share = 1.0 / len(states)
@@ -65,14 +71,14 @@ class StateCoherence:
     def of(self, place: "Place", name: str) -> float:
         """How much the article's names other than ``name`` point to ``place``'s state (0 to
         :data:`COHERENCE_CAP`)."""
-        return self.of_all([place], name)[0]
+        return self.of_divisions([_division_of(place)], name)[0]
 
-    def of_all(self, places: "Iterable[Place]", name: str) -> list[float]:
-        """:meth:`of` each of ``places`` (a name's candidates) for ``name``."""
+    def of_divisions(self, keys: "Sequence[Division | None]", name: str) -> list[float]:
+        """:meth:`of` each candidate of ``name`` whose :func:`divisions` are ``keys``."""
         own = normalize(name)
+        total_of, own_of = self._total.get, self._own.get
         out = []
-        for place in places:
-            key = _division_of(place)
-            total = self._total.get(key, 0.0) if key is not None else 0.0
-            out.append(min(COHERENCE_CAP, total - self._own.get((key, own), 0.0)) if total else 0.0)
+        for key in keys:
+            total = total_of(key, 0.0) if key is not None else 0.0
+            out.append(min(COHERENCE_CAP, total - own_of((key, own), 0.0)) if total else 0.0)
         return out
