@@ -603,6 +603,12 @@ POSTAL_CODES = {
 }
 #: What a text must hold for :data:`_POSTAL_PAIR` to match (found fast: it opens with a literal comma).
 _POSTAL_MARK = re.compile(r", ?(?:" + "|".join(POSTAL_CODES) + r")(?![\w’'-]|\.\w)")
+#: The postal codes of :data:`_DATELINE_STATES`' states ("Ill." is IL's).
+_AP_CODES = {abbr: next(code for code, (cc, _, name) in POSTAL_CODES.items() if cc == "US" and name == state)
+             for abbr, state in _DATELINE_STATES.items()}
+#: A name, then one of :data:`_DATELINE_STATES` ("Cairo, Ill."); :data:`_AP_MARK`: what a text must hold for it.
+_AP_PAIR = re.compile(r"(?<![\w’'-])" + _LIST_NAME + r", ?(" + "|".join(map(re.escape, _DATELINE_STATES)) + r")(?!\w)")
+_AP_MARK = re.compile(r", ?(?:" + "|".join(map(re.escape, _DATELINE_STATES)) + r")(?!\w)")
 _TRIM_END = ("'s", "’s", "'", "’")
 
 def postal_state(town: str, code: str, lookup: "Callable[[str], list[Candidate]]") -> str | None:
@@ -616,16 +622,18 @@ def postal_state(town: str, code: str, lookup: "Callable[[str], list[Candidate]]
 
 
 def postal_pairs(text: str, lookup: "Callable[[str], list[Candidate]]", label: str) -> Iterator[tuple[Span_, Span_]]:
-    """"Portland, ME", "Kingston, ON": a town, then the postal code of a state or province
-    that has a town of that name. Yields the town's span (inside the state's) and the state's,
-    whose lookup is the state's name."""
-    if _POSTAL_MARK.search(text) is None:
-        return
-    for m in _POSTAL_PAIR.finditer(text):
-        state = postal_state(m.group(1), m.group(2), lookup)
-        if state is not None:
-            outer = Span_(m.start(2), m.end(2), "toponym", label, state)
-            yield Span_(m.start(1), m.end(1), "toponym", label, m.group(1), inside=outer), outer
+    """"Portland, ME", "Kingston, ON", "Cairo, Ill.": a town, then the postal code of a state or
+    province, or an AP abbreviation of a state that is also a word (:data:`_DATELINE_STATES`), of one
+    that has a town of that name. Yields the town's span (inside the state's) and the state's (less
+    the abbreviation's period, as the full extractor's), whose lookup is the state's name."""
+    for mark, pairs, code_of, cut in ((_POSTAL_MARK, _POSTAL_PAIR, str, 0), (_AP_MARK, _AP_PAIR, _AP_CODES.get, 1)):
+        if mark.search(text) is None:
+            continue
+        for m in pairs.finditer(text):
+            state = postal_state(m.group(1), code_of(m.group(2)), lookup)
+            if state is not None:
+                outer = Span_(m.start(2), m.end(2) - cut, "toponym", label, state)
+                yield Span_(m.start(1), m.end(1), "toponym", label, m.group(1), inside=outer), outer
 
 _ABBREV_END = re.compile(r"(?:^|[^A-Za-z])(?:[A-Za-z]\.){2,}$")
 #: Capitalised words that name directions or kinds of places, not places, when alone.

@@ -504,3 +504,14 @@ def test_a_state_is_no_surname_for_a_capitalised_word_before_it(fast):
     does of Kelly: a country, state, capital or city of a million is never read as a surname."""
     doc = fast.parse("The column Connecting California won an award. California lawmakers cheered it.")
     assert [m.start for m in doc.mentions if m.place is not None and m.place.feature_code == "ADM1"][-1] > 45
+
+
+def test_a_town_then_a_state_abbreviation_that_is_also_a_word(fast_geoparser):
+    """"Cairo, Ill.", "Erie, Pa.": the full extractor's pair, read where a town of the name lies in
+    the state (not Cairo, Egypt; not a place whose other name is "Pa")."""
+    doc = fast_geoparser.parse("Officials in Cairo, Ill., said the levee held, and Erie, Pa., stayed dry.")
+    assert [(m.text, m.place.country_code, m.place.admin1) for m in doc.mentions] == [
+        ("Cairo", "US", "IL"), ("Ill", "US", "IL"), ("Erie", "US", "PA"), ("Pa", "US", "PA")]
+    # not after a name no town of the state bears
+    doc = fast_geoparser.parse("The tour reached Nairobi, Mass. was held in the cathedral.")
+    assert [m.text for m in doc.mentions] == ["Nairobi"]
