@@ -834,6 +834,7 @@ def fast_spans(text: str, store: "GazetteerStore", *, disable: "Container[str]" 
                 spans.append(c.span)
     if "fast-qualified" not in disable:
         _keep_qualified(text, spans, left, memo.lookup)
+        _keep_qualifiers(text, spans, left, memo.lookup)
     spans.sort(key=lambda s: s.start)
     if "fast-district-words" not in disable:
         spans = district_parts(spans, text, memo.lookup)
@@ -860,6 +861,36 @@ def _keep_qualified(text: str, spans: list[Span_], left: "list[tuple[Candidate_,
         if state is not None and town_of(lookup(c.span.lookup), lookup(state.lookup)):
             c.span.label = f"fast:qualified p={p:.2f}"
             spans.append(c.span)
+
+
+def _keep_qualifiers(text: str, spans: list[Span_], left: "list[tuple[Candidate_, float]]",
+                     lookup: "Callable[[str], list[Candidate]]") -> None:
+    """Keep a state the filter left out that qualifies a kept town right before it, when a town of
+    that name lies in the state ("Valencia, Carabobo, said…", "Quillan in Carabobo": a state known
+    by another of its names, or with "said" after it): the full extractor's pair rule, the other way round."""
+    kept = {s.end: s for s in spans if s.kind == "toponym"}
+    for c, p in left:
+        f = c.features
+        if f["title_before"] or f["given_name"]:
+            continue
+        a = c.span.start
+        gap = 2 if text[a - 2 : a] == ", " else 4 if text[a - 4 : a] == " in " else 0
+        town = kept.get(a - gap) if gap else None
+        if town is not None and _town_in(lookup(town.lookup), lookup(c.span.lookup)):
+            c.span.label = f"fast:qualifier p={p:.2f}"
+            spans.append(c.span)
+
+
+def _town_in(cands: "list[Candidate]", divisions: "list[Candidate]") -> bool:
+    """Some of a name's ``cands`` is a town in one of the first-level ``divisions``, and the name is
+    no state's or country's own in their country: "Valencia, Carabobo" (a Spanish region is called
+    Valencia too), not "Georgia, Florida" (a list of states)."""
+    states = {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
+    countries = {cc for cc, _ in states}
+    if any(c.name_kind == "name" and c.place.country_code in countries
+           and (c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL")) for c in cands):
+        return False
+    return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
 
 
 #: ``pop`` of :func:`_readings` for a million people.

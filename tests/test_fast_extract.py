@@ -515,3 +515,11 @@ def test_a_town_then_a_state_abbreviation_that_is_also_a_word(fast_geoparser):
     # not after a name no town of the state bears
     doc = fast_geoparser.parse("The tour reached Nairobi, Mass. was held in the cathedral.")
     assert [m.text for m in doc.mentions] == ["Nairobi"]
+
+
+def test_a_state_known_by_another_name_after_its_town_is_kept(fast_geoparser):
+    """"Valencia, Carabobo, said": the filter alone leaves out a state the gazetteer knows by another
+    of its names ("Estado Carabobo") with "said" after it; a kept town of that state before it keeps it."""
+    doc = fast_geoparser.parse("The mayor of Valencia, Carabobo, said on Monday that the water was back.")
+    assert [(m.text, m.place.feature_code, m.place.country_code) for m in doc.mentions] == [
+        ("Valencia", "PPL", "VE"), ("Carabobo", "ADM1", "VE")]
