@@ -733,7 +733,8 @@ _AREA_WORDS = frozenset("central northern southern eastern western northeastern 
                         "north-eastern north-western south-eastern south-western downtown coastal suburban neighboring neighbouring".split())
 #: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
 _OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
-                            "south-west residents inhabitants outskirts suburbs streets mayor interior edge centre center heart".split())
+                            "south-west residents inhabitants outskirts suburbs streets mayor interior edge centre center heart "
+                            "parts areas districts neighbourhoods neighborhoods".split())
 #: An aside placing the name before it: "Quillan, in eastern Tessland, …".
 _PLACED_AFTER = re.compile(r",\s+(?:in|near)\s+(?:(?:north|south|east|west)(?:ern)?\s+|central\s+)?[A-Z]")
 #: What a place owns after its possessive: "Quillan's council", "Tessbury’s mayor".

@@ -710,3 +710,9 @@ def test_a_possessive_is_a_place_s_own_name_only_where_the_gazetteer_writes_the_
         assert not any(m.place is not None and m.place.name == "Rosas" for m in mentions), [(m.text, m.place) for m in mentions]
         found = {m.text: m for m in parser.parse("Flights to St. John's were delayed by fog.").mentions}
         assert "St. John's" in found and found["St. John's"].place.country_code == "CA"
+
+
+def test_parts_or_areas_of_a_name_place_it_whatever_the_model_tagged(geoparser):
+    # the model tags both names PERSON; "parts of" puts a place after it as "residents of" does
+    doc = geoparser.parse("Floodwater covered parts of Kozhikode and Malappuram overnight.")
+    assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Kozhikode", "IN"), ("Malappuram", "IN")]
