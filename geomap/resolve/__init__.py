@@ -448,6 +448,10 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
             # "the Red Sea": the sea, not the Sudanese state or Egyptian governorate named after it, unless the
             # text says a division is meant ("Red Sea state")
             cands = [c for c in cands if c.place.feature_class in NATURAL_CLASSES]
+    if span.kind != "region-phrase" and not span.prefer_admin1:
+        # "along the Nile": the river, which the gazetteer lacks, not the Sudanese state named after it
+        key = normalize(span.lookup)
+        cands = [c for c in cands if not _named_after_feature(c, key)]
     cands = fit_candidates(span.lookup, cands, dateline=span.label.startswith("rule:dateline"))
     if span.kind != "region-phrase" and not span.prefer_admin1 and (
             not cores or any(c.name_kind == "name" and c.place.feature_code in ("ADM1", "PCLI") for c in cands)):
@@ -455,6 +459,23 @@ def _candidates(span: Span_, store: "GazetteerStore", *, cores: bool = False) ->
         strong = [c for c in cands if c.name_kind != "core"]
         cands = strong or cands
     return _without_owned_alternates(cands)[:MAX_CANDIDATES]
+
+
+def _named_after_feature(cand: "Candidate", key: str) -> bool:
+    """The candidate, a division, bears ``key`` only as another name, and its own name is ``key``
+    with a word for a river, lake, mountain or sea (:data:`_FEATURE_WORDS`): "River Nile" (a state)
+    for "Nile". Such a division is named after the feature the bare name means. (An island's
+    name is its territory's: "Cayman" is the Cayman Islands; a town keeps its old name: "Oswego"
+    is Lake Oswego in Oregon.)"""
+    if cand.name_kind == "name" or cand.place.feature_class != "A":
+        return False
+    words = normalize(cand.place.name).split()
+    return len(words) > 1 and ((words[0] in _FEATURE_WORDS and " ".join(words[1:]) == key)
+                               or (words[-1] in _FEATURE_WORDS and " ".join(words[:-1]) == key))
+
+
+#: :data:`_NATURAL_WORDS` less those of islands, whose names are their territories'.
+_FEATURE_WORDS = _NATURAL_WORDS - {"island", "islands", "isle"}
 
 
 def _without_owned_alternates(cands: "list[Candidate]") -> "list[Candidate]":

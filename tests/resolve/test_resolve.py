@@ -561,3 +561,12 @@ def test_a_region_phrase_in_a_division_of_another_country_takes_that_division(ge
     doc = geoparser.parse("Quorn sits in the Mid North region of South Australia.")
     region = next(m for m in doc.mentions if "North" in m.text)
     assert region.place.country_code == "AU" and region.precision == "containing"  # not Cameroon's North Region
+
+
+def test_a_bare_river_name_is_not_the_division_named_after_the_river(store):
+    """"along the Nile": not the Sudanese state "River Nile" (the gazetteer has no rivers); an
+    island's name stays its territory's ("Cayman" is the Cayman Islands)."""
+    text = "Farmers along the Nile sold their crops to buyers from Cayman."
+    res = resolve_spans(_spans(text, "Nile", "Cayman"), store, text=text)
+    assert res[0].place is None
+    assert res[1].place is not None and res[1].place.country_code == "KY"
