@@ -777,6 +777,13 @@ def _no_persons_name(name: str, cands: "list[Candidate]") -> bool:
             and big_place([c for c in cands if c.name_kind == "name"], MIN_POP_MISLABELLED))
 
 
+def _county_named(name: str, cands: "list[Candidate]") -> bool:
+    """The name ends in "County" and a county bears it as its own: "the Henry County Commission"
+    names a county, however small (the word says the kind, as a region phrase's does)."""
+    return name.rsplit(None, 1)[-1].lower() == "county" and any(
+        c.name_kind == "name" and c.place.feature_code in ("ADM2", "ADM2H") for c in cands)
+
+
 def big_place(cands: "list[Candidate]", min_pop: int) -> bool:
     """True when a strong reading of the name is a country, division, region or big city."""
     countries: set[str | None] | None = None  # the countries of the name's readings, when needed
@@ -1528,7 +1535,7 @@ class _Extractor:
                     cands = self.lookup(name)
                     if _is_acronym(name) and not any(c.name_kind in ("abbr", "alt") and c.place.feature_code in THE_PLACES for c in cands):
                         continue
-                    if held and big_place(cands, MIN_POP_UNTAGGED):
+                    if held and (big_place(cands, MIN_POP_UNTAGGED) or _county_named(name, cands)):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))
                     elif last and not first and any(c.place.feature_code.startswith("PCL") and c.name_kind == "name" for c in cands):
                         self.add(Span_(a, b, "embedded", "rule:embedded", name, organisation=self.text[start:end]))  # "Air Zimbabwe", "HSBC Malta"

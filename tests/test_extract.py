@@ -716,3 +716,9 @@ def test_parts_or_areas_of_a_name_place_it_whatever_the_model_tagged(geoparser):
     # the model tags both names PERSON; "parts of" puts a place after it as "residents of" does
     doc = geoparser.parse("Floodwater covered parts of Kozhikode and Malappuram overnight.")
     assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Kozhikode", "IN"), ("Malappuram", "IN")]
+
+
+def test_a_county_inside_an_organisations_name_is_found_however_small(geoparser):
+    # a county of 30,000 people is no big place, but "County" says what the name is
+    doc = geoparser.parse("The Tipton County Commission approved the new budget on Monday.")
+    assert [(m.text, m.kind, m.place.feature_code) for m in doc.mentions] == [("Tipton County", "embedded", "ADM2")]
