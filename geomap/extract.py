@@ -1626,7 +1626,8 @@ class _Extractor:
                             for c in own))
                 else:
                     ok = ((prep and not _is_acronym(name)) or (not sentence_initial and big_place(cands, MIN_POP_UNTAGGED))
-                          or (sentence_initial and big_place(own, 1_000_000)) or self.town_of_next_holder(end, own))
+                          or (sentence_initial and big_place(own, 1_000_000)) or self.town_of_next_holder(end, own)
+                          or _county_named(name, own))  # "the Marion County Sheriff's Office said"
                 if ok:
                     # (a name in capitals is looked up as written in a sentence: "KYIV" is no abbreviation)
                     if self.add(Span_(start, end, "toponym", "rule:gazetteer", name.title() if shouted else name)):

@@ -722,3 +722,8 @@ def test_a_county_inside_an_organisations_name_is_found_however_small(geoparser)
     # a county of 30,000 people is no big place, but "County" says what the name is
     doc = geoparser.parse("The Tipton County Commission approved the new budget on Monday.")
     assert [(m.text, m.kind, m.place.feature_code) for m in doc.mentions] == [("Tipton County", "embedded", "ADM2")]
+
+
+def test_a_county_the_model_leaves_untagged_is_found_by_its_word(geoparser):
+    doc = geoparser.parse("The Marion County Sheriff's Office said the road was closed.")
+    assert [(m.text, m.place.feature_code) for m in doc.mentions] == [("Marion County", "ADM2")]
