@@ -732,7 +732,7 @@ def _on_a_place(tokens: "Tokens", i: int, cands: "list[Candidate]") -> bool:
 _AREA_WORDS = frozenset("central northern southern eastern western northeastern northwestern southeastern southwestern "
                         "north-eastern north-western south-eastern south-western downtown coastal suburban neighboring neighbouring".split())
 #: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
-_OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
+OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
                             "south-west residents inhabitants outskirts suburbs streets mayor interior edge centre center heart "
                             "parts areas districts neighbourhoods neighborhoods".split())
 #: An aside placing the name before it: "Quillan, in eastern Tessland, …".
@@ -762,7 +762,7 @@ def place_words_before(tokens: "Tokens", i: int) -> bool:
     if lower == "nearby" and tokens.lower(i - 2) in PLACE_PREPOSITIONS:
         return True  # "in nearby Quillan" (not "two nearby Church schools")
     if lower == "of":
-        return tokens.lower(i - 2) in _OF_PLACE_WORDS
+        return tokens.lower(i - 2) in OF_PLACE_WORDS
     if lower == "as" and i >= 3 and tokens.lower(i - 2) == "far" and tokens.lower(i - 3) == "as":
         return True  # "from as far as Quillan"
     return before == "," and tokens.word(i - 2) == "capital"  # (in lower case)

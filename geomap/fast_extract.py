@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import PLACE_KINDS, describe
-from .extract import (FEATURE_AFTER, NAME_ABBREVS, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, ORG_HEADS, PLACE_PREPOSITIONS,
-                      PLACE_VERBS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
+from .extract import (FEATURE_AFTER, NAME_ABBREVS, NAME_ARTICLE, NATURAL_CLASSES, NOT_ALONE, OF_PLACE_WORDS, ORG_HEADS,
+                      PLACE_PREPOSITIONS, PLACE_VERBS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
                       described_as_town, degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts,
                       in_natural_name, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
                       natural_words, own_name_of, plural_features, postal_pairs, town_of)
@@ -732,7 +732,9 @@ class _Recogniser:
             # "Paris has banned…", "Kyiv said": a country or a city of a million opening a sentence
             "famous_start": 1.0 if start and (shape["country"] or shape["pop"] >= _MILLION) else 0.0,
             # (a verb whose object is a place as surely: "shelled Quillan", "flooded Tessbury")
-            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS or prev in PLACE_VERBS else 0.0,
+            # (and "residents of", "the outskirts of", "parts of": the full extractor's words before an "of")
+            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS or prev in PLACE_VERBS or (
+                prev == "of" and _OF_PLACE.search(text, max(0, a - 30), a) is not None) else 0.0,
             "the_before": 1.0 if prev == "the" else 0.0,
             "of_before": 1.0 if prev == "of" else 0.0,
             # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
@@ -891,6 +893,10 @@ def _town_in(cands: "list[Candidate]", divisions: "list[Candidate]") -> bool:
            and (c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL")) for c in cands):
         return False
     return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
+
+
+#: A word of :data:`~geomap.extract.OF_PLACE_WORDS` then "of" right before a name ("residents of ").
+_OF_PLACE = re.compile(r"\b(?:" + "|".join(sorted(OF_PLACE_WORDS)) + r") of\s+\Z", re.IGNORECASE)
 
 
 #: ``pop`` of :func:`_readings` for a million people.

@@ -523,3 +523,10 @@ def test_a_state_known_by_another_name_after_its_town_is_kept(fast_geoparser):
     doc = fast_geoparser.parse("The mayor of Valencia, Carabobo, said on Monday that the water was back.")
     assert [(m.text, m.place.feature_code, m.place.country_code) for m in doc.mentions] == [
         ("Valencia", "PPL", "VE"), ("Carabobo", "ADM1", "VE")]
+
+
+def test_words_before_an_of_place_the_name_after_it(fast_geoparser):
+    """"residents of", "the outskirts of", "parts of": the full extractor's words before an "of"
+    count as a place preposition for the filter (``prep_before``)."""
+    doc = fast_geoparser.parse("Residents of Florence have complained about noise from the new plant.")
+    assert [m.text for m in doc.mentions] == ["Florence"]
