@@ -270,8 +270,8 @@ def main(argv=None) -> int:
               f"e2e {o['end_to_end_acc161']:.3f}")
 
     if free:
-        # the shipped calibration stays too: a refit of it alone moves every choice near the context's
-        # confidence threshold, either way, for no reason the new feature gives
+        # the shipped calibration stays too: --only changes the named features' weights and nothing else
+        # (the refitted calibration is printed for comparison)
         print(f"calibration kept as shipped {prior.calibration} (refitted would be ({a:.6f}, {b:.6f}))")
         a, b = prior.calibration
     final = Ranker({k: v for k, v in ranker.weights.items() if v or k in prior.weights}, (a, b), {
