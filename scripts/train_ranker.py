@@ -274,7 +274,9 @@ def main(argv=None) -> int:
         # (the refitted calibration is printed for comparison)
         print(f"calibration kept as shipped {prior.calibration} (refitted would be ({a:.6f}, {b:.6f}))")
         a, b = prior.calibration
-    final = Ranker({k: v for k, v in ranker.weights.items() if v or k in prior.weights}, (a, b), {
+    # (with --only, a feature the shipped file lacks and the fit left at 0 stays out of it, as before the fit)
+    weights = {k: v for k, v in ranker.weights.items() if v or k in prior.weights} if free else ranker.weights
+    final = Ranker(weights, (a, b), {
         "trained_on": sorted(corpora), "articles": {k: len(v) for k, v in corpora.items()},
         "folds_by_name": args.folds, "l2": l2, "wiktor_weight": ww})
     if not args.no_write:
