@@ -251,6 +251,10 @@ MIN_POP_BIG_CAPITAL = 50_000
 MIN_POP_UNTAGGED = 100_000
 #: Minimum population for a town named in a list with another place (see _Extractor.coordinated).
 MIN_POP_LISTED = 1_000
+#: Courtesy titles: the name right after one is a person's ("Mr Paris", "Sen. Warren"). Not ranks
+#: or offices that also open place names ("Prince George", "General Santos", "Queen Creek").
+HONORIFICS = frozenset(("mr", "mrs", "ms", "mx", "dr", "sir", "dame", "madam", "senator", "sen", "rep", "congressman",
+                        "congresswoman", "councillor", "councilman", "councilwoman", "professor", "prof"))
 #: Minimum population for a town owning what follows it ("Leeds’s Quillfield Hospital").
 MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
@@ -1062,6 +1066,11 @@ class _Extractor:
             return False
         return self.tokens.prev_word(tok_i) not in PLACE_PREPOSITIONS
 
+    def titled(self, tok_i: int) -> bool:
+        """A courtesy title comes right before token ``tok_i`` ("Mr Paris said", "Dr. Sydney Chen"):
+        the name is a person's, whatever the model tagged it."""
+        return tok_i > 0 and self.tokens.prev_word(tok_i).rstrip(".") in HONORIFICS
+
     def names_a_person(self, name: str) -> bool:
         """Some word of ``name`` belongs to a person named elsewhere ("Helen Kunz" after "Kunz
         family" is no place): a weaker test than :meth:`is_person_name`, for names the
@@ -1202,6 +1211,8 @@ class _Extractor:
             if (ent.label_ in PLACE_LABELS or ent.label_ == "NORP") and "\n" not in self.text[ent.start_char : ent.end_char] and (
                     self.joined(ent) or (ent.label_ != "NORP" and self.prefixed(ent))):
                 continue
+            if ent.label_ in _MISLABELLED | PLACE_LABELS and self.left_joined(ent):
+                continue
             # spaCy merges lists across line breaks ("Greece\nItaly"): take each line alone
             pos = ent.start_char
             for part in self.text[ent.start_char : ent.end_char].split("\n"):
@@ -1261,6 +1272,28 @@ class _Extractor:
             return False
         return self.add(Span_(start, last, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
 
+    def left_joined(self, ent: "Span") -> bool:
+        """"Te" + "Awamutu" (tagged ORG), "Port" + "Elizabeth" (PERSON): a place the model cut after its
+        first word, when that word (capitalised, outside any entity) and the entity make a name the
+        gazetteer has (:meth:`is_one_place`) that is more populous than any place bearing the entity
+        alone as its own name ("Lake" + "Geneva" stays Geneva)."""
+        k = ent.start - 1
+        tokens = self.tokens
+        if (k < 0 or not tokens.capital[k] or not tokens.alpha[k] or tokens.ends[k] >= tokens.starts[ent.start]
+                or self.text[tokens.ends[k] : tokens.starts[ent.start]] != " "):
+            return False
+        start, last = tokens.starts[k], _trim(self.text, ent.start_char, ent.end_char)[1]
+        if self.text[ent.start_char : last].count(" ") > 1 or not self.free(start, last):
+            return False
+        whole = self.text[start:last]
+        if not self.is_one_place(whole) or self.is_person_name(whole, k):
+            return False
+        cands = self.lookup(whole)
+        owned = max((c.place.population for c in self.lookup(self.text[ent.start_char : last]) if c.name_kind == "name"), default=-1)
+        if _biggest(cands) <= owned:
+            return False
+        return self.add(Span_(start, last, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
+
     def past_opening(self, start: int, end: int) -> int:
         """Where a name found at ``text[start:end]`` starts past a capitalised preposition opening its
         sentence ("In Tuguegarao, the provincial capital"), unless the whole is a name ("In Salah")."""
@@ -1295,7 +1328,7 @@ class _Extractor:
             return  # "fine china", "roast turkey": a common noun where the text writes names with capitals
         if self.demonym(start, end, f"ner:{label}"):
             return
-        if self.is_person_name(name, ent.start):
+        if self.is_person_name(name, ent.start) or self.titled(ent.start):
             return
         if label not in PLACE_LABELS and label not in _MISLABELLED:
             return  # a date or a time ("Monday", "Christmas"): no rule below takes it (nor looks it up)
@@ -1596,7 +1629,7 @@ class _Extractor:
                 cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted else self.lookup(name)
                 if not cands:
                     continue
-                if self.is_person_name(name, i) or _a_body(name) or name.lower() in LAND_WORDS or all(
+                if self.is_person_name(name, i) or self.titled(i) or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 if ((i > 0 and capital[i - 1] and tokens.lower(i - 1) in FEATURE_BEFORE)

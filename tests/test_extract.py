@@ -727,3 +727,18 @@ def test_a_county_inside_an_organisations_name_is_found_however_small(geoparser)
 def test_a_county_the_model_leaves_untagged_is_found_by_its_word(geoparser):
     doc = geoparser.parse("The Marion County Sheriff's Office said the road was closed.")
     assert [(m.text, m.place.feature_code) for m in doc.mentions] == [("Marion County", "ADM2")]
+
+
+def test_a_place_the_model_cut_after_its_first_word_is_joined(geoparser):
+    # the model tags only the second word (as an organisation here); the two make a town's name
+    doc = geoparser.parse("Police were called to a house near Te Awamutu on Sunday night.")
+    found = _found(doc)
+    assert list(found) == ["Te Awamutu"], list(found)
+    assert found["Te Awamutu"].place.country_code == "NZ"
+
+
+def test_a_name_after_a_courtesy_title_is_a_person(geoparser):
+    doc = geoparser.parse("Talks resumed in Geneva on Monday, where Mr Paris spoke to reporters.")
+    assert [m.text for m in doc.mentions] == ["Geneva"], [(m.text, m.label) for m in doc.mentions]
+    doc = geoparser.parse("Dr. Sydney Chen, who leads the laboratory, said the results were clear.")
+    assert not doc.mentions, [(m.text, m.label) for m in doc.mentions]
