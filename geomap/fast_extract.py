@@ -88,6 +88,20 @@ def _opens_name(run: str, a: int, e: int) -> bool:
     return word.lower() not in _FUNCTION or (e - a > 1 and word.isupper() and not run.isupper())
 
 
+#: Titles in :data:`_FUNCTION` that open place names of two words or more ("Saint Paul", "Prince George",
+#: "General Santos", "Queen Creek"); a name opened by a title other than a saint's is read as
+#: titled (the filter's ``title_before``): "Prince William" is more often the man than the county.
+_NAME_OPENERS = frozenset("saint st prince princess king queen general chief lord lady president governor".split())
+
+
+def _least_words(run: str, a: int, e: int) -> int:
+    """The fewest words a name starting at the word ``run[a:e]`` may have: 1, or 2 after a title
+    that opens names (:data:`_NAME_OPENERS`), or 0 where no name starts (:func:`_opens_name`)."""
+    if _opens_name(run, a, e):
+        return 1
+    return 2 if run[a].isupper() and run[a:e].lower() in _NAME_OPENERS else 0
+
+
 def _capitalised(run: str, a: int) -> bool:
     """Whether the word at ``run[a]`` is capitalised, or a capitalised word after an article ("el-Sheikh")."""
     return run[a].isupper() or (run[a].islower() and _ARTICLE_WORD.match(run, a) is not None)
@@ -240,9 +254,10 @@ class NameMemo:
         for run in runs:
             words = [w.span() for w in _INNER_WORD.finditer(run)]
             for i, (a, e) in enumerate(words):
-                if not _opens_name(run, a, e):
+                least = _least_words(run, a, e)
+                if not least:
                     continue  # no name is looked up from here (_plan)
-                for k in range(i, min(i + 6, len(words))):
+                for k in range(i + least - 1, min(i + 6, len(words))):
                     if _capitalised(run, words[k][0]):  # nor one that ends in "of"
                         name = run[a : _name_end(run, words[k][1])]
                         if name not in fitted:
@@ -257,7 +272,8 @@ class NameMemo:
         i = 0
         while i < len(words):
             a = words[i][0]
-            if not _opens_name(run, a, words[i][1]):
+            least = _least_words(run, a, words[i][1])
+            if not least:
                 i += 1
                 continue
             n, demonym = 0, None
@@ -271,7 +287,7 @@ class NameMemo:
                             n = k
                             break
             # the longest gazetteer name at word i, if longer than a demonym there ("British Columbia", "Indian Ocean")
-            for k in range(min(6, len(words) - i), n, -1):
+            for k in range(min(6, len(words) - i), max(n, least - 1), -1):
                 if not _capitalised(run, words[i + k - 1][0]):
                     continue  # a name does not end in "of"
                 b = _name_end(run, words[i + k - 1][1])
@@ -517,7 +533,7 @@ _Match = tuple[int, int, int, int, "list[Candidate]"]
 #: :meth:`NameMemo.match_shape`: the filter's features up to "given_name" (the name's readings, its
 #: words, a run before and after it, a first name before a surname), "title_before" from the run
 #: alone, "all_caps", "acronym", "alone", whether the match ends the run, and its last word in lower case.
-_MatchShape = tuple[dict[str, float], bool, float, float, float, bool, str]
+_MatchShape = tuple[dict[str, float], bool, bool, float, float, float, bool, str]
 
 
 def _match_shape(memo: NameMemo, run: str, words: list[tuple[int, int]], i: int, end: int) -> _MatchShape:
@@ -536,7 +552,10 @@ def _match_shape(memo: NameMemo, run: str, words: list[tuple[int, int]], i: int,
     f["given_name"] = 1.0 if n_words == 1 and _given_name(run, words, i) else 0.0
     # "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
     titled = i > 0 and run[words[0][0] : words[0][1]].lower() in _TITLES and all(run[w[0]].isupper() for w in words)
-    return (f, titled, 1.0 if upper and len(letters) > 4 else 0.0, 1.0 if upper and len(letters) <= 4 else 0.0,
+    # "Prince William", "Prince George": a title opens the name (not "DR" of "DR Congo": see _opens_name)
+    first = run[words[i][0] : words[i][1]]
+    opened = first.lower() in _TITLES and not _opens_name(run, words[i][0], words[i][1])
+    return (f, titled, opened, 1.0 if upper and len(letters) > 4 else 0.0, 1.0 if upper and len(letters) <= 4 else 0.0,
             1.0 if len(words) == 1 else 0.0, i + n_words == len(words), name.rsplit(None, 1)[-1].lower())
 
 
@@ -717,7 +736,7 @@ class _Recogniser:
         a, b, r, i, _ = match
         name = text[a:b]
         s, run, words = self.runs[r]  # the words' offsets are the run's
-        shape, titled, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
+        shape, titled, opened, all_caps, acronym, alone, last, last_word = self.memo.match_shape(run, words, i, b - s)
         prev = prev_word(text, a)  # (self.prev_word and self.next_word, without the method calls)
         nxt = _NEXT_WORD.match(text, b, b + 30)
         nxt = nxt.group(1).lower() if nxt else ""
@@ -726,19 +745,21 @@ class _Recogniser:
         line_end = len(text) if line_end < 0 else line_end
         after = text[b : b + 2]
         start = self.sentence_start(a)
+        # (a verb whose object is a place as surely: "shelled Quillan", "flooded Tessbury")
+        # (and "residents of", "the outskirts of", "parts of": the full extractor's words before an "of")
+        placed = prev in PLACE_PREPOSITIONS or prev in PLACE_VERBS or (
+            prev == "of" and _OF_PLACE.search(text, max(0, a - 30), a) is not None)
         return {
             **shape,  # the readings, "words", "run_before", "run_after": from the run alone
             "sent_start": 1.0 if start else 0.0,
             # "Paris has banned…", "Kyiv said": a country or a city of a million opening a sentence
             "famous_start": 1.0 if start and (shape["country"] or shape["pop"] >= _MILLION) else 0.0,
-            # (a verb whose object is a place as surely: "shelled Quillan", "flooded Tessbury")
-            # (and "residents of", "the outskirts of", "parts of": the full extractor's words before an "of")
-            "prep_before": 1.0 if prev in PLACE_PREPOSITIONS or prev in PLACE_VERBS or (
-                prev == "of" and _OF_PLACE.search(text, max(0, a - 30), a) is not None) else 0.0,
+            "prep_before": 1.0 if placed else 0.0,
             "the_before": 1.0 if prev == "the" else 0.0,
             "of_before": 1.0 if prev == "of" else 0.0,
-            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it)
-            "title_before": 1.0 if prev in _TITLES or titled else 0.0,
+            # "Mr Austin"; "Senator Jordan Hamilton" (a title opens a run of names, no "of" in it);
+            # "Prince William visited…" (a title opens the name), but not "in Prince George"
+            "title_before": 1.0 if prev in _TITLES or titled or (opened and not placed) else 0.0,
             # (not "the mayor of Chicago said", "officials in Kyiv said": the speaker comes before the name)
             "speech_after": 1.0 if nxt in _SPEECH and prev != "of" and prev not in PLACE_PREPOSITIONS else 0.0,
             "qualified": 1.0 if after == ", " and text[b + 2 : b + 3].isupper() else 0.0,

@@ -530,3 +530,14 @@ def test_words_before_an_of_place_the_name_after_it(fast_geoparser):
     count as a place preposition for the filter (``prep_before``)."""
     doc = fast_geoparser.parse("Residents of Florence have complained about noise from the new plant.")
     assert [m.text for m in doc.mentions] == ["Florence"]
+
+
+def test_a_title_or_a_saint_opens_a_place_s_name(fast):
+    # "Saint", "Prince", "General" are read past when they open a person's name; they open these towns'
+    for text, name, country in (("Officers in Prince George arrested two men on Tuesday.", "Prince George", "CA"),
+                                ("Flooding hit General Santos overnight, officials said.", "General Santos", "PH"),
+                                ("Flights to Saint Lucia were cancelled on Monday.", "Saint Lucia", "LC")):
+        placed = _placed(fast.parse(text))
+        assert [p.country_code for p in placed.get(name, [])] == [country], (text, placed)
+    # a title opening a name still says "a person" unless the words around it place it
+    assert not _placed(fast.parse("Prince William visited the new hospital wing on Monday."))
