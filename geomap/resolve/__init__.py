@@ -220,8 +220,9 @@ def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bo
     """An English name of a big foreign city ("Venice", "Munich") rather than an old one.
 
     Foreign: no place of the city's own country bears the name ("Southold" is an old name of
-    South Bend, not its English one), and the article names no division that holds a place
-    bearing it ("Garden City" in an article about South Carolina is not Singapore).
+    South Bend, not its English one), and the article neither names a division that holds a place
+    bearing it ("Garden City" in an article about South Carolina is not Singapore) nor places towns
+    there ("Salisbury" among Swindon and Bristol is the English city, not Harare).
     Countries and divisions carry their English names as GeoNames names already, so an
     alternate name of theirs that another place owns is historical: Albany is not Albania.
     """
@@ -230,7 +231,7 @@ def _exonym(cand: "Candidate", facts: _NameFacts, ctx: _Context, own: str) -> bo
     if (p.feature_class != "P" or p.population < max(EXONYM_RATIO * facts.owner_pop, EXONYM_MIN_POP) or cc in facts.owner_countries
             or facts.landmark):  # "White House" is no exonym of Casablanca
         return False
-    return not any(other_than(ctx.admin1.get(d), own) for d in facts.owner_divisions)
+    return not any(other_than(ctx.admin1.get(d), own) or other_than(ctx.towns.get(d), own) for d in facts.owner_divisions)
 
 
 #: What joins a town's name to its river's or area's: "Newcastle upon Tyne", "Frankfurt am Main",

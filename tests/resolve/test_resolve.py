@@ -84,7 +84,8 @@ def test_an_exonym_must_be_foreign_and_unchallenged_by_the_article(store):
     """A big city's alternate name beats the small places that own it only as an English
     name of a foreign city: "Cologne" is Köln. "Southold" is an old name of South Bend, in
     the same country as Southold itself; "Garden City" (a name of Singapore) in an article
-    about South Carolina is the South Carolina town."""
+    about South Carolina is the South Carolina town; "Salisbury" (an old name of Harare) among
+    English towns is the English city."""
     assert resolve_spans(_spans("Cologne", "Cologne"), store)[0].place.country_code == "DE"
     southold = resolve_spans(_spans("Southold", "Southold"), store)[0].place
     assert (southold.name, southold.admin1) == ("Southold", "NY")
@@ -92,6 +93,11 @@ def test_an_exonym_must_be_foreign_and_unchallenged_by_the_article(store):
     text = "South Carolina officials visited Garden City."
     place = resolve_spans(_spans(text, "South Carolina", "Garden City"), store)[1].place
     assert (place.name, place.country_code, place.admin1) == ("Garden City", "US", "SC")
+    # nor where the article places towns in a division that holds a namesake: an English city, not Harare
+    assert resolve_spans(_spans("Salisbury", "Salisbury"), store)[0].place.country_code == "ZW"
+    text = "The lorry left Swindon at dawn and crashed near Chippenham before it reached Salisbury."
+    place = resolve_spans(_spans(text, "Swindon", "Chippenham", "Salisbury"), store)[2].place
+    assert (place.name, place.country_code) == ("Salisbury", "GB")
 
 
 def test_a_county_phrase_claims_its_bare_name_elsewhere_in_the_article(store):
