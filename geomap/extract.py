@@ -738,7 +738,10 @@ _AREA_WORDS = frozenset("central northern southern eastern western northeastern 
 #: ...and before an "of" that does: "south of Quillan", "residents of Tessbury", "the outskirts of Harnwick".
 OF_PLACE_WORDS = frozenset("north south east west northeast northwest southeast southwest north-east north-west south-east "
                             "south-west residents inhabitants outskirts suburbs streets mayor interior edge centre center heart "
-                            "parts areas districts neighbourhoods neighborhoods".split())
+                            "parts areas districts neighbourhoods neighborhoods "
+                            # what is done to a place, never to a person: "the evacuation of", "the siege of"
+                            # (not "capture" or "fall": "the capture of" a man)
+                            "evacuation siege shelling bombing bombardment liberation occupation invasion annexation".split())
 #: An aside placing the name before it: "Quillan, in eastern Tessland, …".
 _PLACED_AFTER = re.compile(r",\s+(?:in|near)\s+(?:(?:north|south|east|west)(?:ern)?\s+|central\s+)?[A-Z]")
 #: What a place owns after its possessive: "Quillan's council", "Tessbury’s mayor".

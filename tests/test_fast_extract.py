@@ -530,6 +530,9 @@ def test_words_before_an_of_place_the_name_after_it(fast_geoparser):
     count as a place preposition for the filter (``prep_before``)."""
     doc = fast_geoparser.parse("Residents of Florence have complained about noise from the new plant.")
     assert [m.text for m in doc.mentions] == ["Florence"]
+    # what is done to a place: "the evacuation of", "the siege of"
+    doc = fast_geoparser.parse("Wildfires near Athens forced the evacuation of Marathon on Sunday.")
+    assert [m.text for m in doc.mentions if m.place is not None] == ["Athens", "Marathon"]
 
 
 def test_a_title_or_a_saint_opens_a_place_s_name(fast):
