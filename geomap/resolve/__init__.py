@@ -989,11 +989,14 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     ctx = _Context()
     chosen: list["Place | None"] = [None] * len(spans)
     ranked_all: list[list] = [[] for _ in spans]
-    # the first pass reads each name alone, in text order; the second ranks a name against its
-    # container's place of the same pass
+    # the first pass reads each name alone, in text order, but a qualified name after its qualifier
+    # ("Kansas City, Kansas": the state first, so that the town's place is the context's); the second
+    # ranks a name against its container's place of the same pass
     reads: dict[int, tuple] = {}
     spreads: dict[int, tuple] = {}  # each ranking's softmax denominator (_spread)
-    for second, order in enumerate((range(len(spans)), _outermost_first(len(spans), containers))):
+    index = {id(s): i for i, s in enumerate(spans)}
+    qualified = {i: index[id(s.inside)] for i, s in enumerate(spans) if s.inside is not None and id(s.inside) in index}
+    for second, order in enumerate((_outermost_first(len(spans), qualified), _outermost_first(len(spans), containers))):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         # ...and in another sentence too when its candidates' text features are the same there: the
         # last ranking of each name's reading and role, with those features

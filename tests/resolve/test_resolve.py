@@ -576,3 +576,13 @@ def test_a_bare_river_name_is_not_the_division_named_after_the_river(store):
     res = resolve_spans(_spans(text, "Nile", "Cayman"), store, text=text)
     assert res[0].place is None
     assert res[1].place is not None and res[1].place.country_code == "KY"
+
+
+def test_a_qualified_town_is_placed_in_its_qualifier_from_the_first_pass(geoparser):
+    """"Kansas City, Kansas": the first pass ranks the town against its state as the second does, so
+    the article's context already holds the town's point ("near Independence" is the Missouri city
+    15 km away, not the Kansas town 200 km away that the state's name alone would favour)."""
+    doc = geoparser.parse("Jackson County deputies found the car abandoned near Independence. "
+                          "The driver was later arrested in Kansas City, Kansas.")
+    found = {m.text: m.place for m in doc.mentions}
+    assert (found["Kansas City"].admin1, found["Independence"].admin1) == ("KS", "MO")
