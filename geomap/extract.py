@@ -922,6 +922,12 @@ def _holds(holder: "Place", town: "Place") -> bool:
     return holder.feature_code in ("ADM1", "ADM1H") or great_circle_km(*holder.point, *town.point) <= HOLDER_ADM2_KM
 
 
+def _holds_town(holders: "list[Place]", cands: "list[Candidate]") -> bool:
+    """One of ``holders`` (countries or divisions) holds a town of ``cands`` that bears the name as its own."""
+    towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
+    return any(_holds(h, t) for h in holders for t in towns)
+
+
 #: Lower-case words that join the parts of a hyphenated name: "Seine-et-Marne", "Stratford-upon-Avon".
 _HYPHEN_LINKS = frozenset("et sur en de du des la le les lès upon under on in am an der di del y".split())
 
@@ -1049,9 +1055,7 @@ class _Extractor:
         m = after.match(self.text, end)
         if m is None:
             return False
-        towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
-        holders = [c.place for c in self.lookup(m.group(1)) if c.place.feature_class == "A" and c.name_kind != "core"] if towns else []
-        return any(_holds(h, t) for h in holders for t in towns)
+        return _holds_town([c.place for c in self.lookup(m.group(1)) if c.place.feature_class == "A" and c.name_kind != "core"], cands)
 
     def owns_possessive(self, start: int, end: int) -> bool:
         """Whether a place's own name ends in the possessive of ``text[start:end]`` ("St. John's",
@@ -1073,6 +1077,12 @@ class _Extractor:
         """A courtesy title comes right before token ``tok_i`` ("Mr Paris said", "Dr. Sydney Chen"):
         the name is a person's, whatever the model tagged it."""
         return tok_i > 0 and self.tokens.prev_word(tok_i).rstrip(".") in HONORIFICS
+
+    def is_surname(self, name: str) -> bool:
+        """The last word of ``name`` ends a person's name elsewhere in the article ("Freeland" after
+        "Chrystia Freeland"): a surname, which a text uses alone for the person."""
+        last = normalize(name).rsplit(None, 1)[-1]
+        return any(full.rsplit(None, 1)[-1] == last for full in self.persons.get(last, ()))
 
     def names_a_person(self, name: str) -> bool:
         """Some word of ``name`` belongs to a person named elsewhere ("Helen Kunz" after "Kunz
@@ -1718,7 +1728,13 @@ class _Extractor:
             outer = next((sp for sp in self.spans if sp.start == xa and sp.end == xb), None)
             if outer is None:
                 outer = self.add(Span_(xa, xb, "toponym", "rule:qualified", x_name))
-            if outer is None or self.is_person_name(y_name, y_tok.start) or (len(y_tok) == 1 and y_tok[0].is_stop):
+            # (a person's first name elsewhere is no person here when a town of the name lies in the place
+            # after it, and the pair closes the phrase: "Florence Nightingale … Florence, Italy, named…";
+            # a surname stays the person's: "Freeland, U.S. Trade Representative Lighthizer and…")
+            if outer is None or (len(y_tok) == 1 and y_tok[0].is_stop) or (
+                    self.is_person_name(y_name, y_tok.start) and not (
+                        closing and not self.is_surname(y_name)
+                        and _holds_town([d.place for d in divisions], self.lookup(y_name)))):
                 continue
             inner = next((sp for sp in self.spans if sp.start == ya and sp.end == yb), None)
             if inner is None:

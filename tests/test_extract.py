@@ -742,3 +742,11 @@ def test_a_name_after_a_courtesy_title_is_a_person(geoparser):
     assert [m.text for m in doc.mentions] == ["Geneva"], [(m.text, m.label) for m in doc.mentions]
     doc = geoparser.parse("Dr. Sydney Chen, who leads the laboratory, said the results were clear.")
     assert not doc.mentions, [(m.text, m.label) for m in doc.mentions]
+
+
+def test_a_person_s_name_elsewhere_is_a_town_where_its_country_qualifies_it(geoparser):
+    doc = geoparser.parse("Florence Nightingale is remembered by nurses everywhere. "
+                          "Florence, Italy, has a street named after her.")
+    found = _found(doc)
+    assert "Florence" in found and found["Florence"].place.country_code == "IT", [(m.text, m.label) for m in doc.mentions]
+    assert "Florence Nightingale" not in found
