@@ -2105,7 +2105,16 @@ def town_of(cands: "list[Candidate]", divisions: "list[Candidate]") -> bool:
     where "Georgia, Florida and Alabama" lists states."""
     if any(c.place.feature_class == "A" and c.name_kind == "name" or c.place.feature_code.startswith("PCL") for c in cands):
         return False
-    states = {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
+    return town_in_states(cands, states_of(divisions))
+
+
+def states_of(divisions: "list[Candidate]") -> "set[tuple[str | None, str | None]]":
+    """The (country, first-level division) codes of the first-level ``divisions``."""
+    return {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
+
+
+def town_in_states(cands: "list[Candidate]", states: "Container[tuple[str | None, str | None]]") -> bool:
+    """Some of ``cands`` is a town in one of ``states`` (:func:`states_of`)."""
     return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
 
 

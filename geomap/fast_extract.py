@@ -31,7 +31,7 @@ from .extract import (FEATURE_AFTER, NAME_ABBREVS, NAME_ARTICLE, NATURAL_CLASSES
                       PLACE_PREPOSITIONS, PLACE_VERBS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
                       described_as_town, degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts,
                       in_natural_name, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
-                      natural_words, own_name_of, plural_features, postal_pairs, town_of)
+                      natural_words, own_name_of, plural_features, postal_pairs, states_of, town_in_states, town_of)
 from .gazetteer.names import normalize
 from .persons import person_names
 
@@ -908,12 +908,12 @@ def _town_in(cands: "list[Candidate]", divisions: "list[Candidate]") -> bool:
     """Some of a name's ``cands`` is a town in one of the first-level ``divisions``, and the name is
     no state's or country's own in their country: "Valencia, Carabobo" (a Spanish region is called
     Valencia too), not "Georgia, Florida" (a list of states)."""
-    states = {(d.place.country_code, d.place.admin1) for d in divisions if d.place.feature_code == "ADM1"}
+    states = states_of(divisions)
     countries = {cc for cc, _ in states}
     if any(c.name_kind == "name" and c.place.country_code in countries
            and (c.place.feature_code == "ADM1" or c.place.feature_code.startswith("PCL")) for c in cands):
         return False
-    return any(c.place.feature_class == "P" and (c.place.country_code, c.place.admin1) in states for c in cands)
+    return town_in_states(cands, states)
 
 
 #: A word of :data:`~geomap.extract.OF_PLACE_WORDS` then "of" right before a name ("residents of ").
