@@ -438,6 +438,8 @@ _SITE_OWNED = re.compile(r"(?<=[A-Za-z])['’]s ((?:[A-Z][\w’'-]*\s){1,3}" + _
 #: ahead): a text without it is not searched with the slower pattern.
 _SITE_IN_MARK = re.compile(_SITE_IN_HEADS + r"(?=\s+(?:in|at)\s)")
 _SITE_OWNED_MARK = re.compile(r"['’]s (?=[A-Z])")
+#: Labels of the spans :func:`site_spans` finds, in either mode.
+SITE_RULE_LABELS = ("rule:site", "fast:site")
 #: A name that ends in a site's head word ("Quillan Stadium"), whoever found it.
 _SITE_NAMED = re.compile(r"\s" + _SITE_HEADS + r"$")
 #: Plural feature words after a list of names, and the singular each name takes: "Orange and
@@ -922,6 +924,24 @@ def _holds(holder: "Place", town: "Place") -> bool:
     return holder.feature_code in ("ADM1", "ADM1H") or great_circle_km(*holder.point, *town.point) <= HOLDER_ADM2_KM
 
 
+def site_spans(text: str, names_a_person: "Callable[[str], bool]", label: str = "rule:site") -> list[Span_]:
+    """The streets, squares and venues ``text`` puts in a place or a place owns ("Royal Street in New
+    Orleans", "Leeds's Quillan Hospital", "Plaza de Quillan in Lima"), as spans labelled ``label``,
+    less those ``names_a_person`` says name a person and foreign ones ending in a body's word
+    ("Hotel Association"). The resolver places each in its place when the gazetteer lacks it."""
+    out = []
+    for m in (m for pattern, mark in ((_SITE_IN, _SITE_IN_MARK), (_SITE_IN_FOREIGN, _SITE_IN_FOREIGN_MARK),
+                                      (_SITE_OWNED, _SITE_OWNED_MARK))
+              if mark.search(text) for m in pattern.finditer(text)):
+        start, end = _trim(text, *m.span(1))
+        name = text[start:end]
+        if m.re is _SITE_IN_FOREIGN and name.rsplit(None, 1)[-1].lower() in ORG_HEADS:
+            continue  # a "Hotel Association" is a body
+        if not names_a_person(name):
+            out.append(Span_(start, end, "toponym", label, name))
+    return out
+
+
 def _holds_town(holders: "list[Place]", cands: "list[Candidate]") -> bool:
     """One of ``holders`` (countries or divisions) holds a town of ``cands`` that bears the name as its own."""
     towns = [c.place for c in cands if c.place.feature_class == "P" and c.name_kind == "name"]
@@ -1195,15 +1215,8 @@ class _Extractor:
         "Quillanplatz in Berlin", "Plaza de Quillan in Lima":
         a street, square or venue the text puts in a place is a mention (the resolver places it in that place, as
         approximate, when the gazetteer lacks it), whether or not the model tagged it."""
-        for m in (m for pattern, mark in ((_SITE_IN, _SITE_IN_MARK), (_SITE_IN_FOREIGN, _SITE_IN_FOREIGN_MARK),
-                                          (_SITE_OWNED, _SITE_OWNED_MARK))
-                  if mark.search(self.text) for m in pattern.finditer(self.text)):
-            start, end = _trim(self.text, *m.span(1))
-            name = self.text[start:end]
-            if m.re is _SITE_IN_FOREIGN and name.rsplit(None, 1)[-1].lower() in ORG_HEADS:
-                continue  # a "Hotel Association" is a body
-            if not self.names_a_person(name):
-                self.add(Span_(start, end, "toponym", "rule:site", name))
+        for span in site_spans(self.text, self.names_a_person):
+            self.add(span)
         if _KIND_IN_MARK.search(self.text):
             for m in _KIND_IN.finditer(self.text):  # "Tessapur village in Bathinda district": a village, held there
                 start, end = _trim(self.text, *m.span(1))
@@ -2162,7 +2175,7 @@ def link_containment(spans: list[Span_], text: str,
             # "St George's Chapel at Windsor Castle", "Quillan village in Tessbury district" (not "the Tessbury
             # village of Quillan", where the second holds the first)
             a.inside = b
-        elif gap in ("'s ", "’s ") and b.inside is None and (b.label == "rule:site" or _SITE_NAMED.search(b.lookup)):
+        elif gap in ("'s ", "’s ") and b.inside is None and (b.label in SITE_RULE_LABELS or _SITE_NAMED.search(b.lookup)):
             # "Leeds's Quillan Hospital", whether the rule or the model found the site
             b.inside = a
         elif a.feature and _PLURAL_IN.fullmatch(gap):  # "Bourbon and Dauphine streets in New Orleans"

@@ -31,7 +31,7 @@ from .extract import (FEATURE_AFTER, NAME_ABBREVS, NAME_ARTICLE, NATURAL_CLASSES
                       PLACE_PREPOSITIONS, PLACE_VERBS, REGION_MODIFIERS, REGION_WORDS, SETTLEMENT_WORDS, THOROUGHFARES, Span_, add_datelines,
                       described_as_town, degree_after_a_name, district_parts, fit_candidates, holder_before, hyphen_parts,
                       in_natural_name, link_containment, mark_datelines, mark_qualifiers, mark_region_phrases, mark_state_bodies,
-                      natural_words, own_name_of, plural_features, postal_pairs, states_of, town_in_states, town_of)
+                      natural_words, own_name_of, plural_features, postal_pairs, site_spans, states_of, town_in_states, town_of)
 from .gazetteer.names import normalize
 from .persons import person_names
 
@@ -46,7 +46,7 @@ __all__ = ["FAST_RULES", "FEATURES", "FILTER_PATH", "FastFilter", "Candidate_", 
 #: The fast recogniser's rules, in the order they claim text; each can be switched off by name.
 FAST_RULES = ("fast-datelines", "fast-region-phrases", "fast-plural-features", "fast-postal-codes", "fast-settlement-of",
               "fast-hyphens", "fast-demonyms", "fast-persons", "fast-names", "fast-described", "fast-same-name",
-              "fast-qualified", "fast-district-words", "fast-natural-words")
+              "fast-qualified", "fast-district-words", "fast-natural-words", "fast-sites")
 FILTER_PATH = Path(__file__).with_name("fast_filter.json")
 
 def _capitals() -> str:
@@ -801,6 +801,9 @@ def fast_candidates(text: str, store: "GazetteerStore", disable: "Container[str]
                 rec.take(state)
     if "fast-settlement-of" not in disable:
         rec.settlement_of()
+    if "fast-sites" not in disable:  # "Royal Street in New Orleans": the full extractor's rule (no NER: no persons known)
+        for span in site_spans(text, lambda name: False, "fast:site"):
+            rec.take(span)
     if "fast-hyphens" not in disable:  # "Kent-based", "Russian-backed", "U.S.-led": the full extractor's rule
         for span in hyphen_parts(text, rec.lookup, rec.is_demonym, rec.free, _FUNCTION.__contains__, "fast:hyphen"):
             rec.take(span)

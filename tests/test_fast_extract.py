@@ -345,7 +345,9 @@ def test_a_street_named_after_a_city_is_not_the_city(fast):
 
 def test_a_square_named_after_a_place_is_not_the_place(fast):
     doc = fast.parse("Protesters gathered in Tahrir Square in Cairo and in Trafalgar Square in London.")
-    assert [m.text for m in doc.mentions if m.place is not None] == ["Cairo", "London"]  # not At Tahrir, Yemen
+    placed = [(m.text, m.place.name) for m in doc.mentions if m.place is not None]
+    # not At Tahrir, Yemen: each square is a site, placed in the city the text puts it in, as the full mode does
+    assert placed == [("Tahrir Square", "Cairo"), ("Cairo", "Cairo"), ("Trafalgar Square", "London"), ("London", "London")]
 
 
 @pytest.mark.parametrize("text,not_places,kept", [
@@ -544,3 +546,11 @@ def test_a_title_or_a_saint_opens_a_place_s_name(fast):
         assert [p.country_code for p in placed.get(name, [])] == [country], (text, placed)
     # a title opening a name still says "a person" unless the words around it place it
     assert not _placed(fast.parse("Prince William visited the new hospital wing on Monday."))
+
+
+def test_a_street_the_text_puts_in_a_town_is_placed_there(fast):
+    # the full extractor's site rule, by regular expression: the gazetteer lacks the street
+    doc = fast.parse("Police were called to the 400 block of Maple Avenue in Winnipeg on Friday night.")
+    found = {m.text: m for m in doc.mentions}
+    assert found["Maple Avenue"].label == "fast:site"
+    assert found["Maple Avenue"].place == found["Winnipeg"].place and found["Winnipeg"].place.country_code == "CA"

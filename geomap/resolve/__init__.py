@@ -823,7 +823,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
 
 
 #: Labels of spans read as sites: a street, square or venue ("Quillan Arena in Leeds").
-SITE_LABELS = ("rule:site", "ner:FAC")
+SITE_LABELS = ("rule:site", "fast:site", "ner:FAC")
 #: km from a town within which a site's namesake may be the site the text puts in that town.
 SITE_IN_TOWN_KM = 60.0
 
@@ -921,8 +921,8 @@ def _context(spans: list[Span_], chosen: "list[Place | None]", ranked_all: list,
     listed: set[tuple[str, str]] = set()
     towns: dict[tuple[str, str], set[str]] = {}
     for span, place, ranked in zip(spans, chosen, ranked_all):
-        if place is None:
-            continue
+        if place is None or (ranked and ranked[0][1].name_kind == CONTAINER):
+            continue  # (a name placed in its container, "All Saints Church in Denton", says no more than the container's)
         name = span.lookup.casefold()
         confident = _confidence(ranked, spreads) >= 0.6
         if place.country_code and (place.feature_code.startswith("PCL") or confident):

@@ -586,3 +586,15 @@ def test_a_qualified_town_is_placed_in_its_qualifier_from_the_first_pass(geopars
                           "The driver was later arrested in Kansas City, Kansas.")
     found = {m.text: m.place for m in doc.mentions}
     assert (found["Kansas City"].admin1, found["Independence"].admin1) == ("KS", "MO")
+
+
+def test_a_name_placed_in_its_container_is_no_evidence_for_the_container():
+    """"Maple Street in Springfield": the street is placed where Springfield is; its point is
+    Springfield's own, so it must not make Springfield's candidate "near" or its country named."""
+    from geomap.pipeline import Geoparser
+
+    doc = Geoparser(explain=True).parse("A fire broke out on Maple Street in Springfield on Saturday.")
+    found = {m.text: m for m in doc.mentions}
+    assert found["Maple Street"].place == found["Springfield"].place
+    features = [set(c["features"]) for c in found["Springfield"].candidates]
+    assert not any({"near", "country"} & f for f in features), features
