@@ -531,8 +531,9 @@ def _readings(cands: "list[Candidate]") -> dict[str, float]:
 #: A gazetteer match in a run of capitalised words: start, end, run index, first word's index, candidates.
 _Match = tuple[int, int, int, int, "list[Candidate]"]
 #: :meth:`NameMemo.match_shape`: the filter's features up to "given_name" (the name's readings, its
-#: words, a run before and after it, a first name before a surname), "title_before" from the run
-#: alone, "all_caps", "acronym", "alone", whether the match ends the run, and its last word in lower case.
+#: words, a run before and after it, a first name before a surname), whether a title opens the run
+#: and whether one opens the match itself (what "title_before" reads of the run alone), "all_caps",
+#: "acronym", "alone", whether the match ends the run, and its last word in lower case.
 _MatchShape = tuple[dict[str, float], bool, bool, float, float, float, bool, str]
 
 
