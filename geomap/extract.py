@@ -255,6 +255,12 @@ MIN_POP_LISTED = 1_000
 #: or offices that also open place names ("Prince George", "General Santos", "Queen Creek").
 HONORIFICS = frozenset(("mr", "mrs", "ms", "mx", "dr", "sir", "dame", "madam", "senator", "sen", "rep", "congressman",
                         "congresswoman", "councillor", "councilman", "councilwoman", "professor", "prof"))
+#: ...and ranks, which open place names too ("Prince George", "Queen Creek"): a name the gazetteer
+#: has only without the rank ("Queen Elizabeth" is no place; "Elizabeth" is) is a person's after one.
+RANKS = frozenset(("queen", "king", "prince", "princess", "emperor", "empress", "pope", "sheikh", "emir", "sultan",
+                   "lord", "lady", "president", "governor", "general", "mayor", "chancellor"))
+#: A regnal number after a name: "Elizabeth II", "Louis XIV" name monarchs.
+_REGNAL = re.compile(r" (?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3})")
 #: Minimum population for a town owning what follows it ("Leeds’s Quillfield Hospital").
 MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").
@@ -1655,7 +1661,9 @@ class _Extractor:
                 cands = fit_candidates(name, self.store.lookup(name), dateline=True) if shouted else self.lookup(name)
                 if not cands:
                     continue
-                if self.is_person_name(name, i) or self.titled(i) or _a_body(name) or name.lower() in LAND_WORDS or all(
+                # ("Queen Elizabeth II": the rank was read with the name before, and made no place)
+                ranked = i > 0 and capital[i - 1] and tokens.lower(i - 1) in RANKS or _REGNAL.match(text, end) is not None
+                if self.is_person_name(name, i) or self.titled(i) or ranked or _a_body(name) or name.lower() in LAND_WORDS or all(
                         w.lower() in NOT_ALONE or w.lower() in REGION_WORDS for w in name.split()):
                     break  # "Central District" (of a court's name), "South": generic words, not Israel's district
                 if ((i > 0 and capital[i - 1] and tokens.lower(i - 1) in FEATURE_BEFORE)

@@ -750,3 +750,9 @@ def test_a_person_s_name_elsewhere_is_a_town_where_its_country_qualifies_it(geop
     found = _found(doc)
     assert "Florence" in found and found["Florence"].place.country_code == "IT", [(m.text, m.label) for m in doc.mentions]
     assert "Florence Nightingale" not in found
+
+
+def test_a_name_after_a_rank_or_before_a_regnal_number_is_a_monarch(geoparser):
+    # "Elizabeth" alone is a big town's name; after "Queen" and before "II" it is the monarch's
+    doc = geoparser.parse("The Lord Mayor of London met Queen Elizabeth II at Windsor.")
+    assert [m.text for m in doc.mentions] == ["London", "Windsor"], [(m.text, m.label) for m in doc.mentions]
