@@ -978,7 +978,8 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     cand_lists = [list(r.cands) for r in readings]
     coherence = StateCoherence((s.lookup, _divisions_of(r)) for s, r in zip(spans, readings) if s.kind != "demonym")
     coherents: dict[int, list[float]] = {}  # each reading's coherence values, by its identity
-    containers = _containers(spans, text, ev, descs)
+    qualified = _qualified(spans)
+    containers = _containers(spans, text, ev, descs, qualified)
     chains = _held_chains(spans, text, ev, containers, descs)
     _dateline_holds_sites(spans, cand_lists, containers, ev)
     # "Tacoma, Washington": the candidates of the names each span qualifies
@@ -994,8 +995,6 @@ def resolve_spans(spans: list[Span_], store: "GazetteerStore", *, explain: bool 
     # ranks a name against its container's place of the same pass
     reads: dict[int, tuple] = {}
     spreads: dict[int, tuple] = {}  # each ranking's softmax denominator (_spread)
-    index = {id(s): i for i, s in enumerate(spans)}
-    qualified = {i: index[id(s.inside)] for i, s in enumerate(spans) if s.inside is not None and id(s.inside) in index}
     for second, order in enumerate((_outermost_first(len(spans), qualified), _outermost_first(len(spans), containers))):
         memo: dict[tuple, list] = {}  # the same name in the same role ranks the same within a pass
         # ...and in another sentence too when its candidates' text features are the same there: the
@@ -1098,16 +1097,19 @@ def _outermost_first(n: int, containers: dict[int, int]) -> list[int]:
     return sorted(range(n), key=depth)
 
 
-def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", descs: list[str]) -> dict[int, int]:
-    """For each span, the span of the place the text puts it in: "Y, X" and "Y in X" (the
-    extractor's ``inside``), or "Y is a village in X County, Z" (the first place named after
-    the description, in the same sentence; also for "Y, Z, is a village in X County": the county
-    is nearer than the state)."""
+def _qualified(spans: list[Span_]) -> dict[int, int]:
+    """For each span the extractor put inside another ("Y, X", "Y in X": its ``inside``), that span's index."""
     index = {id(s): i for i, s in enumerate(spans)}
-    out: dict[int, int] = {}
-    for i, s in enumerate(spans):
-        if s.inside is not None and id(s.inside) in index:
-            out[i] = index[id(s.inside)]
+    return {i: index[id(s.inside)] for i, s in enumerate(spans) if s.inside is not None and id(s.inside) in index}
+
+
+def _containers(spans: list[Span_], text: str | None, ev: "Evidence | None", descs: list[str],
+                qualified: dict[int, int]) -> dict[int, int]:
+    """For each span, the span of the place the text puts it in: "Y, X" and "Y in X" (the
+    extractor's ``inside``: ``qualified``, :func:`_qualified` of ``spans``), or "Y is a village in
+    X County, Z" (the first place named after the description, in the same sentence; also for
+    "Y, Z, is a village in X County": the county is nearer than the state)."""
+    out = dict(qualified)
     if text is None or ev is None:
         return out
     for i, s in enumerate(spans):
