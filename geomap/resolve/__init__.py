@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, THOROUGHFARES, WATER_AND_RELIEF, Span_,
+from ..extract import (COUNTY_KM, MIN_POP_UNTAGGED, NOT_ALONE, ORG_HEADS, SITE_RULE_LABELS, THOROUGHFARES, WATER_AND_RELIEF, Span_,
                        big_place, fit_candidates, other_than)
 from ..gazetteer.names import core_name, normalize
 from ..model import EARTH_RADIUS_KM, Place, great_circle_km
@@ -823,7 +823,7 @@ def _rank(cands: "list[Candidate]", span: Span_, ctx: _Context, inside: "Place |
 
 
 #: Labels of spans read as sites: a street, square or venue ("Quillan Arena in Leeds").
-SITE_LABELS = ("rule:site", "fast:site", "ner:FAC")
+SITE_LABELS = (*SITE_RULE_LABELS, "ner:FAC")
 #: km from a town within which a site's namesake may be the site the text puts in that town.
 SITE_IN_TOWN_KM = 60.0
 
