@@ -1277,7 +1277,7 @@ class _Extractor:
             if not self.is_one_place(whole):
                 continue
             if owned is None:
-                owned = max((c.place.population for c in self.lookup(self.text[first:last]) if c.name_kind == "name"), default=-1)
+                owned = self.owner_pop(self.text[first:last])
             # a linking word makes the longer name what the text says ("Newcastle upon Tyne")
             linked = any(tokens.lower(k) in _NAME_LINKS for k in after)
             cands = self.lookup(whole)
@@ -1304,6 +1304,10 @@ class _Extractor:
             return False
         return self.add(Span_(start, last, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
 
+    def owner_pop(self, name: str) -> int:
+        """The population of the biggest place bearing ``name`` as its own (-1: none does)."""
+        return max((c.place.population for c in self.lookup(name) if c.name_kind == "name"), default=-1)
+
     def left_joined(self, ent: "Span") -> bool:
         """"Te" + "Awamutu" (tagged ORG), "Port" + "Elizabeth" (PERSON): a place the model cut after its
         first word, when that word (capitalised, outside any entity) and the entity make a name the
@@ -1320,9 +1324,7 @@ class _Extractor:
         whole = self.text[start:last]
         if not self.is_one_place(whole) or self.is_person_name(whole, k):
             return False
-        cands = self.lookup(whole)
-        owned = max((c.place.population for c in self.lookup(self.text[ent.start_char : last]) if c.name_kind == "name"), default=-1)
-        if _biggest(cands) <= owned:
+        if _biggest(self.lookup(whole)) <= self.owner_pop(self.text[ent.start_char : last]):
             return False
         return self.add(Span_(start, last, "toponym", f"ner:{ent.label_}+joined", whole)) is not None
 
