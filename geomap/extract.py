@@ -259,8 +259,8 @@ HONORIFICS = frozenset(("mr", "mrs", "ms", "mx", "dr", "sir", "dame", "madam", "
 #: has only without the rank ("Queen Elizabeth" is no place; "Elizabeth" is) is a person's after one.
 RANKS = frozenset(("queen", "king", "prince", "princess", "emperor", "empress", "pope", "sheikh", "emir", "sultan",
                    "lord", "lady", "president", "governor", "general", "mayor", "chancellor"))
-#: A regnal number after a name: "Elizabeth II", "Louis XIV" name monarchs.
-_REGNAL = re.compile(r" (?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3})")
+#: A regnal number after a name: "Elizabeth II", "Louis XIV" name monarchs (not a lone "I": "in Leeds I saw").
+_REGNAL = re.compile(r" (?:II|III|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3})\b")
 #: Minimum population for a town owning what follows it ("Leeds’s Quillfield Hospital").
 MIN_POP_POSSESSIVE = 10_000
 #: How far from a county's or district's point a place it holds may lie ("New Quay, Ceredigion").

@@ -756,3 +756,5 @@ def test_a_name_after_a_rank_or_before_a_regnal_number_is_a_monarch(geoparser):
     # "Elizabeth" alone is a big town's name; after "Queen" and before "II" it is the monarch's
     doc = geoparser.parse("The Lord Mayor of London met Queen Elizabeth II at Windsor.")
     assert [m.text for m in doc.mentions] == ["London", "Windsor"], [(m.text, m.label) for m in doc.mentions]
+    doc = geoparser.parse("Both Adelaide II and Elizabeth II are remembered in Leeds.")
+    assert [m.text for m in doc.mentions] == ["Leeds"], [(m.text, m.label) for m in doc.mentions]
